@@ -1,0 +1,121 @@
+"""The three duty lists (三张清单) of a county and their items.
+
+One ``DutyList`` per county and level (乡镇(街道) / 村(社区) / 网格). Every change of a
+``DutyItem``, its applicability included, is one django-simple-history record with the
+acting user and a reason; ``duty_lists.services`` is the only writer.
+"""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from organisations.models import County, Department, Township
+
+
+class Level(models.TextChoices):
+    """The level a duty is pushed down to."""
+
+    TOWNSHIP = "township", "乡镇(街道)"
+    VILLAGE = "village", "村(社区)"
+    GRID = "grid", "网格"
+
+
+LEVEL_CODE_PREFIX = {Level.TOWNSHIP: "XZ", Level.VILLAGE: "CS", Level.GRID: "WG"}
+
+
+class Category(models.TextChoices):
+    """领域类别."""
+
+    PARTY_BUILDING = "party_building", "党的建设"
+    ECONOMY = "economy", "经济发展"
+    URBAN_RURAL = "urban_rural", "城乡建设"
+    SAFETY_LAW = "safety_law", "平安法治"
+    ECOLOGY = "ecology", "生态环保"
+    PUBLIC_SERVICE = "public_service", "公共服务"
+    SOCIAL_AFFAIRS = "social_affairs", "社会事务"
+    SUPPORT = "support", "综合保障"
+
+
+class DutyType(models.TextChoices):
+    """履职类型."""
+
+    BASIC = "basic", "基本履职"
+    COOPERATING = "cooperating", "配合履职"
+    TAKEN_BACK = "taken_back", "上级部门收回"
+
+
+class ItemStatus(models.TextChoices):
+    IN_FORCE = "in_force", "有效"
+    WITHDRAWN = "withdrawn", "已取消"
+
+
+class DutyList(models.Model):
+    """The list of one level in one county, e.g. 清河县乡镇(街道)履行职责事项清单."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="duty_lists", verbose_name="所属县"
+    )
+    level = models.CharField("层级", max_length=16, choices=Level.choices)
+
+    class Meta:
+        verbose_name = "职责清单"
+        verbose_name_plural = "职责清单"
+        ordering = ["county_id", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "level"], name="duty_list_unique_level")
+        ]
+
+    def __str__(self):
+        return f"{self.county.name}{self.get_level_display()}履行职责事项清单"
+
+
+# Kept as a module attribute so services can write a single history record per change,
+# applicability (the townships m2m) included, instead of one per m2m signal.
+duty_item_history = HistoricalRecords(
+    m2m_fields=["townships"],
+    history_change_reason_field=models.TextField(null=True),
+)
+
+
+class DutyItem(models.Model):
+    """One duty (事项) on a list, with both sides' responsibilities."""
+
+    duty_list = models.ForeignKey(
+        DutyList, on_delete=models.PROTECT, related_name="items", verbose_name="所属清单"
+    )
+    code = models.CharField("事项编码", max_length=32)
+    title = models.CharField("事项名称", max_length=200)
+    category = models.CharField("领域类别", max_length=32, choices=Category.choices)
+    duty_type = models.CharField("履职类型", max_length=16, choices=DutyType.choices)
+    lead_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="lead_items",
+        verbose_name="牵头(主体责任)部门",
+    )
+    department_responsibilities = models.TextField("部门职责")
+    local_responsibilities = models.TextField("配合职责")
+    basis = models.TextField("实施依据")
+    resources = models.TextField("配套资源(经费/人员/装备)", blank=True)
+    applies_to_all = models.BooleanField("适用本级全部单位", default=True)
+    townships = models.ManyToManyField(
+        Township, blank=True, related_name="duty_items", verbose_name="适用乡镇(街道)"
+    )
+    effective_date = models.DateField("生效日期")
+    status = models.CharField(
+        "状态", max_length=16, choices=ItemStatus.choices, default=ItemStatus.IN_FORCE
+    )
+    withdrawn_date = models.DateField("取消日期", null=True, blank=True)
+
+    history = duty_item_history
+
+    class Meta:
+        verbose_name = "清单事项"
+        verbose_name_plural = "清单事项"
+        ordering = ["duty_list_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["duty_list", "code"], name="duty_item_unique_code")
+        ]
+        indexes = [models.Index(fields=["duty_list", "status"])]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"

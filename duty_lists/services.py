@@ -1,0 +1,167 @@
+"""Every write to the duty lists.
+
+Each service checks that the actor may edit the list (``actor=None`` is the system, e.g.
+a management command or a published workflow decision that was authorised upstream),
+validates with ``full_clean()``, writes atomically and leaves exactly one history record
+with the actor and the reason, the item's applicability (townships) included.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from organisations.models import County, Department, Township
+
+from .models import DutyItem, DutyList, ItemStatus, Level, duty_item_history
+from .permissions import can_edit_duty_list
+
+# Fields a caller may set through ``duty_item_create`` / ``duty_item_amend``.
+EDITABLE_FIELDS = (
+    "code",
+    "title",
+    "category",
+    "duty_type",
+    "lead_department",
+    "department_responsibilities",
+    "local_responsibilities",
+    "basis",
+    "resources",
+    "applies_to_all",
+    "effective_date",
+)
+
+
+def _require_edit(actor, duty_list: DutyList) -> None:
+    if actor is not None and not can_edit_duty_list(actor, duty_list):
+        raise PermissionDenied("您无权直接修改该清单。")
+
+
+def _check_townships(duty_list: DutyList, townships: list[Township]) -> None:
+    foreign = [t.name for t in townships if t.county_id != duty_list.county_id]
+    if foreign:
+        raise ValidationError({"townships": f"以下乡镇(街道)不属于本县：{'、'.join(foreign)}"})
+
+
+def _check_department(duty_list: DutyList, department: Department) -> None:
+    if department.county_id != duty_list.county_id:
+        raise ValidationError({"lead_department": "牵头部门不属于本县。"})
+
+
+def _write_history(item: DutyItem, *, actor, reason: str, history_type: str) -> None:
+    item._history_user = actor
+    item._change_reason = reason
+    duty_item_history.create_historical_record(item, history_type)
+
+
+def duty_list_for(county: County, level: str) -> DutyList:
+    """Return the county's list of ``level``, creating the (empty) list on first use."""
+    duty_list, _ = DutyList.objects.get_or_create(county=county, level=Level(level))
+    return duty_list
+
+
+@transaction.atomic
+def duty_item_create(
+    *,
+    actor,
+    duty_list: DutyList,
+    reason: str,
+    townships: Iterable[Township] = (),
+    **fields,
+) -> DutyItem:
+    """Add an item to ``duty_list``.
+
+    ``fields`` are the item's ``EDITABLE_FIELDS``; ``townships`` names the townships it
+    applies to when ``applies_to_all`` is false. Returns the saved item. Raises
+    ``PermissionDenied`` or ``ValidationError`` (naming the field); nothing is written
+    then. Changes: one item row, its applicability rows, one "+" history record.
+    """
+    _require_edit(actor, duty_list)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "不可设置的字段。" for name in sorted(unknown)})
+    if not reason:
+        raise ValidationError({"reason": "请填写变更理由。"})
+    townships = list(townships)
+    item = DutyItem(duty_list=duty_list, status=ItemStatus.IN_FORCE, **fields)
+    item.full_clean()
+    _check_department(duty_list, item.lead_department)
+    _check_applicability(item, townships)
+    item.skip_history_when_saving = True
+    item.save()
+    item.townships.set(townships)
+    del item.skip_history_when_saving
+    _write_history(item, actor=actor, reason=reason, history_type="+")
+    return item
+
+
+def _check_applicability(item: DutyItem, townships: list[Township]) -> None:
+    _check_townships(item.duty_list, townships)
+    if not item.applies_to_all and not townships:
+        raise ValidationError({"townships": "未适用全部单位时，请至少选择一个乡镇(街道)。"})
+
+
+@transaction.atomic
+def duty_item_amend(
+    *,
+    actor,
+    item: DutyItem,
+    reason: str,
+    townships: Iterable[Township] | None = None,
+    **changes,
+) -> DutyItem:
+    """Change fields and/or applicability of an item in force.
+
+    ``changes`` maps ``EDITABLE_FIELDS`` to new values; ``townships`` (if given) replaces
+    the applicability set. Returns the item. Raises ``PermissionDenied``, or
+    ``ValidationError`` for an unknown field, a withdrawn item or bad values; nothing is
+    written then. Changes: the item row, its applicability rows, one "~" history record.
+    """
+    item = DutyItem.objects.select_for_update().get(pk=item.pk)
+    _require_edit(actor, item.duty_list)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "不可修改的字段。" for name in sorted(unknown)})
+    if item.status != ItemStatus.IN_FORCE:
+        raise ValidationError({"status": "该事项已取消，不能修改。"})
+    if not reason:
+        raise ValidationError({"reason": "请填写变更理由。"})
+    for name, value in changes.items():
+        setattr(item, name, value)
+    item.full_clean()
+    _check_department(item.duty_list, item.lead_department)
+    new_townships = list(item.townships.all()) if townships is None else list(townships)
+    _check_applicability(item, new_townships)
+    item.skip_history_when_saving = True
+    item.save()
+    if townships is not None:
+        item.townships.set(new_townships)
+    del item.skip_history_when_saving
+    _write_history(item, actor=actor, reason=reason, history_type="~")
+    return item
+
+
+@transaction.atomic
+def duty_item_withdraw(
+    *, actor, item: DutyItem, reason: str, withdrawn_date: datetime.date
+) -> DutyItem:
+    """Withdraw (取消) an item: it stays in history but is no longer in force.
+
+    Returns the item. Raises ``PermissionDenied``, or ``ValidationError`` if it is
+    already withdrawn or no reason is given. Changes: status and withdrawal date, one
+    "~" history record.
+    """
+    item = DutyItem.objects.select_for_update().get(pk=item.pk)
+    _require_edit(actor, item.duty_list)
+    if item.status == ItemStatus.WITHDRAWN:
+        raise ValidationError({"status": "该事项已取消。"})
+    if not reason:
+        raise ValidationError({"reason": "请填写取消理由。"})
+    item.status = ItemStatus.WITHDRAWN
+    item.withdrawn_date = withdrawn_date
+    item.skip_history_when_saving = True
+    item.save(update_fields=["status", "withdrawn_date"])
+    del item.skip_history_when_saving
+    _write_history(item, actor=actor, reason=reason, history_type="~")
+    return item

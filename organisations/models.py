@@ -1,0 +1,238 @@
+"""Organisation tree of a county (县): departments, townships, villages, grids, and users.
+
+Every unit belongs to exactly one county. Users belong to units through ``Membership``
+rows; a membership's role is mirrored into a Django group and into django-guardian
+object permissions by ``organisations.services`` (never by hand).
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    """A person who logs in. ``display_name`` is the Chinese full name shown in the UI."""
+
+    display_name = models.CharField("姓名", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self):
+        return self.display_name or self.username
+
+
+class County(models.Model):
+    """A county-level unit (县/市/区). ``office_name`` is its arbiter office (县委编办)."""
+
+    code = models.CharField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+    office_name = models.CharField("县委编办名称", max_length=100, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "县(市、区)"
+        verbose_name_plural = "县(市、区)"
+        ordering = ["code"]
+        permissions = [
+            ("view_county_lists", "可查看本县全部清单"),
+            ("administer_county", "可管理本县"),
+            ("arbitrate_county", "可审查和裁定本县事项"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def office_display_name(self) -> str:
+        """The office's name, defaulting to ``<county>委编办``."""
+        return self.office_name or f"{self.name}委编办"
+
+
+class Department(models.Model):
+    """A county department (县级部门), e.g. 住建局."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="departments", verbose_name="所属县"
+    )
+    code = models.CharField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "县级部门"
+        verbose_name_plural = "县级部门"
+        ordering = ["county_id", "code"]
+        permissions = [("act_for_department", "可代表本部门办理")]
+
+    def __str__(self):
+        return self.name
+
+
+class Township(models.Model):
+    """A township-level unit: 街道, 镇 or 乡."""
+
+    class Kind(models.TextChoices):
+        SUBDISTRICT = "subdistrict", "街道"
+        TOWN = "town", "镇"
+        TOWNSHIP = "township", "乡"
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="townships", verbose_name="所属县"
+    )
+    code = models.CharField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "乡镇(街道)"
+        verbose_name_plural = "乡镇(街道)"
+        ordering = ["county_id", "code"]
+        permissions = [
+            ("act_for_township", "可代表本乡镇(街道)办理"),
+            ("view_township_items", "可查看本乡镇(街道)适用事项"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Village(models.Model):
+    """A village-level unit: 村 or 社区."""
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", "村"
+        COMMUNITY = "community", "社区"
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="villages", verbose_name="所属乡镇(街道)"
+    )
+    code = models.CharField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "村(社区)"
+        verbose_name_plural = "村(社区)"
+        ordering = ["township_id", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Grid(models.Model):
+    """A grid (网格) of a village or community."""
+
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="grids", verbose_name="所属村(社区)"
+    )
+    code = models.CharField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "网格"
+        verbose_name_plural = "网格"
+        ordering = ["village_id", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    """The roles of DESIGN §2; each is also a Django group of the same label."""
+
+    DEPARTMENT_STAFF = "department_staff", "部门经办人"
+    DEPARTMENT_HEAD = "department_head", "部门负责人"
+    TOWNSHIP_HEAD = "township_head", "乡镇(街道)负责人"
+    TOWNSHIP_STAFF = "township_staff", "乡镇(街道)经办人"
+    COUNTY_OFFICE = "county_office", "县委编办"
+    COUNTY_ADMIN = "county_admin", "县级管理员"
+
+
+DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_STAFF, Role.DEPARTMENT_HEAD})
+TOWNSHIP_ROLES = frozenset({Role.TOWNSHIP_HEAD, Role.TOWNSHIP_STAFF})
+COUNTY_ROLES = frozenset({Role.COUNTY_OFFICE, Role.COUNTY_ADMIN})
+
+
+class Membership(models.Model):
+    """A user's role in one unit.
+
+    Department roles name a department, township roles a township, county roles only
+    the county. ``county`` is always set (denormalised) so scoping is one join away.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="用户",
+    )
+    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="memberships", verbose_name="所属县"
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="部门",
+    )
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="乡镇(街道)",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "任职"
+        verbose_name_plural = "任职"
+        ordering = ["county_id", "role", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="membership_unit_matches_role",
+                condition=(
+                    Q(
+                        role__in=[r.value for r in DEPARTMENT_ROLES],
+                        department__isnull=False,
+                        township__isnull=True,
+                    )
+                    | Q(
+                        role__in=[r.value for r in TOWNSHIP_ROLES],
+                        township__isnull=False,
+                        department__isnull=True,
+                    )
+                    | Q(
+                        role__in=[r.value for r in COUNTY_ROLES],
+                        department__isnull=True,
+                        township__isnull=True,
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+    @property
+    def unit(self):
+        """The unit this membership is for: a Department, a Township or the County."""
+        return self.department or self.township or self.county
