@@ -7,6 +7,7 @@ with the actor and the reason, the item's applicability (townships) included.
 """
 
 import datetime
+import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,8 @@ from organisations.models import County, Department, Township
 
 from .models import DutyItem, DutyList, ItemStatus, Level, duty_item_history
 from .permissions import can_edit_duty_list
+
+audit_log = logging.getLogger("qingdan.audit")
 
 # Fields a caller may set through ``duty_item_create`` / ``duty_item_amend``.
 EDITABLE_FIELDS = (
@@ -35,6 +38,7 @@ EDITABLE_FIELDS = (
 
 def _require_edit(actor, duty_list: DutyList) -> None:
     if actor is not None and not can_edit_duty_list(actor, duty_list):
+        audit_log.warning("denied: %s may not edit duty list %s", actor, duty_list.pk)
         raise PermissionDenied("您无权直接修改该清单。")
 
 
@@ -80,7 +84,7 @@ def duty_item_create(
     _require_edit(actor, duty_list)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({name: "不可设置的字段。" for name in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "不可设置的字段。"))
     if not reason:
         raise ValidationError({"reason": "请填写变更理由。"})
     townships = list(townships)
@@ -122,17 +126,22 @@ def duty_item_amend(
     _require_edit(actor, item.duty_list)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({name: "不可修改的字段。" for name in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "不可修改的字段。"))
     if item.status != ItemStatus.IN_FORCE:
         raise ValidationError({"status": "该事项已取消，不能修改。"})
     if not reason:
         raise ValidationError({"reason": "请填写变更理由。"})
+    original = {name: getattr(item, name) for name in changes}
     for name, value in changes.items():
         setattr(item, name, value)
     item.full_clean()
     _check_department(item.duty_list, item.lead_department)
+    old_townships = {t.pk for t in item.townships.all()}
     new_townships = list(item.townships.all()) if townships is None else list(townships)
     _check_applicability(item, new_townships)
+    unchanged_fields = all(original[name] == getattr(item, name) for name in changes)
+    if unchanged_fields and {t.pk for t in new_townships} == old_townships:
+        raise ValidationError({"__all__": "没有任何变更。"})
     item.skip_history_when_saving = True
     item.save()
     if townships is not None:
@@ -158,6 +167,10 @@ def duty_item_withdraw(
         raise ValidationError({"status": "该事项已取消。"})
     if not reason:
         raise ValidationError({"reason": "请填写取消理由。"})
+    if withdrawn_date is None:
+        raise ValidationError({"withdrawn_date": "请填写取消日期。"})
+    if withdrawn_date < item.effective_date:
+        raise ValidationError({"withdrawn_date": "取消日期不能早于生效日期。"})
     item.status = ItemStatus.WITHDRAWN
     item.withdrawn_date = withdrawn_date
     item.skip_history_when_saving = True

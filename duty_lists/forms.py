@@ -1,0 +1,57 @@
+"""Query forms of the list pages: which list, and as of which date(s)."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from .models import Level
+
+
+class ListChoiceForm(forms.Form):
+    """Chooses a county (when the user sees several) and a level."""
+
+    county = forms.ModelChoiceField(label="县(市、区)", queryset=None, empty_label=None)
+    level = forms.ChoiceField(label="清单层级", choices=Level.choices)
+
+    def __init__(self, *args, counties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = counties
+
+
+class AsOfForm(ListChoiceForm):
+    """A list as it stood at the end of one date (Asia/Shanghai)."""
+
+    on_date = forms.DateField(label="查询日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_on_date(self):
+        value = self.cleaned_data["on_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("查询日期不能晚于今天。")
+        return value
+
+
+class DiffForm(ListChoiceForm):
+    """Two dates to compare a list between."""
+
+    date_from = forms.DateField(label="起始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from >= date_to:
+            self.add_error("date_to", "截止日期须晚于起始日期。")
+        return cleaned
+
+
+def default_initial(counties) -> dict:
+    """Initial values: the first county, the township level, today and a year ago."""
+    today = timezone.localdate()
+    return {
+        "county": counties.first(),
+        "level": Level.TOWNSHIP,
+        "on_date": today,
+        "date_from": today - datetime.timedelta(days=365),
+        "date_to": today,
+    }

@@ -1,0 +1,116 @@
+"""Reads of the current duty lists, scoped to what the user may see.
+
+County office, county administrators and department users see every list of their
+county; township users see only the items that apply to their township. Nobody sees
+another county's lists. Historical reads (as of a date, diffs, item history) live in
+``duty_lists.snapshots``.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from organisations import permissions as org_permissions
+from organisations.models import County, Department, Township
+
+from .models import DutyItem, DutyList
+
+_Applicability = DutyItem.townships.through
+
+
+def _applies_to_townships(township_ids) -> Q:
+    """Q for items that apply to any of ``township_ids`` (within their county)."""
+    named = _Applicability.objects.filter(dutyitem_id=OuterRef("pk"), township_id__in=township_ids)
+    return Q(applies_to_all=True) | Q(Exists(named))
+
+
+def duty_item_scope(user) -> Q:
+    """Return the Q selecting every item ``user`` may see, in any state.
+
+    Uses two queries (visible counties, visible townships) to build the condition.
+    """
+    county_ids = list(org_permissions.counties_visible_to(user).values_list("pk", flat=True))
+    townships = list(org_permissions.townships_visible_to(user).values_list("pk", "county_id"))
+    scope = Q(duty_list__county_id__in=county_ids)
+    for county_id in {county for _, county in townships} - set(county_ids):
+        ids = [pk for pk, county in townships if county == county_id]
+        scope |= Q(duty_list__county_id=county_id) & _applies_to_townships(ids)
+    return scope
+
+
+def duty_item_list(user) -> QuerySet[DutyItem]:
+    """Items ``user`` may see (any status), with what a list page shows preloaded.
+
+    The queryset is ordered by list and code and runs a fixed number of queries
+    whatever its length (lead department and list joined, townships prefetched).
+    """
+    return (
+        DutyItem.objects.filter(duty_item_scope(user))
+        .select_related("duty_list", "duty_list__county", "lead_department")
+        .prefetch_related("townships")
+        .order_by("duty_list__level", "code")
+    )
+
+
+def duty_item_get(user, pk: int) -> DutyItem:
+    """Return the item ``pk`` if ``user`` may see it.
+
+    Raises ``Http404`` if there is no such item and ``PermissionDenied`` if it exists
+    but lies outside the user's scope (another county, or a township it does not
+    apply to).
+    """
+    item = (
+        DutyItem.objects.select_related("duty_list", "duty_list__county", "lead_department")
+        .prefetch_related("townships")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404("没有该事项。")
+    if not DutyItem.objects.filter(duty_item_scope(user), pk=pk).exists():
+        raise PermissionDenied("您无权查看该事项。")
+    return item
+
+
+def counties_of_user(user) -> QuerySet[County]:
+    """Counties in which ``user`` sees anything: whole lists, or a township's items."""
+    county_ids = set(org_permissions.counties_visible_to(user).values_list("pk", flat=True))
+    county_ids.update(
+        org_permissions.townships_visible_to(user).values_list("county_id", flat=True)
+    )
+    return County.objects.filter(pk__in=county_ids).order_by("code")
+
+
+def township_filter_choices(user) -> QuerySet[Township]:
+    """Townships a user may filter the lists by: all of their counties', or their own."""
+    counties = org_permissions.counties_visible_to(user)
+    own = org_permissions.townships_visible_to(user)
+    return (
+        Township.objects.filter(Q(county__in=counties) | Q(pk__in=own))
+        .select_related("county")
+        .order_by("county__code", "code")
+    )
+
+
+def department_filter_choices(user) -> QuerySet[Department]:
+    """Departments of the counties in which ``user`` sees anything."""
+    return Department.objects.filter(county__in=counties_of_user(user)).order_by(
+        "county__code", "code"
+    )
+
+
+def duty_list_get(user, *, county: County, level: str) -> DutyList | None:
+    """The county's list of ``level`` if ``user`` sees anything in that county, else None.
+
+    Raises ``PermissionDenied`` if ``user`` sees nothing in ``county``.
+    """
+    if not counties_of_user(user).filter(pk=county.pk).exists():
+        raise PermissionDenied("您无权查看该县的清单。")
+    return DutyList.objects.filter(county=county, level=level).select_related("county").first()
+
+
+def township_scope_of(user, county: County) -> list[Township] | None:
+    """Townships ``user`` is limited to in ``county``; ``None`` if it sees whole lists."""
+    if org_permissions.counties_visible_to(user).filter(pk=county.pk).exists():
+        return None
+    return list(org_permissions.townships_visible_to(user).filter(county=county))

@@ -1,0 +1,23 @@
+"""The "三张清单" application of the viewflow site."""
+
+from django.urls import path
+from viewflow.urls import Application
+
+from . import views
+
+
+class DutyListsApp(Application):
+    """Current lists, item detail with history, as-of view and diff view."""
+
+    title = "三张清单"
+    icon = "list_alt"
+    app_name = "lists"
+    menu_template_name = "duty_lists/app_menu.html"
+
+    index_path = path("", views.DutyItemListView.as_view(), name="index")
+    detail_path = path("items/<int:pk>/", views.DutyItemDetailView.as_view(), name="detail")
+    as_of_path = path("as-of/", views.DutyListAsOfView.as_view(), name="as_of")
+    diff_path = path("diff/", views.DutyListDiffView.as_view(), name="diff")
+
+    def has_view_permission(self, user, obj=None):
+        return user.is_authenticated

@@ -1,0 +1,180 @@
+"""Pages of the "三张清单" application: current lists, item detail and history, a list as
+of a date, and the changes between two dates. Every read goes through
+``duty_lists.selectors`` / ``duty_lists.snapshots`` and is scoped to the user."""
+
+import dataclasses
+
+from django.urls import reverse
+from django.views import generic
+from viewflow.views import ListModelView
+
+from . import selectors, snapshots
+from .filters import DutyItemFilter
+from .forms import AsOfForm, DiffForm, default_initial
+from .models import DutyItem, Level
+
+
+class DutyItemListView(ListModelView):
+    """All items the user may see, filterable and searchable; items in force by default."""
+
+    model = DutyItem
+    title = "三张清单"
+    filterset_class = DutyItemFilter
+    columns = (
+        "code",
+        "title",
+        "level",
+        "category",
+        "duty_type",
+        "lead_department",
+        "applicability",
+        "effective_date",
+        "status",
+    )
+    object_link_columns = ("code", "title")
+    search_fields = [
+        "code",
+        "title",
+        "department_responsibilities",
+        "local_responsibilities",
+        "basis",
+    ]
+    paginate_by = 50
+    template_name = "duty_lists/dutyitem_list.html"
+
+    @property
+    def queryset(self):
+        return selectors.duty_item_list(self.request.user)
+
+    def has_view_permission(self, user, obj=None):
+        return user.is_authenticated
+
+    def get_object_url(self, obj):
+        return reverse("lists:detail", kwargs={"pk": obj.pk})
+
+    def level(self, obj):
+        return obj.duty_list.get_level_display()
+
+    level.short_description = "清单层级"
+
+    def applicability(self, obj):
+        if obj.applies_to_all:
+            return "全部"
+        return "、".join(t.name for t in obj.townships.all())
+
+    applicability.short_description = "适用范围"
+
+
+class DutyItemDetailView(generic.TemplateView):
+    """One item with every field and its full history (who, when, what, why)."""
+
+    template_name = "duty_lists/dutyitem_detail.html"
+
+    def get_context_data(self, **kwargs):
+        item = selectors.duty_item_get(self.request.user, self.kwargs["pk"])
+        return super().get_context_data(
+            item=item,
+            townships="、".join(t.name for t in item.townships.all()),
+            history=snapshots.item_history(item),
+            **kwargs,
+        )
+
+
+class _ListQueryView(generic.TemplateView):
+    form_class = None
+
+    def get_form(self):
+        counties = selectors.counties_of_user(self.request.user)
+        data = self.request.GET if "level" in self.request.GET else None
+        return self.form_class(data, counties=counties, initial=default_initial(counties))
+
+
+class DutyListAsOfView(_ListQueryView):
+    """A list as it stood on a past date; township users see their township's items."""
+
+    template_name = "duty_lists/dutylist_as_of.html"
+    form_class = AsOfForm
+
+    def get_context_data(self, **kwargs):
+        form = self.get_form()
+        context = {"form": form, "snapshots": None}
+        if form.is_valid():
+            data = form.cleaned_data
+            context.update(
+                snapshots=as_of_for_user(
+                    self.request.user, data["county"], data["level"], data["on_date"]
+                ),
+                on_date=data["on_date"],
+                level_label=Level(data["level"]).label,
+                county=data["county"],
+            )
+        return super().get_context_data(**context, **kwargs)
+
+
+def as_of_for_user(user, county, level, on_date) -> list:
+    """The snapshots of ``county``'s ``level`` list on ``on_date`` that ``user`` may see.
+
+    Raises ``PermissionDenied`` if the user sees nothing in ``county``.
+    """
+    duty_list = selectors.duty_list_get(user, county=county, level=level)
+    if duty_list is None:
+        return []
+    townships = selectors.township_scope_of(user, county)
+    if townships is None:
+        return snapshots.items_as_of(duty_list, on_date)
+    seen, result = set(), []
+    for township in townships:
+        for snapshot in snapshots.items_as_of_for_township(township, level, on_date):
+            if snapshot.item_id not in seen:
+                seen.add(snapshot.item_id)
+                result.append(snapshot)
+    return sorted(result, key=lambda snapshot: snapshot.code)
+
+
+class DutyListDiffView(_ListQueryView):
+    """What was added, withdrawn and changed in a list between two dates."""
+
+    template_name = "duty_lists/dutylist_diff.html"
+    form_class = DiffForm
+
+    def get_context_data(self, **kwargs):
+        form = self.get_form()
+        context = {"form": form, "diff": None}
+        if form.is_valid():
+            data = form.cleaned_data
+            user = self.request.user
+            duty_list = selectors.duty_list_get(user, county=data["county"], level=data["level"])
+            if duty_list is not None:
+                diff = snapshots.duty_list_diff(duty_list, data["date_from"], data["date_to"])
+                townships = selectors.township_scope_of(user, data["county"])
+                if townships is not None:
+                    diff = diff_for_townships(diff, {t.pk for t in townships})
+                context["diff"] = diff
+            context.update(
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+                level_label=Level(data["level"]).label,
+                county=data["county"],
+            )
+        return super().get_context_data(**context, **kwargs)
+
+
+def _applies(snapshot, township_ids: set[int]) -> bool:
+    return snapshot is not None and (
+        snapshot.applies_to_all or bool(snapshot.township_ids & township_ids)
+    )
+
+
+def diff_for_townships(diff, township_ids: set[int]):
+    """The part of ``diff`` a township user may see: entries whose item applied to one of
+    ``township_ids`` at either date. Returns a new ``ListDiff``."""
+    return dataclasses.replace(
+        diff,
+        added=tuple(s for s in diff.added if _applies(s, township_ids)),
+        withdrawn=tuple(w for w in diff.withdrawn if _applies(w.before, township_ids)),
+        changed=tuple(
+            c
+            for c in diff.changed
+            if _applies(c.before, township_ids) or _applies(c.after, township_ids)
+        ),
+    )

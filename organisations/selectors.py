@@ -1,0 +1,69 @@
+"""Reads of the organisation tree, scoped to the user."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from . import permissions
+from .models import County, Department, Grid, Membership, Township, Village
+
+
+@dataclass(frozen=True)
+class CountyTree:
+    """One county as a user may see it: all its departments, and the townships shown."""
+
+    county: County
+    departments: list[Department]
+    townships: list[Township]
+    is_whole_county: bool
+
+
+def _township_queryset():
+    return Township.objects.order_by("code").prefetch_related(
+        Prefetch(
+            "villages",
+            queryset=Village.objects.order_by("code").prefetch_related(
+                Prefetch("grids", queryset=Grid.objects.order_by("code"))
+            ),
+        )
+    )
+
+
+def org_tree_list(user) -> list[CountyTree]:
+    """The organisation trees ``user`` may see, one per county, in code order.
+
+    County and department users see their whole county; township users see their
+    county's departments and only their own township with its villages and grids.
+    Runs a fixed number of queries whatever the size of the tree.
+    """
+    whole = list(permissions.counties_visible_to(user).order_by("code"))
+    own_townships = list(_township_queryset().filter(pk__in=permissions.townships_visible_to(user)))
+    partial_ids = {t.county_id for t in own_townships} - {c.pk for c in whole}
+    counties = sorted(
+        whole + list(County.objects.filter(pk__in=partial_ids)), key=lambda county: county.code
+    )
+    county_ids = [county.pk for county in counties]
+    departments = Department.objects.filter(county_id__in=county_ids).order_by("code")
+    townships = list(_township_queryset().filter(county_id__in=[c.pk for c in whole]))
+    trees = []
+    for county in counties:
+        is_whole = county.pk not in partial_ids
+        shown = townships if is_whole else own_townships
+        trees.append(
+            CountyTree(
+                county=county,
+                departments=[d for d in departments if d.county_id == county.pk],
+                townships=[t for t in shown if t.county_id == county.pk],
+                is_whole_county=is_whole,
+            )
+        )
+    return trees
+
+
+def membership_list(user) -> list[Membership]:
+    """The user's own memberships (for the page header and profile)."""
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("county", "department", "township")
+        .order_by("county__code", "role")
+    )
