@@ -22,7 +22,7 @@ class DutyItemListView(ListModelView):
     filterset_class = DutyItemFilter
     columns = (
         "code",
-        "title",
+        "item_title",
         "level",
         "category",
         "duty_type",
@@ -31,7 +31,7 @@ class DutyItemListView(ListModelView):
         "effective_date",
         "status",
     )
-    object_link_columns = ("code", "title")
+    object_link_columns = ("code", "item_title")
     search_fields = [
         "code",
         "title",
@@ -51,6 +51,12 @@ class DutyItemListView(ListModelView):
 
     def get_object_url(self, obj):
         return reverse("lists:detail", kwargs={"pk": obj.pk})
+
+    def item_title(self, obj):
+        return obj.title
+
+    item_title.short_description = "事项名称"
+    item_title.orderby_column = "title"
 
     def level(self, obj):
         return obj.duty_list.get_level_display()

@@ -24,6 +24,10 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.username
 
+    def get_full_name(self):
+        """The Chinese display name, falling back to first and last name."""
+        return self.display_name or super().get_full_name()
+
 
 class County(models.Model):
     """A county-level unit (县/市/区). ``office_name`` is its arbiter office (县委编办)."""
@@ -211,17 +215,17 @@ class Membership(models.Model):
                 name="membership_unit_matches_role",
                 condition=(
                     Q(
-                        role__in=[r.value for r in DEPARTMENT_ROLES],
+                        role__in=sorted(r.value for r in DEPARTMENT_ROLES),
                         department__isnull=False,
                         township__isnull=True,
                     )
                     | Q(
-                        role__in=[r.value for r in TOWNSHIP_ROLES],
+                        role__in=sorted(r.value for r in TOWNSHIP_ROLES),
                         township__isnull=False,
                         department__isnull=True,
                     )
                     | Q(
-                        role__in=[r.value for r in COUNTY_ROLES],
+                        role__in=sorted(r.value for r in COUNTY_ROLES),
                         department__isnull=True,
                         township__isnull=True,
                     )

@@ -111,6 +111,21 @@ def counties_visible_to(user) -> QuerySet[County]:
     )
 
 
+def counties_administered_by(user) -> QuerySet[County]:
+    """Counties whose organisation, users and lists ``user`` may manage (county admins).
+
+    Superusers administer every county; anonymous users none. Global (non-object)
+    grants of ``administer_county`` are ignored: the right is per county.
+    """
+    if not user.is_authenticated:
+        return County.objects.none()
+    if user.is_superuser:
+        return County.objects.all()
+    return get_objects_for_user(
+        user, "organisations.administer_county", klass=County, accept_global_perms=False
+    )
+
+
 def townships_visible_to(user) -> QuerySet[Township]:
     """Townships ``user`` may see as a township user (their own unit(s) only)."""
     if not user.is_authenticated:

@@ -1,0 +1,72 @@
+"""``manage.py demo [--force]``: load the demo counties 清河县 and 白沙县."""
+
+import unicodedata
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from duty_lists.demo import DEMO_PASSWORD, DemoDataError, demo_directory, demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "加载演示数据：清河县（15 个乡镇(街道)、30 个部门、三张清单及其变更历史）和用于"
+        "演示数据隔离的白沙县，以及每个角色的演示账号。可重复运行，不会产生重复数据。"
+        "DEBUG 关闭时需加 --force。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="DEBUG 关闭时也加载（演示数据带有公开的密码，切勿用于生产库）",
+        )
+        parser.add_argument(
+            "--data-dir",
+            type=Path,
+            default=None,
+            help="演示数据文件所在目录，默认为项目的 fixtures/demo/",
+        )
+
+    def handle(self, *args, force=False, data_dir=None, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG 已关闭，拒绝加载演示数据：演示账号使用公开的密码，不应出现在生产库中。"
+                "如确需加载，请加 --force。\n"
+                "DEBUG is off: refusing to load demo data (its logins share a published "
+                "password). Pass --force to load it anyway."
+            )
+        directory = data_dir or demo_directory()
+        try:
+            report = demo_load(directory=directory)
+        except DemoDataError as exc:
+            raise CommandError(
+                f"演示数据有误，未写入任何数据 / bad demo data, nothing was written "
+                f"({exc.path.parent}):\n{exc}"
+            ) from None
+        self.stdout.write(report.organisations, ending="")
+        self.stdout.write(
+            f"用户：新建 {report.users_created}，已存在 {report.users_existing}；"
+            f"清单事项：新建 {report.items_created}，已存在 {report.items_existing}；"
+            f"变更：应用 {report.changes_applied}，已应用 {report.changes_existing}。"
+        )
+        self.stdout.write(self.style.SUCCESS("演示数据已加载 / demo data loaded."))
+        self.stdout.write(
+            f"\n演示账号（密码均为 {DEMO_PASSWORD}）/ demo logins (password: {DEMO_PASSWORD}):"
+        )
+        rows = [("用户名", "姓名", "角色", "单位")]
+        rows += [(x.username, x.display_name, x.role, x.unit) for x in report.logins]
+        widths = [max(_width(row[i]) for row in rows) for i in range(3)]
+        for row in rows:
+            cells = [_pad(cell, width) for cell, width in zip(row, widths, strict=False)]
+            self.stdout.write("  " + "  ".join([*cells, row[3]]))
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

@@ -1,0 +1,307 @@
+"""``manage.py demo`` loads fixtures/demo/: the one test of those files, so they stay loadable."""
+
+import datetime
+import io
+import shutil
+from collections import Counter
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from duty_lists.models import DutyItem, DutyList, ItemStatus, Level
+from duty_lists.snapshots import duty_list_diff, item_history, items_as_of_for_township
+from organisations.models import (
+    County,
+    Department,
+    Grid,
+    Membership,
+    Role,
+    Township,
+    User,
+    Village,
+)
+
+pytestmark = pytest.mark.django_db
+
+DEMO_DIR = django_settings.BASE_DIR / "fixtures" / "demo"
+HistoricalDutyItem = DutyItem.history.model
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # The demo creates 11 logins; PBKDF2 costs ~0.6 s each and is not what is tested here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def debug_on(settings):
+    settings.DEBUG = True
+
+
+def _demo(**options) -> str:
+    out = io.StringIO()
+    call_command("demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def _row_counts() -> dict[str, int]:
+    models = (County, Department, Township, Village, Grid, User, Membership, DutyList)
+    counts = {model.__name__: model.objects.count() for model in models}
+    counts["DutyItem"] = DutyItem.objects.count()
+    counts["DutyItem history"] = HistoricalDutyItem.objects.count()
+    counts["Membership history"] = Membership.history.count()
+    return counts
+
+
+def _item(code: str, county: str = "清河县") -> DutyItem:
+    return DutyItem.objects.get(duty_list__county__name=county, code=code)
+
+
+def test_demo_loads_twice_without_duplicates(debug_on):
+    first_output = _demo()
+    after_first = _row_counts()
+    second_output = _demo()
+
+    assert (
+        _row_counts()
+        == after_first
+        == {
+            "County": 2,
+            "Department": 33,
+            "Township": 17,
+            "Village": 57,
+            "Grid": 138,
+            "User": 11,
+            "Membership": 11,
+            "DutyList": 5,
+            "DutyItem": 63,
+            "DutyItem history": 70,
+            "Membership history": 11,
+        }
+    )
+    assert "用户：新建 11，已存在 0；清单事项：新建 63，已存在 0；变更：应用 7，已应用 0。" in (
+        first_output
+    )
+    assert "用户：新建 0，已存在 11；清单事项：新建 0，已存在 63；变更：应用 0，已应用 7。" in (
+        second_output
+    )
+    assert "密码均为 qingdan-demo" in second_output
+    login_lines = [line.split() for line in second_output.splitlines() if line.startswith("  ")]
+    assert login_lines[0] == ["用户名", "姓名", "角色", "单位"]
+    assert ["chengguan_head", "张丽华", "乡镇(街道)负责人", "清河县", "城关街道"] in login_lines
+    assert ["baisha_office", "黄志明", "县委编办", "白沙县委编办"] in login_lines
+    assert len(login_lines) == 12
+
+
+def test_demo_county_has_the_documented_shape(settings):
+    # DEBUG off with --force loads as well.
+    settings.DEBUG = False
+    _demo(force=True)
+
+    qinghe = County.objects.get(code="330999")
+    assert qinghe.name == "清河县"
+    assert Counter(qinghe.townships.values_list("kind", flat=True)) == {
+        Township.Kind.SUBDISTRICT: 4,
+        Township.Kind.TOWN: 9,
+        Township.Kind.TOWNSHIP: 2,
+    }
+    assert qinghe.departments.count() == 30
+    assert qinghe.departments.filter(name="县住房和城乡建设局").exists()
+    villages_per_township = Counter(
+        Village.objects.filter(township__county=qinghe).values_list("township__name", flat=True)
+    )
+    assert len(villages_per_township) == 15
+    assert set(villages_per_township.values()) == {3, 4, 5}
+    # Communities (社区) under 街道, villages (村) under 镇 and 乡.
+    assert set(
+        Village.objects.filter(township__county=qinghe).values_list("township__kind", "kind")
+    ) == {
+        (Township.Kind.SUBDISTRICT, Village.Kind.COMMUNITY),
+        (Township.Kind.TOWN, Village.Kind.VILLAGE),
+        (Township.Kind.TOWNSHIP, Village.Kind.VILLAGE),
+    }
+    grids_per_village = Counter(
+        Grid.objects.filter(village__township__county=qinghe).values_list("village_id", flat=True)
+    )
+    assert len(grids_per_village) == 53
+    assert set(grids_per_village.values()) == {2, 3}
+
+    items = DutyItem.objects.filter(duty_list__county=qinghe)
+    assert Counter(items.values_list("duty_list__level", flat=True)) == {
+        Level.TOWNSHIP: 31,
+        Level.VILLAGE: 17,
+        Level.GRID: 12,
+    }
+    assert Counter(items.values_list("duty_type", flat=True)) == {
+        "cooperating": 40,
+        "basic": 14,
+        "taken_back": 6,
+    }
+    assert set(items.values_list("category", flat=True)) == {
+        "party_building",
+        "economy",
+        "urban_rural",
+        "safety_law",
+        "ecology",
+        "public_service",
+        "social_affairs",
+        "support",
+    }
+    assert items.filter(applies_to_all=False).count() == 21
+    assert list(_item("XZ-LY-0001").townships.order_by("code").values_list("name", flat=True)) == [
+        "青石镇",
+        "石门镇",
+        "梅岭镇",
+        "枫林镇",
+        "云岭乡",
+        "竹坪乡",
+    ]
+
+    baisha = County.objects.get(name="白沙县")
+    assert baisha.townships.count() == 2
+    assert baisha.departments.count() == 3
+    assert DutyItem.objects.filter(duty_list__county=baisha).count() == 3
+    # Same code in both counties, two separate items.
+    assert _item("XZ-ZJ-0001", "白沙县").lead_department.county == baisha
+
+
+def test_demo_history_shows_amendments_and_the_withdrawal(debug_on):
+    _demo()
+
+    withdrawn = _item("XZ-JX-0001")
+    assert withdrawn.status == ItemStatus.WITHDRAWN
+    assert withdrawn.withdrawn_date == datetime.date(2026, 6, 30)
+
+    history = item_history(_item("XZ-ZJ-0001"))
+    assert [(entry.when.date(), entry.kind, entry.user_name) for entry in history] == [
+        (datetime.date(2025, 7, 1), "新增", "系统"),
+        (datetime.date(2026, 1, 15), "修改", "周建华"),
+        (datetime.date(2026, 3, 20), "修改", "周建华"),
+    ]
+    assert history[0].reason == "演示数据导入"
+    assert history[2].reason == (
+        "补充农村村民非法占地建住宅和违法建筑处置的依据（演示数据导入，变更编号 BG-2026-003）"
+    )
+    assert [change.label for change in history[2].changes] == ["实施依据"]
+
+    township_list = DutyList.objects.get(county__name="清河县", level=Level.TOWNSHIP)
+    diff = duty_list_diff(township_list, datetime.date(2026, 3, 1), datetime.date(2026, 11, 1))
+    assert [snapshot.code for snapshot in diff.added] == ["XZ-SZ-0001"]
+    assert [entry.before.code for entry in diff.withdrawn] == ["XZ-JX-0001"]
+    assert [entry.after.code for entry in diff.changed] == [
+        "XZ-JY-0001",
+        "XZ-YJ-0002",
+        "XZ-ZJ-0001",
+        "XZ-ZJ-0002",
+    ]
+
+    # 燃气入户排查 reached 青石镇 only with the amendment of 2026-04-08.
+    qingshi = Township.objects.get(name="青石镇")
+    before = items_as_of_for_township(qingshi, Level.TOWNSHIP, datetime.date(2026, 3, 1))
+    after = items_as_of_for_township(qingshi, Level.TOWNSHIP, datetime.date(2026, 11, 1))
+    assert "XZ-ZJ-0002" not in [snapshot.code for snapshot in before]
+    assert "XZ-ZJ-0002" in [snapshot.code for snapshot in after]
+    assert (len(before), len(after)) == (26, 27)
+
+
+def test_demo_users_hold_their_roles(debug_on, client):
+    _demo()
+
+    memberships = {
+        m.user.username: (m.role, m.unit.name, m.county.name)
+        for m in Membership.objects.select_related("user", "county", "department", "township")
+    }
+    assert memberships == {
+        "office": (Role.COUNTY_OFFICE, "清河县", "清河县"),
+        "admin": (Role.COUNTY_ADMIN, "清河县", "清河县"),
+        "zjj_staff": (Role.DEPARTMENT_STAFF, "县住房和城乡建设局", "清河县"),
+        "zjj_head": (Role.DEPARTMENT_HEAD, "县住房和城乡建设局", "清河县"),
+        "yjj_staff": (Role.DEPARTMENT_STAFF, "县应急管理局", "清河县"),
+        "chengguan_head": (Role.TOWNSHIP_HEAD, "城关街道", "清河县"),
+        "chengguan_staff": (Role.TOWNSHIP_STAFF, "城关街道", "清河县"),
+        "qingshi_head": (Role.TOWNSHIP_HEAD, "青石镇", "清河县"),
+        "yunling_head": (Role.TOWNSHIP_HEAD, "云岭乡", "清河县"),
+        "baisha_office": (Role.COUNTY_OFFICE, "白沙县", "白沙县"),
+        "baisha_head": (Role.TOWNSHIP_HEAD, "沙湾街道", "白沙县"),
+    }
+    head = User.objects.get(username="chengguan_head")
+    assert head.display_name == "张丽华"
+    assert head.has_perm("organisations.act_for_township", Township.objects.get(name="城关街道"))
+    assert not head.has_perm("organisations.act_for_township", Township.objects.get(name="青石镇"))
+    assert client.login(username="chengguan_head", password="qingdan-demo")
+    assert not User.objects.filter(is_superuser=True).exists()
+
+
+def test_demo_refuses_when_debug_is_off():
+    assert not django_settings.DEBUG
+
+    with pytest.raises(CommandError, match="(?s)DEBUG 已关闭.*--force.*DEBUG is off"):
+        _demo()
+
+    assert County.objects.count() == 0
+
+
+def _broken_copy(tmp_path, file_name: str, old: str, new: str):
+    for path in DEMO_DIR.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    path = tmp_path / file_name
+    text = path.read_text(encoding="utf-8-sig")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8-sig")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("file_name", "old", "new", "message"),
+    [
+        pytest.param(
+            "duty_items.csv",
+            "XZ-YJ-0001,生产经营单位安全生产检查,平安法治",
+            "XZ-YJ-0001,生产经营单位安全生产检查,安全生产",
+            "duty_items.csv 第 6 行：领域类别“安全生产”无效",
+            id="unknown-category",
+        ),
+        pytest.param(
+            "duty_items.csv",
+            "XZ-SL-0002,山塘安全巡查,平安法治,配合履职,县水利局",
+            "XZ-SL-0002,山塘安全巡查,平安法治,配合履职,县水务局",
+            "duty_items.csv 第 17 行：牵头部门“县水务局”不是清河县的部门",
+            id="unknown-department",
+        ),
+        pytest.param(
+            "users.csv",
+            "qingshi_head,孙伟,乡镇(街道)负责人,清河县,青石镇",
+            "qingshi_head,孙伟,乡镇(街道)负责人,清河县,青山镇",
+            "users.csv 第 9 行：单位“青山镇”不是清河县的乡镇(街道)",
+            id="unknown-township",
+        ),
+        pytest.param(
+            "changes.csv",
+            "BG-2026-005,2026-05-20,清河县,XZ-YJ-0002",
+            "BG-2026-005,2026-05-20,清河县,XZ-YJ-0099",
+            "changes.csv 第 7 行：duty_items.csv 中没有清河县的事项“XZ-YJ-0099”",
+            id="unknown-item",
+        ),
+        pytest.param(
+            "changes.csv",
+            "2026-06-30,清河县,XZ-JX-0001,取消",
+            "2026-06-31,清河县,XZ-JX-0001,取消",
+            "changes.csv 第 8 行：变更日期“2026-06-31”不是 YYYY-MM-DD 格式的日期",
+            id="bad-date",
+        ),
+    ],
+)
+def test_bad_demo_line_is_named_and_nothing_is_written(
+    debug_on, tmp_path, file_name, old, new, message
+):
+    data_dir = _broken_copy(tmp_path, file_name, old, new)
+
+    with pytest.raises(CommandError) as error:
+        _demo(data_dir=data_dir)
+
+    assert message in str(error.value)
+    assert "未写入任何数据" in str(error.value)
+    assert County.objects.count() == 0
+    assert User.objects.count() == 0
