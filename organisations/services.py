@@ -96,6 +96,11 @@ def membership_grant(
         membership.save()
     user.groups.add(role_group(role))
     permissions.grant_membership_permissions(membership)
+    if role == Role.COUNTY_ADMIN and not user.is_staff:
+        # County administrators use the (county-scoped) Django admin.
+        user.is_staff = True
+        user._history_user = actor
+        user.save(update_fields=["is_staff"])
     audit_log.info(
         "membership granted: %s %s %s by %s", user, role, membership.unit, actor or "system"
     )
@@ -117,5 +122,9 @@ def membership_revoke(*, actor, membership: Membership, reason: str = "") -> Non
     membership.delete()
     if not Membership.objects.filter(user=user, role=membership.role).exists():
         user.groups.remove(role_group(membership.role))
+        if membership.role == Role.COUNTY_ADMIN and not user.is_superuser:
+            user.is_staff = False
+            user._history_user = actor
+            user.save(update_fields=["is_staff"])
     permissions.revoke_membership_permissions(membership)
     audit_log.info("membership revoked: %s %s by %s", user, membership.role, actor or "system")

@@ -94,3 +94,14 @@ def test_grant_by_other_county_admin_is_denied():
             township=township,
         )
     assert Membership.objects.filter(township=township).count() == 0
+
+
+def test_county_admin_role_gives_and_takes_admin_site_access():
+    county = CountyFactory()
+    user = user_with_role(Role.COUNTY_ADMIN, county)
+    assert user.is_staff is True
+
+    services.membership_revoke(actor=None, membership=Membership.objects.get(user=user))
+
+    user.refresh_from_db()
+    assert user.is_staff is False
