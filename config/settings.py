@@ -56,8 +56,11 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "viewflow",
+    "viewflow.workflow",
     "organisations",
     "duty_lists",
+    "arbitration",
+    "workflow",
 ]
 
 MIDDLEWARE = [

@@ -7,15 +7,21 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Site
+from viewflow.workflow.flow import FlowAppViewset
 
 from duty_lists.urls import DutyListsApp
 from organisations.urls import OrganisationsApp
+from workflow.flows import ChangeRequestFlow
 
 site = Site(
     title="清单管理",
     primary_color="#b71c1c",
     secondary_color="#5d4037",
-    viewsets=[DutyListsApp(), OrganisationsApp()],
+    viewsets=[
+        DutyListsApp(),
+        FlowAppViewset(ChangeRequestFlow, icon="assignment"),
+        OrganisationsApp(),
+    ],
 )
 
 urlpatterns = [

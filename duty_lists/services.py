@@ -1,7 +1,8 @@
 """Every write to the duty lists.
 
 Each service checks that the actor may edit the list (``actor=None`` is the system, e.g.
-a management command or a published workflow decision that was authorised upstream),
+a management command or a published workflow decision that was authorised upstream;
+``recorded_by`` then names the person the history record is attributed to),
 validates with ``full_clean()``, writes atomically and leaves exactly one history record
 with the actor and the reason, the item's applicability (townships) included.
 """
@@ -53,8 +54,10 @@ def _check_department(duty_list: DutyList, department: Department) -> None:
         raise ValidationError({"lead_department": "牵头部门不属于本县。"})
 
 
-def _write_history(item: DutyItem, *, actor, reason: str, history_type: str) -> None:
-    item._history_user = actor
+def _write_history(
+    item: DutyItem, *, actor, reason: str, history_type: str, recorded_by=None
+) -> None:
+    item._history_user = actor or recorded_by
     item._change_reason = reason
     duty_item_history.create_historical_record(item, history_type)
 
@@ -72,6 +75,7 @@ def duty_item_create(
     duty_list: DutyList,
     reason: str,
     townships: Iterable[Township] = (),
+    recorded_by=None,
     **fields,
 ) -> DutyItem:
     """Add an item to ``duty_list``.
@@ -96,7 +100,7 @@ def duty_item_create(
     item.save()
     item.townships.set(townships)
     del item.skip_history_when_saving
-    _write_history(item, actor=actor, reason=reason, history_type="+")
+    _write_history(item, actor=actor, reason=reason, history_type="+", recorded_by=recorded_by)
     return item
 
 
@@ -113,6 +117,7 @@ def duty_item_amend(
     item: DutyItem,
     reason: str,
     townships: Iterable[Township] | None = None,
+    recorded_by=None,
     **changes,
 ) -> DutyItem:
     """Change fields and/or applicability of an item in force.
@@ -147,13 +152,18 @@ def duty_item_amend(
     if townships is not None:
         item.townships.set(new_townships)
     del item.skip_history_when_saving
-    _write_history(item, actor=actor, reason=reason, history_type="~")
+    _write_history(item, actor=actor, reason=reason, history_type="~", recorded_by=recorded_by)
     return item
 
 
 @transaction.atomic
 def duty_item_withdraw(
-    *, actor, item: DutyItem, reason: str, withdrawn_date: datetime.date
+    *,
+    actor,
+    item: DutyItem,
+    reason: str,
+    withdrawn_date: datetime.date,
+    recorded_by=None,
 ) -> DutyItem:
     """Withdraw (取消) an item: it stays in history but is no longer in force.
 
@@ -176,5 +186,5 @@ def duty_item_withdraw(
     item.skip_history_when_saving = True
     item.save(update_fields=["status", "withdrawn_date"])
     del item.skip_history_when_saving
-    _write_history(item, actor=actor, reason=reason, history_type="~")
+    _write_history(item, actor=actor, reason=reason, history_type="~", recorded_by=recorded_by)
     return item

@@ -153,3 +153,14 @@ def role_unit_is_valid(role: str, *, department, township) -> bool:
     if role in COUNTY_ROLES:
         return department is None and township is None
     return False
+
+
+def counties_arbitrated_by(user) -> QuerySet[County]:
+    """Counties whose county office (县委编办) ``user`` belongs to; superusers: all."""
+    if not user.is_authenticated:
+        return County.objects.none()
+    if user.is_superuser:
+        return County.objects.all()
+    return get_objects_for_user(
+        user, "organisations.arbitrate_county", klass=County, accept_global_perms=False
+    )

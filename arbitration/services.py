@@ -1,0 +1,84 @@
+"""Recording the county office's rulings (裁定)."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from organisations import permissions as org_permissions
+from organisations.models import County, Department, Township
+
+from .models import Decision, Ruling, RulingDecision
+
+audit_log = logging.getLogger("qingdan.audit")
+
+AMENDABLE_FIELDS = (
+    "title",
+    "department_responsibilities",
+    "local_responsibilities",
+    "resources",
+)
+
+
+@transaction.atomic
+def ruling_record(
+    *,
+    actor,
+    county: County,
+    process,
+    decisions: list[tuple[Township | Department, str]],
+    reasoning: str,
+    meeting_record: str = "",
+    amendments: dict[str, str] | None = None,
+) -> Ruling:
+    """Record the county office's ruling on ``process``, one decision per party.
+
+    ``amendments`` rewrites item text (title, responsibilities, resources); it is
+    required when any decision is "admit with amendments" and not allowed otherwise.
+    Returns the ruling. Raises ``PermissionDenied`` (logged) unless ``actor`` is the
+    county office of ``county``; ``ValidationError`` naming the bad field or party;
+    nothing is written then. Changes: one ruling, its decisions, history records.
+    """
+    if not org_permissions.can_arbitrate_county(actor, county):
+        audit_log.warning("denied: %s may not rule in county %s", actor, county.code)
+        raise PermissionDenied("您无权裁定本县事项。")
+    amendments = {name: (value or "").strip() for name, value in (amendments or {}).items()}
+    amendments = {name: value for name, value in amendments.items() if value}
+    errors: dict[str, str] = {}
+    unknown = set(amendments) - set(AMENDABLE_FIELDS)
+    if unknown:
+        errors.update(dict.fromkeys(sorted(unknown), "裁定不能修改该字段。"))
+    if not (reasoning or "").strip():
+        errors["reasoning"] = "请填写裁定理由。"
+    for party, decision in decisions:
+        if decision not in Decision.values:
+            errors[f"decision_{party.pk}"] = f"请选择对“{party}”的裁定结果。"
+    amended = any(decision == Decision.ADMIT_AMENDED for _, decision in decisions)
+    if amended and not amendments:
+        errors["amendments"] = "选择“修改后准入”时，请填写修改后的事项内容。"
+    if amendments and not amended:
+        errors["amendments"] = "只有“修改后准入”的裁定才能修改事项内容。"
+    if errors:
+        raise ValidationError(errors)
+    ruling = Ruling(
+        county=county,
+        process=process,
+        ruled_by=actor,
+        reasoning=reasoning.strip(),
+        meeting_record=(meeting_record or "").strip(),
+        **{f"amended_{name}": value for name, value in amendments.items()},
+    )
+    ruling.full_clean()
+    ruling._history_user = actor
+    ruling.save()
+    for party, decision in decisions:
+        row = RulingDecision(
+            ruling=ruling,
+            township=party if isinstance(party, Township) else None,
+            department=party if isinstance(party, Department) else None,
+            decision=decision,
+        )
+        row._history_user = actor
+        row.save()
+    audit_log.info("ruling recorded: %s by %s", ruling.pk, actor)
+    return ruling

@@ -1,0 +1,59 @@
+"""The callables the change request flow's nodes point at.
+
+Each condition reads the process; each Function step calls one service. Kept apart from
+``flows.py`` so the flow module only declares the graph.
+"""
+
+from . import selectors
+from .models import ReviewDecision
+from .services import consultation, publishing
+
+
+def start_process(activation, *, fields: dict):
+    """StartHandle callback: copy the filed request's fields onto the new process."""
+    for name, value in fields.items():
+        setattr(activation.process, name, value)
+    return activation.process
+
+
+def is_forwarded(activation) -> bool:
+    return activation.process.coerced.review_decision == ReviewDecision.FORWARD
+
+
+def is_returned(activation) -> bool:
+    return activation.process.coerced.review_decision == ReviewDecision.RETURN
+
+
+def consultation_parties(activation) -> list[dict]:
+    """One ``{"township": pk}`` / ``{"department": pk}`` item per party to consult."""
+    return selectors.consultation_parties(activation.process.coerced)
+
+
+def reminder_due(activation):
+    """When the reminder timer of a consultation task fires."""
+    return selectors.consultation_reminder_at(activation.process.coerced)
+
+
+def deadline_due(activation):
+    """When the deadline timer of a consultation task fires."""
+    return selectors.consultation_deadline_at(activation.process.coerced)
+
+
+def send_reminder(activation) -> None:
+    consultation.consultation_remind(timer_task=activation.task.previous.get())
+
+
+def record_silence(activation) -> None:
+    consultation.consultation_close_silent(timer_task=activation.task.previous.get())
+
+
+def has_contested_party(activation) -> bool:
+    return selectors.contested_consultations(activation.process.coerced).exists()
+
+
+def publish(activation) -> None:
+    publishing.change_request_publish(process=activation.process.coerced)
+
+
+def reject(activation) -> None:
+    publishing.change_request_reject(process=activation.process.coerced)

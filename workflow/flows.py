@@ -1,0 +1,116 @@
+"""The admission and adjustment flow (事项准入/动态调整): the process graph only.
+
+propose (a service starts the process) → review by the county office (forward / return
+for revision, looping back to the filer / reject) → one consultation task per affected
+township in parallel (or the lead department, when a township filed the request), each
+with a reminder one working day before its deadline and a "no answer" closing when it
+passes → join → publish if nobody contested, else the county office rules party by
+party → publish → end.
+
+Node names are stored in task rows: keep them stable.
+"""
+
+from viewflow import this
+from viewflow.workflow import flow
+from viewflow.workflow.lock import SelectForUpdateLock
+
+from . import flow_steps, permissions
+from .models import ChangeRequestProcess
+from .nodes import PartySplit, PartyView, TaskView
+from .views import tasks as task_views
+
+
+class ChangeRequestFlow(flow.Flow):
+    """事项准入/调整申请
+
+    A county department (or a township, for items that apply to it) asks to add, amend
+    or withdraw a duty on a county list.
+    """
+
+    process_class = ChangeRequestProcess
+    # A real row lock: without it two simultaneous answers can both miss the Join.
+    lock_impl = SelectForUpdateLock(nowait=False)
+
+    start = flow.StartHandle(flow_steps.start_process).Next(this.review)
+
+    review = (
+        TaskView(task_views.ReviewTaskView.as_view())
+        .Annotation(title="形式审查")
+        .Permission("organisations.arbitrate_county", obj=permissions.process_county)
+        .Next(this.check_review)
+    )
+
+    check_review = (
+        flow.Switch()
+        .Annotation(title="审查结论")
+        .Case(this.consult_split, flow_steps.is_forwarded)
+        .Case(this.revise, flow_steps.is_returned)
+        .Default(this.mark_rejected)
+    )
+
+    revise = (
+        TaskView(task_views.ReviseTaskView.as_view())
+        .Annotation(title="修改后重新提交")
+        .Permission(permissions.initiator_permission, obj=permissions.process_initiator)
+        .Next(this.review)
+    )
+
+    consult_split = (
+        PartySplit(flow_steps.consultation_parties)
+        .Annotation(title="分别征求意见")
+        .Next(this.consult)
+    )
+
+    consult = (
+        PartyView(task_views.ConsultTaskView.as_view())
+        .Annotation(title="征求意见")
+        .OnTimeout(flow_steps.reminder_due, this.remind, interrupting=False, title="到期提醒")
+        .OnTimeout(flow_steps.deadline_due, this.close_silent, title="逾期")
+        .Next(this.join_consult)
+    )
+
+    remind = (
+        flow.Function(flow_steps.send_reminder).Annotation(title="发送提醒").Next(this.reminded)
+    )
+    reminded = flow.End()
+
+    close_silent = (
+        flow.Function(flow_steps.record_silence)
+        .Annotation(title="记录逾期未答复")
+        .Next(this.join_consult)
+    )
+
+    join_consult = flow.Join().Annotation(title="汇总意见").Next(this.check_contested)
+
+    check_contested = (
+        flow.If(flow_steps.has_contested_party)
+        .Annotation(title="是否有异议")
+        .Then(this.arbitrate)
+        .Else(this.publish)
+    )
+
+    arbitrate = (
+        TaskView(task_views.ArbitrateTaskView.as_view())
+        .Annotation(title="裁定")
+        .Permission("organisations.arbitrate_county", obj=permissions.process_county)
+        .Next(this.publish)
+    )
+
+    publish = flow.Function(flow_steps.publish).Annotation(title="发布").Next(this.end)
+
+    mark_rejected = (
+        flow.Function(flow_steps.reject).Annotation(title="不予受理").Next(this.rejected)
+    )
+
+    end = flow.End()
+    rejected = flow.End()
+
+    def has_view_permission(self, user, obj=None):
+        """Anyone with a role sees the application (scoped); a process only if visible."""
+        if obj is None:
+            return permissions.has_any_role(user)
+        return permissions.can_view_process(user, obj)
+
+    def has_manage_permission(self, user, obj=None):
+        """Only superusers manage (cancel, undo) processes by hand."""
+        return user.is_authenticated and user.is_superuser

@@ -1,0 +1,291 @@
+"""Process models of the flows and the records they keep.
+
+``ChangeRequestProcess`` is one admission/adjustment request (准入/动态调整申请): what is
+asked for, by whom, and where it stands. ``Consultation`` is one consulted party's
+answer (征求意见). ``CountyWorkflowSettings`` and ``Holiday`` configure deadlines per
+county. ``Notification`` is the in-app message list of a user.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+from viewflow.workflow.models import Process
+
+from duty_lists.models import Category, DutyItem, DutyType, Level
+from organisations.models import County, Department, Township
+
+
+class ChangeKind(models.TextChoices):
+    ADD = "add", "新增事项"
+    AMEND = "amend", "修改事项"
+    WITHDRAW = "withdraw", "取消事项"
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", "办理中"
+    PUBLISHED = "published", "已发布"
+    REJECTED = "rejected", "未准入"
+
+
+class ReviewDecision(models.TextChoices):
+    FORWARD = "forward", "通过审查，征求意见"
+    RETURN = "return", "退回修改"
+    REJECT = "reject", "不予受理"
+
+
+class ChangeRequestProcess(Process):
+    """One request to add, amend or withdraw a duty on a county list.
+
+    Filed by a department (any kind) or by a township (amend/withdraw of an item that
+    applies to it). The proposed item fields live here until publication.
+    """
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name="所属县"
+    )
+    kind = models.CharField("申请类型", max_length=16, choices=ChangeKind.choices)
+    level = models.CharField("清单层级", max_length=16, choices=Level.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="申请人",
+    )
+    initiator_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="申请部门",
+    )
+    initiator_township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="申请乡镇(街道)",
+    )
+    target_item = models.ForeignKey(
+        DutyItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="涉及事项",
+    )
+    code = models.CharField("事项编码", max_length=32, blank=True)
+    title = models.CharField("事项名称", max_length=200, blank=True)
+    category = models.CharField("领域类别", max_length=32, choices=Category.choices, blank=True)
+    duty_type = models.CharField("履职类型", max_length=16, choices=DutyType.choices, blank=True)
+    lead_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="牵头(主体责任)部门",
+    )
+    department_responsibilities = models.TextField("部门职责", blank=True)
+    local_responsibilities = models.TextField("配合职责", blank=True)
+    basis = models.TextField("实施依据", blank=True)
+    resources = models.TextField("配套资源(经费/人员/装备)", blank=True)
+    effective_date = models.DateField("拟生效日期", null=True, blank=True)
+    applies_to_all = models.BooleanField("适用本级全部单位", default=False)
+    target_townships = models.ManyToManyField(
+        Township, blank=True, related_name="+", verbose_name="涉及乡镇(街道)"
+    )
+    reasons = models.TextField("申请理由")
+    review_decision = models.CharField(
+        "审查意见", max_length=16, choices=ReviewDecision.choices, blank=True
+    )
+    review_comment = models.TextField("审查说明", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审查人",
+    )
+    outcome = models.CharField(
+        "办理结果", max_length=16, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    published_item = models.ForeignKey(
+        DutyItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="发布事项",
+    )
+
+    history = HistoricalRecords(inherit=False, excluded_fields=["data"])
+
+    class Meta:
+        verbose_name = "准入/调整申请"
+        verbose_name_plural = "准入/调整申请"
+
+    def __str__(self):
+        subject = self.title or (self.target_item.title if self.target_item_id else "")
+        return f"{self.get_kind_display()}：{subject}"
+
+    @property
+    def initiator(self):
+        """The filing unit: a Department or a Township."""
+        return self.initiator_department or self.initiator_township
+
+
+class ConsultationAnswer(models.TextChoices):
+    ACCEPT = "accept", "同意"
+    CONTEST = "contest", "有异议"
+    NO_ANSWER = "no_answer", "逾期未答复"
+
+
+class Consultation(models.Model):
+    """One consulted party's answer to a request: a township, or the lead department
+    when a township filed the request."""
+
+    process = models.ForeignKey(
+        ChangeRequestProcess,
+        on_delete=models.CASCADE,
+        related_name="consultations",
+        verbose_name="申请",
+    )
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="乡镇(街道)",
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="部门",
+    )
+    answer = models.CharField("意见", max_length=16, choices=ConsultationAnswer.choices)
+    reason = models.TextField("理由", blank=True)
+    counter_proposal = models.TextField("修改建议", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="答复人",
+    )
+    answered_at = models.DateTimeField("答复时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "征求意见答复"
+        verbose_name_plural = "征求意见答复"
+        ordering = ["process_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "township"],
+                condition=models.Q(township__isnull=False),
+                name="consultation_once_per_township",
+            ),
+            models.UniqueConstraint(
+                fields=["process", "department"],
+                condition=models.Q(department__isnull=False),
+                name="consultation_once_per_department",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.party} · {self.get_answer_display()}"
+
+    @property
+    def party(self):
+        return self.township or self.department
+
+    @property
+    def is_contested(self) -> bool:
+        """Contested or silent answers go to arbitration."""
+        return self.answer in {ConsultationAnswer.CONTEST, ConsultationAnswer.NO_ANSWER}
+
+
+class CountyWorkflowSettings(models.Model):
+    """Per-county procedure settings (deadlines, silence rule)."""
+
+    county = models.OneToOneField(
+        County, on_delete=models.CASCADE, related_name="workflow_settings", verbose_name="县"
+    )
+    consultation_days = models.PositiveSmallIntegerField("征求意见期限(工作日)", default=5)
+    silence_is_consent = models.BooleanField("逾期未答复视为同意", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "流程设置"
+        verbose_name_plural = "流程设置"
+
+    def __str__(self):
+        return f"{self.county} 流程设置"
+
+
+class Holiday(models.Model):
+    """A non-working day of a county (法定节假日), skipped when counting deadlines.
+
+    Weekends are always skipped; ``is_working_day`` marks a weekend make-up day (调休上班).
+    """
+
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, related_name="holidays", verbose_name="县"
+    )
+    date = models.DateField("日期")
+    name = models.CharField("名称", max_length=50)
+    is_working_day = models.BooleanField("调休上班", default=False)
+
+    class Meta:
+        verbose_name = "节假日"
+        verbose_name_plural = "节假日"
+        ordering = ["county_id", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "date"], name="holiday_unique_date")
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
+
+
+class Notification(models.Model):
+    """An in-app message to one user (站内通知)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name="接收人",
+    )
+    process = models.ForeignKey(
+        ChangeRequestProcess,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name="相关申请",
+    )
+    subject = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.subject

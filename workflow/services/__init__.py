@@ -1,0 +1,25 @@
+"""Every write of the workflow: filing, review, revision, consultation, ruling and
+publication. The UI and the REST API call these; they check rights themselves."""
+
+from .arbitrating import change_request_rule, party_key
+from .common import TaskNotOpen, run_human_task
+from .consultation import consultation_answer, consultation_close_silent, consultation_remind
+from .filing import change_request_file, change_request_review, change_request_revise
+from .notifications import notify
+from .publishing import change_request_publish, change_request_reject
+
+__all__ = [
+    "TaskNotOpen",
+    "change_request_file",
+    "change_request_publish",
+    "change_request_reject",
+    "change_request_review",
+    "change_request_revise",
+    "change_request_rule",
+    "consultation_answer",
+    "consultation_close_silent",
+    "consultation_remind",
+    "notify",
+    "party_key",
+    "run_human_task",
+]

@@ -1,0 +1,58 @@
+"""The county office rules on a request's contested and silent parties."""
+
+from django.core.exceptions import ValidationError
+
+from arbitration import services as arbitration_services
+from arbitration.models import Ruling
+
+from .. import selectors
+from .common import run_human_task
+
+
+def party_key(consultation) -> str:
+    """A stable form key for a consulted party: ``township:<pk>`` or ``department:<pk>``."""
+    if consultation.township_id:
+        return f"township:{consultation.township_id}"
+    return f"department:{consultation.department_id}"
+
+
+def change_request_rule(
+    *,
+    actor,
+    task_id: int,
+    decisions: dict[str, str],
+    reasoning: str,
+    meeting_record: str = "",
+    amendments: dict[str, str] | None = None,
+) -> Ruling:
+    """Rule on every contested or silent party of a request, then let it be published.
+
+    ``decisions`` maps each party key (``party_key``) to admit / admit_amended / reject.
+    Returns the ruling. Raises ``ValidationError`` when a contested party has no
+    decision or an unknown party is named, ``PermissionDenied`` or ``TaskNotOpen``;
+    nothing is written then.
+    """
+
+    def work(activation):
+        process = activation.process.coerced
+        contested = {party_key(c): c.party for c in selectors.contested_consultations(process)}
+        missing = [str(party) for key, party in contested.items() if not decisions.get(key)]
+        unknown = sorted(set(decisions) - set(contested))
+        errors = {}
+        if missing:
+            errors["decisions"] = f"请对以下单位作出裁定：{'、'.join(missing)}"
+        if unknown:
+            errors["decisions"] = f"以下单位不在裁定范围内：{'、'.join(unknown)}"
+        if errors:
+            raise ValidationError(errors)
+        return arbitration_services.ruling_record(
+            actor=actor,
+            county=process.county,
+            process=process,
+            decisions=[(party, decisions[key]) for key, party in contested.items()],
+            reasoning=reasoning,
+            meeting_record=meeting_record,
+            amendments=amendments,
+        )
+
+    return run_human_task(actor=actor, task_id=task_id, node_name="arbitrate", work=work)

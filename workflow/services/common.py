@@ -1,0 +1,68 @@
+"""Shared machinery of the workflow services: running one human task atomically under
+the flow's process lock, with the acting user's rights checked by the service itself
+(viewflow's activation API checks none)."""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+audit_log = logging.getLogger("qingdan.audit")
+
+OPEN_STATUSES = {STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED}
+
+
+class TaskNotOpen(Exception):
+    """The task was already completed or closed (e.g. a second, simultaneous submit)."""
+
+    def __init__(self, task):
+        self.task = task
+        super().__init__(
+            f"该任务（#{task.pk}）已办理完毕或已关闭，本次提交未生效，请刷新页面查看最新状态。"
+        )
+
+
+def deny(actor, what: str) -> PermissionDenied:
+    """Log a denied action and return the exception to raise."""
+    audit_log.warning("denied: %s may not %s", actor, what)
+    return PermissionDenied(f"您无权{what}。")
+
+
+def run_human_task(*, actor, task_id: int, node_name: str, work: Callable[[Any], Any]) -> Any:
+    """Complete one open human task of a flow as ``actor``.
+
+    Under the flow's lock (a row lock on the process) and in one transaction: re-read
+    the task, check it is the expected node and still open, assign it to ``actor`` if
+    unassigned (when ``actor`` may take it), check ``actor`` may execute it, call
+    ``work(activation)`` for the domain writes, then complete the task and activate the
+    next nodes. Returns what ``work`` returns.
+
+    Raises ``Task.DoesNotExist`` for an unknown task, ``PermissionDenied`` (logged) when
+    ``actor`` may not act, ``TaskNotOpen`` when the task is already done; nothing is
+    written then.
+    """
+    process_id = Task.objects.values_list("process_id", flat=True).get(pk=task_id)
+    task = Task.objects.get(pk=task_id)
+    node = task.flow_task
+    with node.flow_class.lock(process_id), transaction.atomic():
+        task = Task.objects.select_related("process").get(pk=task_id)
+        if node is None or node.name != node_name:
+            raise Task.DoesNotExist(f"task {task_id} is not a {node_name} task")
+        if task.status not in OPEN_STATUSES:
+            raise TaskNotOpen(task)
+        activation = node.activation_class(task)
+        if task.owner_id is None:
+            if not node.can_assign(actor, task):
+                raise deny(actor, f"办理任务 #{task_id}")
+            activation.assign(actor)
+        if not node.can_execute(actor, task):
+            raise deny(actor, f"办理任务 #{task_id}")
+        if task.status != STATUS.STARTED:
+            activation.start(None)
+        result = work(activation)
+        activation.execute()
+        return result

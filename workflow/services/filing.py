@@ -1,0 +1,265 @@
+"""Filing a change request, the county office's formal review, and revision."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from duty_lists.models import DutyItem, ItemStatus, Level
+from organisations.models import County, Department, Township
+
+from .. import permissions, selectors
+from ..models import ChangeKind, ChangeRequestProcess, ReviewDecision
+from .common import deny, run_human_task
+from .notifications import notify
+
+# Proposed item fields a request carries (copied onto the item at publication).
+ITEM_FIELDS = (
+    "code",
+    "title",
+    "category",
+    "duty_type",
+    "lead_department",
+    "department_responsibilities",
+    "local_responsibilities",
+    "basis",
+    "resources",
+    "effective_date",
+)
+REQUIRED_FOR_ADD = {
+    "title": "请填写事项名称。",
+    "category": "请选择领域类别。",
+    "duty_type": "请选择履职类型。",
+    "lead_department": "请选择牵头部门。",
+    "department_responsibilities": "请填写部门职责。",
+    "local_responsibilities": "请填写配合职责。",
+    "basis": "请填写实施依据。",
+    "effective_date": "请填写拟生效日期。",
+}
+
+
+def _item_values(item: DutyItem) -> dict:
+    return {name: getattr(item, name) for name in ITEM_FIELDS}
+
+
+def _validated_request(
+    *,
+    county: County,
+    kind: str,
+    level: str | None,
+    department: Department | None,
+    township: Township | None,
+    target_item: DutyItem | None,
+    fields: dict,
+    applies_to_all: bool,
+    target_townships: list[Township],
+    reasons: str,
+) -> tuple[dict, bool, list[Township]]:
+    """Check a request's content; return (process field values, applies_to_all,
+    townships). Raises ``ValidationError`` naming every bad field."""
+    errors: dict[str, str] = {}
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        errors.update(dict.fromkeys(sorted(unknown), "不可填写的字段。"))
+    if kind not in ChangeKind.values:
+        errors["kind"] = "申请类型无效。"
+    if not (reasons or "").strip():
+        errors["reasons"] = "请填写申请理由。"
+    values = dict(fields)
+    if kind in (ChangeKind.AMEND, ChangeKind.WITHDRAW):
+        if target_item is None:
+            errors["target_item"] = "请选择要修改或取消的事项。"
+        elif target_item.duty_list.county_id != county.pk:
+            errors["target_item"] = "该事项不属于本县。"
+        elif target_item.status != ItemStatus.IN_FORCE:
+            errors["target_item"] = "该事项已取消。"
+        elif department is not None and target_item.lead_department_id != department.pk:
+            errors["target_item"] = "只能申请调整本部门牵头的事项。"
+        if target_item is not None and "target_item" not in errors:
+            level = target_item.duty_list.level
+            values = {**_item_values(target_item), **fields}
+            if kind == ChangeKind.WITHDRAW or township is not None:
+                applies_to_all = target_item.applies_to_all
+                target_townships = list(target_item.townships.all())
+    else:
+        if department is not None:
+            values.setdefault("lead_department", department)
+        errors.update(
+            {
+                name: message
+                for name, message in REQUIRED_FOR_ADD.items()
+                if values.get(name) in (None, "")
+            }
+        )
+    if level not in Level.values:
+        errors["level"] = "请选择清单层级。"
+    lead = values.get("lead_department")
+    if lead is not None and lead.county_id != county.pk:
+        errors["lead_department"] = "牵头部门不属于本县。"
+    foreign = [t.name for t in target_townships if t.county_id != county.pk]
+    if foreign:
+        errors["target_townships"] = f"以下乡镇(街道)不属于本县：{'、'.join(foreign)}"
+    if not applies_to_all and not target_townships and kind != ChangeKind.WITHDRAW:
+        errors["target_townships"] = "请选择涉及的乡镇(街道)，或选择适用全部。"
+    effective = values.get("effective_date")
+    if effective is not None and not isinstance(effective, datetime.date):
+        errors["effective_date"] = "日期格式无效。"
+    if kind == ChangeKind.AMEND and target_item is not None and "target_item" not in errors:
+        unchanged = all(values[name] == getattr(target_item, name) for name in ITEM_FIELDS)
+        same_scope = applies_to_all == target_item.applies_to_all and {
+            t.pk for t in target_townships
+        } == {t.pk for t in target_item.townships.all()}
+        if unchanged and same_scope:
+            errors["__all__"] = "申请内容与现行事项相同，没有需要修改的内容。"
+    if errors:
+        raise ValidationError(errors)
+    values.update(county=county, kind=kind, level=level, reasons=reasons.strip())
+    return values, applies_to_all, target_townships
+
+
+@transaction.atomic
+def change_request_file(
+    *,
+    actor,
+    county: County,
+    kind: str,
+    level: str | None = None,
+    department: Department | None = None,
+    township: Township | None = None,
+    target_item: DutyItem | None = None,
+    fields: dict | None = None,
+    applies_to_all: bool = False,
+    target_townships=(),
+    reasons: str,
+) -> ChangeRequestProcess:
+    """File a request on behalf of ``department`` or ``township`` and start its process.
+
+    Returns the new process, waiting for the county office's review. Raises
+    ``PermissionDenied`` (logged) if ``actor`` may not file for that unit (a township
+    may only ask to amend or withdraw an item that applies to it), ``ValidationError``
+    naming each bad field; nothing is written then. Changes: the process, its start
+    and review tasks, a history record, notifications to the county office.
+    """
+    from ..flows import ChangeRequestFlow
+
+    if (department is None) == (township is None):
+        raise ValidationError({"initiator": "请由一个部门或一个乡镇(街道)提出申请。"})
+    unit = department or township
+    if unit.county_id != county.pk:
+        raise deny(actor, "以其他县的单位名义提出申请")
+    if not permissions.can_file_request(
+        actor, kind=kind, department=department, township=township, target_item=target_item
+    ):
+        raise deny(actor, f"以“{unit}”名义提出该申请")
+    values, applies_to_all, townships = _validated_request(
+        county=county,
+        kind=kind,
+        level=level,
+        department=department,
+        township=township,
+        target_item=target_item,
+        fields=fields or {},
+        applies_to_all=applies_to_all,
+        target_townships=list(target_townships),
+        reasons=reasons,
+    )
+    values.update(
+        requested_by=actor,
+        initiator_department=department,
+        initiator_township=township,
+        target_item=target_item,
+        applies_to_all=applies_to_all,
+        _history_user=actor,
+        _change_reason="提出申请",
+    )
+    process = ChangeRequestFlow.start.run(fields=values)
+    process.target_townships.set(townships)
+    notify(
+        recipients=selectors.users_of_county_office(county.pk),
+        subject=f"待审查：{process}",
+        body=f"{unit}提出申请，请进行形式审查。",
+        process=process,
+    )
+    return process
+
+
+def change_request_review(*, actor, task_id: int, decision: str, comment: str = "") -> None:
+    """The county office's formal review (形式审查) of a request.
+
+    ``decision`` is forward (consult the parties), return (back to the filer for
+    revision) or reject (with a reason). Raises ``PermissionDenied``, ``TaskNotOpen``
+    or ``ValidationError``; nothing is written then.
+    """
+    if decision not in ReviewDecision.values:
+        raise ValidationError({"decision": "请选择审查意见。"})
+    if decision != ReviewDecision.FORWARD and not comment.strip():
+        raise ValidationError({"comment": "退回或不予受理时，请说明理由。"})
+
+    def work(activation):
+        process = activation.process.coerced
+        process.review_decision = decision
+        process.review_comment = comment.strip()
+        process.reviewed_by = actor
+        process._history_user = actor
+        process._change_reason = f"形式审查：{ReviewDecision(decision).label}"
+        process.save()
+        if decision == ReviewDecision.RETURN:
+            notify(
+                recipients=selectors.users_of_initiator(process),
+                subject=f"申请被退回修改：{process}",
+                body=comment,
+                process=process,
+            )
+
+    run_human_task(actor=actor, task_id=task_id, node_name="review", work=work)
+
+
+def change_request_revise(
+    *,
+    actor,
+    task_id: int,
+    fields: dict | None = None,
+    applies_to_all: bool | None = None,
+    target_townships=None,
+    reasons: str | None = None,
+) -> None:
+    """The filer edits a returned request and submits it for review again.
+
+    Unchanged arguments (``None``) keep the request's current values. Raises
+    ``PermissionDenied``, ``TaskNotOpen`` or ``ValidationError``; nothing is written then.
+    """
+
+    def work(activation):
+        process = activation.process.coerced
+        current = {name: getattr(process, name) for name in ITEM_FIELDS}
+        values, scope_all, townships = _validated_request(
+            county=process.county,
+            kind=process.kind,
+            level=process.level,
+            department=process.initiator_department,
+            township=process.initiator_township,
+            target_item=process.target_item,
+            fields={**current, **(fields or {})},
+            applies_to_all=process.applies_to_all if applies_to_all is None else applies_to_all,
+            target_townships=(
+                list(process.target_townships.all())
+                if target_townships is None
+                else list(target_townships)
+            ),
+            reasons=process.reasons if reasons is None else reasons,
+        )
+        for name, value in values.items():
+            setattr(process, name, value)
+        process.applies_to_all = scope_all
+        process.review_decision = ""
+        process._history_user = actor
+        process._change_reason = "修改后重新提交"
+        process.save()
+        process.target_townships.set(townships)
+        notify(
+            recipients=selectors.users_of_county_office(process.county_id),
+            subject=f"待审查（已修改）：{process}",
+            process=process,
+        )
+
+    run_human_task(actor=actor, task_id=task_id, node_name="revise", work=work)

@@ -1,0 +1,203 @@
+"""Publication (发布) of a decided request to its county list, and rejection."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from arbitration.models import Decision
+from duty_lists import services as duty_services
+from duty_lists.models import LEVEL_CODE_PREFIX, DutyItem, ItemStatus
+from organisations.models import Township
+
+from .. import selectors
+from ..models import ChangeKind, ChangeRequestProcess, ConsultationAnswer, Outcome
+from .filing import ITEM_FIELDS
+from .notifications import notify
+
+
+def admitted_and_rejected(process: ChangeRequestProcess) -> tuple[set[str], set[str]]:
+    """Party keys admitted (accepted, or admitted by ruling) and rejected by ruling."""
+    from .arbitrating import party_key
+
+    admitted, rejected = set(), set()
+    for consultation in process.consultations.all():
+        if consultation.answer == ConsultationAnswer.ACCEPT:
+            admitted.add(party_key(consultation))
+    ruling = _ruling_of(process)
+    if ruling is not None:
+        for row in ruling.decisions.all():
+            key = (
+                f"township:{row.township_id}"
+                if row.township_id
+                else (f"department:{row.department_id}")
+            )
+            (rejected if row.decision == Decision.REJECT else admitted).add(key)
+    return admitted, rejected
+
+
+def _ruling_of(process):
+    try:
+        return process.ruling
+    except ChangeRequestProcess.ruling.RelatedObjectDoesNotExist:
+        return None
+
+
+def _township_ids(keys: set[str]) -> set[int]:
+    return {int(key.split(":")[1]) for key in keys if key.startswith("township:")}
+
+
+def _next_code(duty_list) -> str:
+    prefix = LEVEL_CODE_PREFIX[duty_list.level]
+    existing = set(DutyItem.objects.filter(duty_list=duty_list).values_list("code", flat=True))
+    number = len(existing) + 1
+    while f"{prefix}-ZR-{number:04d}" in existing:
+        number += 1
+    return f"{prefix}-ZR-{number:04d}"
+
+
+def _finish(process, outcome: str, item=None, *, note: str) -> None:
+    process.outcome = outcome
+    process.published_item = item
+    process._history_user = None
+    process._change_reason = note
+    process.save()
+    recipients = [
+        *selectors.users_of_initiator(process),
+        *selectors.users_of_county_office(process.county_id),
+    ]
+    for consultation in process.consultations.all():
+        if consultation.township_id:
+            recipients += selectors.users_of_township(consultation.township_id)
+        else:
+            recipients += selectors.users_of_department(consultation.department_id)
+    notify(recipients=recipients, subject=f"{note}：{process}", process=process)
+
+
+@transaction.atomic
+def change_request_publish(*, process: ChangeRequestProcess) -> DutyItem | None:
+    """Apply a decided request to its list, as one history record naming the request.
+
+    Only what was admitted is published: the item applies to exactly the townships
+    that accepted or were admitted by ruling; a ruling's amended text replaces the
+    proposal's. Returns the new or changed item, or ``None`` when nothing was admitted
+    (the request is then marked not admitted). Called by the flow's publish step.
+    """
+    ruling = _ruling_of(process)
+    admitted, rejected = admitted_and_rejected(process)
+    recorded_by = ruling.ruled_by if ruling else process.reviewed_by
+    reason = f"依据{process.get_kind_display()}申请 #{process.pk}（{process}）发布"
+    values = {name: getattr(process, name) for name in ITEM_FIELDS}
+    if ruling is not None:
+        values.update(ruling.amendments())
+    county_townships = set(
+        Township.objects.filter(county_id=process.county_id).values_list("pk", flat=True)
+    )
+
+    if process.initiator_township_id:
+        item = _publish_township_request(process, admitted, values, reason, recorded_by)
+    else:
+        item = _publish_department_request(
+            process, admitted, rejected, values, reason, recorded_by, county_townships
+        )
+    if item is None:
+        _finish(process, Outcome.REJECTED, note="申请未获准入")
+    else:
+        _finish(process, Outcome.PUBLISHED, item, note="申请已发布")
+    return item
+
+
+def _withdrawal_date(item: DutyItem):
+    return max(timezone.localdate(), item.effective_date)
+
+
+def _publish_department_request(
+    process, admitted, rejected, values, reason, recorded_by, county_townships
+):
+    admitted_townships = _township_ids(admitted)
+    if process.kind == ChangeKind.WITHDRAW:
+        item = process.target_item
+        kept = _township_ids(rejected)
+        if not kept:
+            return duty_services.duty_item_withdraw(
+                actor=None,
+                item=item,
+                reason=reason,
+                withdrawn_date=_withdrawal_date(item),
+                recorded_by=recorded_by,
+            )
+        return duty_services.duty_item_amend(
+            actor=None,
+            item=item,
+            reason=reason,
+            applies_to_all=False,
+            townships=Township.objects.filter(pk__in=kept),
+            recorded_by=recorded_by,
+        )
+    if not admitted_townships:
+        return None
+    applies_to_all = process.applies_to_all and admitted_townships == county_townships
+    townships = [] if applies_to_all else Township.objects.filter(pk__in=admitted_townships)
+    if process.kind == ChangeKind.ADD:
+        duty_list = duty_services.duty_list_for(process.county, process.level)
+        values["code"] = values.get("code") or _next_code(duty_list)
+        return duty_services.duty_item_create(
+            actor=None,
+            duty_list=duty_list,
+            reason=reason,
+            townships=townships,
+            recorded_by=recorded_by,
+            applies_to_all=applies_to_all,
+            **values,
+        )
+    item = process.target_item
+    changes = {name: value for name, value in values.items() if getattr(item, name) != value}
+    return duty_services.duty_item_amend(
+        actor=None,
+        item=item,
+        reason=reason,
+        applies_to_all=applies_to_all,
+        townships=townships,
+        recorded_by=recorded_by,
+        **changes,
+    )
+
+
+def _publish_township_request(process, admitted, values, reason, recorded_by):
+    department_key = f"department:{process.lead_department_id}"
+    if department_key not in admitted:
+        return None
+    item = process.target_item
+    if item.status != ItemStatus.IN_FORCE:
+        return None
+    if process.kind == ChangeKind.AMEND:
+        changes = {name: value for name, value in values.items() if getattr(item, name) != value}
+        return duty_services.duty_item_amend(
+            actor=None, item=item, reason=reason, recorded_by=recorded_by, **changes
+        )
+    # Withdrawal asked by a township: the item no longer applies to that township.
+    if item.applies_to_all:
+        remaining = Township.objects.filter(county_id=process.county_id)
+    else:
+        remaining = item.townships.all()
+    remaining = list(remaining.exclude(pk=process.initiator_township_id))
+    if not remaining:
+        return duty_services.duty_item_withdraw(
+            actor=None,
+            item=item,
+            reason=reason,
+            withdrawn_date=_withdrawal_date(item),
+            recorded_by=recorded_by,
+        )
+    return duty_services.duty_item_amend(
+        actor=None,
+        item=item,
+        reason=reason,
+        applies_to_all=False,
+        townships=remaining,
+        recorded_by=recorded_by,
+    )
+
+
+@transaction.atomic
+def change_request_reject(*, process: ChangeRequestProcess) -> None:
+    """Mark a request rejected at review (不予受理) and tell the filer."""
+    _finish(process, Outcome.REJECTED, note="申请不予受理")

@@ -1,0 +1,192 @@
+"""Pages of the human tasks: review, revise, consult, arbitrate.
+
+Each validates its form and calls one workflow service, which completes the task
+under the flow's lock and checks the user's rights itself.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.views import generic
+
+from organisations.models import Department, Township
+
+from .. import selectors
+from ..forms import ConsultForm, ItemFieldsForm, ReviewForm, RulingForm
+from ..services import (
+    TaskNotOpen,
+    change_request_review,
+    change_request_revise,
+    change_request_rule,
+    consultation_answer,
+    party_key,
+)
+from ..similarity import similar_items
+
+
+def apply_validation_error(form, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form fields it names."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+class ServiceTaskView(generic.FormView):
+    """Shows the request and a task form; on submit calls ``submit(form)``."""
+
+    template_name = "workflow/task_form.html"
+    success_message = "已提交。"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.task = request.activation.task
+        self.process = self.task.process.coerced
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            process=self.process,
+            task=self.task,
+            task_title=self.task.flow_task.task_title,
+            target_townships=list(self.process.target_townships.order_by("code")),
+            consultations=list(
+                self.process.consultations.select_related("township", "department", "answered_by")
+            ),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            self.submit(form)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        except TaskNotOpen as error:
+            messages.warning(self.request, str(error))
+            return redirect(self.request.resolver_match.flow_viewset.get_success_url(self.request))
+        messages.success(self.request, self.success_message)
+        return redirect(self.request.resolver_match.flow_viewset.get_success_url(self.request))
+
+    def submit(self, form):
+        raise NotImplementedError
+
+
+class ReviewTaskView(ServiceTaskView):
+    """形式审查: the county office forwards, returns or rejects; similar items shown."""
+
+    form_class = ReviewForm
+    success_message = "审查意见已提交。"
+
+    def get_context_data(self, **kwargs):
+        process = self.process
+        return super().get_context_data(
+            similar=similar_items(
+                county_id=process.county_id,
+                level=process.level,
+                title=process.title,
+                department_responsibilities=process.department_responsibilities,
+                local_responsibilities=process.local_responsibilities,
+                lead_department_id=process.lead_department_id,
+                exclude_item_id=process.target_item_id,
+            ),
+            **kwargs,
+        )
+
+    def submit(self, form):
+        change_request_review(
+            actor=self.request.user,
+            task_id=self.task.pk,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+        )
+
+
+class ReviseTaskView(ServiceTaskView):
+    """The filer edits a returned request and resubmits it."""
+
+    form_class = ItemFieldsForm
+    success_message = "已重新提交审查。"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(
+            departments=Department.objects.filter(county_id=self.process.county_id),
+            townships=Township.objects.filter(county_id=self.process.county_id),
+        )
+        return kwargs
+
+    def get_initial(self):
+        process = self.process
+        initial = {
+            name: getattr(process, name)
+            for name in (
+                "title",
+                "category",
+                "duty_type",
+                "department_responsibilities",
+                "local_responsibilities",
+                "basis",
+                "resources",
+                "effective_date",
+                "applies_to_all",
+                "reasons",
+            )
+        }
+        initial["lead_department"] = process.lead_department_id
+        initial["target_townships"] = list(process.target_townships.values_list("pk", flat=True))
+        return initial
+
+    def submit(self, form):
+        change_request_revise(
+            actor=self.request.user,
+            task_id=self.task.pk,
+            fields=form.item_fields(),
+            applies_to_all=form.cleaned_data["applies_to_all"],
+            target_townships=form.cleaned_data["target_townships"],
+            reasons=form.cleaned_data["reasons"],
+        )
+
+
+class ConsultTaskView(ServiceTaskView):
+    """征求意见: the township head (or lead department) accepts or contests."""
+
+    form_class = ConsultForm
+    success_message = "意见已提交。"
+
+    def get_context_data(self, **kwargs):
+        # A township sees its own answer only, never another township's.
+        return super().get_context_data(**kwargs) | {"consultations": []}
+
+    def submit(self, form):
+        consultation_answer(
+            actor=self.request.user,
+            task_id=self.task.pk,
+            answer=form.cleaned_data["answer"],
+            reason=form.cleaned_data["reason"],
+            counter_proposal=form.cleaned_data["counter_proposal"],
+        )
+
+
+class ArbitrateTaskView(ServiceTaskView):
+    """裁定: one decision per contested or silent party."""
+
+    form_class = RulingForm
+    success_message = "裁定已提交。"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["parties"] = [
+            (party_key(c), str(c.party)) for c in selectors.contested_consultations(self.process)
+        ]
+        return kwargs
+
+    def submit(self, form):
+        change_request_rule(
+            actor=self.request.user,
+            task_id=self.task.pk,
+            decisions=form.decisions(),
+            reasoning=form.cleaned_data["reasoning"],
+            meeting_record=form.cleaned_data["meeting_record"],
+            amendments=form.amendments(),
+        )
