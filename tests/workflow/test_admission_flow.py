@@ -308,3 +308,72 @@ def test_mail_goes_after_commit_to_users_with_addresses(
         callback()
     assert [message.to for message in mail.outbox] == [["office@example.org"]]
     assert mail.outbox[0].subject == "[清单管理] 待审查：新增事项：燃气安全入户排查"
+
+
+def _expire_consultation(process, township):
+    """Make the deadline of a township's consultation due and run the timer dispatcher."""
+    from django.core.management import call_command
+    from django.utils import timezone
+    from viewflow.workflow.models import Task
+
+    from workflow.flows import ChangeRequestFlow
+
+    host = open_task(process, "consult", township=township.pk)
+    timer = Task.objects.get(
+        process=process, flow_task=ChangeRequestFlow.consult__timeout_2, previous=host
+    )
+    Task.objects.filter(pk=timer.pk).update(scheduled=timezone.now() - timezone.timedelta(1))
+    call_command("workflow_timers")
+
+
+def test_mixed_answers_and_ruling_apply_to_exactly_admitted_townships(county_world):
+    world = county_world
+    process = file_add(world)
+    forward(world, process)
+    answer(world, process, 0, ConsultationAnswer.ACCEPT)
+    answer(world, process, 1, ConsultationAnswer.CONTEST, reason="需要配套经费。")
+    _expire_consultation(process, world.townships[2])
+
+    silent = process.consultations.get(township=world.townships[2])
+    assert silent.answer == ConsultationAnswer.NO_ANSWER
+    _rule(world, process, {1: "admit", 2: "reject"})
+
+    process.refresh_from_db()
+    assert process.status == PROCESS.DONE
+    assert process.outcome == Outcome.PUBLISHED
+    assert sorted(t.name for t in process.published_item.townships.all()) == [
+        "城关街道",
+        "青石镇",
+    ]
+    ruling = process.ruling
+    assert sorted((d.township.name, d.decision) for d in ruling.decisions.all()) == [
+        ("云岭乡", "reject"),
+        ("青石镇", "admit"),
+    ]
+
+
+def test_department_withdrawal_keeps_item_where_objection_upheld(county_world):
+    world = county_world
+    process = file_add(world)
+    forward(world, process)
+    for index in range(3):
+        answer(world, process, index, ConsultationAnswer.ACCEPT)
+    item = DutyItem.objects.get()
+
+    withdrawal = services.change_request_file(
+        actor=world.staff,
+        county=world.county,
+        kind=ChangeKind.WITHDRAW,
+        department=world.department,
+        target_item=item,
+        reasons="拟取消该事项。",
+    )
+    forward(world, withdrawal)
+    answer(world, withdrawal, 0, ConsultationAnswer.ACCEPT)
+    answer(world, withdrawal, 1, ConsultationAnswer.ACCEPT)
+    answer(world, withdrawal, 2, ConsultationAnswer.CONTEST, reason="本乡仍需保留。")
+    _rule(world, withdrawal, {2: "reject"})
+
+    item.refresh_from_db()
+    assert item.status == ItemStatus.IN_FORCE
+    assert [t.name for t in item.townships.all()] == ["云岭乡"]

@@ -109,28 +109,40 @@ def _withdrawal_date(item: DutyItem):
     return max(timezone.localdate(), item.effective_date)
 
 
+def _narrow_or_withdraw(item: DutyItem, remaining, *, reason: str, recorded_by) -> DutyItem:
+    """Keep ``item`` only for the ``remaining`` townships; withdraw it if none remain."""
+    remaining = list(remaining)
+    if not remaining:
+        return duty_services.duty_item_withdraw(
+            actor=None,
+            item=item,
+            reason=reason,
+            withdrawn_date=_withdrawal_date(item),
+            recorded_by=recorded_by,
+        )
+    return duty_services.duty_item_amend(
+        actor=None,
+        item=item,
+        reason=reason,
+        applies_to_all=False,
+        townships=remaining,
+        recorded_by=recorded_by,
+    )
+
+
+def _changed_fields(item: DutyItem, values: dict) -> dict:
+    return {name: value for name, value in values.items() if getattr(item, name) != value}
+
+
 def _publish_department_request(
     process, admitted, rejected, values, reason, recorded_by, county_townships
 ):
     admitted_townships = _township_ids(admitted)
     if process.kind == ChangeKind.WITHDRAW:
-        item = process.target_item
-        kept = _township_ids(rejected)
-        if not kept:
-            return duty_services.duty_item_withdraw(
-                actor=None,
-                item=item,
-                reason=reason,
-                withdrawn_date=_withdrawal_date(item),
-                recorded_by=recorded_by,
-            )
-        return duty_services.duty_item_amend(
-            actor=None,
-            item=item,
-            reason=reason,
-            applies_to_all=False,
-            townships=Township.objects.filter(pk__in=kept),
-            recorded_by=recorded_by,
+        # Townships whose objection the ruling upheld keep the item.
+        kept = Township.objects.filter(pk__in=_township_ids(rejected))
+        return _narrow_or_withdraw(
+            process.target_item, kept, reason=reason, recorded_by=recorded_by
         )
     if not admitted_townships:
         return None
@@ -149,7 +161,6 @@ def _publish_department_request(
             **values,
         )
     item = process.target_item
-    changes = {name: value for name, value in values.items() if getattr(item, name) != value}
     return duty_services.duty_item_amend(
         actor=None,
         item=item,
@@ -157,7 +168,7 @@ def _publish_department_request(
         applies_to_all=applies_to_all,
         townships=townships,
         recorded_by=recorded_by,
-        **changes,
+        **_changed_fields(item, values),
     )
 
 
@@ -169,30 +180,22 @@ def _publish_township_request(process, admitted, values, reason, recorded_by):
     if item.status != ItemStatus.IN_FORCE:
         return None
     if process.kind == ChangeKind.AMEND:
-        changes = {name: value for name, value in values.items() if getattr(item, name) != value}
         return duty_services.duty_item_amend(
-            actor=None, item=item, reason=reason, recorded_by=recorded_by, **changes
+            actor=None,
+            item=item,
+            reason=reason,
+            recorded_by=recorded_by,
+            **_changed_fields(item, values),
         )
     # Withdrawal asked by a township: the item no longer applies to that township.
     if item.applies_to_all:
         remaining = Township.objects.filter(county_id=process.county_id)
     else:
         remaining = item.townships.all()
-    remaining = list(remaining.exclude(pk=process.initiator_township_id))
-    if not remaining:
-        return duty_services.duty_item_withdraw(
-            actor=None,
-            item=item,
-            reason=reason,
-            withdrawn_date=_withdrawal_date(item),
-            recorded_by=recorded_by,
-        )
-    return duty_services.duty_item_amend(
-        actor=None,
-        item=item,
+    return _narrow_or_withdraw(
+        item,
+        remaining.exclude(pk=process.initiator_township_id),
         reason=reason,
-        applies_to_all=False,
-        townships=remaining,
         recorded_by=recorded_by,
     )
 
