@@ -1,17 +1,21 @@
-"""Root URL configuration: the viewflow site, authentication, admin, i18n."""
+"""Root URL configuration: the viewflow site, authentication, admin, i18n, API.
 
-from django.conf import settings
+Uploaded files (MEDIA_ROOT) are never served as static files: attachments belong to
+requests and are only handed out by scoped views.
+"""
+
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Site
-from viewflow.workflow.flow import FlowAppViewset
 
 from duty_lists.urls import DutyListsApp
 from organisations.urls import OrganisationsApp
 from workflow.flows import ChangeRequestFlow
+from workflow.urls import NotificationsApp
+from workflow.viewsets import ChangeRequestViewset
 
 site = Site(
     title="清单管理",
@@ -19,7 +23,8 @@ site = Site(
     secondary_color="#5d4037",
     viewsets=[
         DutyListsApp(),
-        FlowAppViewset(ChangeRequestFlow, icon="assignment"),
+        ChangeRequestViewset(ChangeRequestFlow, icon="assignment"),
+        NotificationsApp(),
         OrganisationsApp(),
     ],
 )
@@ -33,10 +38,6 @@ urlpatterns = [
         login_not_required(JavaScriptCatalog.as_view()),
         name="javascript-catalog",
     ),
+    path("api/", include("config.api_urls")),
     path("", site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

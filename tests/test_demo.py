@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 import shutil
 from collections import Counter
 
@@ -9,7 +10,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from viewflow.workflow.models import Task
 
+from arbitration.models import Ruling
 from duty_lists.models import DutyItem, DutyList, ItemStatus, Level
 from duty_lists.snapshots import duty_list_diff, item_history, items_as_of_for_township
 from organisations.models import (
@@ -22,6 +25,9 @@ from organisations.models import (
     User,
     Village,
 )
+from workflow import services
+from workflow.flows import ChangeRequestFlow
+from workflow.models import ChangeRequestProcess, Consultation, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +58,20 @@ def _row_counts() -> dict[str, int]:
     counts["DutyItem"] = DutyItem.objects.count()
     counts["DutyItem history"] = HistoricalDutyItem.objects.count()
     counts["Membership history"] = Membership.history.count()
+    for model in (ChangeRequestProcess, Task, Consultation, Ruling, Notification):
+        counts[model.__name__] = model.objects.count()
     return counts
+
+
+def _indented_rows(output: str, heading: str) -> list[list[str]]:
+    """The cells of the indented table printed after ``heading``."""
+    section = output.split(heading, 1)[1].splitlines()[1:]
+    rows = []
+    for line in section:
+        if not line.startswith("  "):
+            break
+        rows.append(line.split())
+    return rows
 
 
 def _item(code: str, county: str = "清河县") -> DutyItem:
@@ -63,36 +82,58 @@ def test_demo_loads_twice_without_duplicates(debug_on):
     first_output = _demo()
     after_first = _row_counts()
     second_output = _demo()
+    after_second = _row_counts()
 
+    assert after_second == after_first
+    # Tasks (with their timers) and notifications are as many as the flow makes; the
+    # second run must add none of them.
+    del after_second["Task"], after_second["Notification"]
+    assert after_second == {
+        "County": 2,
+        "Department": 33,
+        "Township": 17,
+        "Village": 57,
+        "Grid": 138,
+        "User": 11,
+        "Membership": 11,
+        "DutyList": 5,
+        # 63 from duty_items.csv and 2 published by demo requests.
+        "DutyItem": 65,
+        "DutyItem history": 72,
+        "Membership history": 11,
+        "ChangeRequestProcess": 12,
+        "Consultation": 10,
+        "Ruling": 2,
+    }
     assert (
-        _row_counts()
-        == after_first
-        == {
-            "County": 2,
-            "Department": 33,
-            "Township": 17,
-            "Village": 57,
-            "Grid": 138,
-            "User": 11,
-            "Membership": 11,
-            "DutyList": 5,
-            "DutyItem": 63,
-            "DutyItem history": 70,
-            "Membership history": 11,
-        }
-    )
-    assert "用户：新建 11，已存在 0；清单事项：新建 63，已存在 0；变更：应用 7，已应用 0。" in (
-        first_output
-    )
-    assert "用户：新建 0，已存在 11；清单事项：新建 0，已存在 63；变更：应用 0，已应用 7。" in (
-        second_output
-    )
+        "用户：新建 11，已存在 0；清单事项：新建 63，已存在 0；变更：应用 7，已应用 0；"
+        "申请：新建 12，已存在 0。"
+    ) in first_output
+    assert (
+        "用户：新建 0，已存在 11；清单事项：新建 0，已存在 63；变更：应用 0，已应用 7；"
+        "申请：新建 0，已存在 12。"
+    ) in second_output
     assert "密码均为 qingdan-demo" in second_output
-    login_lines = [line.split() for line in second_output.splitlines() if line.startswith("  ")]
+    login_lines = _indented_rows(second_output, "demo logins")
     assert login_lines[0] == ["用户名", "姓名", "角色", "单位"]
     assert ["chengguan_head", "张丽华", "乡镇(街道)负责人", "清河县", "城关街道"] in login_lines
     assert ["baisha_office", "黄志明", "县委编办", "白沙县委编办"] in login_lines
     assert len(login_lines) == 12
+    task_lines = _indented_rows(second_output, "open tasks (inbox and queue):")
+    assert task_lines == [
+        ["用户名", "任务"],
+        ["office", "形式审查", "1，裁定", "1"],
+        ["admin", "—"],
+        ["zjj_staff", "修改后重新提交", "1，征求意见", "1"],
+        ["zjj_head", "修改后重新提交", "1，征求意见", "1"],
+        ["yjj_staff", "征求意见", "1"],
+        ["chengguan_head", "征求意见", "1"],
+        ["chengguan_staff", "—"],
+        ["qingshi_head", "征求意见", "1"],
+        ["yunling_head", "征求意见", "1"],
+        ["baisha_office", "形式审查", "1"],
+        ["baisha_head", "—"],
+    ]
 
 
 def test_demo_county_has_the_documented_shape(settings):
@@ -129,13 +170,14 @@ def test_demo_county_has_the_documented_shape(settings):
     assert set(grids_per_village.values()) == {2, 3}
 
     items = DutyItem.objects.filter(duty_list__county=qinghe)
+    # The township list holds two items published by demo requests (requests.csv).
     assert Counter(items.values_list("duty_list__level", flat=True)) == {
-        Level.TOWNSHIP: 31,
+        Level.TOWNSHIP: 33,
         Level.VILLAGE: 17,
         Level.GRID: 12,
     }
     assert Counter(items.values_list("duty_type", flat=True)) == {
-        "cooperating": 40,
+        "cooperating": 42,
         "basic": 14,
         "taken_back": 6,
     }
@@ -149,7 +191,7 @@ def test_demo_county_has_the_documented_shape(settings):
         "social_affairs",
         "support",
     }
-    assert items.filter(applies_to_all=False).count() == 21
+    assert items.filter(applies_to_all=False).count() == 23
     assert list(_item("XZ-LY-0001").townships.order_by("code").values_list("name", flat=True)) == [
         "青石镇",
         "石门镇",
@@ -234,6 +276,172 @@ def test_demo_users_hold_their_roles(debug_on, client):
     assert not User.objects.filter(is_superuser=True).exists()
 
 
+OPEN = ("NEW", "ASSIGNED", "STARTED")
+REQUEST_KEY = re.compile(r"（演示申请 (SQ-\d{4}-\d{2})）$")
+
+
+def _request(key: str) -> ChangeRequestProcess:
+    return ChangeRequestProcess.objects.get(reasons__endswith=f"（演示申请 {key}）")
+
+
+def _key(process) -> str:
+    return REQUEST_KEY.search(process.coerced.reasons).group(1)
+
+
+def _task_label(task) -> str:
+    """``node`` or ``node:party`` for a consultation task."""
+    if task.flow_task.name != "consult":
+        return task.flow_task.name
+    if "township" in task.data:
+        return f"consult:{Township.objects.get(pk=task.data['township']).name}"
+    return f"consult:{Department.objects.get(pk=task.data['department']).name}"
+
+
+def test_demo_requests_stand_in_every_state(debug_on):
+    _demo()
+
+    states = {}
+    for process in ChangeRequestProcess.objects.all():
+        open_tasks = process.task_set.filter(flow_task_type="HUMAN", status__in=OPEN)
+        states[_key(process)] = (
+            process.county.name,
+            process.status,
+            process.outcome,
+            sorted(_task_label(task) for task in open_tasks),
+        )
+    assert states == {
+        # published: all consulted townships accepted
+        "SQ-2026-01": ("清河县", "DONE", "published", []),
+        # published: 云岭乡 contested, the ruling admitted it with amended text
+        "SQ-2026-02": ("清河县", "DONE", "published", []),
+        # rejected at review (不予受理)
+        "SQ-2026-03": ("清河县", "DONE", "rejected", []),
+        # not admitted: the only township contested and the ruling rejected it
+        "SQ-2026-04": ("清河县", "DONE", "rejected", []),
+        # in arbitration: 青石镇 and 云岭乡 contested
+        "SQ-2026-05": ("清河县", "NEW", "pending", ["arbitrate"]),
+        # in consultation, 青石镇 has answered
+        "SQ-2026-06": ("清河县", "NEW", "pending", ["consult:云岭乡", "consult:城关街道"]),
+        # in consultation, 城关街道 has answered
+        "SQ-2026-07": ("清河县", "NEW", "pending", ["consult:青石镇"]),
+        # returned for revision
+        "SQ-2026-08": ("清河县", "NEW", "pending", ["revise"]),
+        # waiting for review
+        "SQ-2026-09": ("清河县", "NEW", "pending", ["review"]),
+        # township-initiated withdrawal and amendment, waiting for the lead department
+        "SQ-2026-10": ("清河县", "NEW", "pending", ["consult:县住房和城乡建设局"]),
+        "SQ-2026-11": ("清河县", "NEW", "pending", ["consult:县应急管理局"]),
+        # the other county's request, waiting for its own county office
+        "SQ-2026-12": ("白沙县", "NEW", "pending", ["review"]),
+    }
+    answers = Consultation.objects.order_by("pk").values_list(
+        "process__reasons", "township__name", "department__name", "answer", "answered_by__username"
+    )
+    assert [(REQUEST_KEY.search(r).group(1), *rest) for r, *rest in answers] == [
+        ("SQ-2026-01", "城关街道", None, "accept", "chengguan_head"),
+        ("SQ-2026-01", "青石镇", None, "accept", "qingshi_head"),
+        ("SQ-2026-02", "青石镇", None, "accept", "qingshi_head"),
+        ("SQ-2026-02", "云岭乡", None, "contest", "yunling_head"),
+        ("SQ-2026-04", "云岭乡", None, "contest", "yunling_head"),
+        ("SQ-2026-05", "城关街道", None, "accept", "chengguan_head"),
+        ("SQ-2026-05", "青石镇", None, "contest", "qingshi_head"),
+        ("SQ-2026-05", "云岭乡", None, "contest", "yunling_head"),
+        ("SQ-2026-06", "青石镇", None, "accept", "qingshi_head"),
+        ("SQ-2026-07", "城关街道", None, "accept", "chengguan_head"),
+    ]
+    returned = _request("SQ-2026-08")
+    assert (returned.review_decision, returned.reviewed_by.username) == ("return", "office")
+    assert returned.review_comment.startswith("请写明实施依据的具体条款")
+    assert _request("SQ-2026-03").review_comment.startswith("安全生产许可条件核查")
+
+
+def test_demo_published_requests_are_on_the_list_with_their_history(debug_on):
+    _demo()
+
+    all_accepted = _request("SQ-2026-01")
+    item = _item("XZ-ZJ-0005")
+    assert all_accepted.published_item == item
+    assert item.status == ItemStatus.IN_FORCE
+    assert item.lead_department.name == "县住房和城乡建设局"
+    assert sorted(item.townships.values_list("name", flat=True)) == ["城关街道", "青石镇"]
+    history = item_history(item)
+    assert [(entry.kind, entry.user_name) for entry in history] == [("新增", "周建华")]
+    assert history[0].reason == (
+        f"依据新增事项申请 #{all_accepted.pk}（新增事项：城镇老旧小区改造居民意见征集）发布"
+    )
+
+    ruled = _request("SQ-2026-02")
+    item = _item("XZ-YJ-0003")
+    assert ruled.published_item == item
+    assert sorted(item.townships.values_list("name", flat=True)) == ["云岭乡", "青石镇"]
+    assert item.local_responsibilities.endswith("不承担演练方案的编制和效果评估。")
+    assert list(ruled.ruling.decisions.values_list("township__name", "decision")) == [
+        ("云岭乡", "admit_amended")
+    ]
+    assert ruled.ruling.meeting_record.startswith("2026年11月县委编办召开协调会")
+    assert item_history(item)[0].reason.startswith(f"依据新增事项申请 #{ruled.pk}")
+
+    # Not admitted, rejected at review, or still open: nothing reached the lists.
+    assert not DutyItem.objects.filter(code__in=["XZ-ZJ-0006", "XZ-YJ-0004"]).exists()
+    withdrawal_target = _item("XZ-ZJ-0004")
+    assert withdrawal_target.status == ItemStatus.IN_FORCE
+    assert "云岭乡" in withdrawal_target.townships.values_list("name", flat=True)
+
+
+def _open_tasks_of(username: str) -> dict[str, list[tuple[str, str]]]:
+    user = User.objects.get(username=username)
+    return {
+        box: sorted(
+            (_key(task.process), _task_label(task))
+            for task in getattr(Task.objects, box)([ChangeRequestFlow], user)
+        )
+        for box in ("inbox", "queue")
+    }
+
+
+def test_demo_users_have_their_open_tasks(debug_on):
+    _demo()
+
+    open_tasks = {user.username: _open_tasks_of(user.username) for user in User.objects.all()}
+
+    # The services assign a task to its user only when the user completes it, so open
+    # tasks wait in each user's queue (待领取) and every inbox is empty.
+    assert {name: boxes["inbox"] for name, boxes in open_tasks.items()} == dict.fromkeys(
+        open_tasks, []
+    )
+    assert {name: boxes["queue"] for name, boxes in open_tasks.items()} == {
+        "office": [("SQ-2026-05", "arbitrate"), ("SQ-2026-09", "review")],
+        "admin": [],
+        "zjj_staff": [("SQ-2026-08", "revise"), ("SQ-2026-10", "consult:县住房和城乡建设局")],
+        "zjj_head": [("SQ-2026-08", "revise"), ("SQ-2026-10", "consult:县住房和城乡建设局")],
+        "yjj_staff": [("SQ-2026-11", "consult:县应急管理局")],
+        "chengguan_head": [("SQ-2026-06", "consult:城关街道")],
+        "chengguan_staff": [],
+        "qingshi_head": [("SQ-2026-07", "consult:青石镇")],
+        "yunling_head": [("SQ-2026-06", "consult:云岭乡")],
+        "baisha_office": [("SQ-2026-12", "review")],
+        "baisha_head": [],
+    }
+
+
+def test_demo_rerun_leaves_requests_advanced_since_alone(debug_on):
+    _demo()
+    process = _request("SQ-2026-07")
+    task = process.task_set.get(flow_task_type="HUMAN", status="NEW")
+    services.consultation_answer(
+        actor=User.objects.get(username="qingshi_head"), task_id=task.pk, answer="accept"
+    )
+    counts = _row_counts()
+
+    output = _demo()
+
+    assert "申请：新建 0，已存在 12。" in output
+    assert _row_counts() == counts
+    process.refresh_from_db()
+    assert (process.status, process.outcome) == ("DONE", "published")
+    assert _item("XZ-YJ-0005").title == "应急避难场所日常管理"
+
+
 def test_demo_refuses_when_debug_is_off():
     assert not django_settings.DEBUG
 
@@ -241,6 +449,7 @@ def test_demo_refuses_when_debug_is_off():
         _demo()
 
     assert County.objects.count() == 0
+    assert ChangeRequestProcess.objects.count() == 0
 
 
 def _broken_copy(tmp_path, file_name: str, old: str, new: str):
@@ -291,6 +500,41 @@ def _broken_copy(tmp_path, file_name: str, old: str, new: str):
             "changes.csv 第 8 行：变更日期“2026-06-31”不是 YYYY-MM-DD 格式的日期",
             id="bad-date",
         ),
+        pytest.param(
+            "requests.csv",
+            "SQ-2026-09,清河县,yjj_staff,",
+            "SQ-2026-09,清河县,yjj_stuff,",
+            "requests.csv 第 14 行：申请人“yjj_stuff”不是 users.csv 中的用户",
+            id="request-unknown-user",
+        ),
+        pytest.param(
+            "requests.csv",
+            ",qingshi_head：同意,",
+            ",qingshi_head：赞成,",
+            "requests.csv 第 11 行：征求意见“qingshi_head：赞成”中的意见“赞成”无效",
+            id="request-bad-answer",
+        ),
+        pytest.param(
+            "requests.csv",
+            "office,通过审查，征求意见,与现有事项",
+            "office,退回修改,与现有事项",
+            "requests.csv 第 11 行：只有审查结论为“通过审查，征求意见”的申请才征求意见",
+            id="request-answer-without-forward",
+        ),
+        pytest.param(
+            "requests.csv",
+            "SQ-2026-09,清河县,yjj_staff,县应急管理局",
+            "SQ-2026-09,清河县,yjj_staff,县住房和城乡建设局",
+            "requests.csv 第 14 行：提出申请：您无权以“县住房和城乡建设局”名义提出该申请",
+            id="request-filer-without-rights",
+        ),
+        pytest.param(
+            "requests.csv",
+            ",chengguan_head：同意,",
+            ",yunling_head：同意,",
+            "requests.csv 第 12 行：征求意见：yunling_head 在此申请中没有（或有多个）待答复的",
+            id="request-answer-by-unconsulted-township",
+        ),
     ],
 )
 def test_bad_demo_line_is_named_and_nothing_is_written(
@@ -305,3 +549,4 @@ def test_bad_demo_line_is_named_and_nothing_is_written(
     assert "未写入任何数据" in str(error.value)
     assert County.objects.count() == 0
     assert User.objects.count() == 0
+    assert ChangeRequestProcess.objects.count() == 0

@@ -66,19 +66,63 @@ class ItemFieldsForm(forms.Form):
         }
 
 
-class ChangeRequestForm(ItemFieldsForm):
-    """A new request (提出申请)."""
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
 
+
+class MultipleFileField(forms.FileField):
+    """Several uploaded files in one field; cleans to a list (empty when none)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class ChangeRequestForm(ItemFieldsForm):
+    """A new request (提出申请).
+
+    ``units`` (optional) are the units the user may file for: with more than one, a
+    required "申请单位" choice keyed ``department:<pk>`` / ``township:<pk>`` is shown.
+    ``kinds`` (optional) limits the request kinds offered (a township may not add).
+    """
+
+    unit = forms.ChoiceField(label="申请单位", required=False)
     kind = forms.ChoiceField(label="申请类型", choices=ChangeKind.choices)
-    level = forms.ChoiceField(label="清单层级", choices=Level.choices, required=False)
+    level = forms.ChoiceField(
+        label="清单层级(新增时)", choices=[("", "—")] + Level.choices, required=False
+    )
     target_item = forms.ModelChoiceField(
         label="涉及事项(修改或取消时)", queryset=None, required=False
     )
-    field_order = ["kind", "level", "target_item"]
+    attachments = MultipleFileField(
+        label="附件（PDF、Word、Excel 或图片，每个不超过 10 MB，可多选）", required=False
+    )
+    field_order = ["unit", "kind", "level", "target_item"]
 
-    def __init__(self, *args, items, **kwargs):
+    def __init__(self, *args, items, units=(), kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_item"].queryset = items
+        if kinds is not None:
+            self.fields["kind"].choices = [
+                (value, label) for value, label in ChangeKind.choices if value in kinds
+            ]
+        if len(units) > 1:
+            self.fields["unit"].required = True
+            self.fields["unit"].choices = [("", "—")] + [
+                (unit_key(unit), str(unit)) for unit in units
+            ]
+        else:
+            del self.fields["unit"]
+
+
+def unit_key(unit) -> str:
+    """The form key of a filing unit: ``department:<pk>`` or ``township:<pk>``."""
+    return f"{type(unit).__name__.lower()}:{unit.pk}"
 
 
 class ReviewForm(forms.Form):

@@ -3,10 +3,12 @@
 ``ChangeRequestProcess`` is one admission/adjustment request (准入/动态调整申请): what is
 asked for, by whom, and where it stands. ``Consultation`` is one consulted party's
 answer (征求意见). ``CountyWorkflowSettings`` and ``Holiday`` configure deadlines per
-county. ``Notification`` is the in-app message list of a user.
+county. ``Notification`` is the in-app message list of a user. ``Attachment`` is a
+file filed with a request (材料附件).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 from viewflow.workflow.models import Process
@@ -214,6 +216,10 @@ class Consultation(models.Model):
         return self.answer in {ConsultationAnswer.CONTEST, ConsultationAnswer.NO_ANSWER}
 
 
+MIN_CONSULTATION_DAYS = 1
+MAX_CONSULTATION_DAYS = 30
+
+
 class CountyWorkflowSettings(models.Model):
     """Per-county procedure settings (deadlines, silence rule)."""
 
@@ -231,6 +237,17 @@ class CountyWorkflowSettings(models.Model):
 
     def __str__(self):
         return f"{self.county} 流程设置"
+
+    def clean(self):
+        if not MIN_CONSULTATION_DAYS <= self.consultation_days <= MAX_CONSULTATION_DAYS:
+            raise ValidationError(
+                {
+                    "consultation_days": (
+                        f"征求意见期限应为{MIN_CONSULTATION_DAYS}至"
+                        f"{MAX_CONSULTATION_DAYS}个工作日。"
+                    )
+                }
+            )
 
 
 class Holiday(models.Model):
@@ -256,6 +273,11 @@ class Holiday(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.name}"
+
+    def clean(self):
+        # A make-up day moves work onto a weekend; on a weekday it would mean nothing.
+        if self.is_working_day and self.date is not None and self.date.weekday() < 5:
+            raise ValidationError({"is_working_day": "调休上班日应为周六或周日。"})
 
 
 class Notification(models.Model):
@@ -289,3 +311,42 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+def attachment_upload_to(instance, filename: str) -> str:
+    """Attachments are stored per request: ``requests/<process pk>/<generated name>``."""
+    return f"requests/{instance.process_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file filed with a change request (PDF, DOCX, XLSX or an image), stored under a
+    generated name; the uploader's file name is kept for display."""
+
+    process = models.ForeignKey(
+        ChangeRequestProcess,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name="申请",
+    )
+    file = models.FileField("文件", upload_to=attachment_upload_to, max_length=255)
+    original_name = models.CharField("原文件名", max_length=255)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小(字节)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="上传人",
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["process_id", "id"]
+
+    def __str__(self):
+        return self.original_name

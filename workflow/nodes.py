@@ -9,23 +9,27 @@
   (``task.data["township"]`` or ``task.data["department"]``), not from the process.
   viewflow's queue filters tasks by the stored permission object, so ``can_assign`` /
   ``can_execute`` / ``can_view`` check that same object: otherwise the inbox and the
-  task URLs would disagree.
+  task URLs would disagree. Cancelling one of its tasks also disarms the task's other
+  timers (see ``PartyViewActivation``).
 """
 
 from functools import update_wrapper
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.nodes.split import SplitActivation
+from viewflow.workflow.status import STATUS
 
 from organisations.models import Department, Township
 
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 TOWNSHIP_PERMISSION = "organisations.act_for_township"
 DEPARTMENT_PERMISSION = "organisations.act_for_department"
 
@@ -42,6 +46,12 @@ def wrap_service_task_view(node, origin_view):
         task = get_object_or_404(node.flow_class.task_class, pk=task_pk, process_id=process_pk)
         if task.flow_task != node:
             raise Http404("No task matches the given query.")
+        if task.status not in OPEN_TASK_STATUSES and node.can_view(request.user, task):
+            # Already done (e.g. by a colleague a moment ago): say so, don't 403.
+            from .services.common import TaskNotOpen
+
+            messages.warning(request, str(TaskNotOpen(task)))
+            return redirect(node.flow_class.instance.reverse("process_detail", args=[process_pk]))
         if not (node.can_execute(request.user, task) or node.can_assign(request.user, task)):
             raise PermissionDenied
         request.activation = node.activation_class(task)
@@ -122,8 +132,33 @@ def party_permission(task_data: dict) -> str:
     return TOWNSHIP_PERMISSION if "township" in task_data else DEPARTMENT_PERMISSION
 
 
+class PartyViewActivation(flow.View.activation_class):
+    """Cancelling a party's task also cancels its still-armed boundary timers.
+
+    viewflow disarms a task's boundary events when the task *finishes*, but not when
+    it is cancelled, and an interrupting timer cancels its host. When the deadline
+    fires before the reminder (the dispatcher was down, or both fell due in one
+    sweep), the reminder stayed scheduled: the Join waited for it forever and the
+    township was reminded of a consultation already closed.
+    """
+
+    @Activation.status.super()
+    def cancel(self):
+        super().cancel.original()
+        armed = self.flow_class.task_class._default_manager.filter(
+            process=self.process, previous=self.task
+        ).exclude(status__in=[STATUS.DONE, STATUS.CANCELED, STATUS.REVIVED, STATUS.ERROR])
+        for task in armed:
+            activation = task.flow_task.activation_class(task)
+            # The firing timer itself is already started and stays as it is.
+            if activation.cancel.can_proceed():
+                activation.cancel()
+
+
 class PartyView(TaskView):
     """A human task that only the users of one party (township or department) may take."""
+
+    activation_class = PartyViewActivation
 
     def calc_owner_permission(self, activation):
         return party_permission(activation.task.data)

@@ -4,7 +4,7 @@ Rights come from the organisation permissions (``organisations.permissions``) th
 memberships grant; this module answers them for processes and their tasks.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from duty_lists.models import DutyItem, ItemStatus
 from organisations import permissions as org_permissions
@@ -121,3 +121,84 @@ def has_any_role(user) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or user.memberships.exists()
+
+
+def townships_acted_for_by(user) -> list[Township]:
+    """Townships ``user`` may act for (answer consultations, file requests): heads only."""
+    if not user.is_authenticated:
+        return []
+    return [
+        township
+        for township in org_permissions.townships_visible_to(user)
+        if can_act_for_township(user, township)
+    ]
+
+
+def _party_access(user) -> Q:
+    """Condition on consultation (party) tasks that ``user`` may view: its own party's
+    tasks, and every party task of a county whose office it is (``PartyView.can_view``)."""
+    townships = [str(township.pk) for township in townships_acted_for_by(user)]
+    departments = org_permissions.departments_acted_for_by(user).values_list("pk", flat=True)
+    arbitrated = org_permissions.counties_arbitrated_by(user).values("pk")
+    arbitrated_requests = ChangeRequestProcess.objects.filter(county_id__in=arbitrated)
+    return (
+        Q(owner_permission="organisations.act_for_township", owner_permission_obj_pk__in=townships)
+        | Q(
+            owner_permission="organisations.act_for_department",
+            owner_permission_obj_pk__in=[str(pk) for pk in departments],
+        )
+        | Q(process_id__in=arbitrated_requests.values("pk"))
+    )
+
+
+def tasks_visible_to(user, tasks: QuerySet, *, flow_class) -> QuerySet:
+    """The part of ``tasks`` (a Task queryset of ``flow_class``) that ``user`` may see.
+
+    A task is visible when its request is (``change_requests_visible_to``), except a
+    consultation task of another party and the tasks of its branch (its reminder and
+    deadline timers, which share the branch token): those only the party itself and the
+    county office see. Superusers see every task; anonymous users none.
+    """
+    from .nodes import PartyView
+
+    if not user.is_authenticated:
+        return tasks.none()
+    if user.is_superuser:
+        return tasks
+    tasks = tasks.filter(process_id__in=change_requests_visible_to(user).values("pk"))
+    party_nodes = [node for node in flow_class.instance.nodes() if isinstance(node, PartyView)]
+    if not party_nodes:
+        return tasks
+    hidden_party_task = (
+        flow_class.task_class._default_manager.filter(
+            process_id=OuterRef("process_id"), token=OuterRef("token"), flow_task__in=party_nodes
+        )
+        .exclude(_party_access(user))
+        .values("pk")
+    )
+    return tasks.exclude(Exists(hidden_party_task))
+
+
+def can_view_task(user, task) -> bool:
+    """True if ``user`` may see ``task`` (see ``tasks_visible_to``)."""
+    flow_class = task.flow_task.flow_class
+    visible = tasks_visible_to(
+        user, flow_class.task_class._default_manager.filter(pk=task.pk), flow_class=flow_class
+    )
+    return visible.exists()
+
+
+def can_see_every_answer(user, process: ChangeRequestProcess) -> bool:
+    """True if ``user`` may read every consulted party's answer and ruling of a request:
+    the county office and administrators of its county, and the filing unit (and the
+    lead department of a department's request). Others see their own party's only."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or org_permissions.can_arbitrate_county(user, process.county):
+        return True
+    if org_permissions.can_administer_county(user, process.county):
+        return True
+    if process.initiator_township_id:
+        return can_act_for_township(user, process.initiator_township)
+    departments = {process.initiator_department_id, process.lead_department_id} - {None}
+    return org_permissions.departments_acted_for_by(user).filter(pk__in=departments).exists()

@@ -3,13 +3,22 @@ who is told, and scoped lists of requests and tasks."""
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from viewflow.workflow.models import Task
 
-from organisations.models import Membership, Role, Township
+from arbitration.models import Ruling
+from duty_lists.models import DutyItem, ItemStatus
+from organisations import permissions as org_permissions
+from organisations.models import Department, Membership, Role, Township
 
 from . import deadlines
-from .models import ChangeRequestProcess, Consultation, ConsultationAnswer
+from .models import ChangeRequestProcess, Consultation, ConsultationAnswer, Notification
+from .permissions import (
+    can_see_every_answer,
+    change_requests_visible_to,
+    items_township_may_contest,
+)
 
 
 def consulted_townships(process: ChangeRequestProcess) -> list[Township]:
@@ -76,3 +85,127 @@ def _members(**conditions):
             seen.add(membership.user_id)
             users.append(membership.user)
     return users
+
+
+def change_request_list(user) -> QuerySet[ChangeRequestProcess]:
+    """The requests ``user`` may see, with what a list row shows joined in."""
+    return change_requests_visible_to(user).select_related(
+        "initiator_department", "initiator_township", "target_item"
+    )
+
+
+def change_requests_filed_by_units_of(user) -> QuerySet[ChangeRequestProcess]:
+    """Requests filed by the departments or townships ``user`` belongs to (我的申请)."""
+    departments = org_permissions.departments_acted_for_by(user).values("pk")
+    townships = org_permissions.townships_visible_to(user).values("pk")
+    return change_request_list(user).filter(
+        Q(initiator_department_id__in=departments) | Q(initiator_township_id__in=townships)
+    )
+
+
+def with_open_step(requests: QuerySet[ChangeRequestProcess]) -> QuerySet[ChangeRequestProcess]:
+    """Annotate each request with ``open_step``: the step (node) of its oldest open
+    human task, or ``None`` (one subquery, not a query per row)."""
+    open_step = (
+        Task.objects.filter(
+            process_id=OuterRef("pk"), flow_task_type="HUMAN", finished__isnull=True
+        )
+        .order_by("created")
+        .values("flow_task")[:1]
+    )
+    return requests.annotate(open_step=Subquery(open_step))
+
+
+def task_rows(tasks: QuerySet) -> QuerySet:
+    """A task queryset with its request and owner joined in (one query per page)."""
+    return tasks.select_related("process__changerequestprocess", "owner")
+
+
+def party_names(tasks) -> dict[tuple[str, int], str]:
+    """Names of the parties of consultation tasks, keyed ``("township", pk)`` /
+    ``("department", pk)``: two queries at most, whatever the number of tasks."""
+    wanted: dict[str, set[int]] = {"township": set(), "department": set()}
+    for task in tasks:
+        for kind, pks in wanted.items():
+            if isinstance(task.data, dict) and kind in task.data:
+                pks.add(task.data[kind])
+    names = {}
+    for kind, model in (("township", Township), ("department", Department)):
+        if wanted[kind]:
+            rows = model.objects.filter(pk__in=wanted[kind]).values_list("pk", "name")
+            names.update({(kind, pk): name for pk, name in rows})
+    return names
+
+
+def consultation_list(user, process: ChangeRequestProcess) -> list[Consultation]:
+    """The answers of a request that ``user`` may read: all of them for the county
+    office, administrators and the filing side; otherwise only the user's own party's."""
+    consultations = process.consultations.select_related("township", "department", "answered_by")
+    if not can_see_every_answer(user, process):
+        consultations = consultations.filter(
+            Q(township_id__in=org_permissions.townships_visible_to(user).values("pk"))
+            | Q(department_id__in=org_permissions.departments_acted_for_by(user).values("pk"))
+        )
+    return list(consultations)
+
+
+def ruling_of(user, process: ChangeRequestProcess):
+    """The ruling of a request with the decisions ``user`` may read (``decisions_shown``),
+    or ``None`` when the request has not been ruled on."""
+    ruling = Ruling.objects.filter(process=process).select_related("ruled_by").first()
+    if ruling is None:
+        return None
+    decisions = ruling.decisions.select_related("township", "department")
+    if not can_see_every_answer(user, process):
+        decisions = decisions.filter(
+            Q(township_id__in=org_permissions.townships_visible_to(user).values("pk"))
+            | Q(department_id__in=org_permissions.departments_acted_for_by(user).values("pk"))
+        )
+    ruling.decisions_shown = list(decisions)
+    return ruling
+
+
+def notification_list(user) -> QuerySet[Notification]:
+    """The user's own notifications, newest first, with their request joined in."""
+    return Notification.objects.filter(recipient_id=user.pk).select_related("process")
+
+
+def unread_notification_count(user) -> int:
+    """How many of the user's notifications are unread (0 for anonymous users)."""
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def filing_units(user) -> list[Department | Township]:
+    """The units on whose behalf ``user`` may file requests (提出申请), in a stable
+    order: the departments it works in (staff or head), then the townships it heads.
+    Taken from its memberships, so a superuser without one files for nobody."""
+    if not user.is_authenticated:
+        return []
+    memberships = (
+        Membership.objects.filter(
+            user_id=user.pk,
+            role__in=[Role.DEPARTMENT_STAFF, Role.DEPARTMENT_HEAD, Role.TOWNSHIP_HEAD],
+        )
+        .select_related("department__county", "township__county")
+        .order_by("id")
+    )
+    units, seen = [], set()
+    for membership in memberships:
+        unit = membership.department or membership.township
+        key = (type(unit).__name__, unit.pk)
+        if unit is not None and key not in seen:
+            seen.add(key)
+            units.append(unit)
+    return sorted(units, key=lambda unit: not isinstance(unit, Department))
+
+
+def items_unit_may_change(unit: Department | Township) -> QuerySet[DutyItem]:
+    """Items in force a unit may ask to amend or withdraw: a department the items it
+    leads, a township the items that apply to it."""
+    if isinstance(unit, Township):
+        items = items_township_may_contest(unit)
+    else:
+        items = DutyItem.objects.filter(lead_department=unit, status=ItemStatus.IN_FORCE)
+    return items.select_related("duty_list").order_by("code")

@@ -18,6 +18,23 @@ between two dates show the demo's history.
 """
 
 from .files import DemoDataError
-from .loading import DEMO_PASSWORD, DemoReport, Login, demo_directory, demo_load
+from .loading import (
+    DEMO_PASSWORD,
+    DemoReport,
+    Login,
+    Units,
+    demo_directory,
+    demo_load,
+    field_values,
+)
 
-__all__ = ["DEMO_PASSWORD", "DemoDataError", "DemoReport", "Login", "demo_directory", "demo_load"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "DemoDataError",
+    "DemoReport",
+    "Login",
+    "Units",
+    "demo_directory",
+    "demo_load",
+    "field_values",
+]

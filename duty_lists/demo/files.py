@@ -107,12 +107,15 @@ class Change:
         return all(getattr(self, name) == getattr(other, name) for name in fields)
 
 
-def read_lines(path: Path, columns: tuple[str, ...]) -> list[Line]:
+def read_lines(
+    path: Path, columns: tuple[str, ...], *, optional: frozenset[str] = OPTIONAL_COLUMNS
+) -> list[Line]:
     """Read a demo CSV file into ``Line``s, checking the header and the required cells.
 
-    Blank lines are skipped; extra columns are allowed (and ignored). Raises
-    ``DemoDataError`` for a missing file, a bad encoding, a missing column, a line with
-    the wrong number of cells or an empty required cell.
+    Every one of ``columns`` must be in the header; those not in ``optional`` must be
+    filled on every line. Blank lines are skipped; extra columns are allowed (and
+    ignored). Raises ``DemoDataError`` for a missing file, a bad encoding, a missing
+    column, a line with the wrong number of cells or an empty required cell.
     """
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -135,7 +138,7 @@ def read_lines(path: Path, columns: tuple[str, ...]) -> list[Line]:
                     raise DemoDataError(path, number, message)
                 values = (cell.strip() for cell in cells)
                 line = Line(path, number, dict(zip(header, values, strict=True)))
-                empty = [c for c in columns if c not in OPTIONAL_COLUMNS and not line[c]]
+                empty = [c for c in columns if c not in optional and not line[c]]
                 if empty:
                     raise line.error(f"{NAME_SEPARATOR.join(empty)}不能为空。")
                 lines.append(line)

@@ -114,7 +114,7 @@ def demo_load(*, directory: Path | None = None) -> DemoReport:
         call_command("import_orgs", str(directory / ORGANISATIONS_FILE), stdout=organisations)
         report.organisations = organisations.getvalue()
         # Every line is resolved against the tree before the first user or item is written.
-        units = _Units()
+        units = Units()
         users = [_user_spec(line, units) for line in user_lines]
         items = [_item_spec(line, units) for line in item_lines]
         usernames = {line["用户名"] for line in user_lines}
@@ -129,8 +129,11 @@ def demo_load(*, directory: Path | None = None) -> DemoReport:
     return report
 
 
-class _Units:
-    """Counties, and their departments and townships by code or name, cached per county."""
+class Units:
+    """Counties, and their departments and townships by code or name, cached per county.
+
+    Each lookup raises ``DemoDataError`` naming the line when the unit is unknown.
+    """
 
     def __init__(self):
         self._counties: dict[str, County] = {}
@@ -196,7 +199,7 @@ class _ItemSpec:
     townships: list[Township]
 
 
-def _user_spec(line: Line, units: _Units) -> _UserSpec:
+def _user_spec(line: Line, units: Units) -> _UserSpec:
     role = parse_choice(line, "角色", Role)
     county = units.county(line)
     unit = line["单位"]
@@ -211,8 +214,9 @@ def _user_spec(line: Line, units: _Units) -> _UserSpec:
     return _UserSpec(line, role, county, department, township)
 
 
-def _field_values(line: Line, column: str, text: str, units: _Units, county: County) -> dict:
-    """Model field values for one item column; 适用范围 also gives ``townships``."""
+def field_values(line: Line, column: str, text: str, units: Units, county: County) -> dict:
+    """Model field values for one item column (``FIELD_COLUMNS``); 适用范围 gives
+    ``applies_to_all`` and ``townships``. Raises ``DemoDataError`` for a bad value."""
     if column in TEXT_COLUMNS:
         return {TEXT_COLUMNS[column]: text}
     if column == "领域类别":
@@ -227,7 +231,7 @@ def _field_values(line: Line, column: str, text: str, units: _Units, county: Cou
     return {"applies_to_all": townships is None, "townships": townships or []}
 
 
-def _item_spec(line: Line, units: _Units) -> _ItemSpec:
+def _item_spec(line: Line, units: Units) -> _ItemSpec:
     county = units.county(line)
     level = parse_choice(line, "清单层级", Level)
     code = line["事项编码"]
@@ -236,12 +240,12 @@ def _item_spec(line: Line, units: _Units) -> _ItemSpec:
         raise line.error(f"事项编码“{code}”应以 {prefix} 开头（{Level(level).label}清单）。")
     values = {"code": code}
     for column in FIELD_COLUMNS:
-        values.update(_field_values(line, column, line[column], units, county))
+        values.update(field_values(line, column, line[column], units, county))
     townships = values.pop("townships")
     return _ItemSpec(line, county, level, values, townships)
 
 
-def _resolve_change(change: Change, units: _Units, usernames: set[str]) -> None:
+def _resolve_change(change: Change, units: Units, usernames: set[str]) -> None:
     """Check a change against the tree and the users; keep its field values on it."""
     first = change.lines[0]
     change.county_unit = units.county(first)
@@ -252,7 +256,7 @@ def _resolve_change(change: Change, units: _Units, usernames: set[str]) -> None:
     if change.kind == AMEND:
         for line in change.lines:
             change.values.update(
-                _field_values(line, line["变更字段"], line["新值"], units, change.county_unit)
+                field_values(line, line["变更字段"], line["新值"], units, change.county_unit)
             )
 
 

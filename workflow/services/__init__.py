@@ -2,14 +2,16 @@
 publication. The UI and the REST API call these; they check rights themselves."""
 
 from .arbitrating import change_request_rule, party_key
+from .attachments import attachment_add
 from .common import TaskNotOpen, run_human_task
 from .consultation import consultation_answer, consultation_close_silent, consultation_remind
 from .filing import change_request_file, change_request_review, change_request_revise
-from .notifications import notify
+from .notifications import notification_mark_read, notify
 from .publishing import change_request_publish, change_request_reject
 
 __all__ = [
     "TaskNotOpen",
+    "attachment_add",
     "change_request_file",
     "change_request_publish",
     "change_request_reject",
@@ -19,6 +21,7 @@ __all__ = [
     "consultation_answer",
     "consultation_close_silent",
     "consultation_remind",
+    "notification_mark_read",
     "notify",
     "party_key",
     "run_human_task",

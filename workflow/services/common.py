@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
 audit_log = logging.getLogger("qingdan.audit")
@@ -45,13 +45,14 @@ def run_human_task(*, actor, task_id: int, node_name: str, work: Callable[[Any],
     ``actor`` may not act, ``TaskNotOpen`` when the task is already done; nothing is
     written then.
     """
-    process_id = Task.objects.values_list("process_id", flat=True).get(pk=task_id)
-    task = Task.objects.get(pk=task_id)
-    node = task.flow_task
+    process_id, node = Task.objects.values_list("process_id", "flow_task").get(pk=task_id)
+    if node is None or node.name != node_name:
+        raise Task.DoesNotExist(f"task {task_id} is not a {node_name} task")
     with node.flow_class.lock(process_id), transaction.atomic():
-        task = Task.objects.select_related("process").get(pk=task_id)
-        if node is None or node.name != node_name:
-            raise Task.DoesNotExist(f"task {task_id} is not a {node_name} task")
+        # The flow's own process row comes in the same query (the activation reads it).
+        task = Task.objects.select_related(_process_path(node.flow_class.process_class)).get(
+            pk=task_id
+        )
         if task.status not in OPEN_STATUSES:
             raise TaskNotOpen(task)
         activation = node.activation_class(task)
@@ -59,10 +60,21 @@ def run_human_task(*, actor, task_id: int, node_name: str, work: Callable[[Any],
             if not node.can_assign(actor, task):
                 raise deny(actor, f"办理任务 #{task_id}")
             activation.assign(actor)
-        if not node.can_execute(actor, task):
+            # Whoever may take an open task may execute it once it is theirs
+            # (``can_execute`` repeats the ``can_assign`` check on the new owner).
+        elif not node.can_execute(actor, task):
             raise deny(actor, f"办理任务 #{task_id}")
         if task.status != STATUS.STARTED:
             activation.start(None)
         result = work(activation)
         activation.execute()
         return result
+
+
+def _process_path(process_class) -> str:
+    """``select_related`` path from a task to its flow's process subclass row."""
+    path, model = ["process"], process_class
+    while (link := model._meta.get_ancestor_link(Process)) is not None:
+        path.insert(1, link.remote_field.get_accessor_name())
+        model = link.remote_field.model
+    return "__".join(path)

@@ -49,9 +49,9 @@ def _next_code(duty_list) -> str:
     prefix = LEVEL_CODE_PREFIX[duty_list.level]
     existing = set(DutyItem.objects.filter(duty_list=duty_list).values_list("code", flat=True))
     number = len(existing) + 1
-    while f"{prefix}-ZR-{number:04d}" in existing:
+    while f"{prefix}-SQ-{number:04d}" in existing:
         number += 1
-    return f"{prefix}-ZR-{number:04d}"
+    return f"{prefix}-SQ-{number:04d}"
 
 
 def _finish(process, outcome: str, item=None, *, note: str) -> None:

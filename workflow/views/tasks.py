@@ -7,6 +7,7 @@ under the flow's lock and checks the user's rights itself.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils.html import format_html
 from django.views import generic
 
 from organisations.models import Department, Township
@@ -65,8 +66,17 @@ class ServiceTaskView(generic.FormView):
         except TaskNotOpen as error:
             messages.warning(self.request, str(error))
             return redirect(self.request.resolver_match.flow_viewset.get_success_url(self.request))
-        messages.success(self.request, self.success_message)
-        return redirect(self.request.resolver_match.flow_viewset.get_success_url(self.request))
+        viewset = self.request.resolver_match.flow_viewset
+        messages.success(
+            self.request,
+            format_html(
+                '{} <a href="{}">查看申请 #{}</a>',
+                self.success_message,
+                viewset.reverse("process_detail", args=[self.process.pk]),
+                self.process.pk,
+            ),
+        )
+        return redirect(viewset.get_success_url(self.request))
 
     def submit(self, form):
         raise NotImplementedError

@@ -1,19 +1,27 @@
-"""``manage.py demo [--force]``: load the demo counties 清河县 and 白沙县."""
+"""``manage.py demo [--force] [--data-dir DIR]``: load the demo counties 清河县 and 白沙县.
+
+It lives in ``workflow`` because it loads both halves of the demo in one transaction:
+the organisations, users and duty lists (``duty_lists.demo``), then the change requests
+in every state of the admission flow (``workflow.demo``); ``duty_lists`` may not
+import ``workflow``.
+"""
 
 import unicodedata
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from duty_lists.demo import DEMO_PASSWORD, DemoDataError, demo_directory, demo_load
+from workflow.demo import demo_open_tasks, demo_requests_load, demo_requests_read
 
 
 class Command(BaseCommand):
     help = (
-        "加载演示数据：清河县（15 个乡镇(街道)、30 个部门、三张清单及其变更历史）和用于"
-        "演示数据隔离的白沙县，以及每个角色的演示账号。可重复运行，不会产生重复数据。"
-        "DEBUG 关闭时需加 --force。"
+        "加载演示数据：清河县（15 个乡镇(街道)、30 个部门、三张清单及其变更历史、处于各个"
+        "办理阶段的准入/调整申请）和用于演示数据隔离的白沙县，以及每个角色的演示账号。"
+        "可重复运行，不会产生重复数据。DEBUG 关闭时需加 --force。"
     )
 
     def add_arguments(self, parser):
@@ -39,7 +47,10 @@ class Command(BaseCommand):
             )
         directory = data_dir or demo_directory()
         try:
-            report = demo_load(directory=directory)
+            requests = demo_requests_read(directory)
+            with transaction.atomic():
+                report = demo_load(directory=directory)
+                requests_report = demo_requests_load(requests)
         except DemoDataError as exc:
             raise CommandError(
                 f"演示数据有误，未写入任何数据 / bad demo data, nothing was written "
@@ -49,7 +60,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"用户：新建 {report.users_created}，已存在 {report.users_existing}；"
             f"清单事项：新建 {report.items_created}，已存在 {report.items_existing}；"
-            f"变更：应用 {report.changes_applied}，已应用 {report.changes_existing}。"
+            f"变更：应用 {report.changes_applied}，已应用 {report.changes_existing}；"
+            f"申请：新建 {requests_report.created}，已存在 {requests_report.existing}。"
         )
         self.stdout.write(self.style.SUCCESS("演示数据已加载 / demo data loaded."))
         self.stdout.write(
@@ -57,10 +69,21 @@ class Command(BaseCommand):
         )
         rows = [("用户名", "姓名", "角色", "单位")]
         rows += [(x.username, x.display_name, x.role, x.unit) for x in report.logins]
-        widths = [max(_width(row[i]) for row in rows) for i in range(3)]
+        self._table(rows)
+        self.stdout.write("\n待办和待领取的任务 / open tasks (inbox and queue):")
+        open_tasks = demo_open_tasks([login.username for login in report.logins])
+        rows = [("用户名", "任务")]
+        for login in report.logins:
+            titles = sorted(open_tasks.get(login.username, {}).items())
+            rows.append((login.username, "，".join(f"{t} {n}" for t, n in titles) or "—"))
+        self._table(rows)
+
+    def _table(self, rows: list[tuple[str, ...]]) -> None:
+        """Print rows in aligned columns (the last one unpadded), indented by two spaces."""
+        widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
         for row in rows:
             cells = [_pad(cell, width) for cell, width in zip(row, widths, strict=False)]
-            self.stdout.write("  " + "  ".join([*cells, row[3]]))
+            self.stdout.write("  " + "  ".join([*cells, row[-1]]))
 
 
 def _width(text: str) -> int:

@@ -1,0 +1,322 @@
+"""REST API of the duty lists (三张清单): the user's lists, their items now or as of a
+date, and one item with its history.
+
+Every read goes through ``duty_lists.selectors`` / ``duty_lists.snapshots`` with the
+same scoping as the pages: county and department users see their county's whole lists,
+township users the items that apply to their township, nobody another county's.
+"""
+
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from organisations.models import County
+
+from . import selectors, snapshots
+from .filters import DutyItemFilter
+from .models import Category, DutyItem, DutyList, DutyType, ItemStatus, Level
+from .views import as_of_for_user
+
+ERRORS = {
+    400: OpenApiResponse(description="查询参数有误：按参数给出错误信息"),
+    401: OpenApiResponse(description="未登录或令牌无效"),
+    403: OpenApiResponse(description="无权查看"),
+}
+
+
+class UnitSerializer(serializers.Serializer):
+    """A county, department or township: its id and name."""
+
+    id = serializers.IntegerField(read_only=True, help_text="单位 id")
+    name = serializers.CharField(read_only=True, help_text="单位名称")
+
+
+class DutyListSerializer(serializers.ModelSerializer):
+    """One county list of one level."""
+
+    name = serializers.CharField(source="__str__", read_only=True, help_text="清单名称")
+    county = UnitSerializer(read_only=True, help_text="所属县")
+    level_label = serializers.CharField(
+        source="get_level_display", read_only=True, help_text="层级（中文）"
+    )
+    items_url = serializers.SerializerMethodField(help_text="该清单现行事项的接口地址")
+
+    class Meta:
+        model = DutyList
+        fields = ["id", "name", "county", "level", "level_label", "items_url"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_items_url(self, duty_list) -> str:
+        url = reverse("api:item-list", request=self.context["request"])
+        return f"{url}?county={duty_list.county_id}&level={duty_list.level}"
+
+
+class DutyItemSerializer(serializers.ModelSerializer):
+    """An item as it stands now (现行事项)."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:item-detail", help_text="本事项的接口地址"
+    )
+    county = UnitSerializer(source="duty_list.county", read_only=True, help_text="所属县")
+    level = serializers.ChoiceField(
+        source="duty_list.level", choices=Level.choices, read_only=True, help_text="清单层级"
+    )
+    level_label = serializers.CharField(
+        source="duty_list.get_level_display", read_only=True, help_text="清单层级（中文）"
+    )
+    category_label = serializers.CharField(
+        source="get_category_display", read_only=True, help_text="领域类别（中文）"
+    )
+    duty_type_label = serializers.CharField(
+        source="get_duty_type_display", read_only=True, help_text="履职类型（中文）"
+    )
+    status_label = serializers.CharField(
+        source="get_status_display", read_only=True, help_text="状态（中文）"
+    )
+    lead_department = UnitSerializer(read_only=True, help_text="牵头(主体责任)部门")
+    townships = UnitSerializer(
+        many=True, read_only=True, help_text="适用乡镇(街道)；适用全部时为空"
+    )
+
+    class Meta:
+        model = DutyItem
+        fields = [
+            "id",
+            "url",
+            "code",
+            "title",
+            "county",
+            "level",
+            "level_label",
+            "category",
+            "category_label",
+            "duty_type",
+            "duty_type_label",
+            "lead_department",
+            "department_responsibilities",
+            "local_responsibilities",
+            "basis",
+            "resources",
+            "applies_to_all",
+            "townships",
+            "effective_date",
+            "status",
+            "status_label",
+            "withdrawn_date",
+        ]
+        read_only_fields = fields
+
+
+class ItemVersionSerializer(serializers.Serializer):
+    """One recorded version of an item (历史版本), e.g. the one in force on a date."""
+
+    id = serializers.IntegerField(source="item_id", read_only=True, help_text="事项 id")
+    history_id = serializers.IntegerField(read_only=True, help_text="历史记录 id")
+    history_date = serializers.DateTimeField(read_only=True, help_text="记录时间")
+    history_user = serializers.CharField(
+        source="history_user_name", read_only=True, help_text="记录人（系统操作为“系统”）"
+    )
+    change_reason = serializers.CharField(read_only=True, help_text="变更理由")
+    code = serializers.CharField(read_only=True, help_text="事项编码")
+    title = serializers.CharField(read_only=True, help_text="事项名称")
+    category = serializers.ChoiceField(
+        choices=Category.choices, read_only=True, help_text="领域类别"
+    )
+    category_label = serializers.CharField(read_only=True, help_text="领域类别（中文）")
+    duty_type = serializers.ChoiceField(
+        choices=DutyType.choices, read_only=True, help_text="履职类型"
+    )
+    duty_type_label = serializers.CharField(read_only=True, help_text="履职类型（中文）")
+    lead_department = serializers.SerializerMethodField(help_text="牵头(主体责任)部门")
+    department_responsibilities = serializers.CharField(read_only=True, help_text="部门职责")
+    local_responsibilities = serializers.CharField(read_only=True, help_text="配合职责")
+    basis = serializers.CharField(read_only=True, help_text="实施依据")
+    resources = serializers.CharField(read_only=True, help_text="配套资源")
+    applies_to_all = serializers.BooleanField(read_only=True, help_text="适用本级全部单位")
+    township_ids = serializers.SerializerMethodField(help_text="适用乡镇(街道) id")
+    township_names = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="适用乡镇(街道)名称"
+    )
+    applicability_label = serializers.CharField(
+        read_only=True, help_text="适用范围：“全部”或乡镇名称"
+    )
+    effective_date = serializers.DateField(read_only=True, help_text="生效日期")
+    status = serializers.ChoiceField(choices=ItemStatus.choices, read_only=True, help_text="状态")
+    status_label = serializers.CharField(read_only=True, help_text="状态（中文）")
+    withdrawn_date = serializers.DateField(
+        read_only=True, allow_null=True, help_text="取消日期；有效事项为空"
+    )
+
+    @extend_schema_field(UnitSerializer(allow_null=True))
+    def get_lead_department(self, snapshot) -> dict | None:
+        if snapshot.lead_department_id is None:
+            return None
+        return {"id": snapshot.lead_department_id, "name": snapshot.lead_department_name}
+
+    def get_township_ids(self, snapshot) -> list[int]:
+        return sorted(snapshot.township_ids)
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    """One field that differs from the previous version."""
+
+    field = serializers.CharField(read_only=True, help_text="字段名")
+    label = serializers.CharField(read_only=True, help_text="字段名称（中文）")
+    old = serializers.CharField(read_only=True, help_text="原值（可读文本）")
+    new = serializers.CharField(read_only=True, help_text="新值（可读文本）")
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One history record of an item: who, when, why, what changed."""
+
+    history_id = serializers.IntegerField(read_only=True, help_text="历史记录 id")
+    when = serializers.DateTimeField(read_only=True, help_text="记录时间")
+    user = serializers.CharField(source="user_name", read_only=True, help_text="记录人")
+    reason = serializers.CharField(read_only=True, help_text="变更理由")
+    kind = serializers.CharField(read_only=True, help_text="变更类型：新增 / 修改 / 取消 / 删除")
+    changes = FieldChangeSerializer(many=True, read_only=True, help_text="与上一版本的差异")
+    version = ItemVersionSerializer(source="snapshot", read_only=True, help_text="该版本的内容")
+
+
+class DutyItemDetailSerializer(DutyItemSerializer):
+    """An item with its whole history, oldest first."""
+
+    history = HistoryEntrySerializer(
+        source="history_entries", many=True, read_only=True, help_text="历史记录，最早的在前"
+    )
+
+    class Meta(DutyItemSerializer.Meta):
+        fields = [*DutyItemSerializer.Meta.fields, "history"]
+        read_only_fields = fields
+
+
+class AsOfQuerySerializer(serializers.Serializer):
+    """Query of a list as of a date: county, level and date are all required."""
+
+    county = serializers.PrimaryKeyRelatedField(queryset=County.objects.all(), help_text="县 id")
+    level = serializers.ChoiceField(choices=Level.choices, help_text="清单层级")
+    as_of = serializers.DateField(help_text="日期 YYYY-MM-DD")
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class TownshipIdFilter(django_filters.ModelChoiceFilter):
+    """A township chosen by id (typed for the schema; the page's filter is untyped)."""
+
+
+class DutyItemApiFilter(DutyItemFilter):
+    """The list page's filters plus the county; items in force unless ``status`` says."""
+
+    county = django_filters.ModelChoiceFilter(
+        label="所属县", field_name="duty_list__county", queryset=County.objects.all()
+    )
+    township = TownshipIdFilter(label="适用乡镇(街道)", queryset=None, method="filter_township")
+
+    class Meta(DutyItemFilter.Meta):
+        fields = ["county", *DutyItemFilter.Meta.fields]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="我可查看的清单",
+        description="本人可查看的各县三张清单（乡镇用户为本县清单，其中只能看到适用于本乡镇的事项）。",
+        responses={200: DutyListSerializer(many=True), **ERRORS},
+    ),
+)
+class DutyListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """三张清单: the lists of the counties in which the user sees anything."""
+
+    serializer_class = DutyListSerializer
+    queryset = DutyList.objects.none()  # for the schema; see get_queryset
+    filter_backends = []
+
+    def get_queryset(self):
+        counties = selectors.counties_of_user(self.request.user)
+        return (
+            DutyList.objects.filter(county__in=counties)
+            .select_related("county")
+            .order_by("county__code", "level")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="清单事项（现行或某日）",
+        description=(
+            "不带 as_of：本人可查看的现行事项，可按县、层级、领域、履职类型、牵头部门、"
+            "适用乡镇、状态筛选（默认只列有效事项）。带 as_of=YYYY-MM-DD：该县该层级清单在"
+            "当日的版本（须同时给出 county 和 level，其余筛选条件不适用），每行为一个历史版本。"
+        ),
+        parameters=[
+            OpenApiParameter(
+                "as_of",
+                OpenApiTypes.DATE,
+                description="查看某日的清单（YYYY-MM-DD），须同时给出 county 和 level",
+            ),
+            OpenApiParameter(
+                "township",
+                OpenApiTypes.INT,
+                description="适用乡镇(街道) id：只列适用于该乡镇的事项",
+            ),
+        ],
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="ItemOrVersion",
+                serializers=[DutyItemSerializer, ItemVersionSerializer],
+                resource_type_field_name=None,
+                many=True,
+            ),
+            **ERRORS,
+        },
+    ),
+    retrieve=extend_schema(
+        summary="事项详情与历史",
+        description="一个事项的现行内容和全部历史记录（谁、何时、为何、改了什么）。",
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="事项 id")
+        ],
+        responses={
+            200: DutyItemDetailSerializer,
+            **ERRORS,
+            404: OpenApiResponse(description="事项不存在"),
+        },
+    ),
+)
+class DutyItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """清单事项: items now or as of a date, and one item with its history."""
+
+    serializer_class = DutyItemSerializer
+    filterset_class = DutyItemApiFilter
+    queryset = DutyItem.objects.none()  # for the schema; see get_queryset
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return selectors.duty_item_list(self.request.user)
+
+    def list(self, request):
+        """Current items (filtered), or the snapshots of one list on ``as_of``."""
+        if "as_of" not in request.query_params:
+            return super().list(request)
+        query = AsOfQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        versions = as_of_for_user(request.user, data["county"], data["level"], data["as_of"])
+        page = self.paginate_queryset(versions)
+        return self.get_paginated_response(ItemVersionSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        """One item (403 outside the user's scope, 404 if unknown) with its history."""
+        item = selectors.duty_item_get(request.user, int(pk))
+        item.history_entries = snapshots.item_history(item)
+        serializer = DutyItemDetailSerializer(item, context=self.get_serializer_context())
+        return Response(serializer.data)

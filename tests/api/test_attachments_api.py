@@ -1,0 +1,102 @@
+"""/api/requests/{id}/attachments/: uploading a file to a request and downloading it."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from workflow.models import Attachment
+
+from .conftest import client_for, database_state, file_request
+
+pytestmark = pytest.mark.django_db
+
+PDF_BYTES = (
+    b"%PDF-1.4\n"
+    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+    b"trailer << /Size 3 /Root 1 0 R >>\n%%EOF\n"
+)
+
+
+def upload(user, process, name="实施依据.pdf", content=PDF_BYTES):
+    file = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+    return client_for(user).post(
+        f"/api/requests/{process.pk}/attachments/", {"file": file}, format="multipart"
+    )
+
+
+def stored_files(settings) -> list[str]:
+    root = settings.MEDIA_ROOT
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_filer_uploads_a_file_and_whoever_sees_the_request_downloads_it(world, settings):
+    process = file_request(world)
+
+    response = upload(world.staff, process)
+
+    assert response.status_code == 201
+    attachment = Attachment.objects.get()
+    assert response.json() == {
+        "id": attachment.pk,
+        "name": "实施依据.pdf",
+        "content_type": "application/pdf",
+        "size": len(PDF_BYTES),
+        "sha256": attachment.sha256,
+        "uploaded_by": "王晓燕",
+        "uploaded_at": response.json()["uploaded_at"],
+        "download": (f"http://testserver/api/requests/{process.pk}/attachments/{attachment.pk}/"),
+    }
+    assert stored_files(settings) == [attachment.file.name]
+    detail = client_for(world.heads[0]).get(f"/api/requests/{process.pk}/").json()
+    assert [a["name"] for a in detail["attachments"]] == ["实施依据.pdf"]
+    download = client_for(world.heads[0]).get(response.json()["download"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF_BYTES
+    assert download["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E5%AE%9E%E6%96%BD%E4%BE%9D%E6%8D%AE.pdf"
+    )
+
+
+def test_a_file_that_is_not_an_accepted_kind_is_a_400_on_file(world, settings):
+    process = file_request(world)
+    before = database_state()
+
+    response = upload(world.staff, process, name="说明.pdf", content=b"plain text, not a PDF")
+    missing = client_for(world.staff).post(
+        f"/api/requests/{process.pk}/attachments/", {}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["file"]
+    assert "说明.pdf" in response.json()["file"][0]
+    assert missing.status_code == 400
+    assert list(missing.json()) == ["file"]
+    assert database_state() == before
+    assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize("who", ["head_0", "other_staff", "other_office", "anonymous"])
+def test_only_the_filer_and_county_office_upload(world, settings, who):
+    process = file_request(world)
+    user = (
+        None if who == "anonymous" else (world.heads[0] if who == "head_0" else getattr(world, who))
+    )
+    before = database_state()
+
+    response = upload(user, process)
+
+    assert response.status_code == (401 if user is None else 403)
+    assert database_state() == before
+    assert stored_files(settings) == []
+
+
+def test_download_is_403_for_who_may_not_see_the_request(world):
+    process = file_request(world)
+    upload(world.office, process)
+    url = f"/api/requests/{process.pk}/attachments/{Attachment.objects.get().pk}/"
+
+    assert client_for(world.heads[3]).get(url).status_code == 403
+    assert client_for(world.other_office).get(url).status_code == 403
+    assert client_for(None).get(url).status_code == 401
+    unknown = client_for(world.staff).get(f"/api/requests/{process.pk}/attachments/999999/")
+    assert unknown.status_code == 404

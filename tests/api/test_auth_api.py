@@ -1,0 +1,153 @@
+"""Authentication of the API (token and session), 401 instead of a login redirect, and
+the public OpenAPI schema and docs."""
+
+import logging
+
+import pytest
+import yaml
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import DEFAULT_PASSWORD
+
+from .conftest import file_request, open_task
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = [
+    ("get", "/api/"),
+    ("get", "/api/requests/"),
+    ("post", "/api/requests/"),
+    ("get", "/api/requests/1/"),
+    ("post", "/api/requests/1/attachments/"),
+    ("get", "/api/requests/1/attachments/1/"),
+    ("get", "/api/tasks/"),
+    ("post", "/api/tasks/1/complete/"),
+    ("get", "/api/lists/"),
+    ("get", "/api/items/"),
+    ("get", "/api/items/?county=1&level=township&as_of=2026-01-01"),
+    ("get", "/api/items/1/"),
+]
+
+
+@pytest.mark.parametrize(("method", "url"), ENDPOINTS)
+def test_anonymous_gets_401_not_a_login_redirect(db, method, url):
+    response = getattr(APIClient(), method)(url, {}, format="json")
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json() == {"detail": "身份认证信息未提供。"}
+
+
+def test_wrong_token_is_401(world):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+
+    response = client.get("/api/tasks/")
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "认证令牌无效。"}
+
+
+def test_token_is_issued_for_username_and_password_and_then_works(world, caplog):
+    client = APIClient()
+    username = world.office.username
+
+    with caplog.at_level(logging.INFO, logger="qingdan.audit"):
+        response = client.post("/api/token/", {"username": username, "password": DEFAULT_PASSWORD})
+        wrong = client.post("/api/token/", {"username": username, "password": "nope"})
+
+    audit = [r.getMessage() for r in caplog.records if r.name == "qingdan.audit"]
+    assert [message.split(" ip=")[0] for message in audit] == [
+        f"login: user={username!r}",
+        f"login failed: user={username!r}",
+    ]
+    world.office.refresh_from_db()
+    assert world.office.last_login is not None
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert token == Token.objects.get(user=world.office).key
+    assert wrong.status_code == 400
+    assert list(wrong.json()) == ["non_field_errors"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/tasks/").status_code == 200
+
+
+def test_session_login_works_and_session_writes_need_the_csrf_token(world):
+    process = file_request(world)
+    task = open_task(process, "review")
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(world.office)
+
+    listed = client.get("/api/tasks/")
+    without_csrf = client.post(
+        f"/api/tasks/{task.pk}/complete/", {"decision": "forward"}, format="json"
+    )
+
+    assert listed.status_code == 200
+    assert [row["id"] for row in listed.json()["results"]] == [task.pk]
+    assert without_csrf.status_code == 403
+    assert "CSRF" in without_csrf.json()["detail"]
+    task.refresh_from_db()
+    assert task.status == "NEW"
+
+
+def test_schema_and_docs_are_public_and_served_without_a_cdn(db):
+    client = APIClient()
+
+    schema = client.get("/api/schema/?format=json")
+    docs = client.get("/api/docs/")
+    redoc = client.get("/api/redoc/")
+
+    assert schema.status_code == 200
+    document = schema.json()
+    assert document["info"]["title"] == "Qingdan API"
+    assert {
+        "/api/requests/",
+        "/api/requests/{id}/",
+        "/api/requests/{id}/attachments/",
+        "/api/requests/{id}/attachments/{attachment_pk}/",
+        "/api/tasks/",
+        "/api/tasks/{id}/complete/",
+        "/api/lists/",
+        "/api/items/",
+        "/api/items/{id}/",
+        "/api/token/",
+    } <= set(document["paths"])
+    assert set(document["components"]["securitySchemes"]) == {"tokenAuth", "cookieAuth"}
+    for page in (docs, redoc):
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "/static/drf_spectacular_sidecar/" in html
+        assert "cdn.jsdelivr.net" not in html
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    target = tmp_path / "schema.yaml"
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+
+    document = yaml.safe_load(target.read_text(encoding="utf-8"))
+    completion = document["paths"]["/api/tasks/{id}/complete/"]["post"]
+    body = completion["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/TaskCompletionRequest"}
+    assert len(document["components"]["schemas"]["TaskCompletionRequest"]["oneOf"]) == 4
+
+
+def test_denied_api_calls_are_written_to_the_audit_log(world, caplog):
+    process = file_request(world)
+    client = APIClient()
+    client.force_authenticate(world.other_office)
+
+    with caplog.at_level(logging.WARNING, logger="qingdan.audit"):
+        denied = client.get(f"/api/requests/{process.pk}/")
+        anonymous = APIClient().get("/api/tasks/")
+
+    assert (denied.status_code, anonymous.status_code) == (403, 401)
+    audit = [r.getMessage() for r in caplog.records if r.name == "qingdan.audit"]
+    assert audit == [
+        f"api denied: status=403 user={world.other_office.username!r} "
+        f"GET /api/requests/{process.pk}/",
+        "api denied: status=401 user='' GET /api/tasks/",
+    ]

@@ -1,0 +1,259 @@
+"""Every API action × anonymous, each wrong role, the right role of another unit, a user
+of the other county, and the right user: a denial is a 401 (anonymous) or a 403, and the
+database is unchanged after it."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from tests.factories import make_item
+from workflow import services
+from workflow.models import ConsultationAnswer
+
+from .conftest import (
+    add_body,
+    answer,
+    client_for,
+    database_state,
+    file_request,
+    forward,
+    open_task,
+)
+
+pytestmark = pytest.mark.django_db
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _complete(task, body):
+    return "post", f"/api/tasks/{task.pk}/complete/", body
+
+
+def file_action(world):
+    return "post", "/api/requests/", add_body(world)
+
+
+def read_request_action(world):
+    return "get", f"/api/requests/{file_request(world).pk}/", None
+
+
+def review_action(world):
+    return _complete(open_task(file_request(world), "review"), {"decision": "forward"})
+
+
+def revise_action(world):
+    process = file_request(world)
+    services.change_request_review(
+        actor=world.office,
+        task_id=open_task(process, "review").pk,
+        decision="return",
+        comment="请补充实施依据条款。",
+    )
+    return _complete(open_task(process, "revise"), {"basis": "《城镇燃气管理条例》第四十一条"})
+
+
+def consult_action(world):
+    process = file_request(world)
+    forward(world, process)
+    task = open_task(process, "consult", township=world.townships[0].pk)
+    return _complete(task, {"answer": "contest", "reason": "缺少人员。"})
+
+
+def arbitrate_action(world):
+    process = file_request(world)
+    forward(world, process)
+    answer(world, process, 0, ConsultationAnswer.CONTEST, reason="缺少人员。")
+    answer(world, process, 1, ConsultationAnswer.ACCEPT)
+    answer(world, process, 2, ConsultationAnswer.ACCEPT)
+    body = {
+        "decisions": {f"township:{world.townships[0].pk}": "reject"},
+        "reasoning": "城关街道无燃气管网。",
+    }
+    return _complete(open_task(process, "arbitrate"), body)
+
+
+def upload_action(world):
+    file = SimpleUploadedFile("依据.pdf", PDF_BYTES, content_type="application/pdf")
+    return "post", f"/api/requests/{file_request(world).pk}/attachments/", {"file": file}
+
+
+def download_action(world):
+    process = file_request(world)
+    attachment = services.attachment_add(
+        actor=world.staff,
+        process=process,
+        uploaded_file=SimpleUploadedFile("依据.pdf", PDF_BYTES),
+    )
+    return "get", f"/api/requests/{process.pk}/attachments/{attachment.pk}/", None
+
+
+def read_item_action(world):
+    item = make_item(
+        county=world.county, lead_department=world.department, townships=[world.townships[1]]
+    )
+    return "get", f"/api/items/{item.pk}/", None
+
+
+def items_as_of_action(world):
+    make_item(county=world.county, lead_department=world.department)
+    today = timezone.localdate().isoformat()
+    return "get", f"/api/items/?county={world.county.pk}&level=township&as_of={today}", None
+
+
+# action: (set-up returning the call, the right user and its status, denied users → status)
+MATRIX = {
+    "file": (
+        file_action,
+        ("staff", 201),
+        {
+            "anonymous": 401,
+            "other_staff": 403,
+            "office": 403,
+            "county_admin": 403,
+            "head_0": 403,
+            "township_staff": 403,
+            "other_office": 403,
+            "other_county_staff": 403,
+            "other_county_head": 403,
+        },
+    ),
+    "read_request": (
+        read_request_action,
+        ("head_0", 200),
+        {
+            "anonymous": 401,
+            "other_staff": 403,
+            "head_3": 403,
+            "other_office": 403,
+            "other_county_staff": 403,
+            "other_county_head": 403,
+        },
+    ),
+    "review": (
+        review_action,
+        ("office", 200),
+        {
+            "anonymous": 401,
+            "staff": 403,
+            "other_staff": 403,
+            "county_admin": 403,
+            "head_0": 403,
+            "township_staff": 403,
+            "other_office": 403,
+        },
+    ),
+    "revise": (
+        revise_action,
+        ("staff", 200),
+        {
+            "anonymous": 401,
+            "other_staff": 403,
+            "office": 403,
+            "county_admin": 403,
+            "head_0": 403,
+            "other_county_staff": 403,
+        },
+    ),
+    "consult": (
+        consult_action,
+        ("head_0", 200),
+        {
+            "anonymous": 401,
+            "head_1": 403,
+            "head_3": 403,
+            "township_staff": 403,
+            "staff": 403,
+            "office": 403,
+            "county_admin": 403,
+            "other_county_head": 403,
+        },
+    ),
+    "arbitrate": (
+        arbitrate_action,
+        ("office", 200),
+        {
+            "anonymous": 401,
+            "staff": 403,
+            "county_admin": 403,
+            "head_0": 403,
+            "township_staff": 403,
+            "other_office": 403,
+        },
+    ),
+    "upload_attachment": (
+        upload_action,
+        ("staff", 201),
+        {
+            "anonymous": 401,
+            "other_staff": 403,
+            "county_admin": 403,
+            "head_0": 403,
+            "other_office": 403,
+            "other_county_staff": 403,
+        },
+    ),
+    "download_attachment": (
+        download_action,
+        ("head_0", 200),
+        {
+            "anonymous": 401,
+            "other_staff": 403,
+            "head_3": 403,
+            "other_office": 403,
+            "other_county_head": 403,
+        },
+    ),
+    "read_item": (
+        read_item_action,
+        ("head_1", 200),
+        {
+            "anonymous": 401,
+            "head_0": 403,
+            "township_staff": 403,
+            "other_office": 403,
+            "other_county_head": 403,
+            "other_county_staff": 403,
+        },
+    ),
+    "items_as_of": (
+        items_as_of_action,
+        ("head_0", 200),
+        {
+            "anonymous": 401,
+            "other_office": 403,
+            "other_county_head": 403,
+            "other_county_staff": 403,
+        },
+    ),
+}
+
+CASES = [
+    pytest.param(action, who, expected, id=f"{action}-{who}")
+    for action, (_, (right, status), denied) in MATRIX.items()
+    for who, expected in [*denied.items(), (right, status)]
+]
+
+
+def user_named(world, who: str):
+    if who == "anonymous":
+        return None
+    if who.startswith("head_"):
+        return world.heads[int(who.removeprefix("head_"))]
+    return getattr(world, who)
+
+
+@pytest.mark.parametrize(("action", "who", "expected"), CASES)
+def test_api_action_permission(world, action, who, expected):
+    method, url, body = MATRIX[action][0](world)
+    client = client_for(user_named(world, who))
+    before = database_state()
+
+    multipart = any(isinstance(value, SimpleUploadedFile) for value in (body or {}).values())
+    response = getattr(client, method)(url, body, format="multipart" if multipart else "json")
+
+    assert response.status_code == expected, response.content
+    changed = database_state() != before
+    if expected in (401, 403):
+        assert not changed
+    else:
+        assert changed == (method == "post")

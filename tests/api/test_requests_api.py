@@ -1,0 +1,226 @@
+"""/api/requests/: filing, validation, scoped lists and filters, what each party may read
+of a request, and fixed query counts."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_item
+from workflow import services
+from workflow.models import ChangeRequestProcess
+
+from .conftest import (
+    add_body,
+    answer,
+    client_for,
+    database_state,
+    file_request,
+    forward,
+    open_task,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_missing_item_fields_are_named_in_a_400(world):
+    body = add_body(world, title="", basis="", target_townships=[])
+    before = database_state()
+
+    response = client_for(world.staff).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "title": ["请填写事项名称。"],
+        "basis": ["请填写实施依据。"],
+        "target_townships": ["请选择涉及的乡镇(街道)，或选择适用全部。"],
+    }
+    assert database_state() == before
+
+
+def test_malformed_fields_are_named_in_a_400(world):
+    body = add_body(world, kind="replace", effective_date="2026-13-01", target_townships=[99999])
+
+    response = client_for(world.staff).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 400
+    assert sorted(response.json()) == ["effective_date", "kind", "target_townships"]
+    assert ChangeRequestProcess.objects.count() == 0
+
+
+def test_request_without_a_filing_unit_is_a_400(world):
+    body = add_body(world)
+    del body["department"]
+
+    response = client_for(world.staff).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"initiator": ["请由一个部门或一个乡镇(街道)提出申请。"]}
+
+
+def test_unchanged_amendment_is_a_non_field_error(world):
+    item = make_item(county=world.county, lead_department=world.department)
+    body = {
+        "kind": "amend",
+        "department": world.department.pk,
+        "target_item": item.pk,
+        "reasons": "核对",
+    }
+
+    response = client_for(world.staff).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["申请内容与现行事项相同，没有需要修改的内容。"]}
+
+
+def test_township_head_files_a_withdrawal_of_an_item_that_applies_to_it(world):
+    item = make_item(
+        county=world.county, lead_department=world.department, townships=[world.townships[0]]
+    )
+    body = {
+        "kind": "withdraw",
+        "township": world.townships[0].pk,
+        "target_item": item.pk,
+        "reasons": "本街道无此类场所。",
+    }
+
+    response = client_for(world.heads[0]).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 201
+    filed = response.json()
+    assert filed["initiator"] == {
+        "type": "township",
+        "id": world.townships[0].pk,
+        "name": "城关街道",
+    }
+    assert filed["target_item"] == item.pk
+    assert filed["level"] == "township"
+
+
+def test_township_head_may_not_file_an_addition(world):
+    body = add_body(world, township=world.townships[0].pk)
+    del body["department"]
+    before = database_state()
+
+    response = client_for(world.heads[0]).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 403
+    assert database_state() == before
+
+
+def _ids(user, params="") -> list[int]:
+    response = client_for(user).get(f"/api/requests/{params}")
+    assert response.status_code == 200
+    return [row["id"] for row in response.json()["results"]]
+
+
+def test_request_list_is_scoped_per_unit_and_county(world):
+    everywhere = file_request(world)
+    first_only = file_request(world, title="城关专项", townships=[world.townships[0]])
+
+    assert _ids(world.staff) == [first_only.pk, everywhere.pk]
+    assert _ids(world.office) == [first_only.pk, everywhere.pk]
+    assert _ids(world.county_admin) == [first_only.pk, everywhere.pk]
+    assert _ids(world.heads[0]) == [first_only.pk, everywhere.pk]
+    assert _ids(world.heads[1]) == [everywhere.pk]
+    assert _ids(world.heads[3]) == []
+    assert _ids(world.other_staff) == []
+    assert _ids(world.other_office) == []
+    assert _ids(world.other_county_head) == []
+
+
+def test_request_list_filters_by_status_outcome_and_kind(world):
+    rejected = file_request(world, title="重复事项")
+    services.change_request_review(
+        actor=world.office,
+        task_id=open_task(rejected, "review").pk,
+        decision="reject",
+        comment="与现有事项重复。",
+    )
+    pending = file_request(world)
+
+    assert _ids(world.office, "?status=NEW") == [pending.pk]
+    assert _ids(world.office, "?status=DONE") == [rejected.pk]
+    assert _ids(world.office, "?outcome=rejected") == [rejected.pk]
+    assert _ids(world.office, "?outcome=pending&kind=add") == [pending.pk]
+    assert _ids(world.office, "?kind=withdraw") == []
+    response = client_for(world.office).get("/api/requests/?outcome=lost")
+    assert response.status_code == 400
+    assert list(response.json()) == ["outcome"]
+
+
+def test_township_sees_only_its_own_answer_and_its_own_consultation_steps(world):
+    process = file_request(world)
+    forward(world, process)
+    answer(world, process, 0, "accept")
+    answer(world, process, 1, "contest", reason="缺少人员。")
+
+    own = client_for(world.heads[1]).get(f"/api/requests/{process.pk}/").json()
+    assert [(c["party"]["name"], c["answer"], c["reason"]) for c in own["consultations"]] == [
+        ("青石镇", "contest", "缺少人员。")
+    ]
+    consult_steps = [step for step in own["trail"] if step["node"] == "consult"]
+    assert [(s["party"]["name"], s["status"], s["owner"]) for s in consult_steps] == [
+        ("青石镇", "DONE", "青石镇负责人")
+    ]
+    # Its own branch keeps its deadline timers; the other branches are left out.
+    assert [s["node"] for s in own["trail"] if s["party"] is None] == [
+        "start",
+        "review",
+        "check_review",
+        "consult_split",
+        "consult__timeout",
+        "consult__timeout_2",
+        "join_consult",
+    ]
+
+    staff_only = client_for(world.township_staff).get(f"/api/requests/{process.pk}/").json()
+    assert [c["party"]["name"] for c in staff_only["consultations"]] == ["城关街道"]
+
+    # The county office, the administrator and the filing department read every answer;
+    # like the process page, only the county office also sees every party's task.
+    consult_steps_seen = {}
+    for user in (world.office, world.staff, world.county_admin):
+        seen = client_for(user).get(f"/api/requests/{process.pk}/").json()
+        assert [(c["party"]["name"], c["answer"]) for c in seen["consultations"]] == [
+            ("城关街道", "accept"),
+            ("青石镇", "contest"),
+        ]
+        consult_steps_seen[user.display_name] = [
+            s["party"]["name"] for s in seen["trail"] if s["node"] == "consult"
+        ]
+    assert consult_steps_seen == {
+        "周建华": ["城关街道", "青石镇", "云岭乡"],
+        "王晓燕": [],
+        "赵敏": [],
+    }
+
+
+def test_request_of_another_county_is_403_and_unknown_is_404(world):
+    process = file_request(world)
+
+    assert client_for(world.other_office).get(f"/api/requests/{process.pk}/").status_code == 403
+    assert client_for(world.heads[3]).get(f"/api/requests/{process.pk}/").status_code == 403
+    assert client_for(world.office).get("/api/requests/999999/").status_code == 404
+
+
+def _queries(user, url) -> int:
+    client = client_for(user)
+    client.get(url)  # warm caches (content types, flow URLs)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_request_list_runs_the_same_queries_for_10_and_50_requests(world):
+    readers = (world.office, world.staff, world.heads[0])
+    for _ in range(10):
+        file_request(world)
+    at_10 = [_queries(user, "/api/requests/") for user in readers]
+    for _ in range(40):
+        file_request(world)
+
+    at_50 = [_queries(user, "/api/requests/") for user in readers]
+
+    assert at_50 == at_10
+    assert len(client_for(world.office).get("/api/requests/").json()["results"]) == 50

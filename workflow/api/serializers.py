@@ -1,0 +1,466 @@
+"""Serializers of change requests: filing one, and a request as a list row or in full
+with its answers, ruling and trail (the task serializers are in ``task_serializers``).
+
+Input serializers only check shapes and types; every business rule (who may act, which
+fields a kind needs, …) stays in ``workflow.services``, whose ``ValidationError`` the
+API returns as a 400 naming the field.
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+from viewflow.workflow.status import STATUS
+
+from arbitration.models import Ruling, RulingDecision
+from duty_lists.api import UnitSerializer
+from duty_lists.models import Category, DutyItem, DutyType, Level
+from organisations.models import Department, Township
+
+from ..models import Attachment, ChangeKind, ChangeRequestProcess, Consultation, ReviewDecision
+from ..services import party_key
+from .queries import task_party
+
+
+class PartySerializer(serializers.Serializer):
+    """A unit acting in a request: a department or a township."""
+
+    type = serializers.ChoiceField(
+        choices=[("department", "部门"), ("township", "乡镇(街道)")],
+        read_only=True,
+        help_text="单位类型：department 部门 / township 乡镇(街道)",
+    )
+    id = serializers.IntegerField(read_only=True, help_text="单位 id")
+    name = serializers.CharField(read_only=True, help_text="单位名称")
+
+
+def party_data(unit) -> dict | None:
+    """``PartySerializer`` data of a Department or Township (None stays None)."""
+    if unit is None:
+        return None
+    kind = "township" if isinstance(unit, Township) else "department"
+    return {"type": kind, "id": unit.pk, "name": unit.name}
+
+
+def task_party_data(task, names: dict[tuple[str, int], str]) -> dict | None:
+    """``PartySerializer`` data of a consultation task's party (None for other tasks);
+    ``names`` as returned by ``workflow.selectors.party_names``."""
+    party = task_party(task)
+    if party is None:
+        return None
+    return {"type": party[0], "id": party[1], "name": names.get(party, "")}
+
+
+def user_name(user) -> str | None:
+    """The display name of a user (None stays None)."""
+    return None if user is None else str(user)
+
+
+class ItemFieldsSerializer(serializers.Serializer):
+    """The proposed item fields of a request (事项内容). All optional here: which ones a
+    kind needs is checked by the service."""
+
+    code = serializers.CharField(
+        required=False, allow_blank=True, max_length=32, help_text="事项编码（新增时可留空）"
+    )
+    title = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="事项名称"
+    )
+    category = serializers.ChoiceField(
+        choices=Category.choices, required=False, allow_blank=True, help_text="领域类别"
+    )
+    duty_type = serializers.ChoiceField(
+        choices=DutyType.choices, required=False, allow_blank=True, help_text="履职类型"
+    )
+    lead_department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="牵头(主体责任)部门 id；部门新增事项时默认为申请部门",
+    )
+    department_responsibilities = serializers.CharField(
+        required=False, allow_blank=True, help_text="部门职责"
+    )
+    local_responsibilities = serializers.CharField(
+        required=False, allow_blank=True, help_text="配合职责（属地职责边界）"
+    )
+    basis = serializers.CharField(required=False, allow_blank=True, help_text="实施依据")
+    resources = serializers.CharField(
+        required=False, allow_blank=True, help_text="配套资源（经费/人员/装备，费随事转）"
+    )
+    effective_date = serializers.DateField(
+        required=False, allow_null=True, help_text="拟生效日期 YYYY-MM-DD"
+    )
+
+    def item_fields(self) -> dict:
+        """The item fields the client sent; absent ones are left out."""
+        names = ItemFieldsSerializer._declared_fields
+        return {name: value for name, value in self.validated_data.items() if name in names}
+
+
+class ChangeRequestFileSerializer(ItemFieldsSerializer):
+    """Input of ``POST /api/requests/``: file a change request (提出申请)."""
+
+    kind = serializers.ChoiceField(
+        choices=ChangeKind.choices, help_text="申请类型：add 新增 / amend 修改 / withdraw 取消"
+    )
+    level = serializers.ChoiceField(
+        choices=Level.choices,
+        required=False,
+        help_text="清单层级（新增时必填；修改、取消时取涉及事项所在清单）",
+    )
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.select_related("county"),
+        required=False,
+        allow_null=True,
+        help_text="申请部门 id（与 township 二选一）",
+    )
+    township = serializers.PrimaryKeyRelatedField(
+        queryset=Township.objects.select_related("county"),
+        required=False,
+        allow_null=True,
+        help_text="申请乡镇(街道) id（仅可申请修改或取消适用于本乡镇的事项）",
+    )
+    target_item = serializers.PrimaryKeyRelatedField(
+        queryset=DutyItem.objects.select_related("duty_list"),
+        required=False,
+        allow_null=True,
+        help_text="涉及事项 id（修改、取消时必填）",
+    )
+    applies_to_all = serializers.BooleanField(
+        required=False,
+        help_text="适用本级全部乡镇(街道)；默认否，修改事项时未给出适用范围则沿用现行范围",
+    )
+    target_townships = serializers.PrimaryKeyRelatedField(
+        queryset=Township.objects.all(),
+        many=True,
+        required=False,
+        help_text="涉及乡镇(街道) id 列表（未选择适用全部时必填）",
+    )
+    reasons = serializers.CharField(allow_blank=True, help_text="申请理由")
+
+    def service_arguments(self) -> dict:
+        """Keyword arguments of ``services.change_request_file`` (without ``actor``)."""
+        data = self.validated_data
+        department, township = data.get("department"), data.get("township")
+        unit = department or township
+        target_item = data.get("target_item")
+        applies_to_all = data.get("applies_to_all", False)
+        townships = data.get("target_townships", [])
+        if target_item is not None and not ({"applies_to_all", "target_townships"} & set(data)):
+            # An amendment that does not mention the scope keeps the item's.
+            applies_to_all = target_item.applies_to_all
+            townships = list(target_item.townships.all())
+        return {
+            "county": unit.county if unit is not None else None,
+            "kind": data["kind"],
+            "level": data.get("level"),
+            "department": department,
+            "township": township,
+            "target_item": target_item,
+            "fields": self.item_fields(),
+            "applies_to_all": applies_to_all,
+            "target_townships": townships,
+            "reasons": data["reasons"],
+        }
+
+
+class ChangeRequestListSerializer(serializers.ModelSerializer):
+    """A request as a list row."""
+
+    id = serializers.IntegerField(read_only=True, help_text="申请 id（即流程 id）")
+    url = serializers.SerializerMethodField(help_text="本申请的接口地址")
+    status = serializers.ChoiceField(
+        choices=ChangeRequestProcess._meta.get_field("status").choices,
+        read_only=True,
+        help_text="流程状态：NEW 办理中 / DONE 已办结 / CANCELED 已撤销",
+    )
+    outcome = serializers.ChoiceField(
+        choices=ChangeRequestProcess._meta.get_field("outcome").choices,
+        read_only=True,
+        help_text="办理结果：pending 办理中 / published 已发布 / rejected 未准入",
+    )
+    outcome_label = serializers.CharField(
+        source="get_outcome_display", read_only=True, help_text="办理结果（中文）"
+    )
+    kind_label = serializers.CharField(
+        source="get_kind_display", read_only=True, help_text="申请类型（中文）"
+    )
+    subject = serializers.CharField(source="__str__", read_only=True, help_text="申请摘要")
+    county = UnitSerializer(read_only=True, help_text="所属县")
+    initiator = serializers.SerializerMethodField(help_text="申请单位")
+    requested_by = serializers.SerializerMethodField(help_text="申请人姓名")
+    created = serializers.DateTimeField(read_only=True, help_text="提出时间")
+    finished = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="办结时间；办理中为空"
+    )
+
+    class Meta:
+        model = ChangeRequestProcess
+        fields = [
+            "id",
+            "url",
+            "kind",
+            "kind_label",
+            "level",
+            "subject",
+            "county",
+            "initiator",
+            "requested_by",
+            "status",
+            "outcome",
+            "outcome_label",
+            "created",
+            "finished",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, process) -> str:
+        return reverse("api:request-detail", args=[process.pk], request=self.context["request"])
+
+    @extend_schema_field(PartySerializer)
+    def get_initiator(self, process) -> dict | None:
+        return party_data(process.initiator)
+
+    def get_requested_by(self, process) -> str:
+        return str(process.requested_by)
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    """One consulted party's answer (征求意见答复)."""
+
+    party = serializers.SerializerMethodField(help_text="被征求意见单位")
+    party_key = serializers.SerializerMethodField(
+        help_text="裁定时使用的单位键：township:<id> 或 department:<id>"
+    )
+    answer_label = serializers.CharField(
+        source="get_answer_display", read_only=True, help_text="意见（中文）"
+    )
+    answered_by = serializers.SerializerMethodField(help_text="答复人姓名；逾期时为空")
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "party",
+            "party_key",
+            "answer",
+            "answer_label",
+            "reason",
+            "counter_proposal",
+            "answered_by",
+            "answered_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PartySerializer)
+    def get_party(self, consultation) -> dict:
+        return party_data(consultation.party)
+
+    def get_party_key(self, consultation) -> str:
+        return party_key(consultation)
+
+    def get_answered_by(self, consultation) -> str | None:
+        return user_name(consultation.answered_by)
+
+
+class RulingDecisionSerializer(serializers.ModelSerializer):
+    """The ruling's decision for one party."""
+
+    party = serializers.SerializerMethodField(help_text="裁定涉及的单位")
+    party_key = serializers.SerializerMethodField(help_text="township:<id> 或 department:<id>")
+    decision_label = serializers.CharField(
+        source="get_decision_display", read_only=True, help_text="裁定结果（中文）"
+    )
+
+    class Meta:
+        model = RulingDecision
+        fields = ["party", "party_key", "decision", "decision_label"]
+        read_only_fields = fields
+
+    @extend_schema_field(PartySerializer)
+    def get_party(self, row) -> dict:
+        return party_data(row.township or row.department)
+
+    def get_party_key(self, row) -> str:
+        return party_key(row)
+
+
+class AmendmentsSerializer(serializers.Serializer):
+    """Item text rewritten by a ruling ("修改后准入"); only filled fields count."""
+
+    title = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="修改后事项名称"
+    )
+    department_responsibilities = serializers.CharField(
+        required=False, allow_blank=True, help_text="修改后部门职责"
+    )
+    local_responsibilities = serializers.CharField(
+        required=False, allow_blank=True, help_text="修改后配合职责"
+    )
+    resources = serializers.CharField(required=False, allow_blank=True, help_text="修改后配套资源")
+
+
+class RulingSerializer(serializers.ModelSerializer):
+    """The county office's ruling (裁定)."""
+
+    ruled_by = serializers.SerializerMethodField(help_text="裁定人姓名")
+    decisions = RulingDecisionSerializer(
+        source="decisions_shown",
+        many=True,
+        read_only=True,
+        help_text="逐单位裁定结果（乡镇只能看到对本乡镇的裁定）",
+    )
+    amendments = serializers.SerializerMethodField(help_text="修改后准入的事项内容")
+
+    class Meta:
+        model = Ruling
+        fields = ["ruled_by", "ruled_at", "reasoning", "meeting_record", "decisions", "amendments"]
+        read_only_fields = fields
+
+    def get_ruled_by(self, ruling) -> str:
+        return str(ruling.ruled_by)
+
+    @extend_schema_field(AmendmentsSerializer)
+    def get_amendments(self, ruling) -> dict:
+        return ruling.amendments()
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A file filed with a request (材料附件)."""
+
+    name = serializers.CharField(source="original_name", read_only=True, help_text="原文件名")
+    uploaded_by = serializers.SerializerMethodField(help_text="上传人姓名")
+    download = serializers.SerializerMethodField(help_text="下载地址")
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+        fields += ["download"]
+        read_only_fields = fields
+
+    def get_uploaded_by(self, attachment) -> str:
+        return str(attachment.uploaded_by)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download(self, attachment) -> str:
+        return reverse(
+            "api:request-attachment",
+            args=[attachment.process_id, attachment.pk],
+            request=self.context["request"],
+        )
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    """Input of ``POST /api/requests/{id}/attachments/`` (multipart): one file."""
+
+    file = serializers.FileField(
+        help_text="PDF、Word(.docx)、Excel(.xlsx) 或 PNG、JPEG、GIF、WebP 图片，不超过 10 MB；"
+        "按文件内容判断类型"
+    )
+
+
+class TrailTaskSerializer(serializers.Serializer):
+    """One step of a request's trail (办理轨迹): a task of its process."""
+
+    id = serializers.IntegerField(read_only=True, help_text="任务 id")
+    node = serializers.SerializerMethodField(help_text="流程节点名，如 review、consult")
+    title = serializers.SerializerMethodField(help_text="节点名称，如 形式审查")
+    type = serializers.CharField(
+        source="flow_task_type", read_only=True, help_text="节点类型，HUMAN 为人工任务"
+    )
+    status = serializers.ChoiceField(choices=STATUS.choices, read_only=True, help_text="任务状态")
+    party = serializers.SerializerMethodField(help_text="该任务所属的被征求意见单位")
+    owner = serializers.SerializerMethodField(help_text="办理人姓名")
+    created = serializers.DateTimeField(read_only=True, help_text="创建时间")
+    finished = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="完成时间；未完成为空"
+    )
+
+    def get_node(self, task) -> str:
+        return task.flow_task.name
+
+    def get_title(self, task) -> str:
+        return str(task.flow_task.task_title)
+
+    @extend_schema_field(PartySerializer(allow_null=True))
+    def get_party(self, task) -> dict | None:
+        return task_party_data(task, self.context.get("party_names", {}))
+
+    def get_owner(self, task) -> str | None:
+        return user_name(task.owner)
+
+
+class ChangeRequestDetailSerializer(ChangeRequestListSerializer):
+    """A request with its proposal, review, answers, ruling and trail."""
+
+    target_item = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="涉及事项 id（修改、取消时）"
+    )
+    category = serializers.ChoiceField(
+        choices=Category.choices, allow_blank=True, read_only=True, help_text="领域类别"
+    )
+    duty_type = serializers.ChoiceField(
+        choices=DutyType.choices, allow_blank=True, read_only=True, help_text="履职类型"
+    )
+    lead_department = UnitSerializer(
+        read_only=True, allow_null=True, help_text="牵头(主体责任)部门"
+    )
+    target_townships = UnitSerializer(many=True, read_only=True, help_text="涉及乡镇(街道)")
+    reviewed_by = serializers.SerializerMethodField(help_text="审查人姓名")
+    review_decision = serializers.ChoiceField(
+        choices=ReviewDecision.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="审查意见；审查前为空",
+    )
+    published_item = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="发布后的事项 id；未发布为空"
+    )
+    consultations = ConsultationSerializer(
+        source="visible_consultations",
+        many=True,
+        read_only=True,
+        help_text="征求意见答复（乡镇只能看到本乡镇的答复）",
+    )
+    ruling = RulingSerializer(
+        source="visible_ruling", read_only=True, allow_null=True, help_text="裁定；未裁定为空"
+    )
+    attachments = AttachmentSerializer(
+        source="attachment_list", many=True, read_only=True, help_text="材料附件"
+    )
+    trail = TrailTaskSerializer(
+        source="visible_trail", many=True, read_only=True, help_text="办理轨迹（按时间顺序）"
+    )
+
+    class Meta(ChangeRequestListSerializer.Meta):
+        fields = [
+            *ChangeRequestListSerializer.Meta.fields,
+            "target_item",
+            "code",
+            "title",
+            "category",
+            "duty_type",
+            "lead_department",
+            "department_responsibilities",
+            "local_responsibilities",
+            "basis",
+            "resources",
+            "effective_date",
+            "applies_to_all",
+            "target_townships",
+            "reasons",
+            "review_decision",
+            "review_comment",
+            "reviewed_by",
+            "published_item",
+            "attachments",
+            "consultations",
+            "ruling",
+            "trail",
+        ]
+        read_only_fields = fields
+
+    def get_reviewed_by(self, process) -> str | None:
+        return user_name(process.reviewed_by)

@@ -1,0 +1,199 @@
+"""Serializers of the user's tasks and of the bodies that complete them: one body per
+human node of the admission flow, each calling that node's workflow service."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+from viewflow.workflow.status import STATUS
+
+from arbitration.models import Decision
+from duty_lists.api import UnitSerializer
+from organisations.models import Township
+
+from .. import services
+from ..models import ChangeKind, ChangeRequestProcess, ConsultationAnswer, ReviewDecision
+from .serializers import (
+    AmendmentsSerializer,
+    ItemFieldsSerializer,
+    PartySerializer,
+    task_party_data,
+    user_name,
+)
+
+
+class TaskLinksSerializer(serializers.Serializer):
+    """Where to act on a task."""
+
+    complete = serializers.URLField(read_only=True, help_text="办理本任务：POST 该地址")
+    request = serializers.URLField(read_only=True, help_text="本任务所属申请")
+    page = serializers.CharField(read_only=True, help_text="网页版办理页面路径")
+
+
+class TaskSerializer(serializers.Serializer):
+    """An open task of the user (待办): what to do, on which request, for which party."""
+
+    id = serializers.IntegerField(read_only=True, help_text="任务 id")
+    node = serializers.SerializerMethodField(
+        help_text="流程节点名：review 审查 / revise 修改 / consult 征求意见 / arbitrate 裁定"
+    )
+    title = serializers.SerializerMethodField(help_text="节点名称")
+    status = serializers.ChoiceField(
+        choices=STATUS.choices,
+        read_only=True,
+        help_text="NEW 待认领（队列）/ ASSIGNED 已分配给本人",
+    )
+    process = serializers.IntegerField(source="process_id", read_only=True, help_text="申请 id")
+    subject = serializers.SerializerMethodField(help_text="申请摘要")
+    kind = serializers.SerializerMethodField(help_text="申请类型")
+    county = serializers.SerializerMethodField(help_text="所属县")
+    party = serializers.SerializerMethodField(help_text="征求意见任务所代表的单位")
+    owner = serializers.SerializerMethodField(help_text="已分配的办理人姓名")
+    created = serializers.DateTimeField(read_only=True, help_text="创建时间")
+    links = serializers.SerializerMethodField(help_text="相关地址")
+
+    def _request(self, task) -> ChangeRequestProcess:
+        return task.process.changerequestprocess
+
+    def get_node(self, task) -> str:
+        return task.flow_task.name
+
+    def get_title(self, task) -> str:
+        return str(task.flow_task.task_title)
+
+    def get_subject(self, task) -> str:
+        return str(self._request(task))
+
+    @extend_schema_field(serializers.ChoiceField(choices=ChangeKind.choices))
+    def get_kind(self, task) -> str:
+        return self._request(task).kind
+
+    @extend_schema_field(UnitSerializer)
+    def get_county(self, task) -> dict:
+        county = self._request(task).county
+        return {"id": county.pk, "name": county.name}
+
+    @extend_schema_field(PartySerializer(allow_null=True))
+    def get_party(self, task) -> dict | None:
+        return task_party_data(task, self.context.get("party_names", {}))
+
+    def get_owner(self, task) -> str | None:
+        return user_name(task.owner)
+
+    @extend_schema_field(TaskLinksSerializer)
+    def get_links(self, task) -> dict:
+        request = self.context["request"]
+        return {
+            "complete": reverse("api:task-complete", args=[task.pk], request=request),
+            "request": reverse("api:request-detail", args=[task.process_id], request=request),
+            "page": task.flow_task.reverse("execute", args=[task.process_id, task.pk]),
+        }
+
+
+class TaskCompletionSerializer(serializers.Serializer):
+    """Base of the task completion bodies: ``submit`` calls the node's service."""
+
+    def submit(self, *, actor, task_id: int) -> None:
+        raise NotImplementedError
+
+
+class ReviewCompletionSerializer(TaskCompletionSerializer):
+    """Body for a ``review`` task (形式审查, county office)."""
+
+    decision = serializers.ChoiceField(
+        choices=ReviewDecision.choices,
+        help_text="forward 通过审查并征求意见 / return 退回修改 / reject 不予受理",
+    )
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="审查说明（退回、不予受理时必填）"
+    )
+
+    def submit(self, *, actor, task_id: int) -> None:
+        services.change_request_review(actor=actor, task_id=task_id, **self.validated_data)
+
+
+class ReviseCompletionSerializer(ItemFieldsSerializer, TaskCompletionSerializer):
+    """Body for a ``revise`` task (the filer edits a returned request and resubmits).
+
+    Omitted fields keep the request's current values.
+    """
+
+    applies_to_all = serializers.BooleanField(required=False, help_text="适用本级全部乡镇(街道)")
+    target_townships = serializers.PrimaryKeyRelatedField(
+        queryset=Township.objects.all(),
+        many=True,
+        required=False,
+        help_text="涉及乡镇(街道) id 列表",
+    )
+    reasons = serializers.CharField(required=False, allow_blank=True, help_text="申请理由")
+
+    def submit(self, *, actor, task_id: int) -> None:
+        data = self.validated_data
+        services.change_request_revise(
+            actor=actor,
+            task_id=task_id,
+            fields=self.item_fields(),
+            applies_to_all=data.get("applies_to_all"),
+            target_townships=data.get("target_townships"),
+            reasons=data.get("reasons"),
+        )
+
+
+class ConsultCompletionSerializer(TaskCompletionSerializer):
+    """Body for a ``consult`` task (征求意见, the township head or lead department)."""
+
+    answer = serializers.ChoiceField(
+        choices=[
+            (ConsultationAnswer.ACCEPT.value, ConsultationAnswer.ACCEPT.label),
+            (ConsultationAnswer.CONTEST.value, ConsultationAnswer.CONTEST.label),
+        ],
+        help_text="accept 同意 / contest 有异议",
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="理由（有异议时必填）"
+    )
+    counter_proposal = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="修改建议"
+    )
+
+    def submit(self, *, actor, task_id: int) -> None:
+        services.consultation_answer(actor=actor, task_id=task_id, **self.validated_data)
+
+
+class ArbitrateCompletionSerializer(TaskCompletionSerializer):
+    """Body for an ``arbitrate`` task (裁定, county office): one decision per contested or
+    silent party."""
+
+    decisions = serializers.DictField(
+        child=serializers.ChoiceField(choices=Decision.choices),
+        help_text=(
+            "逐单位裁定：键为 consultations 中的 party_key（township:<id> 或 "
+            "department:<id>），值为 admit 准入 / admit_amended 修改后准入 / reject 不予准入"
+        ),
+    )
+    reasoning = serializers.CharField(allow_blank=True, help_text="裁定理由")
+    meeting_record = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="协调会记录"
+    )
+    amendments = AmendmentsSerializer(
+        required=False, help_text="修改后准入时的事项内容（只填写需要修改的字段）"
+    )
+
+    def submit(self, *, actor, task_id: int) -> None:
+        data = self.validated_data
+        services.change_request_rule(
+            actor=actor,
+            task_id=task_id,
+            decisions=data["decisions"],
+            reasoning=data["reasoning"],
+            meeting_record=data["meeting_record"],
+            amendments=data.get("amendments") or None,
+        )
+
+
+# The body each human node of the admission flow takes, by node name.
+COMPLETION_SERIALIZERS: dict[str, type[TaskCompletionSerializer]] = {
+    "review": ReviewCompletionSerializer,
+    "revise": ReviseCompletionSerializer,
+    "consult": ConsultCompletionSerializer,
+    "arbitrate": ArbitrateCompletionSerializer,
+}

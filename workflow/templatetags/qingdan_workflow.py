@@ -1,0 +1,58 @@
+"""Template helpers of the workflow pages: the unread notification count of the page
+header, and the tasks of a list that the user may see."""
+
+from django import template
+
+from .. import attachments, permissions, selectors
+from ..viewsets import task_label
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def unread_notification_count(context) -> int:
+    """How many unread notifications the requesting user has (one query per page)."""
+    request = context.get("request")
+    if request is None or not hasattr(request, "user"):
+        return 0
+    return selectors.unread_notification_count(request.user)
+
+
+@register.simple_tag(takes_context=True)
+def visible_tasks(context, tasks) -> list:
+    """The tasks of ``tasks`` (a related manager or queryset of one flow's tasks) that
+    the requesting user may see: another party's consultation task is left out."""
+    queryset = tasks.all()
+    first = queryset.first()
+    if first is None:
+        return []
+    flow_class = first.flow_task.flow_class
+    return list(
+        permissions.tasks_visible_to(context["request"].user, queryset, flow_class=flow_class)
+    )
+
+
+@register.filter
+def step_title(task) -> str:
+    """A task's step title in Chinese (the start and end nodes have none of their own)."""
+    return task_label(task, {})
+
+
+FILE_KIND_LABELS = {
+    kind.content_type: kind.label
+    for kind in (
+        attachments.PDF,
+        attachments.DOCX,
+        attachments.XLSX,
+        attachments.PNG,
+        attachments.JPEG,
+        attachments.GIF,
+        attachments.WEBP,
+    )
+}
+
+
+@register.filter
+def file_kind(content_type: str) -> str:
+    """A readable name of an attachment's type ("PDF 文档"), else the MIME type."""
+    return FILE_KIND_LABELS.get(content_type, content_type)

@@ -1,0 +1,213 @@
+"""提出申请 (file a new change request) and 我的申请 (the requests of the user's units).
+
+Filing validates the form's shape and calls ``workflow.services.change_request_file``,
+which checks the user's right to file for the unit and every business rule; its
+``ValidationError`` is shown on the fields it names and nothing is written.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.views import generic
+from viewflow.forms import Column, FieldSet, Layout, Row
+from viewflow.utils import viewprop
+from viewflow.views import ListModelView
+
+from organisations.models import Department, Township
+
+from .. import permissions, selectors
+from ..attachments import validate_attachment
+from ..forms import ChangeRequestForm, unit_key
+from ..models import ChangeKind, ChangeRequestProcess
+from ..services import attachment_add, change_request_file
+from .tasks import apply_validation_error
+
+# Fields a township's request does not set: its level and scope are the item's.
+DEPARTMENT_ONLY_FIELDS = ("level", "lead_department", "applies_to_all", "target_townships")
+
+
+def request_layout(form) -> Layout:
+    """The new request form's layout, made of the fields the form has (the unit choice
+    only for a user of several units, no level or scope for a township)."""
+
+    def present(*names):
+        return [name for name in names if name in form.fields]
+
+    elements = [
+        Row(*present("unit", "kind")),
+        Row(*present("level", "target_item")),
+        FieldSet(
+            (
+                "事项内容（新增时必填；修改时只填需要改动的项）"
+                if "level" in form.fields
+                else "修改后的事项内容（只填需要改动的项；申请取消时不填）"
+            ),
+            "title",
+            Row(*present("category", "duty_type", "lead_department")),
+            "department_responsibilities",
+            "local_responsibilities",
+            "basis",
+            Row(Column("resources", desktop=8), Column("effective_date", desktop=4)),
+        ),
+    ]
+    if present("applies_to_all", "target_townships"):
+        elements.append(FieldSet("适用范围（新增、修改时）", "applies_to_all", "target_townships"))
+    elements += ["reasons", "attachments"]
+    return Layout(*elements)
+
+
+class ChangeRequestCreateView(generic.FormView):
+    """提出申请: a department files any kind of request for the items it leads; a
+    township head asks to amend or withdraw an item that applies to its township."""
+
+    form_class = ChangeRequestForm
+    template_name = "workflow/changerequest_create.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.units = selectors.filing_units(request.user)
+        if not self.units:
+            raise PermissionDenied("您所在的单位不能提出申请。")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        counties = {unit.county_id for unit in self.units}
+        items = selectors.items_unit_may_change(self.units[0])
+        for unit in self.units[1:]:
+            items = items | selectors.items_unit_may_change(unit)
+        return {
+            **super().get_form_kwargs(),
+            "units": self.units,
+            "kinds": [ChangeKind.AMEND, ChangeKind.WITHDRAW] if self.townships_only else None,
+            "items": items.distinct(),
+            "departments": Department.objects.filter(county_id__in=counties),
+            "townships": Township.objects.filter(county_id__in=counties),
+        }
+
+    @property
+    def townships_only(self) -> bool:
+        return all(isinstance(unit, Township) for unit in self.units)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.townships_only:
+            for name in DEPARTMENT_ONLY_FIELDS:
+                del form.fields[name]
+        return form
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(units=self.units, **kwargs)
+        context["layout"] = request_layout(context["form"])
+        return context
+
+    def chosen_unit(self, form):
+        if "unit" not in form.cleaned_data:
+            return self.units[0]
+        return next(unit for unit in self.units if unit_key(unit) == form.cleaned_data["unit"])
+
+    def form_valid(self, form):
+        unit = self.chosen_unit(form)
+        data = form.cleaned_data
+        target_item = data["target_item"]
+        if isinstance(unit, Township) and data["kind"] == ChangeKind.ADD:
+            form.add_error("kind", "乡镇(街道)只能申请修改或取消适用于本乡镇(街道)的事项。")
+            return self.form_invalid(form)
+        if target_item is not None and not (
+            selectors.items_unit_may_change(unit).filter(pk=target_item.pk).exists()
+        ):
+            form.add_error("target_item", f"“{unit}”不能申请调整该事项。")
+            return self.form_invalid(form)
+        files = data["attachments"]
+        try:
+            # Every file is checked before anything is written (nothing left on disk).
+            for uploaded_file in files:
+                validate_attachment(uploaded_file)
+            with transaction.atomic():
+                process = self.file(unit, form, data)
+                for uploaded_file in files:
+                    attachment_add(
+                        actor=self.request.user, process=process, uploaded_file=uploaded_file
+                    )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"申请 #{process.pk} 已提交，等待县委编办形式审查。")
+        viewset = self.request.resolver_match.flow_viewset
+        return redirect(viewset.reverse("process_detail", args=[process.pk]))
+
+    def file(self, unit, form, data):
+        """File the request on behalf of ``unit`` with the form's values."""
+        target_item = data["target_item"]
+        return change_request_file(
+            actor=self.request.user,
+            county=unit.county,
+            kind=data["kind"],
+            level=data.get("level") or None,
+            department=unit if isinstance(unit, Department) else None,
+            township=unit if isinstance(unit, Township) else None,
+            target_item=target_item,
+            fields=form.item_fields(),
+            applies_to_all=data.get("applies_to_all", False),
+            target_townships=data.get("target_townships", ()),
+            reasons=data["reasons"],
+        )
+
+
+class RequestColumnsMixin:
+    """Columns of the request lists, computed without a query per row (the queryset
+    joins the filing unit and is annotated by ``selectors.with_open_step``)."""
+
+    object_link_columns = ("request_title",)
+    search_fields = ["title", "code", "reasons"]
+    ordering = "-created"
+
+    def get_object_url(self, obj):
+        return self.request.resolver_match.flow_viewset.reverse("process_detail", args=[obj.pk])
+
+    def process_id(self, process):
+        return f"#{process.pk}"
+
+    process_id.short_description = "编号"
+    process_id.orderby_column = "pk"
+
+    def request_title(self, process):
+        return str(process)
+
+    request_title.short_description = "申请"
+
+    def initiator_name(self, process):
+        return process.initiator
+
+    initiator_name.short_description = "申请单位"
+
+    def current_step(self, process):
+        if process.open_step is not None:
+            return process.open_step.task_title
+        return "已办结" if process.finished else "—"
+
+    current_step.short_description = "当前环节"
+
+
+class MyChangeRequestListView(RequestColumnsMixin, ListModelView):
+    """我的申请: requests filed by the user's department or township, newest first."""
+
+    model = ChangeRequestProcess
+    title = "我的申请"
+    columns = (
+        "process_id",
+        "request_title",
+        "initiator_name",
+        "current_step",
+        "outcome",
+        "created",
+    )
+    paginate_by = 25
+
+    @viewprop
+    def queryset(self):
+        return selectors.with_open_step(
+            selectors.change_requests_filed_by_units_of(self.request.user)
+        )
+
+    def has_view_permission(self, user, obj=None):
+        return permissions.has_any_role(user)
