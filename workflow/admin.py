@@ -19,6 +19,7 @@ from viewflow.workflow.models import Process, Task
 from organisations.admin import CountyScopedHistoryAdmin, CountyScopedMixin
 
 from .models import (
+    ITEM_FIELDS,
     Attachment,
     ChangeRequestProcess,
     Consultation,
@@ -104,16 +105,7 @@ class ChangeRequestProcessAdmin(CountyScopedHistoryAdmin):
         "initiator_department",
         "initiator_township",
         "target_item",
-        "code",
-        "title",
-        "category",
-        "duty_type",
-        "lead_department",
-        "department_responsibilities",
-        "local_responsibilities",
-        "basis",
-        "resources",
-        "effective_date",
+        *ITEM_FIELDS,
         "applies_to_all",
         "target_townships",
         "reasons",

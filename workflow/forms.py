@@ -6,7 +6,7 @@ from django import forms
 from arbitration.models import Decision
 from duty_lists.models import Category, DutyType, Level
 
-from .models import ChangeKind, ConsultationAnswer, ReviewDecision
+from .models import ITEM_FIELDS, ChangeKind, ConsultationAnswer, ReviewDecision
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -48,21 +48,10 @@ class ItemFieldsForm(forms.Form):
 
     def item_fields(self) -> dict:
         """The item field values entered (empty ones left out)."""
-        names = (
-            "title",
-            "category",
-            "duty_type",
-            "lead_department",
-            "department_responsibilities",
-            "local_responsibilities",
-            "basis",
-            "resources",
-            "effective_date",
-        )
         return {
             name: self.cleaned_data[name]
-            for name in names
-            if self.cleaned_data.get(name) not in (None, "")
+            for name in ITEM_FIELDS
+            if name in self.fields and self.cleaned_data.get(name) not in (None, "")
         }
 
 

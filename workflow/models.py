@@ -35,6 +35,21 @@ class ReviewDecision(models.TextChoices):
     REJECT = "reject", "不予受理"
 
 
+# The proposed item fields a request carries (copied onto the item at publication).
+ITEM_FIELDS = (
+    "code",
+    "title",
+    "category",
+    "duty_type",
+    "lead_department",
+    "department_responsibilities",
+    "local_responsibilities",
+    "basis",
+    "resources",
+    "effective_date",
+)
+
+
 class ChangeRequestProcess(Process):
     """One request to add, amend or withdraw a duty on a county list.
 

@@ -17,7 +17,14 @@ from duty_lists.api import UnitSerializer
 from duty_lists.models import Category, DutyItem, DutyType, Level
 from organisations.models import Department, Township
 
-from ..models import Attachment, ChangeKind, ChangeRequestProcess, Consultation, ReviewDecision
+from ..models import (
+    ITEM_FIELDS,
+    Attachment,
+    ChangeKind,
+    ChangeRequestProcess,
+    Consultation,
+    ReviewDecision,
+)
 from ..services import party_key
 from .queries import task_party
 
@@ -438,16 +445,7 @@ class ChangeRequestDetailSerializer(ChangeRequestListSerializer):
         fields = [
             *ChangeRequestListSerializer.Meta.fields,
             "target_item",
-            "code",
-            "title",
-            "category",
-            "duty_type",
-            "lead_department",
-            "department_responsibilities",
-            "local_responsibilities",
-            "basis",
-            "resources",
-            "effective_date",
+            *ITEM_FIELDS,
             "applies_to_all",
             "target_townships",
             "reasons",

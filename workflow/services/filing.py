@@ -9,23 +9,10 @@ from duty_lists.models import DutyItem, ItemStatus, Level
 from organisations.models import County, Department, Township
 
 from .. import permissions, selectors
-from ..models import ChangeKind, ChangeRequestProcess, ReviewDecision
+from ..models import ITEM_FIELDS, ChangeKind, ChangeRequestProcess, ReviewDecision
 from .common import deny, run_human_task
 from .notifications import notify
 
-# Proposed item fields a request carries (copied onto the item at publication).
-ITEM_FIELDS = (
-    "code",
-    "title",
-    "category",
-    "duty_type",
-    "lead_department",
-    "department_responsibilities",
-    "local_responsibilities",
-    "basis",
-    "resources",
-    "effective_date",
-)
 REQUIRED_FOR_ADD = {
     "title": "请填写事项名称。",
     "category": "请选择领域类别。",

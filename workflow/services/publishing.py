@@ -9,8 +9,7 @@ from duty_lists.models import LEVEL_CODE_PREFIX, DutyItem, ItemStatus
 from organisations.models import Township
 
 from .. import selectors
-from ..models import ChangeKind, ChangeRequestProcess, ConsultationAnswer, Outcome
-from .filing import ITEM_FIELDS
+from ..models import ITEM_FIELDS, ChangeKind, ChangeRequestProcess, ConsultationAnswer, Outcome
 from .notifications import notify
 
 
