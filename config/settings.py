@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "duty_lists",
     "arbitration",
     "workflow",
+    "evaluation",
 ]
 
 MIDDLEWARE = [

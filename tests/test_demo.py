@@ -15,6 +15,7 @@ from viewflow.workflow.models import Task
 from arbitration.models import Ruling
 from duty_lists.models import DutyItem, DutyList, ItemStatus, Level
 from duty_lists.snapshots import duty_list_diff, item_history, items_as_of_for_township
+from evaluation.models import Indicator, IndicatorSet
 from organisations.models import (
     County,
     Department,
@@ -60,6 +61,9 @@ def _row_counts() -> dict[str, int]:
     counts["Membership history"] = Membership.history.count()
     for model in (ChangeRequestProcess, Task, Consultation, Ruling, Notification):
         counts[model.__name__] = model.objects.count()
+    for model in (IndicatorSet, Indicator):
+        counts[model.__name__] = model.objects.count()
+        counts[f"{model.__name__} history"] = model.history.count()
     return counts
 
 
@@ -104,6 +108,11 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         "ChangeRequestProcess": 12,
         "Consultation": 10,
         "Ruling": 2,
+        # One set per direction for each county: 5 + 3 indicators.
+        "IndicatorSet": 4,
+        "IndicatorSet history": 4,
+        "Indicator": 16,
+        "Indicator history": 16,
     }
     assert (
         "用户：新建 11，已存在 0；清单事项：新建 63，已存在 0；变更：应用 7，已应用 0；"
@@ -113,6 +122,8 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         "用户：新建 0，已存在 11；清单事项：新建 0，已存在 63；变更：应用 0，已应用 7；"
         "申请：新建 0，已存在 12。"
     ) in second_output
+    assert "评价指标体系：新建 4，已存在 0。" in first_output
+    assert "评价指标体系：新建 0，已存在 4。" in second_output
     assert "密码均为 qingdan-demo" in second_output
     login_lines = _indented_rows(second_output, "demo logins")
     assert login_lines[0] == ["用户名", "姓名", "角色", "单位"]
@@ -274,6 +285,40 @@ def test_demo_users_hold_their_roles(debug_on, client):
     assert not head.has_perm("organisations.act_for_township", Township.objects.get(name="青石镇"))
     assert client.login(username="chengguan_head", password="qingdan-demo")
     assert not User.objects.filter(is_superuser=True).exists()
+
+
+def test_demo_seeds_default_indicator_sets_per_county(debug_on):
+    _demo()
+
+    seeded = {
+        (s.county.name, s.direction, s.name): [
+            (i.name, i.weight, i.max_score) for i in s.indicators.all()
+        ]
+        for s in IndicatorSet.objects.select_related("county").prefetch_related("indicators")
+    }
+    township_rates = [
+        ("依单履职", 30, 100),
+        ("资源随事转", 20, 100),
+        ("响应及时", 20, 100),
+        ("未转嫁责任", 15, 100),
+        ("协同满意度", 15, 100),
+    ]
+    department_rates = [
+        ("配合职责履行到位", 50, 100),
+        ("信息报送及时准确", 30, 100),
+        ("协作态度", 20, 100),
+    ]
+    assert seeded == {
+        (county, direction, name): rows
+        for county in ("清河县", "白沙县")
+        for direction, name, rows in (
+            ("township_to_department", "乡镇(街道)评价部门默认指标", township_rates),
+            ("department_to_township", "部门评价乡镇(街道)默认指标", department_rates),
+        )
+    }
+    assert set(Indicator.history.values_list("history_type", "history_change_reason")) == {
+        ("+", "演示数据：默认评价指标")
+    }
 
 
 OPEN = ("NEW", "ASSIGNED", "STARTED")
@@ -450,6 +495,7 @@ def test_demo_refuses_when_debug_is_off():
 
     assert County.objects.count() == 0
     assert ChangeRequestProcess.objects.count() == 0
+    assert IndicatorSet.objects.count() == 0
 
 
 def _broken_copy(tmp_path, file_name: str, old: str, new: str):
@@ -535,6 +581,13 @@ def _broken_copy(tmp_path, file_name: str, old: str, new: str):
             "requests.csv 第 12 行：征求意见：yunling_head 在此申请中没有（或有多个）待答复的",
             id="request-answer-by-unconsulted-township",
         ),
+        pytest.param(
+            "indicators.csv",
+            "白沙县,部门评价乡镇(街道),协作态度,积极配合部门工作，沟通顺畅，对争议事项依程序提出意见,20",
+            "白沙县,部门评价乡镇(街道),协作态度,积极配合部门工作，沟通顺畅，对争议事项依程序提出意见,21",
+            "indicators.csv 第 15 行：各项指标的权重合计应为 100，现为 101。",
+            id="indicator-weights-not-100",
+        ),
     ],
 )
 def test_bad_demo_line_is_named_and_nothing_is_written(
@@ -550,3 +603,4 @@ def test_bad_demo_line_is_named_and_nothing_is_written(
     assert County.objects.count() == 0
     assert User.objects.count() == 0
     assert ChangeRequestProcess.objects.count() == 0
+    assert IndicatorSet.objects.count() == 0

@@ -2,8 +2,8 @@
 
 It lives in ``workflow`` because it loads both halves of the demo in one transaction:
 the organisations, users and duty lists (``duty_lists.demo``), then the change requests
-in every state of the admission flow (``workflow.demo``); ``duty_lists`` may not
-import ``workflow``.
+in every state of the admission flow (``workflow.demo``), then the default evaluation
+indicator sets (``evaluation.demo``); the domain apps may not import ``workflow``.
 """
 
 import unicodedata
@@ -14,13 +14,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from duty_lists.demo import DEMO_PASSWORD, DemoDataError, demo_directory, demo_load
+from evaluation.demo import demo_indicators_load, demo_indicators_read
 from workflow.demo import demo_open_tasks, demo_requests_load, demo_requests_read
 
 
 class Command(BaseCommand):
     help = (
         "加载演示数据：清河县（15 个乡镇(街道)、30 个部门、三张清单及其变更历史、处于各个"
-        "办理阶段的准入/调整申请）和用于演示数据隔离的白沙县，以及每个角色的演示账号。"
+        "办理阶段的准入/调整申请、默认评价指标）和用于演示数据隔离的白沙县，以及每个角色的演示账号。"
         "可重复运行，不会产生重复数据。DEBUG 关闭时需加 --force。"
     )
 
@@ -48,9 +49,11 @@ class Command(BaseCommand):
         directory = data_dir or demo_directory()
         try:
             requests = demo_requests_read(directory)
+            indicator_sets = demo_indicators_read(directory)
             with transaction.atomic():
                 report = demo_load(directory=directory)
                 requests_report = demo_requests_load(requests)
+                indicators_report = demo_indicators_load(indicator_sets)
         except DemoDataError as exc:
             raise CommandError(
                 f"演示数据有误，未写入任何数据 / bad demo data, nothing was written "
@@ -62,6 +65,9 @@ class Command(BaseCommand):
             f"清单事项：新建 {report.items_created}，已存在 {report.items_existing}；"
             f"变更：应用 {report.changes_applied}，已应用 {report.changes_existing}；"
             f"申请：新建 {requests_report.created}，已存在 {requests_report.existing}。"
+        )
+        self.stdout.write(
+            f"评价指标体系：新建 {indicators_report.created}，已存在 {indicators_report.existing}。"
         )
         self.stdout.write(self.style.SUCCESS("演示数据已加载 / demo data loaded."))
         self.stdout.write(
