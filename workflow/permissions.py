@@ -4,7 +4,7 @@ Rights come from the organisation permissions (``organisations.permissions``) th
 memberships grant; this module answers them for processes and their tasks.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from duty_lists.models import DutyItem, ItemStatus
 from organisations import permissions as org_permissions
@@ -165,18 +165,22 @@ def tasks_visible_to(user, tasks: QuerySet, *, flow_class) -> QuerySet:
         return tasks.none()
     if user.is_superuser:
         return tasks
-    tasks = tasks.filter(process_id__in=change_requests_visible_to(user).values("pk"))
+    visible_processes = change_requests_visible_to(user).values("pk")
+    tasks = tasks.filter(process_id__in=visible_processes)
     party_nodes = [node for node in flow_class.instance.nodes() if isinstance(node, PartyView)]
     if not party_nodes:
         return tasks
-    hidden_party_task = (
+    # Branch tokens ("<split token>/<split task pk>_<n>") are unique across processes,
+    # so the hidden branches are fetched once and excluded by token: a correlated
+    # EXISTS per task row made PostgreSQL scan the task table once per row.
+    hidden_tokens = list(
         flow_class.task_class._default_manager.filter(
-            process_id=OuterRef("process_id"), token=OuterRef("token"), flow_task__in=party_nodes
+            process_id__in=visible_processes, flow_task__in=party_nodes
         )
         .exclude(_party_access(user))
-        .values("pk")
+        .values_list("token", flat=True)
     )
-    return tasks.exclude(Exists(hidden_party_task))
+    return tasks.exclude(token__in=hidden_tokens) if hidden_tokens else tasks
 
 
 def can_view_task(user, task) -> bool:
