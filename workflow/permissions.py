@@ -97,10 +97,14 @@ def change_requests_visible_to(user) -> QuerySet[ChangeRequestProcess]:
     condition = Q(county_id__in=whole)
     condition |= Q(initiator_department_id__in=departments) | Q(lead_department_id__in=departments)
     condition |= Q(initiator_township_id__in=township_ids)
-    condition |= Q(target_townships__in=township_ids)
+    # An uncorrelated IN over the m2m table instead of a join: no duplicate rows to
+    # wrap away, and PostgreSQL can hash it whatever its row estimates are.
+    touched = ChangeRequestProcess.target_townships.through.objects.filter(
+        township_id__in=township_ids
+    ).values("changerequestprocess_id")
+    condition |= Q(pk__in=touched)
     condition |= Q(applies_to_all=True, county_id__in=township_counties)
-    matching = ChangeRequestProcess.objects.filter(condition).values("pk")
-    return ChangeRequestProcess.objects.filter(pk__in=matching)
+    return ChangeRequestProcess.objects.filter(condition)
 
 
 def can_view_process(user, process) -> bool:
