@@ -27,6 +27,15 @@ def file_add(world, *, townships=None, applies_to_all=False, **fields):
     )
 
 
+def publish_added_item(world) -> DutyItem:
+    """File an add request, forward it, let every township accept; return the item."""
+    process = file_add(world)
+    forward(world, process)
+    for index in range(3):
+        answer(world, process, index, ConsultationAnswer.ACCEPT)
+    return DutyItem.objects.get()
+
+
 def forward(world, process):
     services.change_request_review(
         actor=world.office, task_id=open_task(process, "review").pk, decision="forward"
@@ -212,11 +221,7 @@ def test_reject_at_review_ends_the_request(county_world):
 
 def test_withdraw_by_department_after_all_accept(county_world):
     world = county_world
-    process = file_add(world)
-    forward(world, process)
-    for index in range(3):
-        answer(world, process, index, ConsultationAnswer.ACCEPT)
-    item = DutyItem.objects.get()
+    item = publish_added_item(world)
 
     withdrawal = services.change_request_file(
         actor=world.staff,
@@ -239,11 +244,7 @@ def test_withdraw_by_department_after_all_accept(county_world):
 
 def test_amend_by_department(county_world):
     world = county_world
-    process = file_add(world)
-    forward(world, process)
-    for index in range(3):
-        answer(world, process, index, ConsultationAnswer.ACCEPT)
-    item = DutyItem.objects.get()
+    item = publish_added_item(world)
 
     amendment = services.change_request_file(
         actor=world.staff,
@@ -267,11 +268,7 @@ def test_amend_by_department(county_world):
 
 def test_township_initiated_withdrawal_is_consulted_with_lead_department(county_world):
     world = county_world
-    process = file_add(world)
-    forward(world, process)
-    for index in range(3):
-        answer(world, process, index, ConsultationAnswer.ACCEPT)
-    item = DutyItem.objects.get()
+    item = publish_added_item(world)
 
     request = services.change_request_file(
         actor=world.heads[2],
@@ -354,11 +351,7 @@ def test_mixed_answers_and_ruling_apply_to_exactly_admitted_townships(county_wor
 
 def test_department_withdrawal_keeps_item_where_objection_upheld(county_world):
     world = county_world
-    process = file_add(world)
-    forward(world, process)
-    for index in range(3):
-        answer(world, process, index, ConsultationAnswer.ACCEPT)
-    item = DutyItem.objects.get()
+    item = publish_added_item(world)
 
     withdrawal = services.change_request_file(
         actor=world.staff,
