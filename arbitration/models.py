@@ -1,12 +1,15 @@
-"""Rulings (裁定) of the county office on contested requests.
+"""Rulings (裁定) of the county office: on contested change requests, and on off-list
+assignment reports (清单外事项报告).
 
 A ruling belongs to one change request process (referenced lazily by string: this app
-never imports ``workflow``) and holds one decision per contested or silent party.
+never imports ``workflow``) and holds one decision per contested or silent party. An
+``OffListReport`` is itself the process row of the off-list report flow.
 """
 
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
+from viewflow.workflow.models import Process
 
 from organisations.models import County, Department, Township
 
@@ -94,3 +97,100 @@ class RulingDecision(models.Model):
 
     def __str__(self):
         return f"{self.township or self.department}：{self.get_decision_display()}"
+
+
+class Channel(models.TextChoices):
+    """How a department passed a task down (交办渠道)."""
+
+    DOCUMENT = "document", "发文"
+    MEETING = "meeting", "会议部署"
+    PHONE = "phone", "电话"
+    MESSAGE = "message", "微信/短信/工作群"
+    VERBAL = "verbal", "口头交办"
+    OTHER = "other", "其他"
+
+
+class DepartmentAnswer(models.TextChoices):
+    """The department's answer to an off-list report (部门答复)."""
+
+    WITHDRAW = "withdraw", "撤回交办要求"
+    ADMISSION = "admission", "启动事项准入申请"
+    DISPUTE = "dispute", "有异议"
+    NO_ANSWER = "no_answer", "逾期未答复"
+
+
+class ReportRuling(models.TextChoices):
+    """The county office's ruling on an off-list report (裁定结果)."""
+
+    UPHELD = "upheld", "属实（清单外交办成立）"
+    DISMISSED = "dismissed", "不成立"
+    CONVERTED = "converted", "转为事项准入申请"
+
+
+class OffListReport(Process):
+    """A township's report that a department asked it to do something not on its
+    lists (清单外事项报告); the process row of the off-list report flow.
+
+    Upheld reports count against the department in the evaluation rounds of the period
+    in which the task was assigned (``assigned_on``).
+    """
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name="所属县"
+    )
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="+", verbose_name="报告乡镇(街道)"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name="交办部门"
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="报告人"
+    )
+    assignment = models.TextField("交办事项内容")
+    assigned_on = models.DateField("交办日期")
+    channel = models.CharField("交办渠道", max_length=16, choices=Channel.choices)
+    channel_detail = models.CharField("渠道说明(文号、会议名称等)", max_length=200, blank=True)
+    department_answer = models.CharField(
+        "部门答复", max_length=16, choices=DepartmentAnswer.choices, blank=True
+    )
+    department_reason = models.TextField("答复理由", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="答复人",
+    )
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    ruling = models.CharField("裁定结果", max_length=16, choices=ReportRuling.choices, blank=True)
+    ruling_reasoning = models.TextField("裁定理由", blank=True)
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="裁定人",
+    )
+    ruled_at = models.DateTimeField("裁定时间", null=True, blank=True)
+    admission_request = models.ForeignKey(
+        "workflow.ChangeRequestProcess",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="转入的准入申请",
+    )
+
+    history = HistoricalRecords(inherit=False, excluded_fields=["data"])
+
+    class Meta:
+        verbose_name = "清单外事项报告"
+        verbose_name_plural = "清单外事项报告"
+        indexes = [models.Index(fields=["county", "ruling", "assigned_on"])]
+
+    def __str__(self):
+        first_line = self.assignment.strip().splitlines()[0] if self.assignment.strip() else ""
+        return f"清单外事项报告：{first_line[:40]}"

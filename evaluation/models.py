@@ -1,10 +1,21 @@
-"""Indicator sets of the two-way evaluation (双向互评): what is scored, and how much each counts."""
+"""The two-way evaluation (双向互评、捆绑考核).
 
-from django.core.validators import MinValueValidator
+``IndicatorSet``/``Indicator``: what is scored and how much each counts.
+``EvaluationRound``: one round of a county for a period (the process row of the
+evaluation round flow); ``ScoreSheet``/``Score``: one rater's sheet about one ratee;
+``BaseScore``: the county office's own score of a unit; ``RoundResult`` and
+``SheetFlag``: what the round's computation publishes.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
+from viewflow.workflow.models import Process
 
-from organisations.models import County
+from organisations.models import County, Department, Township
 
 # Every indicator set's weights add up to this (checked by ``evaluation.services``).
 TOTAL_WEIGHT = 100
@@ -83,3 +94,368 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class RoundStage(models.TextChoices):
+    OPEN = "open", "评分中"
+    CLOSED = "closed", "已截止"
+    PUBLISHED = "published", "结果已公布"
+
+
+class EvaluationRound(Process):
+    """A county's evaluation round for one period (评价轮次).
+
+    Townships score departments with ``township_set``, departments score townships with
+    ``department_set``. A unit's result is ``(1 − bundling_weight) · base score +
+    bundling_weight · mean of its sheets − penalty_per_report · upheld off-list
+    reports`` (the penalty applies to departments only).
+    """
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name="所属县"
+    )
+    name = models.CharField("名称", max_length=100)
+    period_start = models.DateField("考核期起")
+    period_end = models.DateField("考核期止")
+    township_set = models.ForeignKey(
+        IndicatorSet,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="乡镇(街道)评价部门指标体系",
+    )
+    department_set = models.ForeignKey(
+        IndicatorSet,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="部门评价乡镇(街道)指标体系",
+    )
+    deadline = models.DateTimeField("评分截止时间")
+    bundling_weight = models.DecimalField(
+        "互评结果权重",
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.300"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    penalty_per_report = models.DecimalField(
+        "每件属实清单外事项扣分",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    stage = models.CharField(
+        "阶段", max_length=16, choices=RoundStage.choices, default=RoundStage.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="发起人"
+    )
+    closed_at = models.DateTimeField("截止时间(实际)", null=True, blank=True)
+    published_at = models.DateTimeField("公布时间", null=True, blank=True)
+
+    history = HistoricalRecords(inherit=False, excluded_fields=["data"])
+
+    class Meta:
+        verbose_name = "评价轮次"
+        verbose_name_plural = "评价轮次"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")),
+                name="evaluation_round_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SheetState(models.TextChoices):
+    PENDING = "pending", "未填写"
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    MISSING = "missing", "逾期未交"
+
+
+class ScoreSheet(models.Model):
+    """One rater's score sheet about one ratee in a round (评分表).
+
+    Township → department sheets have ``rater_township`` and ``ratee_department``;
+    department → township sheets ``rater_department`` and ``ratee_township``.
+    ``total`` is the weighted score out of 100, set when the sheet is submitted.
+    """
+
+    evaluation_round = models.ForeignKey(
+        EvaluationRound, on_delete=models.CASCADE, related_name="sheets", verbose_name="评价轮次"
+    )
+    direction = models.CharField("评价方向", max_length=32, choices=Direction.choices)
+    rater_township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="评价方(乡镇)",
+    )
+    rater_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="评价方(部门)",
+    )
+    ratee_township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="被评价方(乡镇)",
+    )
+    ratee_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="被评价方(部门)",
+    )
+    state = models.CharField(
+        "状态", max_length=16, choices=SheetState.choices, default=SheetState.PENDING
+    )
+    total = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True, blank=True)
+    comment = models.TextField("评价意见", blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="填写人",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="提交人",
+    )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "评分表"
+        verbose_name_plural = "评分表"
+        ordering = ["evaluation_round_id", "direction", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        direction=Direction.TOWNSHIP_TO_DEPARTMENT,
+                        rater_township__isnull=False,
+                        ratee_department__isnull=False,
+                        rater_department__isnull=True,
+                        ratee_township__isnull=True,
+                    )
+                    | models.Q(
+                        direction=Direction.DEPARTMENT_TO_TOWNSHIP,
+                        rater_department__isnull=False,
+                        ratee_township__isnull=False,
+                        rater_township__isnull=True,
+                        ratee_department__isnull=True,
+                    )
+                ),
+                name="evaluation_sheet_parties_match_direction",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation_round", "rater_township", "ratee_department"],
+                condition=models.Q(direction=Direction.TOWNSHIP_TO_DEPARTMENT),
+                name="evaluation_sheet_unique_township_rater",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation_round", "rater_department", "ratee_township"],
+                condition=models.Q(direction=Direction.DEPARTMENT_TO_TOWNSHIP),
+                name="evaluation_sheet_unique_department_rater",
+            ),
+        ]
+
+    def __str__(self):
+        rater = self.rater_township or self.rater_department
+        ratee = self.ratee_department or self.ratee_township
+        return f"{rater} 评 {ratee}"
+
+    @property
+    def rater(self) -> Township | Department:
+        return self.rater_township or self.rater_department
+
+    @property
+    def ratee(self) -> Township | Department:
+        return self.ratee_department or self.ratee_township
+
+
+class Score(models.Model):
+    """One indicator's score on a sheet (0 … the indicator's maximum)."""
+
+    sheet = models.ForeignKey(
+        ScoreSheet, on_delete=models.CASCADE, related_name="scores", verbose_name="评分表"
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name="指标"
+    )
+    value = models.DecimalField("分值", max_digits=6, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "指标得分"
+        verbose_name_plural = "指标得分"
+        ordering = ["sheet_id", "indicator_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "indicator"], name="evaluation_score_unique"),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="evaluation_score_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}：{self.value}"
+
+
+class BaseScore(models.Model):
+    """The county office's own score (0–100) of a department or township in a round (基础分)."""
+
+    evaluation_round = models.ForeignKey(
+        EvaluationRound,
+        on_delete=models.CASCADE,
+        related_name="base_scores",
+        verbose_name="评价轮次",
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="部门",
+    )
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="乡镇(街道)",
+    )
+    value = models.DecimalField(
+        "基础分",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "基础分"
+        verbose_name_plural = "基础分"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(department__isnull=True) ^ models.Q(township__isnull=True),
+                name="evaluation_base_score_one_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation_round", "department"],
+                condition=models.Q(department__isnull=False),
+                name="evaluation_base_score_unique_department",
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation_round", "township"],
+                condition=models.Q(township__isnull=False),
+                name="evaluation_base_score_unique_township",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.department or self.township}：{self.value}"
+
+
+class RoundResult(models.Model):
+    """A unit's bundled result in a round (捆绑考核结果), written by the computation."""
+
+    evaluation_round = models.ForeignKey(
+        EvaluationRound, on_delete=models.CASCADE, related_name="results", verbose_name="评价轮次"
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="部门",
+    )
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="乡镇(街道)",
+    )
+    base_score = models.DecimalField("基础分", max_digits=6, decimal_places=2)
+    peer_mean = models.DecimalField(
+        "互评平均分", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    sheets_received = models.PositiveIntegerField("收到评分表")
+    sheets_missing = models.PositiveIntegerField("缺交评分表")
+    upheld_reports = models.PositiveIntegerField("属实清单外事项", default=0)
+    penalty = models.DecimalField("扣分", max_digits=6, decimal_places=2, default=Decimal("0"))
+    total = models.DecimalField("综合得分", max_digits=6, decimal_places=2)
+    rank = models.PositiveIntegerField("排名")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "评价结果"
+        verbose_name_plural = "评价结果"
+        ordering = ["evaluation_round_id", "township_id", "rank"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(department__isnull=True) ^ models.Q(township__isnull=True),
+                name="evaluation_result_one_unit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.department or self.township}：{self.total}"
+
+
+class FlagKind(models.TextChoices):
+    ALL_EQUAL = "all_equal", "各项得分完全相同"
+    OUTLIER = "outlier", "偏离其他评价方均值两倍标准差以上"
+    LATE = "late", "未按期提交"
+
+
+class SheetFlag(models.Model):
+    """A sign that a sheet deserves a second look (异常标记); flagged sheets still count."""
+
+    sheet = models.ForeignKey(
+        ScoreSheet, on_delete=models.CASCADE, related_name="flags", verbose_name="评分表"
+    )
+    kind = models.CharField("类型", max_length=16, choices=FlagKind.choices)
+    detail = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "异常标记"
+        verbose_name_plural = "异常标记"
+        ordering = ["sheet_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "kind"], name="evaluation_flag_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.sheet}：{self.get_kind_display()}"
