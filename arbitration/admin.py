@@ -1,14 +1,16 @@
-"""Django admin for rulings (裁定): read-only, scoped by county, history visible.
+"""Django admin for rulings (裁定) and off-list reports (清单外事项报告): read-only,
+scoped by county, history visible.
 
 Rulings are recorded only through ``arbitration.services`` from the arbitrate task of a
-request; the admin shows them, their per-party decisions and their history.
+request, reports only through their flow's services; the admin shows them, their
+per-party decisions, evidence files and history.
 """
 
 from django.contrib import admin
 
 from organisations.admin import CountyScopedHistoryAdmin
 
-from .models import Ruling, RulingDecision
+from .models import OffListReport, ReportEvidence, Ruling, RulingDecision
 
 READ_ONLY = frozenset()
 
@@ -64,3 +66,61 @@ class RulingDecisionAdmin(CountyScopedHistoryAdmin):
     @admin.display(description="县", ordering="ruling__county__code")
     def county(self, obj):
         return obj.ruling.county
+
+
+class ReportEvidenceInline(admin.TabularInline):
+    """The evidence files of a report, read-only (the report's admin checks the scope)."""
+
+    model = ReportEvidence
+    fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OffListReport)
+class OffListReportAdmin(CountyScopedHistoryAdmin):
+    superuser_writes = READ_ONLY
+    county_admin_writes = READ_ONLY
+    date_hierarchy = "assigned_on"
+    list_display = (
+        "__str__",
+        "township",
+        "department",
+        "assigned_on",
+        "department_answer",
+        "ruling",
+        "county",
+    )
+    list_filter = (
+        "ruling",
+        "department_answer",
+        "channel",
+        ("county", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("county", "township", "department")
+    search_fields = ("assignment", "channel_detail", "township__name", "department__name")
+    exclude = ("data",)
+    inlines = (ReportEvidenceInline,)
+
+
+@admin.register(ReportEvidence)
+class ReportEvidenceAdmin(CountyScopedHistoryAdmin):
+    county_path = "report__county"
+    superuser_writes = READ_ONLY
+    county_admin_writes = READ_ONLY
+    list_display = ("original_name", "report", "content_type", "size", "uploaded_by")
+    list_select_related = ("report", "uploaded_by")
+    search_fields = ("original_name",)

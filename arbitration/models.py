@@ -183,6 +183,12 @@ class OffListReport(Process):
         related_name="+",
         verbose_name="转入的准入申请",
     )
+    # The answer's schedule, computed once at filing (both timers read it).
+    answer_remind_at = models.DateTimeField("答复提醒时间", null=True, blank=True)
+    answer_due_at = models.DateTimeField("答复截止时间", null=True, blank=True)
+    # The item fields the county office supplies when it converts the report into an
+    # admission request (category, duty type, responsibilities, basis, dates as ISO text).
+    admission_fields = models.JSONField("转入申请的事项内容", default=dict, blank=True)
 
     history = HistoricalRecords(inherit=False, excluded_fields=["data"])
 
@@ -194,3 +200,36 @@ class OffListReport(Process):
     def __str__(self):
         first_line = self.assignment.strip().splitlines()[0] if self.assignment.strip() else ""
         return f"清单外事项报告：{first_line[:40]}"
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    """Evidence is stored per report: ``reports/<report pk>/<generated name>``."""
+    return f"reports/{instance.report_id}/{filename}"
+
+
+class ReportEvidence(models.Model):
+    """A file filed as evidence with an off-list report (证明材料): a PDF, DOCX, XLSX or an
+    image, stored under a generated name; the uploader's file name is kept for display."""
+
+    report = models.ForeignKey(
+        OffListReport, on_delete=models.CASCADE, related_name="evidence", verbose_name="报告"
+    )
+    file = models.FileField("文件", upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField("原文件名", max_length=255)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小(字节)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "清单外事项证明材料"
+        verbose_name_plural = "清单外事项证明材料"
+        ordering = ["report_id", "id"]
+
+    def __str__(self):
+        return self.original_name

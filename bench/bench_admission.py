@@ -221,7 +221,14 @@ def caller(stack) -> str:
 COMPONENTS = [
     (
         "consultation timers (arm, cancel, deadline calendar)",
-        ["timer.py:", "boundary.py:", "deadlines.py:", "flow_steps.py:reminder_due"],
+        [
+            "timer.py:",
+            "boundary.py:",
+            "deadlines.py:",
+            "flow_steps.py:reminder_due",
+            "nodes.py:_arm",
+            "nodes.py:_on_host_finished",
+        ],
     ),
     ("notifications", ["notifications.py:", "selectors.py:users_of", "selectors.py:_members"]),
     (

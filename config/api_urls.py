@@ -18,6 +18,8 @@ from rest_framework.throttling import AnonRateThrottle
 
 from duty_lists.api import DutyItemViewSet, DutyListViewSet
 from workflow.api import ChangeRequestViewSet, TaskViewSet
+from workflow.api.evaluation import EvaluationRoundViewSet, ScoreSheetViewSet
+from workflow.api.reports import ReportViewSet
 
 app_name = "api"
 
@@ -45,8 +47,11 @@ class TokenObtainView(ObtainAuthToken):
 router = DefaultRouter()
 router.register("requests", ChangeRequestViewSet, basename="request")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("reports", ReportViewSet, basename="report")
 router.register("lists", DutyListViewSet, basename="list")
 router.register("items", DutyItemViewSet, basename="item")
+router.register("evaluation-rounds", EvaluationRoundViewSet, basename="evaluation-round")
+router.register("score-sheets", ScoreSheetViewSet, basename="score-sheet")
 
 
 def exempt_from_login_redirect(patterns: list) -> list:

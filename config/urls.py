@@ -13,7 +13,9 @@ from viewflow.urls import Site
 
 from duty_lists.urls import DutyListsApp
 from organisations.urls import OrganisationsApp
+from workflow.evaluation_app import EvaluationApp
 from workflow.flows import ChangeRequestFlow
+from workflow.reports_app import ReportsApp
 from workflow.urls import NotificationsApp
 from workflow.viewsets import ChangeRequestViewset
 
@@ -24,6 +26,8 @@ site = Site(
     viewsets=[
         DutyListsApp(),
         ChangeRequestViewset(ChangeRequestFlow, icon="assignment"),
+        ReportsApp(),
+        EvaluationApp(),
         NotificationsApp(),
         OrganisationsApp(),
     ],

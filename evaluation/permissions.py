@@ -1,9 +1,12 @@
-"""Who may manage or read a county's evaluation indicator sets."""
+"""Who may manage or read a county's evaluation indicator sets, run its rounds, fill
+and submit score sheets, and see rounds, sheets and results."""
 
 from django.db.models import Q
 
 from organisations import permissions as org_permissions
-from organisations.models import County
+from organisations.models import County, Membership, Role
+
+from .models import RoundStage
 
 
 def can_manage_indicator_sets(user, county: County) -> bool:
@@ -26,3 +29,78 @@ def indicator_set_scope(user) -> Q:
     visible_counties = org_permissions.counties_visible_to(user).values("pk")
     township_counties = org_permissions.townships_visible_to(user).values("county_id")
     return Q(county__in=visible_counties) | Q(county__in=township_counties)
+
+
+def can_run_rounds(user, county: County) -> bool:
+    """True if ``user`` may open, close and publish ``county``'s evaluation rounds and
+    enter its base scores: the county office (县委编办) of the county, or a superuser."""
+    return org_permissions.can_arbitrate_county(user, county)
+
+
+def can_prepare_sheet(user, sheet) -> bool:
+    """True if ``user`` may fill in (save a draft of) ``sheet``: staff or head of the
+    rater unit (township head/staff, department staff/head)."""
+    if not user.is_authenticated:
+        return False
+    if sheet.rater_township_id is not None:
+        return user.has_perm("organisations.view_township_items", sheet.rater_township)
+    return user.has_perm("organisations.act_for_department", sheet.rater_department)
+
+
+def can_submit_sheet(user, sheet) -> bool:
+    """True if ``user`` may submit ``sheet``: a head of the rater unit (乡镇(街道)负责人 or
+    部门负责人 membership of that unit). Staff only prepare drafts; superusers without
+    such a membership do not submit either (a sheet is the unit's own judgement)."""
+    if not user.is_authenticated:
+        return False
+    if sheet.rater_township_id is not None:
+        condition = Q(role=Role.TOWNSHIP_HEAD, township_id=sheet.rater_township_id)
+    else:
+        condition = Q(role=Role.DEPARTMENT_HEAD, department_id=sheet.rater_department_id)
+    return Membership.objects.filter(condition, user_id=user.pk).exists()
+
+
+def _whole_counties(user):
+    """Subquery of the counties whose every round, sheet and result ``user`` sees."""
+    arbitrated = org_permissions.counties_arbitrated_by(user).values("pk")
+    administered = org_permissions.counties_administered_by(user).values("pk")
+    return Q(pk__in=arbitrated) | Q(pk__in=administered)
+
+
+def round_scope(user) -> Q:
+    """The Q selecting the evaluation rounds ``user`` may see: those of the counties it
+    sees as a county, department or township user (everyone there takes part)."""
+    return indicator_set_scope(user)
+
+
+def sheet_scope(user) -> Q:
+    """The Q selecting the score sheets ``user`` may see.
+
+    County office and county administrators: every sheet of their counties' rounds.
+    Department and township users: only the sheets their unit fills (never who rated
+    their own unit how). Subqueries only: building it runs no query.
+    """
+    whole = County.objects.filter(_whole_counties(user)).values("pk")
+    departments = org_permissions.departments_acted_for_by(user).values("pk")
+    townships = org_permissions.townships_visible_to(user).values("pk")
+    return (
+        Q(evaluation_round__county__in=whole)
+        | Q(rater_department__in=departments)
+        | Q(rater_township__in=townships)
+    )
+
+
+def result_scope(user) -> Q:
+    """The Q selecting the round results ``user`` may see.
+
+    County office and county administrators: every result of their counties' rounds,
+    published or not. Department and township users: their own unit's results, once the
+    round is published.
+    """
+    whole = County.objects.filter(_whole_counties(user)).values("pk")
+    departments = org_permissions.departments_acted_for_by(user).values("pk")
+    townships = org_permissions.townships_visible_to(user).values("pk")
+    published = Q(evaluation_round__stage=RoundStage.PUBLISHED)
+    return Q(evaluation_round__county__in=whole) | (
+        published & (Q(department__in=departments) | Q(township__in=townships))
+    )

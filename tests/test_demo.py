@@ -10,12 +10,21 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from viewflow.workflow.models import Task
 
-from arbitration.models import Ruling
+from arbitration.models import OffListReport, Ruling
 from duty_lists.models import DutyItem, DutyList, ItemStatus, Level
 from duty_lists.snapshots import duty_list_diff, item_history, items_as_of_for_township
-from evaluation.models import Indicator, IndicatorSet
+from evaluation.models import (
+    EvaluationRound,
+    FlagKind,
+    Indicator,
+    IndicatorSet,
+    RoundStage,
+    SheetFlag,
+    SheetState,
+)
 from organisations.models import (
     County,
     Department,
@@ -48,6 +57,9 @@ def debug_on(settings):
 
 
 def _demo(**options) -> str:
+    # The evaluation rounds (~1600 sheets submitted one by one through the services)
+    # take over a minute; only the test of those rounds loads them.
+    options.setdefault("skip_evaluation", True)
     out = io.StringIO()
     call_command("demo", stdout=out, **options)
     return out.getvalue()
@@ -487,6 +499,53 @@ def test_demo_rerun_leaves_requests_advanced_since_alone(debug_on):
     assert _item("XZ-YJ-0005").title == "应急避难场所日常管理"
 
 
+def test_demo_offlist_reports_one_upheld_one_waiting_for_the_department(debug_on):
+    first_output = _demo()
+    second_output = _demo()
+
+    assert "清单外事项报告：新建 2，已存在 0。" in first_output
+    assert "清单外事项报告：新建 0，已存在 2。" in second_output
+    reports = {
+        report.channel_detail.rsplit("演示报告 ", 1)[1].rstrip("）"): report
+        for report in OffListReport.objects.select_related(
+            "county", "township", "department", "reported_by", "answered_by", "ruled_by"
+        )
+    }
+    assert sorted(reports) == ["BG-2026-01", "BG-2026-02"]
+    upheld, waiting = reports["BG-2026-01"], reports["BG-2026-02"]
+    assert (
+        upheld.county.name,
+        upheld.township.name,
+        upheld.department.name,
+        upheld.reported_by.username,
+        upheld.department_answer,
+        upheld.answered_by.username,
+        upheld.ruling,
+        upheld.ruled_by.username,
+        upheld.status,
+    ) == (
+        "清河县",
+        "城关街道",
+        "县住房和城乡建设局",
+        "chengguan_head",
+        "dispute",
+        "zjj_staff",
+        "upheld",
+        "office",
+        "DONE",
+    )
+    assert (
+        waiting.township.name,
+        waiting.department.name,
+        waiting.department_answer,
+        waiting.ruling,
+        waiting.status,
+    ) == ("青石镇", "县应急管理局", "", "", "NEW")
+    open_tasks = waiting.task_set.filter(status__in=OPEN).values_list("flow_task_type", "data")
+    assert list(open_tasks) == [("HUMAN", {"department": waiting.department.pk})]
+    assert waiting.task_set.filter(flow_task_type="TIMER", status="SCHEDULED").count() == 2
+
+
 def test_demo_refuses_when_debug_is_off():
     assert not django_settings.DEBUG
 
@@ -604,3 +663,33 @@ def test_bad_demo_line_is_named_and_nothing_is_written(
     assert User.objects.count() == 0
     assert ChangeRequestProcess.objects.count() == 0
     assert IndicatorSet.objects.count() == 0
+
+
+def test_demo_evaluation_rounds_one_published_one_open(debug_on, client):
+    first_output = _demo(skip_evaluation=False)
+    second_output = _demo(skip_evaluation=False)
+
+    assert "考核评价轮次：新建 2，已存在 0。" in first_output
+    assert "考核评价轮次：新建 0，已存在 2。" in second_output
+    past = EvaluationRound.objects.get(county__name="清河县", name="2025年度双向互评")
+    current = EvaluationRound.objects.get(county__name="清河县", name="2026年度双向互评")
+    assert (past.stage, current.stage) == (RoundStage.PUBLISHED, RoundStage.OPEN)
+    assert Counter(past.sheets.values_list("state", flat=True)) == {
+        SheetState.SUBMITTED: 817,
+        SheetState.MISSING: 2,
+    }
+    assert sorted(
+        (str(sheet.rater), str(sheet.ratee))
+        for sheet in past.sheets.filter(state=SheetState.MISSING)
+    ) == [("云岭乡", "县住房和城乡建设局"), ("县应急管理局", "云岭乡")]
+    assert past.base_scores.count() == past.results.count() == 30 + 15
+    assert SheetFlag.objects.filter(sheet__evaluation_round=past, kind=FlagKind.LATE).count() == 2
+    assert Counter(current.sheets.values_list("state", flat=True)) == {
+        SheetState.PENDING: 811,
+        SheetState.SUBMITTED: 13,
+        SheetState.DRAFT: 10,
+    }
+    client.force_login(User.objects.get(username="chengguan_head"))
+    response = client.get(reverse("evaluation:results", args=[past.pk]))
+    assert response.status_code == 200
+    assert [row.name for row in response.context["data"].township_ranking] == ["城关街道"]

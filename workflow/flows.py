@@ -16,7 +16,7 @@ from viewflow.workflow.lock import SelectForUpdateLock
 
 from . import flow_steps, permissions
 from .models import ChangeRequestProcess
-from .nodes import PartySplit, PartyView, TaskView
+from .nodes import PartyJoin, PartySplit, PartyView, TaskView
 from .views import tasks as task_views
 
 
@@ -80,7 +80,7 @@ class ChangeRequestFlow(flow.Flow):
         .Next(this.join_consult)
     )
 
-    join_consult = flow.Join().Annotation(title="汇总意见").Next(this.check_contested)
+    join_consult = PartyJoin().Annotation(title="汇总意见").Next(this.check_contested)
 
     check_contested = (
         flow.If(flow_steps.has_contested_party)

@@ -11,8 +11,15 @@
   ``can_execute`` / ``can_view`` check that same object: otherwise the inbox and the
   task URLs would disagree. Cancelling one of its tasks also disarms the task's other
   timers (see ``PartyViewActivation``).
+- ``ScheduledTimer``: the timer boundary of ``TaskView.OnTimeout``: the same two rows as
+  viewflow's, armed with one INSERT and disarmed together with one UPDATE.
+- ``PartyJoin``: viewflow's Join without re-reading what it already knows.
+
+Each of them keeps viewflow's task rows, statuses and tokens exactly; they only skip
+statements whose result the activation already holds (see each class).
 """
 
+import datetime
 from functools import update_wrapper
 
 from django.contrib import messages
@@ -20,11 +27,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
+from django.utils import timezone
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
+from viewflow.workflow.context import context
 from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.flow.nodes import TimerBoundary
+from viewflow.workflow.nodes.join import JoinActivation
 from viewflow.workflow.nodes.split import SplitActivation
+from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.signals import task_started
 from viewflow.workflow.status import STATUS
 
 from organisations.models import Department, Township
@@ -61,16 +74,107 @@ def wrap_service_task_view(node, origin_view):
     return view
 
 
+class TaskViewActivation(ViewActivation):
+    """viewflow's view activation, plus taking an open task in one step."""
+
+    @Activation.status.transition(
+        source=STATUS.NEW,
+        target=STATUS.STARTED,
+        permission=lambda activation, user: activation.flow_task.can_assign(user, activation.task),
+    )
+    def take(self, user):
+        """Assign the task to ``user`` and start it, without saving.
+
+        For a service that completes the task in the same transaction: the completion
+        saves owner, start and end in one UPDATE, where ``assign`` would write the row
+        once more before it. Callers check ``can_assign`` first, as for ``assign``.
+        """
+        self.task.owner = user
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        self.task.started = timezone.now()
+
+
+def _timer_due(activation) -> datetime.datetime:
+    """When a timer task falls due: viewflow's rule (``TimerActivation.activate``)."""
+    delay = activation.flow_task._delay
+    if callable(delay):
+        delay = delay(activation)
+    if isinstance(delay, datetime.timedelta):
+        delay = timezone.now() + delay
+    if not isinstance(delay, datetime.datetime):
+        raise ValueError(f"Timer delay must be a timedelta or datetime, got {delay!r}")
+    return delay
+
+
+class ScheduledTimer(TimerBoundary):
+    """A timer boundary (``TaskView.OnTimeout``) armed and disarmed in bulk.
+
+    viewflow arms a timer by inserting its task, then, in a savepoint, computing the
+    due moment and updating the row (four statements besides the link to the host);
+    when the host finishes, each boundary node reads its timers, loads each one's
+    process and cancels it row by row. Here the row is inserted already scheduled,
+    and the first timer node of a host cancels all of the host's still-armed timers
+    in one UPDATE (same statuses and ``finished`` as viewflow's cancel, which leaves
+    a started, i.e. firing, timer alone). Rows, statuses and moments are viewflow's.
+
+    The savepoint only matters where a failure is recorded on the task instead of
+    raised (a background context); there arming goes viewflow's way.
+    """
+
+    def _arm(self, host_activation):
+        if not context.propagate_exception:
+            return super()._arm(host_activation)
+        task = self.flow_class.task_class(
+            process=host_activation.process,
+            flow_task=self,
+            token=host_activation.task.token,
+            status=STATUS.SCHEDULED,
+        )
+        task.data = {}
+        task.scheduled = _timer_due(self.activation_class(task))
+        task.save()
+        task.previous.add(host_activation.task)
+
+    def _on_host_finished(self, **signal_kwargs):
+        host_task = signal_kwargs["task"]
+        if host_task.flow_task != self._attached_to:
+            return
+        timers = [
+            node for node in self._attached_to._boundary_events if isinstance(node, ScheduledTimer)
+        ]
+        if timers[0] is self:
+            self.flow_class.task_class._default_manager.filter(
+                process_id=host_task.process_id,
+                previous=host_task,
+                flow_task__in=timers,
+                status__in=[STATUS.NEW, STATUS.SCHEDULED],
+            ).update(status=STATUS.CANCELED, finished=timezone.now())
+
+
 class TaskView(flow.View):
     """A human task whose form view calls a workflow service (see
     ``wrap_service_task_view``).
 
     Undo and revive are switched off: reviving a consultation after the Join fired would
     run the Join twice, and a completed decision is corrected by a new request.
+
+    Rights are checked against the permission object stored on the task when it was
+    created (what viewflow's queue filters by), without loading that object; timers
+    attached with ``OnTimeout`` are ``ScheduledTimer`` nodes.
     """
 
+    activation_class = TaskViewActivation
     undo_view_class = None
     revive_view_class = None
+
+    def OnTimeout(self, delay, then, interrupting=True, title=None):
+        """viewflow's ``OnTimeout`` (node ``<task>__timeout``, ``__timeout_2`` …) with a
+        ``ScheduledTimer``."""
+        boundary = ScheduledTimer(None, delay=delay, interrupting=interrupting).Next(then)
+        if title is not None:
+            boundary.Annotation(title=title)
+        self._boundary_specs.append(("timeout", boundary))
+        return self
 
     @property
     def view_path(self):
@@ -79,6 +183,24 @@ class TaskView(flow.View):
             wrap_service_task_view(self, self.view),
             name="execute",
         )
+
+    def _holds_task_permission(self, user, task) -> bool:
+        from .permissions import has_object_permission
+
+        return has_object_permission(
+            user,
+            task.owner_permission,
+            content_type_id=task.owner_permission_content_type_id,
+            object_pk=task.owner_permission_obj_pk,
+        )
+
+    def can_assign(self, user, task):
+        if task.owner_permission_obj_pk is None:
+            return super().can_assign(user, task)
+        if task.owner_id or user is None or not user.is_authenticated:
+            return False
+        # As viewflow's: the right on the object, or the same right globally.
+        return self._holds_task_permission(user, task) or user.has_perm(task.owner_permission)
 
     def can_view(self, user, task):
         from .permissions import can_view_process
@@ -127,12 +249,20 @@ def party_of_task(task) -> Township | Department:
     return Department.objects.get(pk=task.data["department"])
 
 
+def party_ids(task_data: dict) -> dict[str, int | None]:
+    """``{"township_id": …, "department_id": …}`` of a consultation task (one is None)."""
+    return {
+        "township_id": task_data.get("township"),
+        "department_id": None if "township" in task_data else task_data["department"],
+    }
+
+
 def party_permission(task_data: dict) -> str:
     """The object permission that lets a user act for the task's party."""
     return TOWNSHIP_PERMISSION if "township" in task_data else DEPARTMENT_PERMISSION
 
 
-class PartyViewActivation(flow.View.activation_class):
+class PartyViewActivation(TaskViewActivation):
     """Cancelling a party's task also cancels its still-armed boundary timers.
 
     viewflow disarms a task's boundary events when the task *finishes*, but not when
@@ -164,12 +294,17 @@ class PartyView(TaskView):
         return party_permission(activation.task.data)
 
     def calc_owner_permission_obj(self, activation):
-        return party_of_task(activation.task)
+        # Only the content type and primary key are stored on the task: a reference by
+        # pk spares loading the party for every task the split creates.
+        data = activation.task.data
+        if "township" in data:
+            return Township(pk=data["township"])
+        return Department(pk=data["department"])
 
     def _holds_party_permission(self, user, task) -> bool:
         if user is None or not user.is_authenticated:
             return False
-        return user.has_perm(task.owner_permission, task.owner_permission_obj)
+        return self._holds_task_permission(user, task)
 
     def can_assign(self, user, task):
         return task.owner_id is None and self._holds_party_permission(user, task)
@@ -185,3 +320,62 @@ class PartyView(TaskView):
         from .permissions import can_arbitrate_process
 
         return can_arbitrate_process(user, task.process.coerced)
+
+
+class PartyJoinActivation(JoinActivation):
+    """viewflow's Join activation without its repeated reads.
+
+    viewflow loads the waiting join task without its process (two more queries for the
+    process and its subclass row, which the arriving branch already holds), and asks
+    ``is_done`` twice per arrival (before completing and again inside the transition)
+    and the token prefixes a third time when completing. Nothing changes between these
+    checks within one activation, so each is read once.
+    """
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        """viewflow's ``JoinActivation.create``, giving a waiting join task the
+        arriving branch's process instead of reading it again."""
+        task_class = flow_task.flow_class.task_class
+        tasks = list(
+            task_class._default_manager.filter(
+                flow_task=flow_task,
+                process_id=prev_activation.process.pk,
+                status__in=[STATUS.NEW, STATUS.STARTED],
+            )[:2]
+        )
+        if len(tasks) > 1:
+            raise FlowRuntimeError("More than one join instance for process found")
+        if tasks:
+            task = tasks[0]
+        else:
+            if token.is_split_token():
+                token = token.get_base_split_token()
+            task = task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+            task.data = data if data is not None else {}
+            task.seed = seed
+            task.save()
+        task.process = prev_activation.process
+        task.previous.add(prev_activation.task)
+        return cls(task)
+
+    def __init__(self, task, *args, **kwargs):
+        self._prefixes = None
+        self._done = None
+        super().__init__(task, *args, **kwargs)
+
+    def _join_token_prefixes(self):
+        if self._prefixes is None:
+            self._prefixes = super()._join_token_prefixes()
+        return self._prefixes
+
+    def is_done(self):
+        if self._done is None:
+            self._done = super().is_done()
+        return self._done
+
+
+class PartyJoin(flow.Join):
+    """``flow.Join`` with ``PartyJoinActivation``: waits for every branch of a split."""
+
+    activation_class = PartyJoinActivation

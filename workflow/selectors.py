@@ -37,14 +37,31 @@ def consultation_parties(process: ChangeRequestProcess) -> list[dict]:
     return [{"township": township.pk} for township in consulted_townships(process)]
 
 
+def consultation_schedule(process: ChangeRequestProcess) -> deadlines.ConsultationSchedule:
+    """Reminder and deadline of a consultation of ``process`` opened now.
+
+    A schedule depends only on the county's calendar and the opening day (China time),
+    so it is kept on the process instance for that day: the split opens every
+    consultation of a request, and arms two timers each, on one instance in one
+    transaction, and reads the county's settings and holidays once for all of them.
+    """
+    opened_at = timezone.now()
+    key = (process.county_id, opened_at.astimezone(deadlines.CHINA_TIME).date())
+    kept = getattr(process, "_consultation_schedule", None)
+    if kept is None or kept[0] != key:
+        kept = (key, deadlines.consultation_schedule(process.county, opened_at))
+        process._consultation_schedule = kept
+    return kept[1]
+
+
 def consultation_deadline_at(process: ChangeRequestProcess) -> datetime.datetime:
     """Deadline of a consultation opened now (working days, county calendar)."""
-    return deadlines.consultation_due(process.county, timezone.now())
+    return consultation_schedule(process).due_at
 
 
 def consultation_reminder_at(process: ChangeRequestProcess) -> datetime.datetime:
     """Reminder moment of a consultation opened now: one working day before the deadline."""
-    return deadlines.consultation_reminder(process.county, timezone.now())
+    return consultation_schedule(process).remind_at
 
 
 def contested_consultations(process: ChangeRequestProcess) -> QuerySet[Consultation]:
@@ -77,8 +94,34 @@ def users_of_initiator(process: ChangeRequestProcess):
     return users_of_township(process.initiator_township_id)
 
 
-def _members(**conditions):
-    memberships = Membership.objects.filter(**conditions).select_related("user")
+def users_of(*, county_offices=(), townships=(), departments=(), initiator_of=None) -> list:
+    """Active users of all the given units, each once, in one query: the county office
+    of each county in ``county_offices``, heads and staff of each township and each
+    department (as ``users_of_county_office`` / ``users_of_township`` /
+    ``users_of_department``), and the filing unit of ``initiator_of``."""
+    townships, departments = set(townships), set(departments)
+    if initiator_of is not None:
+        if initiator_of.initiator_department_id:
+            departments.add(initiator_of.initiator_department_id)
+        else:
+            townships.add(initiator_of.initiator_township_id)
+    condition = Q(pk__in=[])
+    if county_offices:
+        condition |= Q(county_id__in=set(county_offices), role=Role.COUNTY_OFFICE)
+    if townships:
+        condition |= Q(
+            township_id__in=townships, role__in=[Role.TOWNSHIP_HEAD, Role.TOWNSHIP_STAFF]
+        )
+    if departments:
+        condition |= Q(
+            department_id__in=departments,
+            role__in=[Role.DEPARTMENT_STAFF, Role.DEPARTMENT_HEAD],
+        )
+    return _members(condition)
+
+
+def _members(*conditions, **lookups):
+    memberships = Membership.objects.filter(*conditions, **lookups).select_related("user")
     seen, users = set(), []
     for membership in memberships.order_by("user_id"):
         if membership.user_id not in seen and membership.user.is_active:

@@ -59,9 +59,13 @@ def run_human_task(*, actor, task_id: int, node_name: str, work: Callable[[Any],
         if task.owner_id is None:
             if not node.can_assign(actor, task):
                 raise deny(actor, f"办理任务 #{task_id}")
-            activation.assign(actor)
             # Whoever may take an open task may execute it once it is theirs
             # (``can_execute`` repeats the ``can_assign`` check on the new owner).
+            if hasattr(activation, "take"):
+                # Assigned and started in memory, saved once on completion.
+                activation.take(actor)
+            else:
+                activation.assign(actor)
         elif not node.can_execute(actor, task):
             raise deny(actor, f"办理任务 #{task_id}")
         if task.status != STATUS.STARTED:

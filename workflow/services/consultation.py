@@ -2,36 +2,44 @@
 
 from django.core.exceptions import ValidationError
 
-from organisations.models import Department, Township
-
 from .. import selectors
 from ..deadlines import county_settings
 from ..models import Consultation, ConsultationAnswer
-from ..nodes import party_of_task
+from ..nodes import party_ids, party_of_task
 from .common import run_human_task
 from .notifications import notify
 
+# The record's foreign keys come from rows the service already holds under the process
+# lock (the process, the task's party, the acting user): ``full_clean`` would re-read
+# each of them to prove it exists.
+_KNOWN_ROWS = ["process", "township", "department", "answered_by"]
 
-def _users_of_party(party):
-    if isinstance(party, Township):
-        return selectors.users_of_township(party.pk)
-    return selectors.users_of_department(party.pk)
 
-
-def _record(*, process, party, answer: str, reason: str, counter_proposal: str, actor):
+def _record(*, process, party_ids: dict, answer: str, reason: str, counter_proposal: str, actor):
     consultation = Consultation(
         process=process,
-        township=party if isinstance(party, Township) else None,
-        department=party if isinstance(party, Department) else None,
+        **party_ids,
         answer=answer,
         reason=reason,
         counter_proposal=counter_proposal,
         answered_by=actor,
     )
-    consultation.full_clean()
+    # Fields and choices as usual; the one-answer-per-party constraints (which a
+    # field exclusion would skip) separately.
+    consultation.full_clean(exclude=_KNOWN_ROWS, validate_constraints=False)
+    consultation.validate_constraints()
     consultation._history_user = actor
     consultation.save()
     return consultation
+
+
+def _party_recipients(task_data: dict, **also) -> list:
+    ids = party_ids(task_data)
+    return selectors.users_of(
+        townships=[ids["township_id"]] if ids["township_id"] else [],
+        departments=[ids["department_id"]] if ids["department_id"] else [],
+        **also,
+    )
 
 
 def consultation_answer(
@@ -50,10 +58,9 @@ def consultation_answer(
 
     def work(activation):
         process = activation.process.coerced
-        party = party_of_task(activation.task)
         consultation = _record(
             process=process,
-            party=party,
+            party_ids=party_ids(activation.task.data),
             answer=answer,
             reason=reason.strip(),
             counter_proposal=counter_proposal.strip(),
@@ -62,7 +69,7 @@ def consultation_answer(
         if answer == ConsultationAnswer.CONTEST:
             notify(
                 recipients=selectors.users_of_county_office(process.county_id),
-                subject=f"{party}对申请提出异议：{process}",
+                subject=f"{party_of_task(activation.task)}对申请提出异议：{process}",
                 body=reason,
                 process=process,
             )
@@ -77,10 +84,9 @@ def consultation_remind(*, timer_task) -> int:
     Called by the flow's non-interrupting timer. Returns the number of people told.
     """
     host = timer_task.previous.get()
-    party = party_of_task(host)
     process = host.process.coerced
     return notify(
-        recipients=_users_of_party(party),
+        recipients=_party_recipients(host.data),
         subject=f"征求意见即将到期：{process}",
         body="请在截止时间前答复，逾期将按规定处理。",
         process=process,
@@ -101,10 +107,15 @@ def consultation_close_silent(*, timer_task) -> Consultation:
     else:
         answer, reason = ConsultationAnswer.NO_ANSWER, "逾期未答复。"
     consultation = _record(
-        process=process, party=party, answer=answer, reason=reason, counter_proposal="", actor=None
+        process=process,
+        party_ids=party_ids(host.data),
+        answer=answer,
+        reason=reason,
+        counter_proposal="",
+        actor=None,
     )
     notify(
-        recipients=[*_users_of_party(party), *selectors.users_of_county_office(process.county_id)],
+        recipients=_party_recipients(host.data, county_offices=[process.county_id]),
         subject=f"征求意见已逾期：{process}（{party}）",
         body=reason,
         process=process,

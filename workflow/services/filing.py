@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from duty_lists.models import DutyItem, ItemStatus, Level
+from organisations import permissions as org_permissions
 from organisations.models import County, Department, Township
 
 from .. import permissions, selectors
@@ -127,7 +128,6 @@ def change_request_file(
     naming each bad field; nothing is written then. Changes: the process, its start
     and review tasks, a history record, notifications to the county office.
     """
-    from ..flows import ChangeRequestFlow
 
     if (department is None) == (township is None):
         raise ValidationError({"initiator": "请由一个部门或一个乡镇(街道)提出申请。"})
@@ -138,7 +138,8 @@ def change_request_file(
         actor, kind=kind, department=department, township=township, target_item=target_item
     ):
         raise deny(actor, f"以“{unit}”名义提出该申请")
-    values, applies_to_all, townships = _validated_request(
+    return _start_request(
+        actor=actor,
         county=county,
         kind=kind,
         level=level,
@@ -149,6 +150,83 @@ def change_request_file(
         applies_to_all=applies_to_all,
         target_townships=list(target_townships),
         reasons=reasons,
+        change_reason="提出申请",
+        notice=f"{unit}提出申请，请进行形式审查。",
+    )
+
+
+@transaction.atomic
+def change_request_file_by_ruling(
+    *,
+    actor,
+    county: County,
+    department: Department,
+    fields: dict,
+    target_townships,
+    reasons: str,
+    change_reason: str,
+) -> ChangeRequestProcess:
+    """File an addition to the township list in ``department``'s name on the authority
+    of a county office ruling (e.g. an off-list report converted into an admission).
+
+    ``actor`` is the county office member who ruled. Returns the new process, waiting
+    for review. Raises ``PermissionDenied`` (logged) unless ``actor`` is the county
+    office of ``county`` and the department belongs to it; ``ValidationError`` naming
+    each bad field; nothing is written then. Changes: as ``change_request_file``, with
+    ``change_reason`` on the history record.
+    """
+    if department.county_id != county.pk:
+        raise deny(actor, "以其他县的部门名义提出申请")
+    if not org_permissions.can_arbitrate_county(actor, county):
+        raise deny(actor, f"依据裁定以“{department}”名义提出申请")
+    return _start_request(
+        actor=actor,
+        county=county,
+        kind=ChangeKind.ADD,
+        level=Level.TOWNSHIP,
+        department=department,
+        township=None,
+        target_item=None,
+        fields=fields,
+        applies_to_all=False,
+        target_townships=list(target_townships),
+        reasons=reasons,
+        change_reason=change_reason,
+        notice=f"依据裁定以{department}名义提出的申请，请进行形式审查。",
+    )
+
+
+def _start_request(
+    *,
+    actor,
+    county,
+    kind,
+    level,
+    department,
+    township,
+    target_item,
+    fields,
+    applies_to_all,
+    target_townships,
+    reasons,
+    change_reason,
+    notice,
+) -> ChangeRequestProcess:
+    """Validate a request (``ValidationError`` naming each bad field), start its
+    process filed by ``actor`` and tell the county office. Returns the process."""
+    from ..flows import ChangeRequestFlow
+
+    values, applies_to_all, townships = _validated_request(
+        county=county,
+        kind=kind,
+        level=level,
+        department=department,
+        township=township,
+        target_item=target_item,
+        fields=fields,
+        applies_to_all=applies_to_all,
+        target_townships=target_townships,
+        reasons=reasons,
     )
     values.update(
         requested_by=actor,
@@ -157,14 +235,14 @@ def change_request_file(
         target_item=target_item,
         applies_to_all=applies_to_all,
         _history_user=actor,
-        _change_reason="提出申请",
+        _change_reason=change_reason,
     )
     process = ChangeRequestFlow.start.run(fields=values)
-    process.target_townships.set(townships)
+    process.target_townships.add(*townships)  # a new request has none yet
     notify(
         recipients=selectors.users_of_county_office(county.pk),
         subject=f"待审查：{process}",
-        body=f"{unit}提出申请，请进行形式审查。",
+        body=notice,
         process=process,
     )
     return process
@@ -189,7 +267,7 @@ def change_request_review(*, actor, task_id: int, decision: str, comment: str = 
         process.reviewed_by = actor
         process._history_user = actor
         process._change_reason = f"形式审查：{ReviewDecision(decision).label}"
-        process.save()
+        process.save(update_fields=["review_decision", "review_comment", "reviewed_by"])
         if decision == ReviewDecision.RETURN:
             notify(
                 recipients=selectors.users_of_initiator(process),

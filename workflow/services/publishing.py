@@ -13,12 +13,19 @@ from ..models import ITEM_FIELDS, ChangeKind, ChangeRequestProcess, Consultation
 from .notifications import notify
 
 
-def admitted_and_rejected(process: ChangeRequestProcess) -> tuple[set[str], set[str]]:
-    """Party keys admitted (accepted, or admitted by ruling) and rejected by ruling."""
+def admitted_and_rejected(
+    process: ChangeRequestProcess, consultations=None
+) -> tuple[set[str], set[str]]:
+    """Party keys admitted (accepted, or admitted by ruling) and rejected by ruling.
+
+    ``consultations``: the process's answers when the caller has read them already.
+    """
     from .arbitrating import party_key
 
     admitted, rejected = set(), set()
-    for consultation in process.consultations.all():
+    if consultations is None:
+        consultations = process.consultations.all()
+    for consultation in consultations:
         if consultation.answer == ConsultationAnswer.ACCEPT:
             admitted.add(party_key(consultation))
     ruling = _ruling_of(process)
@@ -53,25 +60,27 @@ def _next_code(duty_list) -> str:
     return f"{prefix}-SQ-{number:04d}"
 
 
-def _finish(process, outcome: str, item=None, *, note: str) -> None:
+def _finish(process, outcome: str, item=None, *, note: str, consultations=None) -> None:
     process.outcome = outcome
     process.published_item = item
     process._history_user = None
     process._change_reason = note
-    process.save()
-    recipients = [
-        *selectors.users_of_initiator(process),
-        *selectors.users_of_county_office(process.county_id),
-    ]
-    for consultation in process.consultations.all():
-        if consultation.township_id:
-            recipients += selectors.users_of_township(consultation.township_id)
-        else:
-            recipients += selectors.users_of_department(consultation.department_id)
+    # Only the request's own table changes (viewflow's status is the End node's).
+    process.save(update_fields=["outcome", "published_item"])
+    if consultations is None:
+        consultations = list(process.consultations.all())
+    recipients = selectors.users_of(
+        initiator_of=process,
+        county_offices=[process.county_id],
+        townships=[c.township_id for c in consultations if c.township_id],
+        departments=[c.department_id for c in consultations if not c.township_id],
+    )
     notify(recipients=recipients, subject=f"{note}：{process}", process=process)
 
 
-@transaction.atomic
+# No savepoint of its own: the flow's publish step already runs it in one, and a
+# failure here rolls back to that (or, called alone, the whole transaction).
+@transaction.atomic(savepoint=False)
 def change_request_publish(*, process: ChangeRequestProcess) -> DutyItem | None:
     """Apply a decided request to its list, as one history record naming the request.
 
@@ -81,7 +90,8 @@ def change_request_publish(*, process: ChangeRequestProcess) -> DutyItem | None:
     (the request is then marked not admitted). Called by the flow's publish step.
     """
     ruling = _ruling_of(process)
-    admitted, rejected = admitted_and_rejected(process)
+    consultations = list(process.consultations.all())
+    admitted, rejected = admitted_and_rejected(process, consultations)
     recorded_by = ruling.ruled_by if ruling else process.reviewed_by
     reason = f"依据{process.get_kind_display()}申请 #{process.pk}（{process}）发布"
     values = {name: getattr(process, name) for name in ITEM_FIELDS}
@@ -98,9 +108,9 @@ def change_request_publish(*, process: ChangeRequestProcess) -> DutyItem | None:
             process, admitted, rejected, values, reason, recorded_by, county_townships
         )
     if item is None:
-        _finish(process, Outcome.REJECTED, note="申请未获准入")
+        _finish(process, Outcome.REJECTED, note="申请未获准入", consultations=consultations)
     else:
-        _finish(process, Outcome.PUBLISHED, item, note="申请已发布")
+        _finish(process, Outcome.PUBLISHED, item, note="申请已发布", consultations=consultations)
     return item
 
 
@@ -199,7 +209,7 @@ def _publish_township_request(process, admitted, values, reason, recorded_by):
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def change_request_reject(*, process: ChangeRequestProcess) -> None:
     """Mark a request rejected at review (不予受理) and tell the filer."""
     _finish(process, Outcome.REJECTED, note="申请不予受理")

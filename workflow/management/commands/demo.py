@@ -16,6 +16,8 @@ from django.db import transaction
 from duty_lists.demo import DEMO_PASSWORD, DemoDataError, demo_directory, demo_load
 from evaluation.demo import demo_indicators_load, demo_indicators_read
 from workflow.demo import demo_open_tasks, demo_requests_load, demo_requests_read
+from workflow.demo_evaluation import EvaluationReport, demo_evaluation_load
+from workflow.demo_reports import demo_reports_load
 
 
 class Command(BaseCommand):
@@ -37,8 +39,16 @@ class Command(BaseCommand):
             default=None,
             help="演示数据文件所在目录，默认为项目的 fixtures/demo/",
         )
+        parser.add_argument(
+            "--skip-evaluation",
+            action="store_true",
+            help=(
+                "不生成演示考核评价轮次（清河县 15 个乡镇(街道)、30 个部门约 1600 张评分表，"
+                "逐张经服务提交，约需 1～2 分钟）"
+            ),
+        )
 
-    def handle(self, *args, force=False, data_dir=None, **options):
+    def handle(self, *args, force=False, data_dir=None, skip_evaluation=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG 已关闭，拒绝加载演示数据：演示账号使用公开的密码，不应出现在生产库中。"
@@ -54,6 +64,10 @@ class Command(BaseCommand):
                 report = demo_load(directory=directory)
                 requests_report = demo_requests_load(requests)
                 indicators_report = demo_indicators_load(indicator_sets)
+                reports_report = demo_reports_load()
+                evaluation_report = (
+                    EvaluationReport() if skip_evaluation else demo_evaluation_load()
+                )
         except DemoDataError as exc:
             raise CommandError(
                 f"演示数据有误，未写入任何数据 / bad demo data, nothing was written "
@@ -68,6 +82,12 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"评价指标体系：新建 {indicators_report.created}，已存在 {indicators_report.existing}。"
+        )
+        self.stdout.write(
+            f"清单外事项报告：新建 {reports_report.created}，已存在 {reports_report.existing}。"
+        )
+        self.stdout.write(
+            f"考核评价轮次：新建 {evaluation_report.created}，已存在 {evaluation_report.existing}。"
         )
         self.stdout.write(self.style.SUCCESS("演示数据已加载 / demo data loaded."))
         self.stdout.write(

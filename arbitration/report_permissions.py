@@ -1,0 +1,60 @@
+"""Who may file, answer, rule on and see off-list reports (清单外事项报告).
+
+Rights come from the organisation permissions that memberships grant
+(``organisations.permissions``): a township head files for the township, the staff and
+heads of a department answer for it, the county office rules. Reading is wider: see
+``reports_visible_to``.
+"""
+
+from django.db.models import Q, QuerySet
+
+from organisations import permissions as org_permissions
+from organisations.models import Department, Township
+
+from .models import OffListReport
+
+
+def can_file_report(user, township: Township) -> bool:
+    """True if ``user`` may report an off-list assignment for ``township`` (its head)."""
+    return user.is_authenticated and user.has_perm("organisations.act_for_township", township)
+
+
+def can_answer_report(user, report: OffListReport) -> bool:
+    """True if ``user`` may answer for the report's department (its staff and heads)."""
+    return can_act_for_department(user, report.department)
+
+
+def can_act_for_department(user, department: Department) -> bool:
+    return user.is_authenticated and user.has_perm("organisations.act_for_department", department)
+
+
+def can_rule_report(user, report: OffListReport) -> bool:
+    """True if ``user`` is the county office of the report's county (or a superuser)."""
+    return org_permissions.can_arbitrate_county(user, report.county)
+
+
+def reports_visible_to(user) -> QuerySet[OffListReport]:
+    """Reports ``user`` may see.
+
+    A township's users (heads and staff): their township's reports. A department's users:
+    the reports about their department. The county office and county administrators:
+    every report of their county. Superusers: all. Nothing crosses counties; anonymous
+    users see none.
+    """
+    if not user.is_authenticated:
+        return OffListReport.objects.none()
+    if user.is_superuser:
+        return OffListReport.objects.all()
+    counties = set(org_permissions.counties_administered_by(user).values_list("pk", flat=True))
+    counties.update(org_permissions.counties_arbitrated_by(user).values_list("pk", flat=True))
+    departments = list(org_permissions.departments_acted_for_by(user).values_list("pk", flat=True))
+    townships = list(org_permissions.townships_visible_to(user).values_list("pk", flat=True))
+    condition = (
+        Q(county_id__in=counties) | Q(department_id__in=departments) | Q(township_id__in=townships)
+    )
+    return OffListReport.objects.filter(condition)
+
+
+def can_view_report(user, report: OffListReport) -> bool:
+    """True if ``user`` may see ``report`` (see ``reports_visible_to``)."""
+    return reports_visible_to(user).filter(pk=report.pk).exists()

@@ -1,0 +1,74 @@
+"""Reads of off-list reports (清单外事项报告) for the pages and the API, scoped by
+``report_permissions.reports_visible_to`` and tuned to a fixed number of queries."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from organisations import permissions as org_permissions
+from organisations.models import Department, Township
+
+from .models import OffListReport, ReportEvidence
+from .report_permissions import can_view_report, reports_visible_to
+
+__all__ = [
+    "can_view_report",
+    "evidence_get",
+    "report_get",
+    "report_list",
+    "reports_visible_to",
+]
+
+_RELATIONS = ("county", "township", "department", "reported_by", "answered_by", "ruled_by")
+
+
+def report_list(user) -> QuerySet[OffListReport]:
+    """Reports ``user`` may see, newest first, with every unit and person a row shows
+    joined (one query for a page, whatever its length)."""
+    return reports_visible_to(user).select_related(*_RELATIONS).order_by("-created", "-pk")
+
+
+def report_get(user, pk: int) -> OffListReport:
+    """One report with its units, people and admission request joined.
+
+    Raises ``Http404`` for an unknown report and ``PermissionDenied`` for one ``user``
+    may not see.
+    """
+    report = (
+        OffListReport.objects.select_related(*_RELATIONS, "admission_request").filter(pk=pk).first()
+    )
+    if report is None:
+        raise Http404("没有该清单外事项报告。")
+    if not can_view_report(user, report):
+        raise PermissionDenied("您无权查看该清单外事项报告。")
+    return report
+
+
+def evidence_get(user, report_pk: int, pk: int) -> ReportEvidence:
+    """One evidence file of a report ``user`` may see.
+
+    Raises ``Http404`` for an unknown file (or one of another report) and
+    ``PermissionDenied`` when the report is not visible to ``user``.
+    """
+    evidence = ReportEvidence.objects.select_related("report").filter(pk=pk).first()
+    if evidence is None or evidence.report_id != report_pk:
+        raise Http404("没有该证明材料。")
+    if not can_view_report(user, evidence.report):
+        raise PermissionDenied("您无权查看该证明材料。")
+    return evidence
+
+
+def report_townships_of(user) -> list[Township]:
+    """Townships ``user`` may report for (township heads), by code."""
+    if not user.is_authenticated:
+        return []
+    return [
+        township
+        for township in org_permissions.townships_visible_to(user).order_by("code")
+        if user.has_perm("organisations.act_for_township", township)
+    ]
+
+
+def departments_of_county(county_id: int) -> QuerySet[Department]:
+    """The departments a report of the county may name, by code."""
+    return Department.objects.filter(county_id=county_id).order_by("code")

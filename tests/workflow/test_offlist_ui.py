@@ -1,0 +1,285 @@
+"""The "清单外事项" pages: filing with the closest list items shown, answering and ruling
+through the pages, the list's fixed query count, and every URL × every kind of user
+(anonymous: login redirect; denied: 403 and nothing changed)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from arbitration.models import OffListReport
+from tests.arbitration.world import (
+    answer,
+    database_state,
+    file_report,
+    make_world,
+    pdf,
+)
+from tests.factories import make_item
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+def logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def form_data(world, **overrides) -> dict:
+    data = {
+        "township": world.township.pk,
+        "department": world.department.pk,
+        "assignment": "要求街道开展自建房结构安全排查并逐户建档。",
+        "assigned_on": "2026-09-01",
+        "channel": "document",
+        "channel_detail": "清建〔2026〕18号",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_check_shows_the_closest_items_of_the_townships_list_without_filing(world, client):
+    item = make_item(
+        county=world.county,
+        lead_department=world.department,
+        title="自建房安全排查",
+        local_responsibilities="配合开展自建房结构安全排查，发现隐患及时报告。",
+    )
+    logged_in(client, world.head)
+
+    response = client.post(reverse("reports:new"), {**form_data(world), "check": "1"})
+
+    assert response.status_code == 200
+    similar = response.context["similar"]
+    assert [entry.item for entry in similar] == [item]
+    assert "自建房安全排查" in response.content.decode()
+    assert OffListReport.objects.count() == 0
+
+    fragment = client.get(
+        reverse("reports:check"),
+        {"township": world.township.pk, "assignment": "自建房结构安全排查"},
+    )
+    assert fragment.status_code == 200
+    assert item.code in fragment.content.decode()
+
+
+def test_filing_answering_and_ruling_through_the_pages(world, client):
+    logged_in(client, world.head)
+    response = client.post(
+        reverse("reports:new"),
+        {**form_data(world), "evidence": [pdf()]},
+    )
+    report = OffListReport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:detail", args=[report.pk])
+    page = client.get(response["Location"])
+    assert "待部门答复" in page.content.decode()
+    assert not page.context["may_answer"]
+
+    logged_in(client, world.staff)
+    assert client.get(reverse("reports:detail", args=[report.pk])).context["may_answer"]
+    response = client.post(
+        reverse("reports:answer", args=[report.pk]),
+        {"answer": "dispute", "reason": "属于部门法定职责。"},
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.department_answer, report.answered_by) == ("dispute", world.staff)
+
+    logged_in(client, world.office)
+    response = client.post(
+        reverse("reports:rule", args=[report.pk]), {"ruling": "upheld", "reasoning": "属实。"}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.ruling, report.status) == ("upheld", "DONE")
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "属实（清单外交办成立）" in page
+    assert "裁定：属实（清单外交办成立）" in page
+
+
+def test_bad_form_input_is_shown_on_its_fields(world, client):
+    logged_in(client, world.head)
+
+    response = client.post(
+        reverse("reports:new"),
+        form_data(world, assigned_on="2999-01-01", department=world.other_department.pk),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"assigned_on": ["交办日期不能晚于今天。"]}
+    assert OffListReport.objects.count() == 0
+
+
+def test_conversion_without_item_fields_names_them_on_the_ruling_page(world, client):
+    report = file_report(world)
+    answer(world, report)
+    logged_in(client, world.office)
+
+    response = client.post(
+        reverse("reports:rule", args=[report.pk]), {"ruling": "converted", "reasoning": "转。"}
+    )
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {
+        "category",
+        "duty_type",
+        "department_responsibilities",
+        "basis",
+        "effective_date",
+    }
+    report.refresh_from_db()
+    assert report.ruling == ""
+
+
+def test_answer_page_of_an_answered_report_says_so(world, client):
+    report = file_report(world)
+    answer(world, report)
+    logged_in(client, world.department_head)
+
+    response = client.get(reverse("reports:answer", args=[report.pk]), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("reports:detail", args=[report.pk])
+    assert "当前没有待部门答复的任务" in response.content.decode()
+
+
+def test_list_page_runs_the_same_queries_for_5_and_50_reports(
+    world, client, django_assert_num_queries
+):
+    logged_in(client, world.office)
+    for _ in range(5):
+        file_report(world)
+    client.get(reverse("reports:index"))  # warm the per-process caches
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(reverse("reports:index")).status_code == 200
+    for _ in range(45):
+        file_report(world)
+
+    with django_assert_num_queries(len(five)):
+        response = client.get(reverse("reports:index"))
+
+    assert response.context["paginator"].count == 50
+
+
+# --- permission matrix ------------------------------------------------------------
+
+EVERYONE = (
+    "head",
+    "township_staff",
+    "other_head",
+    "staff",
+    "department_head",
+    "other_staff",
+    "office",
+    "county_admin",
+    "other_office",
+    "other_county_head",
+    "other_county_staff",
+)
+SEES_REPORT = ("head", "township_staff", "staff", "department_head", "office", "county_admin")
+HEADS = ("head", "other_head", "other_county_head")
+
+
+def _report(world, **kwargs):
+    return file_report(world, evidence=[pdf()], **kwargs)
+
+
+def _answered(world):
+    report = _report(world)
+    answer(world, report)
+    return report
+
+
+URLS = {
+    "index": (lambda w: ("get", reverse("reports:index"), None), dict.fromkeys(EVERYONE, 200)),
+    "new": (lambda w: ("get", reverse("reports:new"), None), dict.fromkeys(HEADS, 200)),
+    "file": (
+        lambda w: ("post", reverse("reports:new"), form_data(w)),
+        {"head": 302},
+    ),
+    "check": (
+        lambda w: ("get", reverse("reports:check") + "?assignment=自建房排查", None),
+        dict.fromkeys(HEADS, 200),
+    ),
+    "detail": (
+        lambda w: ("get", reverse("reports:detail", args=[_report(w).pk]), None),
+        dict.fromkeys(SEES_REPORT, 200),
+    ),
+    "answer_page": (
+        lambda w: ("get", reverse("reports:answer", args=[_report(w).pk]), None),
+        {"staff": 200, "department_head": 200},
+    ),
+    "answer": (
+        lambda w: (
+            "post",
+            reverse("reports:answer", args=[_report(w).pk]),
+            {"answer": "withdraw", "reason": "已撤回。"},
+        ),
+        {"staff": 302, "department_head": 302},
+    ),
+    "rule_page": (
+        lambda w: ("get", reverse("reports:rule", args=[_answered(w).pk]), None),
+        {"office": 200},
+    ),
+    "rule": (
+        lambda w: (
+            "post",
+            reverse("reports:rule", args=[_answered(w).pk]),
+            {"ruling": "dismissed", "reasoning": "不成立。"},
+        ),
+        {"office": 302},
+    ),
+    "evidence": (
+        lambda w: (
+            "get",
+            reverse("reports:evidence", args=[(r := _report(w)).pk, r.evidence.get().pk]),
+            None,
+        ),
+        dict.fromkeys(SEES_REPORT, 200),
+    ),
+    "chart": (lambda w: ("get", reverse("reports:chart"), None), dict.fromkeys(EVERYONE, 200)),
+    "process_chart": (
+        lambda w: ("get", reverse("reports:process_chart", args=[_report(w).pk]), None),
+        dict.fromkeys(SEES_REPORT, 200),
+    ),
+}
+CASES = [
+    (name, who, allowed.get(who, 403) if who else "login")
+    for name, (_, allowed) in URLS.items()
+    for who in (None, *EVERYONE)
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "who", "expected"), CASES, ids=[f"{n}-{w or 'anonymous'}" for n, w, _ in CASES]
+)
+def test_page_permission(world, client, name, who, expected):
+    method, url, data = URLS[name][0](world)
+    before = database_state()
+    if who:
+        client.force_login(getattr(world, who))
+
+    response = client.post(url, data) if method == "post" else client.get(url)
+
+    if expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == expected
+    if expected in ("login", 403):
+        assert database_state() == before
+
+
+def test_another_townships_head_may_not_file_in_its_name(world, client):
+    before = database_state()
+    client.force_login(world.other_head)
+
+    response = client.post(reverse("reports:new"), form_data(world))
+
+    assert response.status_code == 403
+    assert database_state() == before

@@ -1,0 +1,264 @@
+"""Wire formats of the evaluation API: rounds, sheets with their scores, results.
+
+Input serializers only check shapes and types; the rules (ranges, who may act, deadline)
+stay in ``workflow.services.evaluating``, whose ``ValidationError`` the API returns as
+a 400 naming the field or indicator.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from evaluation import results
+from evaluation.models import (
+    Direction,
+    EvaluationRound,
+    Indicator,
+    IndicatorSet,
+    ScoreSheet,
+    SheetState,
+)
+from organisations.models import County, Township
+
+
+class UnitRefSerializer(serializers.Serializer):
+    """A department or township taking part in a round."""
+
+    type = serializers.ChoiceField(
+        choices=[("department", "部门"), ("township", "乡镇(街道)")], read_only=True
+    )
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+def unit_data(unit) -> dict:
+    """``UnitRefSerializer`` data of a Department or Township."""
+    kind = "township" if isinstance(unit, Township) else "department"
+    return {"type": kind, "id": unit.pk, "name": unit.name}
+
+
+unit_field = extend_schema_field(UnitRefSerializer)
+
+
+class EvaluationRoundSerializer(serializers.ModelSerializer):
+    """An evaluation round (评价轮次)."""
+
+    county_name = serializers.CharField(source="county.name", read_only=True)
+
+    class Meta:
+        model = EvaluationRound
+        fields = [
+            "id",
+            "name",
+            "county",
+            "county_name",
+            "period_start",
+            "period_end",
+            "deadline",
+            "bundling_weight",
+            "penalty_per_report",
+            "township_set",
+            "department_set",
+            "stage",
+            "closed_at",
+            "published_at",
+        ]
+        read_only_fields = fields
+
+
+class RoundOpenSerializer(serializers.Serializer):
+    """Open a round: the service checks the county office's right and every rule."""
+
+    county = serializers.PrimaryKeyRelatedField(queryset=County.objects.all(), help_text="县 id")
+    name = serializers.CharField(max_length=100)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    deadline = serializers.DateTimeField(help_text="评分截止时间（含时区）")
+    bundling_weight = serializers.DecimalField(
+        max_digits=4, decimal_places=3, required=False, help_text="互评结果权重，默认 0.3"
+    )
+    penalty_per_report = serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, help_text="每件属实清单外事项扣分"
+    )
+    township_set = serializers.PrimaryKeyRelatedField(
+        queryset=IndicatorSet.objects.all(), required=False, allow_null=True
+    )
+    department_set = serializers.PrimaryKeyRelatedField(
+        queryset=IndicatorSet.objects.all(), required=False, allow_null=True
+    )
+
+
+class BaseScoresSerializer(serializers.Serializer):
+    """Base scores (0–100) by unit id; units left out keep theirs."""
+
+    department_scores = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2),
+        required=False,
+        help_text="部门 id → 基础分",
+    )
+    township_scores = serializers.DictField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2),
+        required=False,
+        help_text="乡镇(街道) id → 基础分",
+    )
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = ["id", "name", "description", "weight", "max_score"]
+
+
+class ScoreSheetSerializer(serializers.ModelSerializer):
+    """A score sheet as a list row (评分表)."""
+
+    rater = serializers.SerializerMethodField()
+    ratee = serializers.SerializerMethodField()
+    round_name = serializers.CharField(source="evaluation_round.name", read_only=True)
+
+    class Meta:
+        model = ScoreSheet
+        fields = [
+            "id",
+            "evaluation_round",
+            "round_name",
+            "direction",
+            "rater",
+            "ratee",
+            "state",
+            "total",
+            "submitted_at",
+        ]
+        read_only_fields = fields
+
+    @unit_field
+    def get_rater(self, sheet) -> dict:
+        return unit_data(sheet.rater)
+
+    @unit_field
+    def get_ratee(self, sheet) -> dict:
+        return unit_data(sheet.ratee)
+
+
+class ScoreSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField(read_only=True, help_text="指标 id")
+    value = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
+
+
+class ScoreSheetDetailSerializer(ScoreSheetSerializer):
+    """A score sheet with its indicators, scores and comment."""
+
+    indicators = serializers.SerializerMethodField()
+    scores = serializers.SerializerMethodField()
+
+    class Meta(ScoreSheetSerializer.Meta):
+        fields = [*ScoreSheetSerializer.Meta.fields, "comment", "indicators", "scores"]
+        read_only_fields = fields
+
+    @extend_schema_field(IndicatorSerializer(many=True))
+    def get_indicators(self, sheet) -> list:
+        return IndicatorSerializer(self.context["indicators"], many=True).data
+
+    @extend_schema_field(ScoreSerializer(many=True))
+    def get_scores(self, sheet) -> list:
+        return [
+            {"indicator": indicator, "value": value}
+            for indicator, value in sheet.scores.order_by("indicator_id").values_list(
+                "indicator_id", "value"
+            )
+        ]
+
+
+class SheetScoresSerializer(serializers.Serializer):
+    """Scores by indicator id (merged over the saved ones) and an optional comment."""
+
+    scores = serializers.DictField(
+        child=serializers.DecimalField(max_digits=6, decimal_places=2),
+        required=False,
+        help_text="指标 id → 分值（0 至该指标满分，最多两位小数）",
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, help_text="评价意见")
+
+
+class CellSerializer(serializers.Serializer):
+    sheet = serializers.IntegerField(source="sheet_id")
+    department = serializers.IntegerField()
+    township = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=SheetState.choices)
+    total = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    flags = serializers.ListField(child=serializers.CharField())
+
+
+class RankSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit_id")
+    name = serializers.CharField()
+    rank = serializers.IntegerField()
+    base_score = serializers.DecimalField(max_digits=6, decimal_places=2)
+    peer_mean = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    sheets_received = serializers.IntegerField()
+    sheets_missing = serializers.IntegerField()
+    upheld_reports = serializers.IntegerField()
+    penalty = serializers.DecimalField(max_digits=6, decimal_places=2)
+    total = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class NoteSerializer(serializers.Serializer):
+    sheet = serializers.IntegerField(source="sheet_id")
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    rater = serializers.CharField()
+    ratee = serializers.CharField()
+    state = serializers.ChoiceField(choices=SheetState.choices)
+    flags = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_flags(self, note) -> list:
+        return [{"kind": label, "detail": detail} for label, detail in note.flags]
+
+
+class RoundResultsSerializer(serializers.Serializer):
+    """A round's results as the user may see them (``evaluation.results``)."""
+
+    round = EvaluationRoundSerializer(source="evaluation_round")
+    is_whole = serializers.BooleanField(help_text="true：县委编办视图（全县）；false：本单位视图")
+    departments = UnitRefSerializer(many=True)
+    townships = UnitRefSerializer(many=True)
+    township_to_department = CellSerializer(many=True, help_text="乡镇评价部门的评分表得分")
+    department_to_township = CellSerializer(many=True, help_text="部门评价乡镇的评分表得分")
+    department_ranking = RankSerializer(many=True)
+    township_ranking = RankSerializer(many=True)
+    department_count = serializers.IntegerField()
+    township_count = serializers.IntegerField()
+    missing = NoteSerializer(many=True)
+    flagged = NoteSerializer(many=True)
+
+
+def results_payload(data: results.RoundResults) -> dict:
+    """The ``RoundResultsSerializer`` input of ``data``: heat maps as lists of cells."""
+    cells = {"received": [], "given": []}
+    for row in data.rows:
+        for attribute in cells:
+            for township, cell in zip(data.townships, getattr(row, attribute), strict=True):
+                if cell is not None:
+                    cells[attribute].append(
+                        {
+                            "sheet_id": cell.sheet_id,
+                            "department": row.department.pk,
+                            "township": township.pk,
+                            "state": cell.state,
+                            "total": cell.total,
+                            "flags": list(cell.flags),
+                        }
+                    )
+    return {
+        "evaluation_round": data.evaluation_round,
+        "is_whole": data.is_whole,
+        "departments": [unit_data(d) for d in data.departments],
+        "townships": [unit_data(t) for t in data.townships],
+        "township_to_department": cells["received"],
+        "department_to_township": cells["given"],
+        "department_ranking": data.department_ranking,
+        "township_ranking": data.township_ranking,
+        "department_count": data.department_count,
+        "township_count": data.township_count,
+        "missing": data.missing,
+        "flagged": data.flagged,
+    }

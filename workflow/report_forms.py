@@ -1,0 +1,145 @@
+"""Forms and the list filter of the "清单外事项" pages. They check shapes only; the
+services (``services.reporting``, ``arbitration.report_services``) check every rule."""
+
+import django_filters
+from django import forms
+
+from arbitration.models import Channel, DepartmentAnswer, OffListReport, ReportRuling
+from arbitration.report_services import GIVEN_ANSWERS
+from duty_lists.models import Category, DutyType
+from organisations.models import Department, Township
+
+from .forms import MultipleFileField
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ReportForm(forms.Form):
+    """报告清单外事项: what was asked, by which department, when, how, and evidence."""
+
+    township = forms.ModelChoiceField(label="报告乡镇(街道)", queryset=Township.objects.none())
+    department = forms.ModelChoiceField(label="交办部门", queryset=Department.objects.none())
+    assignment = forms.CharField(
+        label="交办事项内容",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="部门要求本乡镇(街道)做什么（尽量写明原话、范围和时限）。",
+    )
+    assigned_on = forms.DateField(label="交办日期", widget=DATE_INPUT)
+    channel = forms.ChoiceField(label="交办渠道", choices=Channel.choices)
+    channel_detail = forms.CharField(
+        label="渠道说明(文号、会议名称等)", max_length=200, required=False
+    )
+    evidence = MultipleFileField(
+        label="证明材料",
+        required=False,
+        help_text="PDF、Word、Excel 或图片，每个不超过 10 MB，可多选。",
+    )
+
+    def __init__(self, *args, townships, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships
+        self.fields["department"].queryset = departments
+        if len(townships) == 1:
+            self.fields["township"].initial = townships[0].pk
+            self.fields["township"].widget = forms.HiddenInput()
+
+
+class AnswerForm(forms.Form):
+    """部门答复: withdraw the demand, start an admission request, or dispute."""
+
+    answer = forms.ChoiceField(
+        label="答复",
+        choices=[(value, DepartmentAnswer(value).label) for value in GIVEN_ANSWERS],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label="答复理由", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RulingForm(forms.Form):
+    """县委编办裁定; for a conversion, the item fields the report lacks."""
+
+    ruling = forms.ChoiceField(
+        label="裁定结果", choices=ReportRuling.choices, widget=forms.RadioSelect
+    )
+    reasoning = forms.CharField(label="裁定理由", widget=forms.Textarea(attrs={"rows": 4}))
+    title = forms.CharField(
+        label="事项名称", max_length=200, required=False, help_text="留空则取交办事项内容的首行"
+    )
+    category = forms.ChoiceField(
+        label="领域类别", choices=[("", "—"), *Category.choices], required=False
+    )
+    duty_type = forms.ChoiceField(
+        label="履职类型", choices=[("", "—"), *DutyType.choices], required=False
+    )
+    department_responsibilities = forms.CharField(
+        label="部门职责", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    local_responsibilities = forms.CharField(
+        label="配合职责",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="留空则取交办事项内容",
+    )
+    basis = forms.CharField(
+        label="实施依据", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    resources = forms.CharField(
+        label="配套资源", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    effective_date = forms.DateField(label="拟生效日期", required=False, widget=DATE_INPUT)
+
+    ADMISSION_FIELDS = (
+        "title",
+        "category",
+        "duty_type",
+        "department_responsibilities",
+        "local_responsibilities",
+        "basis",
+        "resources",
+        "effective_date",
+    )
+
+    def admission_fields(self) -> dict:
+        """The conversion's item fields as entered (the service checks them)."""
+        return {name: self.cleaned_data.get(name) for name in self.ADMISSION_FIELDS}
+
+
+STEP_CHOICES = [
+    ("answer", "待部门答复"),
+    ("rule", "待县委编办裁定"),
+    ("done", "已办结"),
+]
+
+
+class ReportFilter(django_filters.FilterSet):
+    """Filters of the report list: where it stands, ruling, answer, channel, units."""
+
+    step = django_filters.ChoiceFilter(label="办理环节", choices=STEP_CHOICES, method="filter_step")
+    ruling = django_filters.ChoiceFilter(label="裁定结果", choices=ReportRuling.choices)
+    department_answer = django_filters.ChoiceFilter(
+        label="部门答复", choices=DepartmentAnswer.choices
+    )
+    channel = django_filters.ChoiceFilter(label="交办渠道", choices=Channel.choices)
+    department = django_filters.ModelChoiceFilter(label="交办部门", queryset=None)
+    township = django_filters.ModelChoiceFilter(label="报告乡镇(街道)", queryset=None)
+
+    class Meta:
+        model = OffListReport
+        fields = ["step", "ruling", "department_answer", "channel", "department", "township"]
+
+    def __init__(self, *args, request=None, queryset=None, **kwargs):
+        super().__init__(*args, request=request, queryset=queryset, **kwargs)
+        visible = queryset if queryset is not None else OffListReport.objects.none()
+        self.filters["department"].queryset = Department.objects.filter(
+            pk__in=visible.values("department_id")
+        ).order_by("code")
+        self.filters["township"].queryset = Township.objects.filter(
+            pk__in=visible.values("township_id")
+        ).order_by("code")
+
+    def filter_step(self, queryset, name, value):
+        if value == "answer":
+            return queryset.filter(department_answer="", finished__isnull=True)
+        if value == "rule":
+            return queryset.exclude(department_answer="").filter(ruling="")
+        return queryset.exclude(ruling="")

@@ -1,0 +1,27 @@
+"""Pages of the "双向互评" application (``workflow.evaluation_app.EvaluationApp``): rounds, score
+sheets and results. Reads go through ``evaluation.selectors`` / ``evaluation.results``;
+writes call one service of ``workflow.services.evaluating`` each."""
+
+from .results import RoundResultsExportView, RoundResultsView
+from .rounds import (
+    BaseScoreView,
+    RoundCloseView,
+    RoundDetailView,
+    RoundListView,
+    RoundOpenView,
+    RoundPublishView,
+)
+from .sheets import SheetFormView, SheetListView
+
+__all__ = [
+    "BaseScoreView",
+    "RoundCloseView",
+    "RoundDetailView",
+    "RoundListView",
+    "RoundOpenView",
+    "RoundPublishView",
+    "RoundResultsExportView",
+    "RoundResultsView",
+    "SheetFormView",
+    "SheetListView",
+]
