@@ -33,7 +33,7 @@ class EvaluationRoundFlow(flow.Flow):
     # A real row lock: sheet submissions and the deadline sweep meet at the Join.
     lock_impl = SelectForUpdateLock(nowait=False)
 
-    start = flow.StartHandle(steps.start_round).Next(this.open_sheets)
+    start = flow.StartHandle(steps.start_round).Annotation(title="发起评价").Next(this.open_sheets)
 
     open_sheets = (
         PartySplit(steps.sheet_branches).Annotation(title="分发评分表").Next(this.fill_sheet)
@@ -48,7 +48,7 @@ class EvaluationRoundFlow(flow.Flow):
     )
 
     remind = flow.Function(steps.send_reminder).Annotation(title="发送提醒").Next(this.reminded)
-    reminded = flow.End()
+    reminded = flow.End().Annotation(title="提醒已发出")
 
     mark_missing = (
         flow.Function(steps.mark_missing).Annotation(title="记录缺交").Next(this.join_sheets)
@@ -70,7 +70,7 @@ class EvaluationRoundFlow(flow.Flow):
         .Next(this.end)
     )
 
-    end = flow.End()
+    end = flow.End().Annotation(title="办结")
 
     def has_view_permission(self, user, obj=None):
         """Users of the county's units see its rounds; a round only if visible."""

@@ -17,6 +17,7 @@ from evaluation.models import EvaluationRound, ScoreSheet
 from evaluation.services import round_sheets_create
 
 from .deadlines import CHINA_TIME, START_OF_WORKING_DAY, is_working_day
+from .flow_steps import remind_best_effort
 from .models import Holiday
 from .nodes import TaskView
 from .services import evaluating
@@ -91,7 +92,7 @@ def deadline_due(activation) -> datetime.datetime:
 
 
 def send_reminder(activation) -> None:
-    evaluating.score_sheet_remind(timer_task=activation.task.previous.get())
+    remind_best_effort(evaluating.score_sheet_remind, activation)
 
 
 def mark_missing(activation) -> None:

@@ -4,9 +4,15 @@ Each condition reads the process; each Function step calls one service. Kept apa
 ``flows.py`` so the flow module only declares the graph.
 """
 
+import logging
+
+from django.db import transaction
+
 from . import selectors
 from .models import ReviewDecision
 from .services import consultation, publishing
+
+logger = logging.getLogger("qingdan.workflow")
 
 
 def start_process(activation, *, fields: dict):
@@ -39,8 +45,26 @@ def deadline_due(activation):
     return selectors.consultation_deadline_at(activation.process.coerced)
 
 
+def remind_best_effort(send, activation) -> None:
+    """Run the reminder ``send(timer_task=…)`` of a reminder step in a savepoint.
+
+    A reminder is a courtesy: if it fails (mail backend down, bad data), the failure is
+    logged and the step still completes, because an errored step would stay open in
+    its branch and the Join would wait for it forever. Changes what ``send`` changes,
+    or nothing.
+    """
+    timer_task = activation.task.previous.get()
+    try:
+        with transaction.atomic():
+            send(timer_task=timer_task)
+    except Exception:
+        logger.exception(
+            "reminder of task %s (process %s) failed", timer_task.pk, timer_task.process_id
+        )
+
+
 def send_reminder(activation) -> None:
-    consultation.consultation_remind(timer_task=activation.task.previous.get())
+    remind_best_effort(consultation.consultation_remind, activation)
 
 
 def record_silence(activation) -> None:

@@ -16,7 +16,7 @@ from viewflow.workflow.lock import SelectForUpdateLock
 
 from . import flow_steps, permissions
 from .models import ChangeRequestProcess
-from .nodes import PartyJoin, PartySplit, PartyView, TaskView
+from .nodes import If, PartyJoin, PartySplit, PartyView, TaskView
 from .views import tasks as task_views
 
 
@@ -31,7 +31,9 @@ class ChangeRequestFlow(flow.Flow):
     # A real row lock: without it two simultaneous answers can both miss the Join.
     lock_impl = SelectForUpdateLock(nowait=False)
 
-    start = flow.StartHandle(flow_steps.start_process).Next(this.review)
+    start = (
+        flow.StartHandle(flow_steps.start_process).Annotation(title="提出申请").Next(this.review)
+    )
 
     review = (
         TaskView(task_views.ReviewTaskView.as_view())
@@ -72,7 +74,7 @@ class ChangeRequestFlow(flow.Flow):
     remind = (
         flow.Function(flow_steps.send_reminder).Annotation(title="发送提醒").Next(this.reminded)
     )
-    reminded = flow.End()
+    reminded = flow.End().Annotation(title="提醒已发出")
 
     close_silent = (
         flow.Function(flow_steps.record_silence)
@@ -83,7 +85,7 @@ class ChangeRequestFlow(flow.Flow):
     join_consult = PartyJoin().Annotation(title="汇总意见").Next(this.check_contested)
 
     check_contested = (
-        flow.If(flow_steps.has_contested_party)
+        If(flow_steps.has_contested_party)
         .Annotation(title="是否有异议")
         .Then(this.arbitrate)
         .Else(this.publish)
@@ -102,8 +104,8 @@ class ChangeRequestFlow(flow.Flow):
         flow.Function(flow_steps.reject).Annotation(title="不予受理").Next(this.rejected)
     )
 
-    end = flow.End()
-    rejected = flow.End()
+    end = flow.End().Annotation(title="办结")
+    rejected = flow.End().Annotation(title="结束")
 
     def has_view_permission(self, user, obj=None):
         """Anyone with a role sees the application (scoped); a process only if visible."""

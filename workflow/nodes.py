@@ -28,9 +28,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
+from viewflow.workflow.base import Edge
 from viewflow.workflow.context import context
 from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.flow.nodes import TimerBoundary
@@ -379,3 +381,22 @@ class PartyJoin(flow.Join):
     """``flow.Join`` with ``PartyJoinActivation``: waits for every branch of a split."""
 
     activation_class = PartyJoinActivation
+
+
+class If(flow.If):
+    """viewflow's If gate whose chart edges are labelled in the user's language
+    (viewflow writes a fixed English "yes"/"no")."""
+
+    def _outgoing(self):
+        yield Edge(
+            src=self,
+            dst=self._on_true,
+            edge_class="cond_true",
+            label=pgettext_lazy("flow chart edge", "yes"),
+        )
+        yield Edge(
+            src=self,
+            dst=self._on_false,
+            edge_class="cond_false",
+            label=pgettext_lazy("flow chart edge", "no"),
+        )

@@ -19,7 +19,7 @@ from arbitration.models import OffListReport
 from arbitration.report_permissions import can_view_report
 
 from . import offlist_steps
-from .nodes import PartySplit, PartyView, TaskView
+from .nodes import If, PartySplit, PartyView, TaskView
 from .permissions import has_any_role
 
 
@@ -34,7 +34,11 @@ class OffListReportFlow(flow.Flow):
     # A real row lock: a double submit must give exactly one effect (DESIGN §7).
     lock_impl = SelectForUpdateLock(nowait=False)
 
-    start = flow.StartHandle(offlist_steps.start_report).Next(this.route_to_department)
+    start = (
+        flow.StartHandle(offlist_steps.start_report)
+        .Annotation(title="报告清单外事项")
+        .Next(this.route_to_department)
+    )
 
     route_to_department = (
         PartySplit(offlist_steps.answering_department)
@@ -53,7 +57,7 @@ class OffListReportFlow(flow.Flow):
     remind = (
         flow.Function(offlist_steps.send_reminder).Annotation(title="发送提醒").Next(this.reminded)
     )
-    reminded = flow.End()
+    reminded = flow.End().Annotation(title="提醒已发出")
 
     record_no_answer = (
         flow.Function(offlist_steps.record_no_answer)
@@ -71,7 +75,7 @@ class OffListReportFlow(flow.Flow):
     )
 
     check_converted = (
-        flow.If(offlist_steps.is_converted)
+        If(offlist_steps.is_converted)
         .Annotation(title="是否转为准入申请")
         .Then(this.convert)
         .Else(this.end)
@@ -79,7 +83,7 @@ class OffListReportFlow(flow.Flow):
 
     convert = flow.Function(offlist_steps.convert).Annotation(title="启动准入申请").Next(this.end)
 
-    end = flow.End()
+    end = flow.End().Annotation(title="办结")
 
     def has_view_permission(self, user, obj=None):
         """Reports are read through ``reports_visible_to``; the flow itself is shown

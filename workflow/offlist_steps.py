@@ -10,6 +10,7 @@ from django.urls import reverse
 from arbitration.models import OffListReport, ReportRuling
 from organisations.models import County
 
+from .flow_steps import remind_best_effort
 from .services import reporting
 
 
@@ -46,7 +47,7 @@ def deadline_due(activation):
 
 
 def send_reminder(activation) -> None:
-    reporting.report_remind(timer_task=activation.task.previous.get())
+    remind_best_effort(reporting.report_remind, activation)
 
 
 def record_no_answer(activation) -> None:

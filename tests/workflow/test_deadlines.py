@@ -481,3 +481,31 @@ def test_lead_department_is_reminded_and_closed_on_a_township_request(world):
         ConsultationAnswer.NO_ANSWER,
     )
     assert open_task(request, "arbitrate").status == STATUS.NEW
+
+
+def test_a_failing_reminder_is_logged_and_does_not_hold_up_the_request(world, monkeypatch, caplog):
+    """A reminder is a courtesy: when sending it fails (mail server down, a bug), the
+    failure is logged, the timer is done, and the request goes on once everyone answers."""
+    from workflow.services import consultation
+
+    def broken(**kwargs):
+        raise RuntimeError("mail server unreachable")
+
+    process = file_add(world)
+    forward(world, process)
+    monkeypatch.setattr(consultation, "consultation_remind", broken)
+    make_due(timers(process, REMINDER, world.townships[0]))
+
+    fire_timers()
+
+    assert timers(process, REMINDER, world.townships[0]).get().status == STATUS.DONE
+    assert Task.objects.get(process=process, flow_task=ChangeRequestFlow.remind).status == (
+        STATUS.DONE
+    )
+    assert "mail server unreachable" in caplog.text
+    assert subjects_of(world.heads[0]) == []
+    for index in range(3):
+        answer(world, process, index, ConsultationAnswer.ACCEPT)
+    process.refresh_from_db()
+    assert process.status == PROCESS.DONE
+    assert process.coerced.outcome == "published"

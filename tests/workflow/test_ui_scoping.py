@@ -432,6 +432,14 @@ def test_flow_chart_for_everyone_with_a_role(client, ui, who, expected):
     assert response.status_code == expected
 
 
+def test_flow_chart_labels_the_gate_edges_in_chinese(client, ui):
+    """The If gate's edges read 是/否 (viewflow's own gate writes English yes/no)."""
+    page = get_as(client, ui.office, url("chart")).content.decode()
+
+    assert ">是<" in page and ">否<" in page
+    assert ">yes<" not in page and ">no<" not in page
+
+
 def test_anonymous_user_is_sent_to_login_from_every_page(client, ui):
     for name, args in [
         ("index", ()),
