@@ -433,11 +433,14 @@ def test_flow_chart_for_everyone_with_a_role(client, ui, who, expected):
 
 
 def test_flow_chart_labels_the_gate_edges_in_chinese(client, ui):
-    """The If gate's edges read 是/否 (viewflow's own gate writes English yes/no)."""
+    """The If gate's edges read 是/否 (viewflow's own gate writes English yes/no), and
+    the start and end nodes have Chinese titles."""
     page = get_as(client, ui.office, url("chart")).content.decode()
 
-    assert ">是<" in page and ">否<" in page
-    assert ">yes<" not in page and ">no<" not in page
+    for label in ("是", "否", "提出申请", "办结"):
+        assert f">{label}<" in page
+    for label in ("yes", "no", "Start", "End"):
+        assert f">{label}<" not in page
 
 
 def test_anonymous_user_is_sent_to_login_from_every_page(client, ui):
