@@ -25,6 +25,33 @@ def _sha256(uploaded_file) -> str:
     return digest.hexdigest()
 
 
+def uploaded_file_save(record, uploaded_file, *, actor, reason: str, exclude=("file",)):
+    """Check ``uploaded_file`` by its content and save it with its ``record`` (an
+    ``Attachment``-like model: file, original_name, content_type, size, sha256,
+    uploaded_by), under a generated name, with a history record (``actor``, ``reason``).
+
+    Returns the file's ``FileKind``. Raises ``ValidationError`` (on ``attachments``) for a
+    refused file or a bad record; nothing is written then. A file whose record fails to
+    save is deleted again.
+    """
+    kind = validate_attachment(uploaded_file)
+    record.original_name = original_name(uploaded_file)
+    record.content_type = kind.content_type
+    record.size = uploaded_file.size
+    record.sha256 = _sha256(uploaded_file)
+    record.uploaded_by = actor
+    record.full_clean(exclude=list(exclude))
+    record.file.save(f"{secrets.token_hex(16)}{kind.extension}", uploaded_file, save=False)
+    try:
+        record._history_user = actor
+        record._change_reason = reason
+        record.save()
+    except Exception:
+        record.file.storage.delete(record.file.name)
+        raise
+    return kind
+
+
 @transaction.atomic
 def attachment_add(*, actor, process, uploaded_file) -> Attachment:
     """Attach an uploaded file to a request that is still in progress.
@@ -50,24 +77,8 @@ def attachment_add(*, actor, process, uploaded_file) -> Attachment:
     name = original_name(uploaded_file)
     if process.status in (PROCESS.DONE, PROCESS.CANCELED):
         raise ValidationError({"attachments": f"申请已办结，不能再添加附件“{name}”。"})
-    kind = validate_attachment(uploaded_file)
-    attachment = Attachment(
-        process=process,
-        original_name=name,
-        content_type=kind.content_type,
-        size=uploaded_file.size,
-        sha256=_sha256(uploaded_file),
-        uploaded_by=actor,
-    )
-    attachment.full_clean(exclude=["file"])
-    attachment.file.save(f"{secrets.token_hex(16)}{kind.extension}", uploaded_file, save=False)
-    try:
-        attachment._history_user = actor
-        attachment._change_reason = f"上传附件：{name}"
-        attachment.save()
-    except Exception:
-        attachment.file.storage.delete(attachment.file.name)
-        raise
+    attachment = Attachment(process=process)
+    kind = uploaded_file_save(attachment, uploaded_file, actor=actor, reason=f"上传附件：{name}")
     audit_log.info(
         "attachment added: %s (%s, %d bytes) to request %s by %s",
         attachment.file.name,

@@ -8,9 +8,7 @@ API checks none); every write is atomic and leaves history naming the user.
 """
 
 import datetime
-import hashlib
 import logging
-import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,6 +27,7 @@ from ..attachments import original_name, validate_attachment
 from ..deadlines import consultation_schedule
 from ..models import ChangeRequestProcess
 from . import filing
+from .attachments import uploaded_file_save
 from .common import deny, run_human_task
 from .notifications import notify
 
@@ -52,34 +51,15 @@ def _evidence_checked(files) -> list:
     return files
 
 
-def _sha256(uploaded_file) -> str:
-    digest = hashlib.sha256()
-    uploaded_file.seek(0)
-    for chunk in uploaded_file.chunks():
-        digest.update(chunk)
-    uploaded_file.seek(0)
-    return digest.hexdigest()
-
-
 def _store_evidence(*, actor, report: OffListReport, uploaded_file) -> ReportEvidence:
-    kind = validate_attachment(uploaded_file)
-    evidence = ReportEvidence(
-        report=report,
-        original_name=original_name(uploaded_file),
-        content_type=kind.content_type,
-        size=uploaded_file.size,
-        sha256=_sha256(uploaded_file),
-        uploaded_by=actor,
+    evidence = ReportEvidence(report=report)
+    kind = uploaded_file_save(
+        evidence,
+        uploaded_file,
+        actor=actor,
+        reason=f"上传证明材料：{original_name(uploaded_file)}",
+        exclude=("file", "report"),
     )
-    evidence.full_clean(exclude=["file", "report"])
-    evidence.file.save(f"{secrets.token_hex(16)}{kind.extension}", uploaded_file, save=False)
-    try:
-        evidence._history_user = actor
-        evidence._change_reason = f"上传证明材料：{evidence.original_name}"
-        evidence.save()
-    except Exception:
-        evidence.file.storage.delete(evidence.file.name)
-        raise
     audit_log.info(
         "evidence added: %s (%s) to off-list report %s by %s",
         evidence.file.name,
