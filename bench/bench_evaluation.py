@@ -9,7 +9,7 @@ off-list report per county.
 
 Timed, on the same database in the same run:
 
-- **results**: ``evaluation.services.round_results_store`` for every county's round,
+- **results**: ``evaluation.round_services.round_results_store`` for every county's round,
   the code the close step runs (read the sheets, compute means, penalties, ranks and
   outlier/late flags, write ``RoundResult`` with history rows and ``SheetFlag``), one
   transaction per round as in the service;
@@ -225,7 +225,7 @@ def build_province(counties: int, rng: random.Random):
 def time_results(rounds, actor) -> tuple[float, int]:
     from django.db import connection, transaction
 
-    from evaluation.services import round_results_store
+    from evaluation.round_services import round_results_store
 
     counter = StatementCounter()
     started = time.perf_counter()

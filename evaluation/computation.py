@@ -1,6 +1,6 @@
 """The bundled results (捆绑考核结果) and anomaly flags of a round, as pure functions.
 
-Nothing here touches the database: the callers (``evaluation.services``) read plain
+Nothing here touches the database: the callers (``evaluation.round_services``) read plain
 rows, call these functions and write what they return. All arithmetic is exact
 (``fractions.Fraction`` over ``Decimal`` inputs); a figure is rounded once, when it is
 returned, to two decimals, half away from zero (四舍五入).

@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 
 from evaluation import permissions as evaluation_permissions
 from evaluation.models import EvaluationRound, ScoreSheet
-from evaluation.services import round_sheets_create
+from evaluation.round_services import round_sheets_create
 
 from .deadlines import CHINA_TIME, START_OF_WORKING_DAY, is_working_day
 from .flow_steps import remind_best_effort

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
-from evaluation import services as evaluation_services
+from evaluation import round_services as evaluation_services
 from evaluation.models import (
     Direction,
     EvaluationRound,
