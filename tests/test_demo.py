@@ -149,7 +149,7 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         ["admin", "—"],
         ["zjj_staff", "修改后重新提交", "1，征求意见", "1"],
         ["zjj_head", "修改后重新提交", "1，征求意见", "1"],
-        ["yjj_staff", "征求意见", "1"],
+        ["yjj_staff", "征求意见", "1，部门答复", "1"],
         ["chengguan_head", "征求意见", "1"],
         ["chengguan_staff", "—"],
         ["qingshi_head", "征求意见", "1"],

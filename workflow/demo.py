@@ -404,13 +404,15 @@ def _call(line: Line, step: str, service, **kwargs):
 
 
 def demo_open_tasks(usernames: list[str]) -> dict[str, Counter]:
-    """Each user's open change-request tasks counted by task title: those assigned to
-    them (inbox) and those they may take (queue)."""
+    """Each user's open tasks of every flow (change requests, off-list reports,
+    evaluation rounds) counted by task title: those assigned to them (inbox) and those
+    they may take (queue)."""
+    from .evaluation_flow import EvaluationRoundFlow
+    from .offlist_flow import OffListReportFlow
+
+    flows = [ChangeRequestFlow, OffListReportFlow, EvaluationRoundFlow]
     found = {}
     for user in User.objects.filter(username__in=usernames):
-        tasks = [
-            *Task.objects.inbox([ChangeRequestFlow], user),
-            *Task.objects.queue([ChangeRequestFlow], user),
-        ]
+        tasks = [*Task.objects.inbox(flows, user), *Task.objects.queue(flows, user)]
         found[user.username] = Counter(task.flow_task.task_title for task in tasks)
     return found
