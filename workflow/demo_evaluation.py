@@ -183,7 +183,12 @@ def _past_round(county, office, heads) -> None:
         flow_task=EvaluationRoundFlow.fill_sheet,
         status__in=OPEN_STATUSES,
     )
-    Task.objects.filter(previous__in=hosts).update(scheduled=deadline)
+    # Timer ids from the link table alone: a join with the task table inside the
+    # UPDATE was planned as a scan per row by PostgreSQL on fresh tables.
+    host_ids = list(hosts.values_list("pk", flat=True))
+    links = Task.previous.through.objects.filter(to_task_id__in=host_ids)
+    timer_ids = list(links.values_list("from_task_id", flat=True))
+    Task.objects.filter(pk__in=timer_ids).update(scheduled=deadline)
     fire_due_timers()
     evaluating.evaluation_round_close(actor=office, round_id=evaluation_round.pk)
     evaluating.evaluation_round_publish(actor=office, round_id=evaluation_round.pk)
