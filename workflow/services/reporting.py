@@ -274,9 +274,8 @@ def report_convert(*, report: OffListReport) -> ChangeRequestProcess:
 
     if report.ruling != ReportRuling.CONVERTED:
         raise ValidationError({"ruling": "只有“转为事项准入申请”的裁定才启动准入申请。"})
-    supplied = dict(report.admission_fields)
-    supplied["effective_date"] = datetime.date.fromisoformat(supplied["effective_date"])
-    fields = {name: supplied[name] for name in supplied}
+    fields = dict(report.admission_fields)
+    fields["effective_date"] = datetime.date.fromisoformat(fields["effective_date"])
     fields["lead_department"] = report.department
     reasons = (
         f"依据清单外事项报告 #{report.pk}：{report.township}报告{report.department}"
