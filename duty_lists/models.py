@@ -5,6 +5,7 @@ One ``DutyList`` per county and level (乡镇(街道) / 村(社区) / 网格). E
 acting user and a reason; ``duty_lists.services`` is the only writer.
 """
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -119,3 +120,79 @@ class DutyItem(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+
+class ReleaseChangeKind(models.TextChoices):
+    """What a release did to one item (变更类型)."""
+
+    ADDED = "added", "新增"
+    AMENDED = "amended", "修改"
+    WITHDRAWN = "withdrawn", "取消"
+
+
+class Release(models.Model):
+    """发布版本: one publication of a list under a document number (文号).
+
+    A release is what the county issues (印发): the items it added, amended or withdrew
+    on one list, decided by a body (审定机关, e.g. 县委常委会) on a date, in force from
+    its effective date. Releases of a list are numbered 1, 2, … in the order they are
+    published; the list "as of a release" is the latest history record of each item
+    made up to the release's ``published_at``.
+    """
+
+    duty_list = models.ForeignKey(
+        DutyList, on_delete=models.PROTECT, related_name="releases", verbose_name="清单"
+    )
+    number = models.PositiveIntegerField("版本号")
+    document_number = models.CharField("文号", max_length=100)
+    decided_by = models.CharField("审定机关", max_length=100)
+    decided_on = models.DateField("审定日期")
+    effective_date = models.DateField("生效日期")
+    published_at = models.DateTimeField("发布时间")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="登记人",
+    )
+    note = models.TextField("说明", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "发布版本"
+        verbose_name_plural = "发布版本"
+        ordering = ["duty_list_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["duty_list", "number"], name="release_unique_number")
+        ]
+
+    def __str__(self):
+        return f"第{self.number}版（{self.document_number}）"
+
+
+class ReleaseChange(models.Model):
+    """One item a release added, amended or withdrew, with the history record it made
+    the item's current version."""
+
+    release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, related_name="changes", verbose_name="发布版本"
+    )
+    item = models.ForeignKey(
+        DutyItem, on_delete=models.PROTECT, related_name="release_changes", verbose_name="事项"
+    )
+    history_id = models.BigIntegerField("历史记录编号")
+    kind = models.CharField("变更类型", max_length=16, choices=ReleaseChangeKind.choices)
+
+    class Meta:
+        verbose_name = "发布变更"
+        verbose_name_plural = "发布变更"
+        ordering = ["release_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["release", "item"], name="release_change_once")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.item_id}"

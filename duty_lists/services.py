@@ -13,10 +13,21 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from organisations.models import County, Department, Township
 
-from .models import DutyItem, DutyList, ItemStatus, Level, duty_item_history
+from .models import (
+    DutyItem,
+    DutyList,
+    ItemStatus,
+    Level,
+    Release,
+    ReleaseChange,
+    ReleaseChangeKind,
+    duty_item_history,
+)
 from .permissions import can_edit_duty_list
 
 audit_log = logging.getLogger("qingdan.audit")
@@ -188,3 +199,101 @@ def duty_item_withdraw(
     del item.skip_history_when_saving
     _write_history(item, actor=actor, reason=reason, history_type="~", recorded_by=recorded_by)
     return item
+
+
+@transaction.atomic
+def release_publish(
+    *,
+    actor,
+    duty_list: DutyList,
+    items: Iterable[DutyItem],
+    document_number: str,
+    decided_by: str,
+    decided_on: datetime.date,
+    effective_date: datetime.date,
+    note: str = "",
+    recorded_by=None,
+) -> Release:
+    """Record a release (发布版本) of ``duty_list``: the current version of each of
+    ``items``, issued under ``document_number`` (文号).
+
+    Call it after the items' changes were written, in the same transaction. Each item's
+    latest history record becomes the release's version of it; its change kind is
+    新增 when the item had no record before the list's previous release, 取消 when that
+    version is withdrawn, 修改 otherwise. The release is numbered after the list's last
+    one, under a row lock on the list, so concurrent releases get distinct numbers.
+
+    Returns the release. Raises ``PermissionDenied`` when ``actor`` may not edit the list
+    and ``ValidationError`` (naming the field) for a missing 文号, body or date, an item
+    of another list, or no items; nothing is written then. Changes: one release row
+    with its history record, one change row per item.
+    """
+    _require_edit(actor, duty_list)
+    items = list(items)
+    errors = {}
+    if not (document_number or "").strip():
+        errors["document_number"] = "请填写文号。"
+    if not (decided_by or "").strip():
+        errors["decided_by"] = "请填写审定机关。"
+    if decided_on is None:
+        errors["decided_on"] = "请填写审定日期。"
+    if effective_date is None:
+        errors["effective_date"] = "请填写生效日期。"
+    if not items:
+        errors["items"] = "发布版本至少应包含一个事项。"
+    elif any(item.duty_list_id != duty_list.pk for item in items):
+        errors["items"] = "发布版本只能包含本清单的事项。"
+    if errors:
+        raise ValidationError(errors)
+    DutyList.objects.select_for_update().filter(pk=duty_list.pk).first()
+    previous = duty_list.releases.order_by("-number").first()
+    item_ids = {item.pk for item in items}
+    records = DutyItem.history.model.objects.filter(id__in=item_ids)
+    latest = dict(
+        records.values_list("id").annotate(latest=Max("history_id")).values_list("id", "latest")
+    )
+    status_of = dict(
+        DutyItem.history.model.objects.filter(history_id__in=latest.values()).values_list(
+            "history_id", "status"
+        )
+    )
+    known_before = set()
+    if previous is not None:
+        known_before = set(
+            records.filter(history_date__lte=previous.published_at).values_list("id", flat=True)
+        )
+    release = Release(
+        duty_list=duty_list,
+        number=(previous.number + 1) if previous else 1,
+        document_number=document_number.strip(),
+        decided_by=decided_by.strip(),
+        decided_on=decided_on,
+        effective_date=effective_date,
+        published_at=timezone.now(),
+        published_by=actor or recorded_by,
+        note=note,
+    )
+    release.full_clean()
+    release._history_user = actor or recorded_by
+    release.save()
+    changes = []
+    for item_id in sorted(item_ids):
+        history_id = latest[item_id]
+        if item_id not in known_before:
+            kind = ReleaseChangeKind.ADDED
+        elif status_of[history_id] == ItemStatus.WITHDRAWN:
+            kind = ReleaseChangeKind.WITHDRAWN
+        else:
+            kind = ReleaseChangeKind.AMENDED
+        changes.append(
+            ReleaseChange(release=release, item_id=item_id, history_id=history_id, kind=kind)
+        )
+    ReleaseChange.objects.bulk_create(changes)
+    audit_log.info(
+        "release %s of list %s published (%s, %d items)",
+        release.number,
+        duty_list.pk,
+        release.document_number,
+        len(changes),
+    )
+    return release
