@@ -145,10 +145,19 @@ class ConsultationAdmin(CountyScopedHistoryAdmin):
 
 @admin.register(CountyWorkflowSettings)
 class CountyWorkflowSettingsAdmin(CountyScopedHistoryAdmin):
-    """A county's consultation period and silence rule, edited by its administrator."""
+    """A county's procedure settings (consultation period, silence rule, legality review,
+    standing authorisation, public notice, public pages), edited by its administrator."""
 
     county_admin_writes = frozenset({"add", "change"})
-    list_display = ("county", "consultation_days", "silence_is_consent")
+    list_display = (
+        "county",
+        "consultation_days",
+        "silence_is_consent",
+        "legality_review",
+        "standing_authorisation",
+        "notice_working_days",
+        "public_pages",
+    )
     list_select_related = ("county",)
 
 

@@ -233,6 +233,7 @@ class Consultation(models.Model):
 
 MIN_CONSULTATION_DAYS = 1
 MAX_CONSULTATION_DAYS = 30
+MAX_NOTICE_DAYS = 30
 
 
 class CountyWorkflowSettings(models.Model):
@@ -243,6 +244,36 @@ class CountyWorkflowSettings(models.Model):
     )
     consultation_days = models.PositiveSmallIntegerField("征求意见期限(工作日)", default=5)
     silence_is_consent = models.BooleanField("逾期未答复视为同意", default=False)
+    legality_review = models.BooleanField(
+        "合法性审查",
+        default=False,
+        help_text="开启后，编办形式审查通过的申请先由合法性审查部门(司法局)审查，再征求意见。",
+    )
+    legality_reviewer = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="合法性审查部门",
+        help_text="通常为县司法局。",
+    )
+    standing_authorisation = models.BooleanField(
+        "无异议事项依常设授权发布",
+        default=False,
+        help_text=(
+            "开启后，征求意见无异议的申请由编办依县委县政府常设授权直接发布，不再等待审定，"
+            "发布记录注明依常设授权。"
+        ),
+    )
+    notice_working_days = models.PositiveSmallIntegerField(
+        "公示期(工作日)",
+        default=0,
+        help_text="审定前在公开页面公示拟调整事项的工作日数；0 表示不公示。",
+    )
+    public_pages = models.BooleanField(
+        "公开清单页面", default=True, help_text="关闭后，本县的公开页面不再显示任何内容。"
+    )
 
     history = HistoricalRecords()
 
@@ -254,15 +285,23 @@ class CountyWorkflowSettings(models.Model):
         return f"{self.county} 流程设置"
 
     def clean(self):
+        errors = {}
         if not MIN_CONSULTATION_DAYS <= self.consultation_days <= MAX_CONSULTATION_DAYS:
-            raise ValidationError(
-                {
-                    "consultation_days": (
-                        f"征求意见期限应为{MIN_CONSULTATION_DAYS}至"
-                        f"{MAX_CONSULTATION_DAYS}个工作日。"
-                    )
-                }
+            errors["consultation_days"] = (
+                f"征求意见期限应为{MIN_CONSULTATION_DAYS}至{MAX_CONSULTATION_DAYS}个工作日。"
             )
+        if self.notice_working_days > MAX_NOTICE_DAYS:
+            errors["notice_working_days"] = f"公示期不超过{MAX_NOTICE_DAYS}个工作日。"
+        if self.legality_review and self.legality_reviewer_id is None:
+            errors["legality_reviewer"] = "开启合法性审查时，请选择合法性审查部门。"
+        elif (
+            self.legality_reviewer_id is not None
+            and self.county_id is not None
+            and self.legality_reviewer.county_id != self.county_id
+        ):
+            errors["legality_reviewer"] = "合法性审查部门应为本县部门。"
+        if errors:
+            raise ValidationError(errors)
 
 
 class Holiday(models.Model):

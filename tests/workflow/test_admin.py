@@ -296,12 +296,23 @@ def test_county_admin_changes_own_settings_with_history(client, counties, admin_
 
     response = client.post(
         admin_url(CountyWorkflowSettings, "change", settings.pk),
-        {"county": settings.county_id, "consultation_days": 7, "silence_is_consent": "on"},
+        {
+            "county": settings.county_id,
+            "consultation_days": 7,
+            "silence_is_consent": "on",
+            "notice_working_days": 5,
+            "public_pages": "on",
+        },
     )
 
     assert response.status_code == 302
     settings.refresh_from_db()
-    assert (settings.consultation_days, settings.silence_is_consent) == (7, True)
+    assert (
+        settings.consultation_days,
+        settings.silence_is_consent,
+        settings.notice_working_days,
+        settings.public_pages,
+    ) == (7, True, 5, True)
     assert settings.history.first().history_user == admin_a
 
 
@@ -311,7 +322,7 @@ def test_settings_period_out_of_range_is_refused_in_admin(client, counties, admi
 
     response = client.post(
         admin_url(CountyWorkflowSettings, "change", settings.pk),
-        {"county": settings.county_id, "consultation_days": 0},
+        {"county": settings.county_id, "consultation_days": 0, "notice_working_days": 0},
     )
 
     assert response.status_code == 200
@@ -385,4 +396,24 @@ def test_process_admin_shows_tasks_of_own_county_process(client, counties, admin
         ChangeRequestFlow.review,
         ChangeRequestFlow.consult,
         ChangeRequestFlow.arbitrate,
+    }
+
+
+def test_legality_review_needs_a_reviewer_of_the_county(client, counties, admin_a):
+    client.force_login(admin_a)
+    settings = counties["a"]["settings"]
+
+    response = client.post(
+        admin_url(CountyWorkflowSettings, "change", settings.pk),
+        {
+            "county": settings.county_id,
+            "consultation_days": 5,
+            "notice_working_days": 0,
+            "legality_review": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "legality_reviewer": ["开启合法性审查时，请选择合法性审查部门。"]
     }
