@@ -1,0 +1,26 @@
+"""The project's own app configuration: set-up that belongs to no domain app."""
+
+from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
+
+
+def create_cache_table(sender, using, verbosity=1, **kwargs) -> None:
+    """Create the table of the database cache (``CACHES``) if it is missing.
+
+    Runs after every ``migrate`` (and when the test database is built), so a fresh
+    database, or one that switches from Redis back to the database cache, has it.
+    Does nothing for other cache backends.
+    """
+    call_command("createcachetable", database=using, verbosity=verbosity)
+
+
+class SiteConfig(AppConfig):
+    name = "config"
+    label = "qingdan_site"
+    verbose_name = "站点"
+
+    def ready(self):
+        post_migrate.connect(
+            create_cache_table, sender=self, dispatch_uid="qingdan.create_cache_table"
+        )
