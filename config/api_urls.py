@@ -8,6 +8,7 @@ Swagger UI is served as the split view (its start script is a separate request),
 page needs no inline script under the Content-Security-Policy.
 """
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import (
@@ -51,7 +52,15 @@ urlpatterns = exempt_from_login_redirect(
         path("logout/", LogoutView.as_view(), name="logout"),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
         path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-        path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+        path(
+            "redoc/",
+            # Redoc's menu always shows its vendor's logo from the vendor's host: an image
+            # only (no script), allowed on this page alone; offline it simply fails.
+            csp_update({"img-src": ["https://cdn.redoc.ly"]})(
+                SpectacularRedocView.as_view(url_name="api:schema")
+            ),
+            name="redoc",
+        ),
         path("", include(router.urls)),
     ]
 )

@@ -217,7 +217,7 @@ def user_login_unlock(*, actor, user: User) -> int:
     audit_log.info(
         "login unlocked: user=%r by %s attempts=%d",
         user.get_username(),
-        actor or "system",
+        actor.get_username() if actor is not None else "system",
         count,
     )
     return count
