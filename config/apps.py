@@ -10,9 +10,11 @@ def create_cache_table(sender, using, verbosity=1, **kwargs) -> None:
 
     Runs after every ``migrate`` (and when the test database is built), so a fresh
     database, or one that switches from Redis back to the database cache, has it.
-    Does nothing for other cache backends.
+    Does nothing for other cache backends. Django sends the signal once per app with
+    models (this app has none), so it is received several times per ``migrate``; an
+    existing table costs one look at the table names.
     """
-    call_command("createcachetable", database=using, verbosity=verbosity)
+    call_command("createcachetable", database=using, verbosity=max(0, verbosity - 1))
 
 
 class SiteConfig(AppConfig):
@@ -21,6 +23,4 @@ class SiteConfig(AppConfig):
     verbose_name = "站点"
 
     def ready(self):
-        post_migrate.connect(
-            create_cache_table, sender=self, dispatch_uid="qingdan.create_cache_table"
-        )
+        post_migrate.connect(create_cache_table, dispatch_uid="qingdan.create_cache_table")
