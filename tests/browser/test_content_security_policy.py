@@ -88,3 +88,25 @@ def test_report_form_lists_similar_items_while_the_township_types(page, live_ser
     page.fill("textarea[name=assignment]", "要求街道开展自建房结构安全排查并逐户建档。")
 
     expect(page.locator("#similar-items")).to_contain_text(item.code)
+
+
+def test_admin_pages_work_under_the_policy(page, live_server, csp_violations):
+    superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+    UserFactory(username="zjj_staff")
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", "root")
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    page.click("input[type=submit]")
+    expect(page).to_have_url(f"{live_server.url}/admin/")
+
+    page.goto(f"{live_server.url}{reverse('admin:organisations_user_changelist')}")
+    page.click("#action-toggle")
+    # The admin's own actions.js ran: "select all" ticked every row.
+    expect(page.locator("input.action-select:checked")).to_have_count(2)
+    page.goto(f"{live_server.url}{reverse('admin:organisations_user_change', args=[superuser.pk])}")
+    expect(page.locator("input[name=username]")).to_have_value("root")
+    for name in ("admin:axes_accessattempt_changelist", "admin:organisations_apitoken_changelist"):
+        page.goto(f"{live_server.url}{reverse(name)}")
+        expect(page.locator("#changelist")).to_be_visible()
+
+    assert csp_violations == []
