@@ -23,4 +23,11 @@ class SiteConfig(AppConfig):
     verbose_name = "站点"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import SessionTimeoutMiddleware
+
+        user_logged_in.connect(
+            SessionTimeoutMiddleware.start_clock, dispatch_uid="qingdan.session_clock"
+        )
         post_migrate.connect(create_cache_table, dispatch_uid="qingdan.create_cache_table")

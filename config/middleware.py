@@ -5,6 +5,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
@@ -61,28 +62,26 @@ class SessionTimeoutMiddleware:
         return max(1, min(60, settings.SESSION_IDLE_TIMEOUT // 10))
 
     def __call__(self, request):
-        now = int(time.time())
         if request.user.is_authenticated:
-            self._check(request, now)
-        response = self.get_response(request)
-        # A login in this request (the login view replaced request.user) starts the clock.
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and hasattr(request, "session")
-            and self.LOGIN_AT not in request.session
-        ):
-            request.session[self.LOGIN_AT] = now
-            request.session[self.SEEN_AT] = now
-        return response
+            self._check(request, int(time.time()))
+        return self.get_response(request)
+
+    @classmethod
+    def start_clock(cls, sender, request, user, **kwargs) -> None:
+        """``user_logged_in`` receiver: a login into a session starts both clocks (saved
+        with the login itself, so the next request writes nothing). Logins that are not
+        into the session (an API token being issued) are left alone."""
+        session = getattr(request, "session", None)
+        if session is None or session.get(SESSION_KEY) != str(user.pk):
+            return
+        session[cls.LOGIN_AT] = session[cls.SEEN_AT] = int(time.time())
 
     def _check(self, request, now: int) -> None:
         session = request.session
         login_at = session.get(self.LOGIN_AT)
         seen_at = session.get(self.SEEN_AT)
         if login_at is None or seen_at is None:
-            # A login from before this middleware: start counting now.
+            # A session from before this middleware: start counting now.
             session[self.LOGIN_AT] = session[self.SEEN_AT] = now
             return
         if now - login_at >= settings.SESSION_MAX_LIFETIME:

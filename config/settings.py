@@ -9,6 +9,9 @@ Every deployment-specific value comes from the environment, with safe local defa
 - ``ALLOWED_HOSTS``: comma-separated host names.
 - ``EMAIL_URL``-style settings are not used; ``EMAIL_BACKEND`` and ``DEFAULT_FROM_EMAIL``
   are read directly.
+- Login lockout, proxies, throttles, API tokens, sessions, logs and headers
+  (``QINGDAN_LOGIN_*``, ``QINGDAN_TRUSTED_PROXIES``, ``REDIS_URL`` …): the "Security"
+  block at the end and the README's "Security" section.
 """
 
 import os
@@ -274,6 +277,9 @@ LOGGING = {
             "level": "WARNING",
             "propagate": False,
         },
+        # django-axes narrates every failure; qingdan.audit already records them, so only
+        # its errors (e.g. a login without a request) are kept.
+        "axes": {"handlers": _error_handlers, "level": "ERROR", "propagate": False},
     },
 }
 
@@ -293,26 +299,32 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Successful logins are in the audit log; axes' access log would also open a session
+# for every API token issued.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
 # API tokens (organisations.ApiToken) expire this many days after they were issued.
 API_TOKEN_LIFETIME = timedelta(days=int(os.environ.get("QINGDAN_API_TOKEN_DAYS", "30")))
 
-# Throttle counters and any other cache: shared by every worker process. Redis when
-# REDIS_URL is set, else a table of the database (created by ``migrate``).
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
+# Throttle counters live in the "shared" cache, shared by every worker process: Redis
+# when REDIS_URL is set, else a table of the database (created by ``migrate``). The
+# default cache (template fragments such as viewflow's avatar) stays in each process's
+# memory unless Redis is there, so pages do not query the database for it.
+_REDIS_URL = os.environ.get("REDIS_URL", "")
+if _REDIS_URL:
+    _SHARED_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _REDIS_URL,
     }
+    CACHES = {"default": _SHARED_CACHE, "shared": _SHARED_CACHE}
 else:
     CACHES = {
-        "default": {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "qingdan_cache",
-        }
+        },
     }
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.

@@ -8,6 +8,8 @@ new token for the calling client; logging out revokes the token of that client o
 import hashlib
 
 from django.contrib.auth import logout, user_logged_in, user_logged_out
+from django.core.cache import caches
+from django.utils.connection import ConnectionProxy
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -21,6 +23,9 @@ from config.security import lockout_detail
 from . import services
 from .models import ApiToken
 
+# The counters must be seen by every worker process (settings: CACHES["shared"]).
+shared_cache = ConnectionProxy(caches, "shared")
+
 
 class TokenAddressRateThrottle(SimpleRateThrottle):
     """Limits token requests per client address (rate ``token_address``).
@@ -31,6 +36,7 @@ class TokenAddressRateThrottle(SimpleRateThrottle):
     """
 
     scope = "token_address"
+    cache = shared_cache
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
@@ -41,6 +47,7 @@ class TokenUsernameRateThrottle(SimpleRateThrottle):
     address; requests without a username are left to the address throttle."""
 
     scope = "token_username"
+    cache = shared_cache
 
     def get_cache_key(self, request, view):
         username = request.data.get("username") if hasattr(request.data, "get") else None

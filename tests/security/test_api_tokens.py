@@ -6,7 +6,7 @@ import logging
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -21,7 +21,7 @@ NEW_PASSWORD = "Another-secret-2026"
 
 @pytest.fixture(autouse=True)
 def _empty_cache(db):
-    cache.clear()
+    caches["shared"].clear()
 
 
 @pytest.fixture

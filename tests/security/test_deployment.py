@@ -131,7 +131,7 @@ print(json.dumps({
     "idle": s.SESSION_IDLE_TIMEOUT,
     "lifetime": s.SESSION_MAX_LIFETIME,
     "hsts": s.SECURE_HSTS_SECONDS,
-    "cache": s.CACHES["default"],
+    "caches": s.CACHES,
     "ssl_redirect": s.SECURE_SSL_REDIRECT,
 }))
 """
@@ -150,9 +150,12 @@ print(json.dumps({
         "idle": 15 * 60,
         "lifetime": 8 * 3600,
         "hsts": 600,
-        "cache": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://cache.example:6379/1",
+        "caches": {
+            alias: {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://cache.example:6379/1",
+            }
+            for alias in ("default", "shared")
         },
         "ssl_redirect": True,
     }

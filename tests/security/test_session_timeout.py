@@ -7,6 +7,7 @@ import time
 import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from config.middleware import SessionTimeoutMiddleware
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -86,8 +87,7 @@ def test_twenty_nine_minutes_idle_keeps_the_login_and_restarts_the_idle_clock(lo
     assert session[LOGIN_AT] <= now - 60 * 60
 
 
-def test_requests_within_a_minute_do_not_write_the_session(logged_in):
-    move_back(logged_in, seen_at=10)
+def test_requests_within_a_minute_of_login_do_not_write_the_session(logged_in):
     before = stored_session(logged_in)
 
     responses = [logged_in.get(page()).status_code for _ in range(3)]
@@ -127,3 +127,28 @@ def test_an_api_call_on_an_idle_session_is_not_authenticated(logged_in):
 
     assert response.status_code == 401
     assert "_auth_user_id" not in logged_in.session
+
+
+def test_a_session_from_before_the_timeouts_starts_counting_at_its_next_request(client):
+    user = UserFactory(username="zjj_staff")
+    client.force_login(user)
+    session = client.session
+    del session[LOGIN_AT], session[SEEN_AT]
+    session.save()
+    now = int(time.time())
+
+    assert client.get(page()).status_code == 200
+
+    session = client.session
+    assert now <= session[LOGIN_AT] == session[SEEN_AT] <= now + 5
+
+
+def test_issuing_an_api_token_creates_no_session(db):
+    UserFactory(username="zjj_staff")
+
+    response = APIClient().post(
+        "/api/token/", {"username": "zjj_staff", "password": DEFAULT_PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert Session.objects.count() == 0

@@ -3,7 +3,7 @@ behind the configured number of proxies) and per username, with the counters in 
 shared database cache rather than in one worker's memory."""
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from rest_framework.test import APIClient
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _empty_cache(db):
     """Counters left by tests that commit (browser tests) must not count here."""
-    cache.clear()
+    caches["shared"].clear()
 
 
 def ask_token(username, password=DEFAULT_PASSWORD, **headers):
@@ -92,8 +92,8 @@ def test_counters_live_in_the_shared_database_cache():
 
     ask_token("zjj_staff", REMOTE_ADDR="203.0.113.9")
 
-    assert isinstance(caches["default"], DatabaseCache)
-    table = caches["default"]._table
+    assert isinstance(caches["shared"], DatabaseCache)
+    table = caches["shared"]._table
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT cache_key FROM {connection.ops.quote_name(table)}")  # noqa: S608
         keys = sorted(row[0] for row in cursor.fetchall())
