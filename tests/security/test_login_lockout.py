@@ -71,6 +71,8 @@ def test_login_page_locks_after_five_failures_even_for_the_right_password(client
         "127.0.0.1",
         5,
     )
+    assert "wrong-" not in attempt.post_data
+    assert "password=********************" in attempt.post_data
     # axes' own record of each counted failure; the refused sixth try is in the audit log.
     assert list(AccessFailureLog.objects.order_by("pk").values_list("username", "locked_out")) == [
         ("zjj_staff", False)
