@@ -9,12 +9,17 @@ Every deployment-specific value comes from the environment, with safe local defa
 - ``ALLOWED_HOSTS``: comma-separated host names.
 - ``EMAIL_URL``-style settings are not used; ``EMAIL_BACKEND`` and ``DEFAULT_FROM_EMAIL``
   are read directly.
+- Login lockout, proxies, throttles, API tokens, sessions, logs and headers
+  (``QINGDAN_LOGIN_*``, ``QINGDAN_TRUSTED_PROXIES``, ``REDIS_URL`` …): the "Security"
+  block at the end and the README's "Security" section.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +49,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# Reverse proxies in front of the application that append to X-Forwarded-For (and set
+# X-Forwarded-Proto). 0: the header is ignored and the client is REMOTE_ADDR.
+QINGDAN_TRUSTED_PROXIES = int(os.environ.get("QINGDAN_TRUSTED_PROXIES", "0"))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -56,9 +65,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "viewflow",
     "viewflow.workflow",
     "organisations",
@@ -66,19 +75,26 @@ INSTALLED_APPS = [
     "arbitration",
     "workflow",
     "evaluation",
+    "config.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages (it tells the user why they were logged out), before the login check.
+    "config.middleware.SessionTimeoutMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged by the login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -122,6 +138,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -152,6 +170,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# The idle timeout and the absolute lifetime of a login (config.middleware).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("QINGDAN_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_MAX_LIFETIME = int(os.environ.get("QINGDAN_SESSION_MAX_HOURS", "12")) * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_LIFETIME
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qingdan@localhost")
@@ -160,7 +183,7 @@ REST_FRAMEWORK = {
     # Token first: an anonymous API request then gets 401 with
     # "WWW-Authenticate: Token" (DRF answers 403 when the first class has no header).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "organisations.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -169,8 +192,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "workflow.api.errors.exception_handler",
-    # Only the token endpoint uses the anonymous throttle (password guessing).
-    "DEFAULT_THROTTLE_RATES": {"anon": "20/minute"},
+    "NUM_PROXIES": QINGDAN_TRUSTED_PROXIES,
+    # Only the token endpoint is throttled (password guessing), per client address and
+    # per username; see the "Security" block below.
+    "DEFAULT_THROTTLE_RATES": {
+        "token_address": os.environ.get("QINGDAN_TOKEN_RATE_PER_ADDRESS", "20/minute"),
+        "token_username": os.environ.get("QINGDAN_TOKEN_RATE_PER_USERNAME", "10/minute"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -204,16 +232,142 @@ ANONYMOUS_USER_NAME = None
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+LOG_DIR = os.environ.get("QINGDAN_LOG_DIR", "")
+
+_log_handlers = {
+    # stderr: gunicorn, systemd and containers keep it.
+    "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+}
+_audit_handlers = ["console"]
+_error_handlers = ["console"]
+if LOG_DIR:
+    Path(LOG_DIR).mkdir(parents=True, exist_ok=True)
+    # WatchedFileHandler reopens a file that logrotate moved away; every worker process
+    # appends to the same files.
+    _log_handlers["audit_file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": str(Path(LOG_DIR) / "audit.log"),
+        "formatter": "plain",
+        "encoding": "utf-8",
+    }
+    _log_handlers["error_file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": str(Path(LOG_DIR) / "error.log"),
+        "formatter": "plain",
+        "encoding": "utf-8",
+    }
+    _audit_handlers.append("audit_file")
+    _error_handlers.append("error_file")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
+    "handlers": _log_handlers,
     "loggers": {
-        "qingdan.audit": {"handlers": ["console"], "level": "INFO"},
+        "qingdan.audit": {"handlers": _audit_handlers, "level": "INFO"},
+        # Server errors (500) with their traceback, whatever DEBUG is; Django's own
+        # default sends them to the console only when DEBUG is on.
+        "django.request": {"handlers": _error_handlers, "level": "ERROR", "propagate": False},
+        # Refused hosts, CSRF failures, suspicious requests.
+        "django.security": {
+            "handlers": _error_handlers,
+            "level": "WARNING",
+            "propagate": False,
+        },
+        # django-axes narrates every failure; qingdan.audit already records them, so only
+        # its errors (e.g. a login without a request) are kept.
+        "axes": {"handlers": _error_handlers, "level": "ERROR", "propagate": False},
     },
+}
+
+# --- Security (README "Security") -------------------------------------------------------
+
+# Login failure handling (等保 2.0 "登录失败处理", django-axes): after
+# QINGDAN_LOGIN_FAILURE_LIMIT consecutive failures a username, and separately a client
+# address, is locked for QINGDAN_LOGIN_COOLOFF_MINUTES (0: until an administrator
+# unlocks it), on every login form and on POST /api/token/.
+AXES_FAILURE_LIMIT = int(os.environ.get("QINGDAN_LOGIN_FAILURE_LIMIT", "5"))
+_cooloff_minutes = int(os.environ.get("QINGDAN_LOGIN_COOLOFF_MINUTES", "30"))
+AXES_COOLOFF_TIME = timedelta(minutes=_cooloff_minutes) if _cooloff_minutes > 0 else None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout are refused unchecked; they do not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Successful logins are in the audit log; axes' access log would also open a session
+# for every API token issued.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# API tokens (organisations.ApiToken) expire this many days after they were issued.
+API_TOKEN_LIFETIME = timedelta(days=int(os.environ.get("QINGDAN_API_TOKEN_DAYS", "30")))
+
+# Throttle counters live in the "shared" cache, shared by every worker process: Redis
+# when REDIS_URL is set, else a table of the database (created by ``migrate``). The
+# default cache (template fragments such as viewflow's avatar) stays in each process's
+# memory unless Redis is there, so pages do not query the database for it.
+_REDIS_URL = os.environ.get("REDIS_URL", "")
+if _REDIS_URL:
+    _SHARED_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _REDIS_URL,
+    }
+    CACHES = {"default": _SHARED_CACHE, "shared": _SHARED_CACHE}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "qingdan_cache",
+        },
+    }
+
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+if QINGDAN_TRUSTED_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = _env_bool("QINGDAN_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("QINGDAN_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("QINGDAN_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_bool("QINGDAN_HSTS_PRELOAD", True)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Scripts only from our own origin: no inline script, no eval. Styles may be inline
+# (viewflow's Material pages and Swagger UI set style attributes).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
 }

@@ -18,7 +18,17 @@ from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions, services
-from .models import County, Department, Grid, Membership, Role, Township, User, Village
+from .models import (
+    ApiToken,
+    County,
+    Department,
+    Grid,
+    Membership,
+    Role,
+    Township,
+    User,
+    Village,
+)
 
 audit_log = logging.getLogger("qingdan.audit")
 
@@ -228,6 +238,24 @@ class UserAdmin(CountyScopedMixin, DjangoUserAdmin):
     superuser_writes = ALL_WRITES
     county_admin_writes = frozenset({"change"})
     list_display = ("username", "display_name", "email", "is_active", "is_staff", "last_login")
+    actions = ["unlock_login"]
+
+    @admin.action(description="解除所选用户的登录锁定", permissions=["change"])
+    def unlock_login(self, request, queryset):
+        """Lift the login lockout of the selected users (``services.user_login_unlock``)."""
+        unlocked = []
+        for user in queryset:
+            try:
+                services.user_login_unlock(actor=request.user, user=user)
+            except PermissionDenied:
+                self.message_user(
+                    request, f"您无权解除用户 {user.username} 的登录锁定。", level="error"
+                )
+            else:
+                unlocked.append(user.username)
+        if unlocked:
+            self.message_user(request, f"已解除登录锁定：{'、'.join(unlocked)}。")
+
     search_fields = ("username", "display_name", "email")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -351,3 +379,36 @@ class MembershipAdmin(CountyScopedHistoryAdmin):
     def delete_queryset(self, request, queryset):
         for membership in queryset.order_by("pk"):
             self.delete_model(request, membership)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens, for superusers: see who holds one until when, and revoke (delete) it."""
+
+    list_display = ("prefix", "user", "created", "expires")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "prefix")
+    readonly_fields = ("prefix", "user", "created", "expires")
+    fields = readonly_fields
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def delete_model(self, request, obj):
+        services.api_token_revoke(token=obj, reason=f"revoked by {request.user.get_username()}")
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset.select_related("user"):
+            self.delete_model(request, token)

@@ -6,6 +6,7 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "组织机构"
 
     def ready(self):
+        from axes.signals import user_locked_out
         from django.contrib.auth import signals
 
         from . import audit
@@ -15,3 +16,4 @@ class OrganisationsConfig(AppConfig):
             audit.log_login_failed, dispatch_uid="qingdan.audit.login_failed"
         )
         signals.user_logged_out.connect(audit.log_logout, dispatch_uid="qingdan.audit.logout")
+        user_locked_out.connect(audit.log_locked_out, dispatch_uid="qingdan.audit.locked_out")

@@ -1,4 +1,4 @@
-"""Audit log of authentication events (登录、登录失败、退出), DESIGN §6 "Traced".
+"""Audit log of authentication events (登录、登录失败、锁定、退出), DESIGN §6 "Traced".
 
 Receivers for Django's auth signals, connected in ``OrganisationsConfig.ready()``. Each
 event is one line on the ``qingdan.audit`` logger with the username and the client
@@ -40,3 +40,14 @@ def log_logout(sender, request, user, **kwargs) -> None:
     """Log a logout (``user`` is ``None`` when nobody was logged in)."""
     username = user.get_username() if user is not None else ""
     audit_log.info("logout: user=%r ip=%s", username, client_address(request))
+
+
+def log_locked_out(sender, request, username, ip_address, **kwargs) -> None:
+    """Log a login refused or locked by django-axes after repeated failures
+    (``ip_address`` is the client address the lockout counts)."""
+    audit_log.warning(
+        "login locked out: user=%r client=%s ip=%s",
+        username,
+        ip_address,
+        client_address(request),
+    )

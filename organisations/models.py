@@ -240,3 +240,33 @@ class Membership(models.Model):
     def unit(self):
         """The unit this membership is for: a Department, a Township or the County."""
         return self.department or self.township or self.county
+
+
+class ApiToken(models.Model):
+    """An API token (接口令牌) of one client of a user, issued by ``POST /api/token/``.
+
+    Only the SHA-256 digest of the token is stored. A token is refused after
+    ``expires`` and once the user's password has changed since it was issued
+    (``credential_hash`` is the user's session hash at issue, which Django derives from
+    the password hash). Deleting the row revokes it.
+    """
+
+    digest = models.CharField("摘要", max_length=64, unique=True, editable=False)
+    prefix = models.CharField("前缀", max_length=8, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name="用户",
+    )
+    created = models.DateTimeField("签发时间")
+    expires = models.DateTimeField("到期时间", db_index=True)
+    credential_hash = models.CharField(max_length=128, editable=False)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"

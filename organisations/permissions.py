@@ -164,3 +164,16 @@ def counties_arbitrated_by(user) -> QuerySet[County]:
     return get_objects_for_user(
         user, "organisations.arbitrate_county", klass=County, accept_global_perms=False
     )
+
+
+def can_unlock_user(actor, user) -> bool:
+    """Whether ``actor`` may lift the login lockout of ``user``: a superuser always; a
+    county administrator for a non-superuser all of whose roles lie in counties they
+    administer (the rule for editing that user in the admin)."""
+    if actor.is_superuser:
+        return True
+    if user.is_superuser:
+        return False
+    county_ids = set(counties_administered_by(actor).values_list("pk", flat=True))
+    user_county_ids = set(user.memberships.values_list("county_id", flat=True))
+    return bool(user_county_ids) and user_county_ids <= county_ids

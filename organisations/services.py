@@ -5,14 +5,19 @@ management commands run by an operator), checks permissions, runs atomically and
 a django-simple-history record carrying the actor and a reason.
 """
 
+import hashlib
 import logging
+import secrets
 
+from axes import utils as axes_utils
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from . import permissions
-from .models import County, Department, Membership, Role, Township, User
+from .models import ApiToken, County, Department, Membership, Role, Township, User
 
 audit_log = logging.getLogger("qingdan.audit")
 
@@ -128,3 +133,91 @@ def membership_revoke(*, actor, membership: Membership, reason: str = "") -> Non
             user.save(update_fields=["is_staff"])
     permissions.revoke_membership_permissions(membership)
     audit_log.info("membership revoked: %s %s by %s", user, membership.role, actor or "system")
+
+
+def _token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> tuple[ApiToken, str]:
+    """Issue a new API token for one client of ``user`` (who has just proved their
+    password), valid for ``settings.API_TOKEN_LIFETIME``.
+
+    Returns the token row and its key; the key is shown to the client once and only its
+    digest is stored. Deletes every expired token (of any user) and the user's tokens
+    issued before a password change.
+    """
+    now = timezone.now()
+    ApiToken.objects.filter(expires__lte=now).delete()
+    credential_hash = user.get_session_auth_hash()
+    ApiToken.objects.filter(user=user).exclude(credential_hash=credential_hash).delete()
+    key = secrets.token_hex(20)
+    token = ApiToken.objects.create(
+        digest=_token_digest(key),
+        prefix=key[:8],
+        user=user,
+        created=now,
+        expires=now + settings.API_TOKEN_LIFETIME,
+        credential_hash=credential_hash,
+    )
+    audit_log.info(
+        "api token issued: user=%r token=%s expires=%s",
+        user.get_username(),
+        token.prefix,
+        token.expires.isoformat(),
+    )
+    return token, key
+
+
+def api_token_get(*, key: str) -> ApiToken | None:
+    """The token whose key is ``key`` (with its user), or ``None``."""
+    return ApiToken.objects.select_related("user").filter(digest=_token_digest(key)).first()
+
+
+def api_token_revoke(*, token: ApiToken, reason: str) -> None:
+    """Revoke ``token`` (delete it) and write the audit log with ``reason``
+    (``logout``, ``expired``)."""
+    token.delete()
+    audit_log.info(
+        "api token revoked: user=%r token=%s reason=%s",
+        token.user.get_username(),
+        token.prefix,
+        reason,
+    )
+
+
+def api_tokens_revoke_stale(*, user: User) -> int:
+    """Revoke the tokens ``user`` was issued before their password last changed.
+
+    Returns how many were deleted (and logged).
+    """
+    stale = ApiToken.objects.filter(user=user).exclude(credential_hash=user.get_session_auth_hash())
+    count, _ = stale.delete()
+    if count:
+        audit_log.info(
+            "api token revoked: user=%r tokens=%d reason=password changed",
+            user.get_username(),
+            count,
+        )
+    return count
+
+
+def user_login_unlock(*, actor, user: User) -> int:
+    """Lift the login lockout of ``user`` (django-axes' failed attempts for the username).
+
+    Returns how many attempt records were deleted. Raises ``PermissionDenied`` unless
+    ``permissions.can_unlock_user`` allows ``actor`` (``None``: an operator's command).
+    The client addresses that tried are left locked; ``manage.py axes_reset_ip`` frees one.
+    """
+    if actor is not None and not permissions.can_unlock_user(actor, user):
+        audit_log.warning("denied: %s may not unlock user %s", actor, user.get_username())
+        raise PermissionDenied("您无权解除该用户的登录锁定。")
+    count = axes_utils.reset(username=user.get_username())
+    audit_log.info(
+        "login unlocked: user=%r by %s attempts=%d",
+        user.get_username(),
+        actor.get_username() if actor is not None else "system",
+        count,
+    )
+    return count

@@ -5,7 +5,6 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
@@ -13,6 +12,7 @@ from viewflow.workflow.status import STATUS
 from arbitration.models import Ruling, RulingDecision
 from duty_lists.models import DutyItem
 from organisations.models import Role
+from organisations.services import api_token_issue
 from tests.factories import CountyFactory, DepartmentFactory, TownshipFactory, user_with_role
 from workflow import services
 from workflow.flows import ChangeRequestFlow
@@ -73,8 +73,8 @@ def client_for(user) -> APIClient:
     """An API client authenticated with ``user``'s token (anonymous for ``None``)."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _, key = api_token_issue(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

@@ -1,14 +1,15 @@
 """Authentication of the API (token and session), 401 instead of a login redirect, and
 the public OpenAPI schema and docs."""
 
+import hashlib
 import logging
 
 import pytest
 import yaml
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from organisations.models import ApiToken
 from tests.factories import DEFAULT_PASSWORD
 
 from .conftest import file_request, open_task
@@ -59,7 +60,9 @@ def test_token_is_issued_for_username_and_password_and_then_works(world, caplog)
         wrong = client.post("/api/token/", {"username": username, "password": "nope"})
 
     audit = [r.getMessage() for r in caplog.records if r.name == "qingdan.audit"]
-    assert [message.split(" ip=")[0] for message in audit] == [
+    stored = ApiToken.objects.get(user=world.office)
+    assert [message.split(" ip=")[0].split(" expires=")[0] for message in audit] == [
+        f"api token issued: user={username!r} token={stored.prefix}",
         f"login: user={username!r}",
         f"login failed: user={username!r}",
     ]
@@ -67,7 +70,10 @@ def test_token_is_issued_for_username_and_password_and_then_works(world, caplog)
     assert world.office.last_login is not None
     assert response.status_code == 200
     token = response.json()["token"]
-    assert token == Token.objects.get(user=world.office).key
+    assert len(token) == 40
+    assert stored.prefix == token[:8]
+    assert stored.digest == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in {stored.digest, stored.prefix}
     assert wrong.status_code == 400
     assert list(wrong.json()) == ["non_field_errors"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")

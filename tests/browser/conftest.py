@@ -60,12 +60,43 @@ def browser():
         chromium.close()
 
 
+# Reports every Content-Security-Policy violation of a document to the test.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.qingdanCspViolation(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} on ${event.documentURI}`
+  );
+});
+"""
+
+
 @pytest.fixture
-def page(browser, request):
-    """A fresh page (own cookies) in Chinese; screenshots itself if the test fails."""
+def csp_violations():
+    """Content-Security-Policy violations seen by ``page`` so far (a list of strings:
+    the browser's console messages about the policy and the documents' violation
+    events)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, request, csp_violations):
+    """A fresh page (own cookies) in Chinese; screenshots itself if the test fails.
+
+    Every test that uses it also fails if a page broke the Content-Security-Policy.
+    """
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
+    context.expose_binding("qingdanCspViolation", lambda source, text: csp_violations.append(text))
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     reports = request.node.stash.get(_reports_key, {})
     if any(report.failed for report in reports.values()):
@@ -74,6 +105,8 @@ def page(browser, request):
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
         page.screenshot(path=artifacts / f"{name}.png", full_page=True)
     context.close()
+    if csp_violations:
+        pytest.fail(f"Content-Security-Policy violations: {csp_violations}", pytrace=False)
 
 
 @pytest.fixture

@@ -1,0 +1,25 @@
+/* Off-list report form: while the township types the assignment, ask the server which
+   items of its lists look similar (GET data-check-url) and show them beside the form. */
+(function () {
+  "use strict";
+  var form = document.getElementById("report-form");
+  var target = document.getElementById("similar-items");
+  if (!form || !target) { return; }
+  var timer = null;
+  function check() {
+    var data = new FormData(form);
+    var params = new URLSearchParams({
+      township: data.get("township") || "",
+      department: data.get("department") || "",
+      assignment: data.get("assignment") || ""
+    });
+    fetch(form.getAttribute("data-check-url") + "?" + params.toString(), {credentials: "same-origin"})
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) { if (html) { target.innerHTML = html; } });
+  }
+  form.addEventListener("input", function (event) {
+    if (!event.target.name || ["assignment", "department"].indexOf(event.target.name) < 0) { return; }
+    clearTimeout(timer);
+    timer = setTimeout(check, 600);
+  });
+})();
