@@ -3,7 +3,8 @@
 Django's ``LoginRequiredMiddleware`` would send anonymous API clients to the login page;
 every API view is exempted from it, so that DRF answers itself: 401 for an anonymous
 or wrongly authenticated request (``WWW-Authenticate: Token``), 403 for a denied one.
-The token endpoint, the schema and its docs are public; the endpoints need a login.
+The token endpoint, the schema and its docs and the read endpoints under ``/api/public/``
+are public; the other endpoints need a login.
 """
 
 from django.contrib.auth import user_logged_in
@@ -17,6 +18,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import AnonRateThrottle
 
 from duty_lists.api import DutyItemViewSet, DutyListViewSet
+from duty_lists.api_documents import DocumentExportView
 from workflow.api import ChangeRequestViewSet, TaskViewSet
 from workflow.api.evaluation import EvaluationRoundViewSet, ScoreSheetViewSet
 from workflow.api.reports import ReportViewSet
@@ -70,6 +72,8 @@ urlpatterns = exempt_from_login_redirect(
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
         path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
         path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+        path("public/", include("public.api_urls")),
+        path("documents/<str:file_format>/", DocumentExportView.as_view(), name="documents"),
         path("", include(router.urls)),
     ]
 )

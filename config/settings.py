@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "arbitration",
     "workflow",
     "evaluation",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -170,7 +171,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "workflow.api.errors.exception_handler",
     # Only the token endpoint uses the anonymous throttle (password guessing).
-    "DEFAULT_THROTTLE_RATES": {"anon": "20/minute"},
+    # The public read endpoints (/api/public/) have their own, wider rate per address.
+    "DEFAULT_THROTTLE_RATES": {"anon": "20/minute", "public": "120/minute"},
 }
 
 SPECTACULAR_SETTINGS = {
