@@ -104,8 +104,8 @@ def list_document(
     ``township``, or the items ``department`` has a role in.
 
     With ``release`` the items are those the release published (their versions recorded
-    up to its ``published_at``, in force on its effective date) and its 文号 heads the
-    document; otherwise the items in force on ``on_date`` (default today), headed by the
+    up to its ``published_at``, in force on its effective date or on the day it was
+    recorded, whichever is later) and its 文号 heads the document; otherwise the items in force on ``on_date`` (default today), headed by the
     list's latest release if it has one. Raises ValueError when both a township and a
     department are given, or one of them, or the release, belongs elsewhere. Runs at most
     three queries once ``duty_list.county`` is loaded.
@@ -121,7 +121,11 @@ def list_document(
         raise ValueError("the release is not of this list")
 
     if release is not None:
-        on_date = release.effective_date
+        # In force from the release's effective date, or from the day it was recorded
+        # when that was later: a withdrawal or an item recorded with an earlier date
+        # then reads as it stood when the release was issued.
+        issued = timezone.localtime(release.published_at).date()
+        on_date = max(release.effective_date, issued)
         items = snapshots.items_published_at(duty_list, release.published_at, on_date)
         latest = release
     else:
