@@ -107,3 +107,27 @@ def test_citizen_finds_an_item_and_downloads_the_township_list(reader, live_serv
     assert "清河县城关街道履行职责事项清单" in text
     assert SECOND_NUMBER in text
     assert "燃气安全入户排查和宣传" in text
+
+
+def test_every_kind_of_public_page_fits_a_phone_screen(reader, live_server):
+    world = build_county_world()
+    page = reader
+    base = f"{live_server.url}/public/{world.county.code}"
+
+    for path in (
+        "/",
+        "/lists/township/",
+        "/townships/331100002/",
+        "/departments/331100-ZJJ/",
+        f"/items/{world.withdrawn.pk}/",
+        "/releases/",
+        f"/releases/{world.first.pk}/",
+        "/search/?q=森林+巡查&township=331100001",
+        "/off-list/",
+        "/documents/township.html?release=2",
+    ):
+        response = page.goto(base + path)
+        assert response.status == 200, path
+        assert fits_width(page), path
+    expect(page.get_by_test_id("document-version")).to_contain_text(SECOND_NUMBER)
+    page.screenshot(path=ARTIFACTS / f"public_{page.viewport_name}_print.png", full_page=True)
