@@ -105,8 +105,9 @@ def list_document(
 
     With ``release`` the items are those the release published (their versions recorded
     up to its ``published_at``, in force on its effective date or on the day it was
-    recorded, whichever is later) and its 文号 heads the document; otherwise the items in force on ``on_date`` (default today), headed by the
-    list's latest release if it has one. Raises ValueError when both a township and a
+    recorded, whichever is later) and its 文号 heads the document; otherwise the items
+    in force on ``on_date`` (default today), headed by the list's latest release if it
+    has one. Raises ValueError when both a township and a
     department are given, or one of them, or the release, belongs elsewhere. Runs at most
     three queries once ``duty_list.county`` is loaded.
     """
