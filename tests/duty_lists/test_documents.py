@@ -223,6 +223,24 @@ def test_pdf_has_the_document_number_on_every_page_and_extractable_chinese(world
     assert f"第{len(pages)}页/共{len(pages)}页" in pages[-1]
 
 
+def embedded_fonts(pdf: bytes) -> set[str]:
+    """The base names of the fonts of the first page whose font file is in the PDF."""
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    found = set()
+    for reference in page["/Resources"]["/Font"].values():
+        font = reference.get_object()
+        descendant = font["/DescendantFonts"][0].get_object()
+        if "/FontFile2" in descendant["/FontDescriptor"].get_object():
+            found.add(str(font["/BaseFont"]).split("+", 1)[-1])
+    return found
+
+
+def test_pdf_embeds_its_chinese_font(world):
+    pdf = document_pdf(list_document(township_list(world), township=world.chengguan))
+
+    assert "WenQuanYi-Micro-Hei" in embedded_fonts(pdf)
+
+
 def test_pdf_of_the_same_document_is_laid_out_once(world, django_assert_num_queries):
     from django.core.cache import cache
 
