@@ -3,9 +3,10 @@
 Django's ``LoginRequiredMiddleware`` would send anonymous API clients to the login page;
 every API view is exempted from it, so that DRF answers itself: 401 for an anonymous
 or wrongly authenticated request (``WWW-Authenticate: Token``), 403 for a denied one.
-The token endpoint, the schema and its docs are public; the endpoints need a login.
-Swagger UI is served as the split view (its start script is a separate request), so the
-page needs no inline script under the Content-Security-Policy.
+The token endpoint, the schema and its docs and the read endpoints under ``/api/public/``
+are public; the other endpoints need a login. Swagger UI is served as the split view
+(its start script is a separate request), so the page needs no inline script under
+the Content-Security-Policy.
 """
 
 from csp.decorators import csp_update
@@ -19,6 +20,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from duty_lists.api import DutyItemViewSet, DutyListViewSet
+from duty_lists.api_documents import DocumentExportView
 from organisations.api import LogoutView, TokenObtainView
 from workflow.api import ChangeRequestViewSet, TaskViewSet
 from workflow.api.evaluation import EvaluationRoundViewSet, ScoreSheetViewSet
@@ -61,6 +63,8 @@ urlpatterns = exempt_from_login_redirect(
             ),
             name="redoc",
         ),
+        path("public/", include("public.api_urls")),
+        path("documents/<str:file_format>/", DocumentExportView.as_view(), name="documents"),
         path("", include(router.urls)),
     ]
 )

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "arbitration",
     "workflow",
     "evaluation",
+    "public",
     "config.apps.SiteConfig",
 ]
 
@@ -198,6 +199,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "token_address": os.environ.get("QINGDAN_TOKEN_RATE_PER_ADDRESS", "20/minute"),
         "token_username": os.environ.get("QINGDAN_TOKEN_RATE_PER_USERNAME", "10/minute"),
+        # The public read endpoints (/api/public/): a wider rate per address.
+        "public": "120/minute",
     },
 }
 

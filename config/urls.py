@@ -43,5 +43,6 @@ urlpatterns = [
         name="javascript-catalog",
     ),
     path("api/", include("config.api_urls")),
+    path("public/", include("public.urls")),
     path("", site.urls),
 ]

@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from .models import Level
+from .models import DutyList, Level, Release
 
 
 class ListChoiceForm(forms.Form):
@@ -55,3 +55,59 @@ def default_initial(counties) -> dict:
         "date_from": today - datetime.timedelta(days=365),
         "date_to": today,
     }
+
+
+class ListDocumentForm(ListChoiceForm):
+    """Which document (清单文件) to download: a county's level, optionally one township's
+    or one department's part, as of today or of a release number, in a file format.
+
+    ``cleaned_data`` gains ``duty_list`` (the county's list of that level) and
+    ``release`` (a ``Release`` or None).
+    """
+
+    township = forms.ModelChoiceField(
+        label="乡镇(街道)", queryset=None, required=False, empty_label="（整张清单）"
+    )
+    department = forms.ModelChoiceField(
+        label="牵头部门", queryset=None, required=False, empty_label="（整张清单）"
+    )
+    release = forms.IntegerField(
+        label="发布版本号", required=False, min_value=1, help_text="留空为现行清单。"
+    )
+    file = forms.ChoiceField(
+        label="文件格式",
+        choices=[("xlsx", "Excel"), ("pdf", "PDF"), ("html", "打印版")],
+        initial="xlsx",
+    )
+
+    def __init__(self, *args, townships, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships
+        self.fields["department"].queryset = departments
+
+    def clean(self):
+        cleaned = super().clean()
+        county, level = cleaned.get("county"), cleaned.get("level")
+        township, department = cleaned.get("township"), cleaned.get("department")
+        if township and department:
+            self.add_error("department", "乡镇(街道)和牵头部门只能选择一项。")
+        if county and township and township.county_id != county.pk:
+            self.add_error("township", "该乡镇(街道)不属于所选县(市、区)。")
+        if county and department and department.county_id != county.pk:
+            self.add_error("department", "该部门不属于所选县(市、区)。")
+        if not (county and level):
+            return cleaned
+        duty_list = DutyList.objects.filter(county=county, level=level).select_related("county")
+        cleaned["duty_list"] = duty_list.first()
+        if cleaned["duty_list"] is None:
+            self.add_error("level", "该县(市、区)没有这一层级的清单。")
+            return cleaned
+        number = cleaned.get("release")
+        cleaned["release"] = None
+        if number:
+            cleaned["release"] = Release.objects.filter(
+                duty_list=cleaned["duty_list"], number=number
+            ).first()
+            if cleaned["release"] is None:
+                self.add_error("release", f"该清单没有第{number}版。")
+        return cleaned

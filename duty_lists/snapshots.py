@@ -438,3 +438,28 @@ _COMPARED_FIELDS: tuple[tuple[str, Callable, Callable[[ItemSnapshot], str]], ...
     ("status", _plain("status"), _plain("status_label")),
     ("withdrawn_date", _plain("withdrawn_date"), lambda s: _date_text(s.withdrawn_date)),
 )
+
+
+def items_published_at(
+    duty_list: DutyList, moment: datetime.datetime, on_date: datetime.date
+) -> list[ItemSnapshot]:
+    """Return the items of ``duty_list`` as published at ``moment``, in force on
+    ``on_date``, sorted by code.
+
+    For each item the version used is its latest history record made at or before
+    ``moment`` (an aware datetime, e.g. a release's ``published_at``); it counts if it is
+    in force on ``on_date`` (e.g. the release's effective date, see
+    ``ItemSnapshot.is_in_force_on``). Runs at most two queries.
+    """
+    latest = (
+        HistoricalDutyItem.objects.filter(id=OuterRef("id"), history_date__lte=moment)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    queryset = (
+        HistoricalDutyItem.objects.filter(duty_list=duty_list, history_date__lte=moment)
+        .filter(history_id=Subquery(latest))
+        .order_by("code", "id")
+    )
+    snapshots = [_snapshot(record) for record in _with_relations(queryset)]
+    return [snapshot for snapshot in snapshots if snapshot.is_in_force_on(on_date)]

@@ -3,11 +3,11 @@
 from django.urls import path
 from viewflow.urls import Application
 
-from . import views
+from . import document_views, views
 
 
 class DutyListsApp(Application):
-    """Current lists, item detail with history, as-of view and diff view."""
+    """Current lists, item detail with history, as-of view, diff view and documents."""
 
     title = "三张清单"
     icon = "list_alt"
@@ -18,6 +18,7 @@ class DutyListsApp(Application):
     detail_path = path("items/<int:pk>/", views.DutyItemDetailView.as_view(), name="detail")
     as_of_path = path("as-of/", views.DutyListAsOfView.as_view(), name="as_of")
     diff_path = path("diff/", views.DutyListDiffView.as_view(), name="diff")
+    documents_path = path("documents/", document_views.ListDocumentView.as_view(), name="documents")
 
     def has_view_permission(self, user, obj=None):
         return user.is_authenticated

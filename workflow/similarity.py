@@ -1,13 +1,14 @@
 """Text similarity for the review aid: which existing items look like a proposal.
 
 Chinese text has no word boundaries, so items are compared on character bigrams
-(Jaccard over the bigram sets of title and responsibilities), with the title counted
-twice and the same lead department ranked up.
+(Jaccard over the bigram sets of title and responsibilities, ``duty_lists.text``), with
+the title counted twice and the same lead department ranked up.
 """
 
 from dataclasses import dataclass
 
 from duty_lists.models import DutyItem, ItemStatus
+from duty_lists.text import bigrams, jaccard
 
 SAME_DEPARTMENT_BONUS = 0.1
 
@@ -16,21 +17,6 @@ SAME_DEPARTMENT_BONUS = 0.1
 class SimilarItem:
     item: DutyItem
     score: float
-
-
-def bigrams(text: str) -> set[str]:
-    """The set of adjacent character pairs of ``text`` (whitespace and punctuation kept
-    out); a one-character text gives itself."""
-    cleaned = "".join(ch for ch in text if ch.isalnum())
-    if len(cleaned) < 2:
-        return {cleaned} if cleaned else set()
-    return {cleaned[i : i + 2] for i in range(len(cleaned) - 1)}
-
-
-def jaccard(left: set, right: set) -> float:
-    if not left or not right:
-        return 0.0
-    return len(left & right) / len(left | right)
 
 
 def _profile(title: str, department_text: str, local_text: str) -> tuple[set, set]:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.factories import make_item
 from workflow import services
-from workflow.models import ConsultationAnswer
+from workflow.models import ConsultationAnswer, CountyWorkflowSettings
 
 from .conftest import (
     add_body,
@@ -98,6 +98,24 @@ def items_as_of_action(world):
     make_item(county=world.county, lead_department=world.department)
     today = timezone.localdate().isoformat()
     return "get", f"/api/items/?county={world.county.pk}&level=township&as_of={today}", None
+
+
+def export_level_action(world):
+    make_item(county=world.county, lead_department=world.department)
+    return "get", f"/api/documents/xlsx/?county={world.county.pk}&level=township", None
+
+
+def export_township_action(world):
+    township = world.townships[0]
+    make_item(county=world.county, lead_department=world.department, townships=[township])
+    query = f"county={world.county.pk}&level=township&township={township.pk}"
+    return "get", f"/api/documents/pdf/?{query}", None
+
+
+def export_department_action(world):
+    make_item(county=world.county, lead_department=world.department)
+    query = f"county={world.county.pk}&level=township&department={world.department.pk}"
+    return "get", f"/api/documents/xlsx/?{query}", None
 
 
 # action: (set-up returning the call, the right user and its status, denied users → status)
@@ -225,6 +243,40 @@ MATRIX = {
             "other_county_staff": 403,
         },
     ),
+    "export_level": (
+        export_level_action,
+        ("office", 200),
+        {
+            "anonymous": 401,
+            "head_0": 403,
+            "township_staff": 403,
+            "other_office": 403,
+            "other_county_staff": 403,
+            "other_county_head": 403,
+        },
+    ),
+    "export_township": (
+        export_township_action,
+        ("head_0", 200),
+        {
+            "anonymous": 401,
+            "head_1": 403,
+            "head_3": 403,
+            "other_office": 403,
+            "other_county_head": 403,
+        },
+    ),
+    "export_department": (
+        export_department_action,
+        ("staff", 200),
+        {
+            "anonymous": 401,
+            "head_0": 403,
+            "township_staff": 403,
+            "other_office": 403,
+            "other_county_staff": 403,
+        },
+    ),
 }
 
 CASES = [
@@ -257,3 +309,42 @@ def test_api_action_permission(world, action, who, expected):
         assert not changed
     else:
         assert changed == (method == "post")
+
+
+PUBLIC_READS = [
+    "/api/public/counties/{code}/",
+    "/api/public/counties/{code}/items/",
+    "/api/public/counties/{code}/items/{item}/",
+    "/api/public/counties/{code}/releases/",
+    "/api/public/counties/{code}/search/?q=燃气",
+]
+READERS = ["anonymous", "staff", "office", "head_0", "other_office", "other_county_head"]
+
+
+@pytest.mark.parametrize("who", READERS)
+@pytest.mark.parametrize("url", PUBLIC_READS)
+def test_public_reads_answer_everyone_alike_and_change_nothing(world, url, who):
+    world.county.code = "331100"
+    world.county.save()
+    item = make_item(county=world.county, lead_department=world.department, title="燃气巡查")
+    client = client_for(user_named(world, who))
+    before = database_state()
+
+    response = client.get(url.format(code="331100", item=item.pk))
+
+    assert response.status_code == 200, response.content
+    assert database_state() == before
+
+
+@pytest.mark.parametrize("who", READERS)
+@pytest.mark.parametrize("url", PUBLIC_READS)
+def test_public_reads_of_an_unpublished_county_answer_nobody(world, url, who):
+    world.county.code = "331100"
+    world.county.save()
+    CountyWorkflowSettings.objects.create(county=world.county, public_pages=False)
+    item = make_item(county=world.county, lead_department=world.department, title="燃气巡查")
+    client = client_for(user_named(world, who))
+
+    response = client.get(url.format(code="331100", item=item.pk))
+
+    assert response.status_code == 404

@@ -145,7 +145,11 @@ print(json.dumps({
         "num_proxies": 2,
         "trusted_proxies": 2,
         "proxy_ssl_header": ["HTTP_X_FORWARDED_PROTO", "https"],
-        "rates": {"token_address": "100/hour", "token_username": "5/minute"},
+        "rates": {
+            "token_address": "100/hour",
+            "token_username": "5/minute",
+            "public": "120/minute",
+        },
         "token_days": 7,
         "idle": 15 * 60,
         "lifetime": 8 * 3600,
