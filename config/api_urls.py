@@ -12,10 +12,12 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import AnonRateThrottle
 
+from config.api_parsers import JSONParser
 from duty_lists.api import DutyItemViewSet, DutyListViewSet
 from workflow.api import ChangeRequestViewSet, TaskViewSet
 from workflow.api.evaluation import EvaluationRoundViewSet, ScoreSheetViewSet
@@ -34,6 +36,7 @@ class TokenObtainView(ObtainAuthToken):
 
     authentication_classes = ()
     throttle_classes = (AnonRateThrottle,)
+    parser_classes = (JSONParser, FormParser, MultiPartParser)
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -1,7 +1,15 @@
 """Request middleware of the project."""
 
+import logging
+
 from django.conf import settings
+from django.db import IntegrityError
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+
+logger = logging.getLogger("qingdan.workflow")
 
 
 class PreferredLanguageMiddleware:
@@ -24,3 +32,45 @@ class PreferredLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class WriteConflictMiddleware:
+    """Answer a write the database refused (``IntegrityError``: it collided with another
+    write, e.g. on a unique constraint) with a 409 and a Chinese message instead of a
+    500: JSON ``{"detail": …}`` under ``/api/``, a short page elsewhere.
+
+    The transaction was rolled back whole, so nothing was written. The error is logged
+    with its traceback to ``qingdan.workflow``. Pages and API views that handle it
+    themselves (e.g. the task forms) never get here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, IntegrityError):
+            return None
+        from workflow.services.common import CONFLICT_MESSAGE
+
+        logger.warning("write refused by the database: %s", exception, exc_info=exception)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": CONFLICT_MESSAGE}, status=409)
+        return render(
+            request,
+            "qingdan/conflict.html",
+            {"message": CONFLICT_MESSAGE, "back": _same_site_referer(request)},
+            status=409,
+        )
+
+
+def _same_site_referer(request) -> str:
+    """The page the user came from when it is on this site, else ``/``."""
+    referer = request.headers.get("Referer", "")
+    if url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return "/"

@@ -217,3 +217,13 @@ LOGGING = {
         "qingdan.audit": {"handlers": ["console"], "level": "INFO"},
     },
 }
+
+# --- Bad input and write conflicts ----------------------------------------------------
+# The API parses JSON with a nesting limit (config.api_parsers); a write the database
+# refuses as a conflict (IntegrityError) is a 409 with a message, not a 500.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "config.api_parsers.JSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+MIDDLEWARE += ["config.middleware.WriteConflictMiddleware"]

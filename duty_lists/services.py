@@ -16,7 +16,7 @@ from django.db import transaction
 
 from organisations.models import County, Department, Township
 
-from .models import DutyItem, DutyList, ItemStatus, Level, duty_item_history
+from .models import LEVEL_CODE_PREFIX, DutyItem, DutyList, ItemStatus, Level, duty_item_history
 from .permissions import can_edit_duty_list
 
 audit_log = logging.getLogger("qingdan.audit")
@@ -68,6 +68,33 @@ def duty_list_for(county: County, level: str) -> DutyList:
     return duty_list
 
 
+def duty_list_lock(duty_list: DutyList) -> DutyList:
+    """Lock ``duty_list``'s row until the current transaction ends; return the row.
+
+    The one lock every write that adds items to a list takes first, so that two
+    transactions adding to the same list (e.g. the last answers of two requests
+    published at the same moment) run one after the other and the second sees the
+    first's codes. A no-op on SQLite, whose IMMEDIATE transactions already serialise
+    writers. Must run inside ``transaction.atomic``.
+    """
+    return DutyList.objects.select_for_update().get(pk=duty_list.pk)
+
+
+def duty_item_next_code(duty_list: DutyList) -> str:
+    """Return the first free code of the form ``<level prefix>-SQ-<nnnn>`` of the list,
+    counting on from its number of items (e.g. ``XZ-SQ-0013`` for a 12-item township list).
+
+    Only unique while the caller holds ``duty_list_lock`` on the list in the
+    transaction that saves the item; ``duty_item_create`` does both.
+    """
+    prefix = LEVEL_CODE_PREFIX[duty_list.level]
+    existing = set(DutyItem.objects.filter(duty_list=duty_list).values_list("code", flat=True))
+    number = len(existing) + 1
+    while f"{prefix}-SQ-{number:04d}" in existing:
+        number += 1
+    return f"{prefix}-SQ-{number:04d}"
+
+
 @transaction.atomic
 def duty_item_create(
     *,
@@ -80,10 +107,13 @@ def duty_item_create(
 ) -> DutyItem:
     """Add an item to ``duty_list``.
 
-    ``fields`` are the item's ``EDITABLE_FIELDS``; ``townships`` names the townships it
-    applies to when ``applies_to_all`` is false. Returns the saved item. Raises
-    ``PermissionDenied`` or ``ValidationError`` (naming the field); nothing is written
-    then. Changes: one item row, its applicability rows, one "+" history record.
+    ``fields`` are the item's ``EDITABLE_FIELDS``; a missing or empty ``code`` gets the
+    list's next free code (``duty_item_next_code``). ``townships`` names the townships
+    it applies to when ``applies_to_all`` is false. The list's row stays locked
+    (``duty_list_lock``) until the transaction ends. Returns the saved item. Raises
+    ``PermissionDenied`` or ``ValidationError`` (naming the field, e.g. a code already
+    used in the list); nothing is written then. Changes: one item row, its
+    applicability rows, one "+" history record.
     """
     _require_edit(actor, duty_list)
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -92,6 +122,13 @@ def duty_item_create(
     if not reason:
         raise ValidationError({"reason": "请填写变更理由。"})
     townships = list(townships)
+    duty_list = duty_list_lock(duty_list)
+    code = (fields.get("code") or "").strip()
+    if not code:
+        code = duty_item_next_code(duty_list)
+    elif DutyItem.objects.filter(duty_list=duty_list, code=code).exists():
+        raise ValidationError({"code": f"事项编码“{code}”在本清单中已经使用，请换一个编码。"})
+    fields["code"] = code
     item = DutyItem(duty_list=duty_list, status=ItemStatus.IN_FORCE, **fields)
     item.full_clean()
     _check_department(duty_list, item.lead_department)

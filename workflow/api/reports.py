@@ -33,6 +33,7 @@ from arbitration.models import (
 )
 from arbitration.report_permissions import can_answer_report, can_rule_report
 from arbitration.report_services import GIVEN_ANSWERS
+from config.api_parsers import JSONParser
 from duty_lists.api import UnitSerializer
 from duty_lists.models import Category, DutyType
 from organisations.models import Department, Township
@@ -305,7 +306,7 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = ReportFilter
     queryset = OffListReport.objects.none()  # for the schema; see get_queryset
     lookup_value_regex = r"\d+"
-    parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
+    parser_classes = [JSONParser, parsers.MultiPartParser, parsers.FormParser]
 
     def get_queryset(self):
         return report_selectors.report_list(self.request.user)
