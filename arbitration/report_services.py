@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from duty_lists.models import Category, DutyType
 from organisations.models import Department, Township
+from organisations.text import unit_reference
 
 from .models import Channel, DepartmentAnswer, OffListReport, ReportRuling
 from .report_permissions import can_answer_report, can_file_report, can_rule_report
@@ -44,7 +45,7 @@ def report_check_filer(*, actor, township: Township | None) -> None:
     if township is None:
         raise ValidationError({"township": "请选择报告的乡镇(街道)。"})
     if not can_file_report(actor, township):
-        raise _deny(actor, f"以“{township}”名义报告清单外事项")
+        raise _deny(actor, f"以{unit_reference(township, actor)}的名义报告清单外事项")
 
 
 def report_values_clean(

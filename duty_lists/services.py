@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from organisations.models import County, Department, Township
+from organisations.text import invalid_ids_message
 
 from .models import LEVEL_CODE_PREFIX, DutyItem, DutyList, ItemStatus, Level, duty_item_history
 from .permissions import can_edit_duty_list
@@ -44,9 +45,9 @@ def _require_edit(actor, duty_list: DutyList) -> None:
 
 
 def _check_townships(duty_list: DutyList, townships: list[Township]) -> None:
-    foreign = [t.name for t in townships if t.county_id != duty_list.county_id]
+    foreign = [t.pk for t in townships if t.county_id != duty_list.county_id]
     if foreign:
-        raise ValidationError({"townships": f"以下乡镇(街道)不属于本县：{'、'.join(foreign)}"})
+        raise ValidationError({"townships": invalid_ids_message("乡镇(街道)", foreign)})
 
 
 def _check_department(duty_list: DutyList, department: Department) -> None:

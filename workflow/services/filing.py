@@ -8,6 +8,7 @@ from django.db import transaction
 from duty_lists.models import DutyItem, ItemStatus, Level
 from organisations import permissions as org_permissions
 from organisations.models import County, Department, Township
+from organisations.text import invalid_ids_message, unit_reference
 
 from .. import permissions, selectors
 from ..models import ITEM_FIELDS, ChangeKind, ChangeRequestProcess, ReviewDecision
@@ -84,9 +85,10 @@ def _validated_request(
     lead = values.get("lead_department")
     if lead is not None and lead.county_id != county.pk:
         errors["lead_department"] = "牵头部门不属于本县。"
-    foreign = [t.name for t in target_townships if t.county_id != county.pk]
+    foreign = [t.pk for t in target_townships if t.county_id != county.pk]
     if foreign:
-        errors["target_townships"] = f"以下乡镇(街道)不属于本县：{'、'.join(foreign)}"
+        # Ids only: another county's township names are not the filer's to learn.
+        errors["target_townships"] = invalid_ids_message("乡镇(街道)", foreign)
     if not applies_to_all and not target_townships and kind != ChangeKind.WITHDRAW:
         errors["target_townships"] = "请选择涉及的乡镇(街道)，或选择适用全部。"
     effective = values.get("effective_date")
@@ -137,7 +139,7 @@ def change_request_file(
     if not permissions.can_file_request(
         actor, kind=kind, department=department, township=township, target_item=target_item
     ):
-        raise deny(actor, f"以“{unit}”名义提出该申请")
+        raise deny(actor, f"以{unit_reference(unit, actor)}的名义提出该申请")
     return _start_request(
         actor=actor,
         county=county,
@@ -178,7 +180,7 @@ def change_request_file_by_ruling(
     if department.county_id != county.pk:
         raise deny(actor, "以其他县的部门名义提出申请")
     if not org_permissions.can_arbitrate_county(actor, county):
-        raise deny(actor, f"依据裁定以“{department}”名义提出申请")
+        raise deny(actor, f"依据裁定以{unit_reference(department, actor)}的名义提出申请")
     return _start_request(
         actor=actor,
         county=county,

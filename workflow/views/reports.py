@@ -109,7 +109,8 @@ class ReportListView(ListModelView):
 
 
 def _similar(township, assignment: str, department_id):
-    """The township list's items most like the described assignment."""
+    """The items of the township's list that apply to ``township`` (what its users may
+    see, never another township's items) most like the described assignment."""
     if township is None or len((assignment or "").strip()) < CHECK_MIN_LENGTH:
         return []
     return similar_items(
@@ -119,6 +120,7 @@ def _similar(township, assignment: str, department_id):
         department_responsibilities="",
         local_responsibilities=assignment,
         lead_department_id=department_id,
+        township_id=township.pk,
     )
 
 
