@@ -7,12 +7,21 @@ token endpoint. No body the API takes nests deeper than three levels.
 
 import re
 
+from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import get_encoding
 from rest_framework.utils import json
 
 MAX_JSON_DEPTH = 32
+TOO_DEEP_MESSAGE = f"请求内容的 JSON 嵌套超过 {MAX_JSON_DEPTH} 层，未予处理。"
+
+
+def too_large_message() -> str:
+    """What a client is told when a form or JSON body exceeds Django's limit."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+    return f"请求内容过大（表单和 JSON 内容不能超过 {limit} KB，文件另计），未予处理。"
+
 
 # A JSON string (escapes included), and everything that is not a bracket.
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -52,7 +61,7 @@ class JSONParser(parsers.JSONParser):
         except UnicodeDecodeError as error:
             raise ParseError(f"请求内容不是有效的 {encoding} 文本。") from error
         if json_depth_exceeds(text):
-            raise ParseError(f"请求内容的 JSON 嵌套超过 {MAX_JSON_DEPTH} 层，未予处理。")
+            raise ParseError(TOO_DEEP_MESSAGE)
         parse_constant = json.strict_constant if self.strict else None
         try:
             return json.loads(text, parse_constant=parse_constant)

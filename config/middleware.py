@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -32,6 +33,50 @@ class PreferredLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class ApiBodyMiddleware:
+    """Refuse, in JSON, an API write whose body the API will not read: a JSON or form
+    body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413) or a JSON body nested deeper than
+    ``config.api_parsers.MAX_JSON_DEPTH`` (400), on every ``/api/`` write, whether or
+    not its view reads the body (an action such as "close" ignores it otherwise).
+
+    Without it Django answered an oversized body with its HTML error page and Python's
+    decoder a deep one with ``RecursionError`` (a 500). Multipart bodies are left to
+    Django's parser, which counts their fields but not their files (attachments may be
+    larger); the API's exception handler turns its refusal into JSON.
+    """
+
+    WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.path.startswith("/api/")
+            and request.method in self.WRITE_METHODS
+            and request.content_type != "multipart/form-data"
+        ):
+            refusal = self.refusal(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    @staticmethod
+    def refusal(request) -> JsonResponse | None:
+        """The JSON answer refusing ``request``'s body, or ``None`` to let it through."""
+        from config.api_parsers import TOO_DEEP_MESSAGE, json_depth_exceeds, too_large_message
+
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return JsonResponse({"detail": too_large_message()}, status=413)
+        if request.content_type == "application/json" and json_depth_exceeds(
+            body.decode(request.encoding or settings.DEFAULT_CHARSET, errors="replace")
+        ):
+            return JsonResponse({"detail": TOO_DEEP_MESSAGE}, status=400)
+        return None
 
 
 class WriteConflictMiddleware:

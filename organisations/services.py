@@ -13,6 +13,7 @@ from django.db import transaction
 
 from . import permissions
 from .models import County, Department, Membership, Role, Township, User
+from .text import clean_text
 
 audit_log = logging.getLogger("qingdan.audit")
 
@@ -47,7 +48,7 @@ def user_create(
     ``county`` and ``ValidationError`` (naming the field) for a bad or taken username.
     """
     _require_admin(actor, county)
-    user = User(username=username, display_name=display_name, email=email)
+    user = User(username=username, display_name=clean_text(display_name), email=email)
     if password:
         user.set_password(password)
     else:

@@ -41,6 +41,23 @@ def clean_text(value) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 
+def clean_text_fields(instance, names, exclude=()) -> dict[str, list[str]]:
+    """Clean the text fields ``names`` of a model ``instance`` in place (``clean_text``),
+    skipping those in ``exclude``. Returns ``{field: [message]}`` for each required one
+    (``blank=False``) left empty, the message naming the field; for a model's
+    ``clean_fields``, which should then not check those fields again."""
+    errors = {}
+    for name in names:
+        if name in exclude:
+            continue
+        value = clean_text(getattr(instance, name))
+        setattr(instance, name, value)
+        field = instance._meta.get_field(name)
+        if not value and not field.blank:
+            errors[name] = [f"{field.verbose_name}不能为空，也不能只包含空白或不可见字符。"]
+    return errors
+
+
 def unit_reference(unit, viewer) -> str:
     """How a message shown to ``viewer`` names a county, department or township: its
     name in quotes (``“城关街道”``) when ``viewer`` holds a role in the unit's county

@@ -19,7 +19,6 @@ Every 401 and 403 is written to the ``qingdan.audit`` log (DESIGN §6 "Traced").
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
     ObjectDoesNotExist,
@@ -33,6 +32,8 @@ from django.db import IntegrityError
 from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.api_parsers import too_large_message
 
 from ..services import TaskNotOpen
 from ..services.common import CONFLICT_MESSAGE
@@ -52,10 +53,7 @@ class PayloadTooLarge(exceptions.APIException):
 def _bad_request(exc: SuspiciousOperation) -> exceptions.APIException:
     """The JSON answer to a request Django refused while reading its body."""
     if isinstance(exc, RequestDataTooBig):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        return PayloadTooLarge(
-            f"请求内容过大（表单和 JSON 内容不能超过 {limit // 1024} KB，文件另计），未予处理。"
-        )
+        return PayloadTooLarge(too_large_message())
     if isinstance(exc, TooManyFieldsSent):
         return exceptions.ParseError("请求中的字段过多，未予处理。", code="too_many_fields")
     if isinstance(exc, TooManyFilesSent):
