@@ -72,9 +72,14 @@ class ApiBodyMiddleware:
             body = request.body
         except RequestDataTooBig:
             return JsonResponse({"detail": too_large_message()}, status=413)
-        if request.content_type == "application/json" and json_depth_exceeds(
-            body.decode(request.encoding or settings.DEFAULT_CHARSET, errors="replace")
-        ):
+        if request.content_type != "application/json":
+            return None
+        try:
+            text = body.decode(request.encoding or settings.DEFAULT_CHARSET, errors="replace")
+        except LookupError:
+            # Not a text encoding (e.g. bz2_codec): the API's parser refuses it with a 400.
+            return None
+        if json_depth_exceeds(text):
             return JsonResponse({"detail": TOO_DEEP_MESSAGE}, status=400)
         return None
 

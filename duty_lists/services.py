@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from organisations.models import County, Department, Township
-from organisations.text import invalid_ids_message
+from organisations.text import clean_text, invalid_ids_message
 
 from .models import LEVEL_CODE_PREFIX, DutyItem, DutyList, ItemStatus, Level, duty_item_history
 from .permissions import can_edit_duty_list
@@ -124,7 +124,7 @@ def duty_item_create(
         raise ValidationError({"reason": "请填写变更理由。"})
     townships = list(townships)
     duty_list = duty_list_lock(duty_list)
-    code = (fields.get("code") or "").strip()
+    code = clean_text(fields.get("code"))
     if not code:
         code = duty_item_next_code(duty_list)
     elif DutyItem.objects.filter(duty_list=duty_list, code=code).exists():

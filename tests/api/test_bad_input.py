@@ -515,3 +515,19 @@ def test_token_endpoint_parses_a_body_within_the_limit(world):
 
     assert response.status_code == 200
     assert set(response.json()) == {"token"}
+
+
+@pytest.mark.parametrize("charset", ["bz2_codec", "no-such-charset"])
+def test_body_in_a_charset_that_is_no_text_encoding_is_a_400(world, charset):
+    before = database_snapshot()
+
+    response = client_for(None).generic(
+        "POST",
+        "/api/token/",
+        json.dumps({"username": "x", "password": "y"}).encode(),
+        content_type=f"application/json; charset={charset}",
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert database_snapshot() == before

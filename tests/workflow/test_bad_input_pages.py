@@ -175,6 +175,27 @@ def test_contest_with_an_invisible_reason_is_a_form_error(client, county_world):
     assert written() == before
 
 
+def test_report_page_refuses_a_non_integer_township_id(client):
+    world = make_world()
+    client.force_login(world.head)
+    before = written()
+
+    response = client.post(
+        reverse("reports:new"),
+        {
+            "township": f"{world.township.pk}.5",
+            "department": world.department.pk,
+            "assignment": "要求街道开展自建房排查。",
+            "assigned_on": "2026-09-01",
+            "channel": "document",
+        },
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["township"]
+    assert written() == before
+
+
 def test_report_page_refuses_an_invisible_assignment(client):
     world = make_world()
     client.force_login(world.head)

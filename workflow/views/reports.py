@@ -139,8 +139,10 @@ class ReportCreateView(generic.FormView):
 
     def post(self, request, *args, **kwargs):
         own = {str(township.pk) for township in self.townships}
-        chosen = request.POST.get("township")
-        if chosen and chosen not in own:
+        chosen = request.POST.get("township", "")
+        # Another township's id is a denial; a value that is no id at all ("1.5") is
+        # left to the form, which names the field.
+        if chosen.isascii() and chosen.isdigit() and chosen not in own:
             raise deny(request.user, f"以乡镇(街道) #{chosen} 的名义报告清单外事项")
         return super().post(request, *args, **kwargs)
 
