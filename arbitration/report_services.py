@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from duty_lists.models import Category, DutyType
 from organisations.models import Department, Township
+from organisations.text import clean_text, unit_reference
 
 from .models import Channel, DepartmentAnswer, OffListReport, ReportRuling
 from .report_permissions import can_answer_report, can_file_report, can_rule_report
@@ -44,7 +45,7 @@ def report_check_filer(*, actor, township: Township | None) -> None:
     if township is None:
         raise ValidationError({"township": "请选择报告的乡镇(街道)。"})
     if not can_file_report(actor, township):
-        raise _deny(actor, f"以“{township}”名义报告清单外事项")
+        raise _deny(actor, f"以{unit_reference(township, actor)}的名义报告清单外事项")
 
 
 def report_values_clean(
@@ -68,7 +69,8 @@ def report_values_clean(
         errors["department"] = "请选择交办部门。"
     elif department.county_id != township.county_id:
         errors["department"] = "交办部门不属于本县。"
-    if not (assignment or "").strip():
+    assignment = clean_text(assignment)
+    if not assignment:
         errors["assignment"] = "请填写交办事项内容。"
     if assigned_on is None:
         errors["assigned_on"] = "请填写交办日期。"
@@ -78,7 +80,7 @@ def report_values_clean(
         errors["assigned_on"] = "交办日期不能晚于今天。"
     if channel not in Channel.values:
         errors["channel"] = "请选择交办渠道。"
-    channel_detail = (channel_detail or "").strip()
+    channel_detail = clean_text(channel_detail)
     if len(channel_detail) > 200:
         errors["channel_detail"] = "渠道说明不能超过 200 字。"
     if errors:
@@ -87,7 +89,7 @@ def report_values_clean(
         "county": township.county,
         "township": township,
         "department": department,
-        "assignment": assignment.strip(),
+        "assignment": assignment,
         "assigned_on": assigned_on,
         "channel": channel,
         "channel_detail": channel_detail,
@@ -100,7 +102,7 @@ def report_answer_clean(*, answer: str, reason: str) -> None:
     errors = {}
     if answer not in GIVEN_ANSWERS:
         errors["answer"] = "请选择答复：撤回交办要求、启动事项准入申请或有异议。"
-    if not (reason or "").strip():
+    if not clean_text(reason):
         errors["reason"] = "请填写答复理由。"
     if errors:
         raise ValidationError(errors)
@@ -120,7 +122,7 @@ def report_answer_record(*, actor, report: OffListReport, answer: str, reason: s
     if report.department_answer:
         raise ValidationError({"answer": "该报告已答复。"})
     report.department_answer = answer
-    report.department_reason = reason.strip()
+    report.department_reason = clean_text(reason)
     report.answered_by = actor
     report.answered_at = timezone.now()
     report._history_user = actor
@@ -151,8 +153,8 @@ def _admission_values(report: OffListReport, fields: dict) -> dict:
     errors = {}
     values = {name: fields.get(name) for name in (*ADMISSION_REQUIRED, *ADMISSION_OPTIONAL)}
     for name in ("title", "department_responsibilities", "local_responsibilities", "basis"):
-        values[name] = (values[name] or "").strip()
-    values["resources"] = (values["resources"] or "").strip()
+        values[name] = clean_text(values[name])
+    values["resources"] = clean_text(values["resources"])
     if not values["title"]:
         values["title"] = report.assignment.strip().splitlines()[0][:TITLE_LENGTH]
     if len(values["title"]) > TITLE_LENGTH:
@@ -193,7 +195,7 @@ def report_ruling_clean(
     errors = {}
     if ruling not in ReportRuling.values:
         errors["ruling"] = "请选择裁定结果。"
-    if not (reasoning or "").strip():
+    if not clean_text(reasoning):
         errors["reasoning"] = "请填写裁定理由。"
     if errors:
         raise ValidationError(errors)
@@ -226,7 +228,7 @@ def report_ruling_record(
     if report.ruling:
         raise ValidationError({"ruling": "该报告已裁定。"})
     report.ruling = ruling
-    report.ruling_reasoning = reasoning.strip()
+    report.ruling_reasoning = clean_text(reasoning)
     report.ruled_by = actor
     report.ruled_at = timezone.now()
     report.admission_fields = admission

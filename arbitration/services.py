@@ -7,6 +7,7 @@ from django.db import transaction
 
 from organisations import permissions as org_permissions
 from organisations.models import County, Department, Township
+from organisations.text import clean_text
 
 from .models import Decision, Ruling, RulingDecision
 
@@ -42,13 +43,14 @@ def ruling_record(
     if not org_permissions.can_arbitrate_county(actor, county):
         audit_log.warning("denied: %s may not rule in county %s", actor, county.code)
         raise PermissionDenied("您无权裁定本县事项。")
-    amendments = {name: (value or "").strip() for name, value in (amendments or {}).items()}
+    amendments = {name: clean_text(value) for name, value in (amendments or {}).items()}
     amendments = {name: value for name, value in amendments.items() if value}
     errors: dict[str, str] = {}
     unknown = set(amendments) - set(AMENDABLE_FIELDS)
     if unknown:
         errors.update(dict.fromkeys(sorted(unknown), "裁定不能修改该字段。"))
-    if not (reasoning or "").strip():
+    reasoning = clean_text(reasoning)
+    if not reasoning:
         errors["reasoning"] = "请填写裁定理由。"
     for party, decision in decisions:
         if decision not in Decision.values:
@@ -64,8 +66,8 @@ def ruling_record(
         county=county,
         process=process,
         ruled_by=actor,
-        reasoning=reasoning.strip(),
-        meeting_record=(meeting_record or "").strip(),
+        reasoning=reasoning,
+        meeting_record=clean_text(meeting_record),
         **{f"amended_{name}": value for name, value in amendments.items()},
     )
     ruling.full_clean()

@@ -374,3 +374,18 @@ PERMISSIONS_POLICY = {
         "usb",
     )
 }
+
+# --- Bad input and write conflicts ----------------------------------------------------
+# The API refuses oversized and too deeply nested bodies in JSON (ApiBodyMiddleware) and
+# parses JSON with a nesting limit (config.api_parsers); a write the database refuses as
+# a conflict (IntegrityError) is a 409 with a message, not a 500.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "config.api_parsers.JSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "config.middleware.ApiBodyMiddleware",
+)
+MIDDLEWARE += ["config.middleware.WriteConflictMiddleware"]

@@ -6,10 +6,12 @@ acting user and a reason; ``duty_lists.services`` is the only writer.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from organisations.models import County, Department, Township
+from organisations.text import clean_text_fields
 
 
 class Level(models.TextChoices):
@@ -118,8 +120,31 @@ class DutyItem(models.Model):
         ]
         indexes = [models.Index(fields=["duty_list", "status"])]
 
+    # Cleaned before validation, whoever writes (pages, API, imports, publication).
+    TEXT_FIELDS = (
+        "code",
+        "title",
+        "department_responsibilities",
+        "local_responsibilities",
+        "basis",
+        "resources",
+    )
+
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def clean_fields(self, exclude=None):
+        """Clean the text fields (``organisations.text.clean_text``) first, so a title
+        of blanks or invisible characters is refused as empty; then Django's checks.
+        Raises ``ValidationError`` naming every bad field."""
+        exclude = set(exclude or ())
+        errors = clean_text_fields(self, self.TEXT_FIELDS, exclude)
+        try:
+            super().clean_fields(exclude=exclude | set(errors))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReleaseChangeKind(models.TextChoices):

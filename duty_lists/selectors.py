@@ -18,7 +18,7 @@ from .models import DutyItem, DutyList
 _Applicability = DutyItem.townships.through
 
 
-def _applies_to_townships(township_ids) -> Q:
+def applies_to_townships(township_ids) -> Q:
     """Q for items that apply to any of ``township_ids`` (within their county)."""
     named = _Applicability.objects.filter(dutyitem_id=OuterRef("pk"), township_id__in=township_ids)
     return Q(applies_to_all=True) | Q(Exists(named))
@@ -34,7 +34,7 @@ def duty_item_scope(user) -> Q:
     scope = Q(duty_list__county_id__in=county_ids)
     for county_id in {county for _, county in townships} - set(county_ids):
         ids = [pk for pk, county in townships if county == county_id]
-        scope |= Q(duty_list__county_id=county_id) & _applies_to_townships(ids)
+        scope |= Q(duty_list__county_id=county_id) & applies_to_townships(ids)
     return scope
 
 

@@ -17,8 +17,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from organisations.models import County, Department, Township
+from organisations.text import clean_text, invalid_ids_message
 
 from .models import (
+    LEVEL_CODE_PREFIX,
     DutyItem,
     DutyList,
     ItemStatus,
@@ -55,9 +57,9 @@ def _require_edit(actor, duty_list: DutyList) -> None:
 
 
 def _check_townships(duty_list: DutyList, townships: list[Township]) -> None:
-    foreign = [t.name for t in townships if t.county_id != duty_list.county_id]
+    foreign = [t.pk for t in townships if t.county_id != duty_list.county_id]
     if foreign:
-        raise ValidationError({"townships": f"以下乡镇(街道)不属于本县：{'、'.join(foreign)}"})
+        raise ValidationError({"townships": invalid_ids_message("乡镇(街道)", foreign)})
 
 
 def _check_department(duty_list: DutyList, department: Department) -> None:
@@ -79,6 +81,33 @@ def duty_list_for(county: County, level: str) -> DutyList:
     return duty_list
 
 
+def duty_list_lock(duty_list: DutyList) -> DutyList:
+    """Lock ``duty_list``'s row until the current transaction ends; return the row.
+
+    The one lock every write that adds items to a list takes first, so that two
+    transactions adding to the same list (e.g. the last answers of two requests
+    published at the same moment) run one after the other and the second sees the
+    first's codes. A no-op on SQLite, whose IMMEDIATE transactions already serialise
+    writers. Must run inside ``transaction.atomic``.
+    """
+    return DutyList.objects.select_for_update().get(pk=duty_list.pk)
+
+
+def duty_item_next_code(duty_list: DutyList) -> str:
+    """Return the first free code of the form ``<level prefix>-SQ-<nnnn>`` of the list,
+    counting on from its number of items (e.g. ``XZ-SQ-0013`` for a 12-item township list).
+
+    Only unique while the caller holds ``duty_list_lock`` on the list in the
+    transaction that saves the item; ``duty_item_create`` does both.
+    """
+    prefix = LEVEL_CODE_PREFIX[duty_list.level]
+    existing = set(DutyItem.objects.filter(duty_list=duty_list).values_list("code", flat=True))
+    number = len(existing) + 1
+    while f"{prefix}-SQ-{number:04d}" in existing:
+        number += 1
+    return f"{prefix}-SQ-{number:04d}"
+
+
 @transaction.atomic
 def duty_item_create(
     *,
@@ -91,10 +120,13 @@ def duty_item_create(
 ) -> DutyItem:
     """Add an item to ``duty_list``.
 
-    ``fields`` are the item's ``EDITABLE_FIELDS``; ``townships`` names the townships it
-    applies to when ``applies_to_all`` is false. Returns the saved item. Raises
-    ``PermissionDenied`` or ``ValidationError`` (naming the field); nothing is written
-    then. Changes: one item row, its applicability rows, one "+" history record.
+    ``fields`` are the item's ``EDITABLE_FIELDS``; a missing or empty ``code`` gets the
+    list's next free code (``duty_item_next_code``). ``townships`` names the townships
+    it applies to when ``applies_to_all`` is false. The list's row stays locked
+    (``duty_list_lock``) until the transaction ends. Returns the saved item. Raises
+    ``PermissionDenied`` or ``ValidationError`` (naming the field, e.g. a code already
+    used in the list); nothing is written then. Changes: one item row, its
+    applicability rows, one "+" history record.
     """
     _require_edit(actor, duty_list)
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -103,6 +135,13 @@ def duty_item_create(
     if not reason:
         raise ValidationError({"reason": "请填写变更理由。"})
     townships = list(townships)
+    duty_list = duty_list_lock(duty_list)
+    code = clean_text(fields.get("code"))
+    if not code:
+        code = duty_item_next_code(duty_list)
+    elif DutyItem.objects.filter(duty_list=duty_list, code=code).exists():
+        raise ValidationError({"code": f"事项编码“{code}”在本清单中已经使用，请换一个编码。"})
+    fields["code"] = code
     item = DutyItem(duty_list=duty_list, status=ItemStatus.IN_FORCE, **fields)
     item.full_clean()
     _check_department(duty_list, item.lead_department)
@@ -245,7 +284,7 @@ def release_publish(
         errors["items"] = "发布版本只能包含本清单的事项。"
     if errors:
         raise ValidationError(errors)
-    DutyList.objects.select_for_update().filter(pk=duty_list.pk).first()
+    duty_list_lock(duty_list)
     previous = duty_list.releases.order_by("-number").first()
     item_ids = {item.pk for item in items}
     records = DutyItem.history.model.objects.filter(id__in=item_ids)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from arbitration.selectors import upheld_reports_by_department
+from organisations.text import clean_text
 
 from . import computation
 from .models import (
@@ -133,7 +134,7 @@ def score_sheet_record(
             score.value = value
             _save(score, actor=actor, reason=reason)
     if comment is not None:
-        sheet.comment = comment.strip()
+        sheet.comment = clean_text(comment)
     sheet.prepared_by = sheet.prepared_by or actor
     if submit:
         specs = [computation.IndicatorSpec(i.pk, i.weight, i.max_score) for i in indicators]

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from organisations.models import County
+from organisations.text import clean_text
 
 from .models import (
     TOTAL_WEIGHT,
@@ -40,7 +41,7 @@ def _require_manage(actor, county: County) -> None:
 
 def _row_errors(number: int, row: dict, seen: dict[str, int]) -> tuple[Indicator, list[str]]:
     """Build the unsaved indicator of row ``number`` (1-based) and list its problems."""
-    name = str(row.get("name") or "").strip()
+    name = clean_text(row.get("name"))
     label = f"第 {number} 项指标" + (f"“{name}”" if name else "")
     errors = []
     unknown = sorted(set(row) - set(INDICATOR_KEYS))
@@ -56,7 +57,7 @@ def _row_errors(number: int, row: dict, seen: dict[str, int]) -> tuple[Indicator
         seen[name] = number
     indicator = Indicator(
         name=name,
-        description=row.get("description") or "",
+        description=clean_text(row.get("description")),
         weight=row.get("weight"),
         max_score=row.get("max_score", 100),
         order=number,
@@ -122,7 +123,7 @@ def indicator_set_create(
     "+" history record carrying ``actor`` and ``reason``.
     """
     _require_manage(actor, county)
-    indicator_set = IndicatorSet(county=county, direction=direction, name=(name or "").strip())
+    indicator_set = IndicatorSet(county=county, direction=direction, name=clean_text(name))
     errors = {}
     try:
         indicator_set.full_clean()
@@ -156,7 +157,7 @@ def indicator_set_replace_indicators(
     """
     indicator_set = IndicatorSet.objects.select_for_update().get(pk=indicator_set.pk)
     _require_manage(actor, indicator_set.county)
-    if not (reason or "").strip():
+    if not clean_text(reason):
         raise ValidationError({"reason": "请填写变更理由。"})
     built = _checked_indicators(indicators)
     existing = {indicator.name: indicator for indicator in indicator_set.indicators.all()}

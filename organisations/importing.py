@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .models import County, Department, Grid, Township, Village
+from .text import clean_text
 
 audit_log = logging.getLogger("qingdan.audit")
 
@@ -311,7 +312,7 @@ def _parse_line(line: int, cells: list[str], columns: list[str], errors: list[Li
         code_index = columns.index("code")
         code = cells[code_index].strip() if code_index < len(cells) else ""
         return _Row(line, code, "", None, "") if code else None
-    values = {column: cell.strip() for column, cell in zip(columns, cells, strict=True)}
+    values = {column: clean_text(cell) for column, cell in zip(columns, cells, strict=True)}
     code, name = values["code"], values["name"]
     row = _Row(line, code, name, None, values["parent_code"])
     _check_length(row, "code", "编码", code, CODE_MAX_LENGTH, errors)

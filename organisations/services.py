@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from . import permissions
 from .models import ApiToken, County, Department, Membership, Role, Township, User
+from .text import clean_text
 
 audit_log = logging.getLogger("qingdan.audit")
 
@@ -52,7 +53,7 @@ def user_create(
     ``county`` and ``ValidationError`` (naming the field) for a bad or taken username.
     """
     _require_admin(actor, county)
-    user = User(username=username, display_name=display_name, email=email)
+    user = User(username=username, display_name=clean_text(display_name), email=email)
     if password:
         user.set_password(password)
     else:

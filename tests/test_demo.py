@@ -632,7 +632,7 @@ def _broken_copy(tmp_path, file_name: str, old: str, new: str):
             "requests.csv",
             "SQ-2026-09,清河县,yjj_staff,县应急管理局",
             "SQ-2026-09,清河县,yjj_staff,县住房和城乡建设局",
-            "requests.csv 第 14 行：提出申请：您无权以“县住房和城乡建设局”名义提出该申请",
+            "requests.csv 第 14 行：提出申请：您无权以“县住房和城乡建设局”的名义提出该申请",
             id="request-filer-without-rights",
         ),
         pytest.param(

@@ -8,6 +8,7 @@ the title counted twice and the same lead department ranked up.
 from dataclasses import dataclass
 
 from duty_lists.models import DutyItem, ItemStatus
+from duty_lists.selectors import applies_to_townships
 from duty_lists.text import bigrams, jaccard
 
 SAME_DEPARTMENT_BONUS = 0.1
@@ -37,18 +38,20 @@ def similar_items(
     local_responsibilities: str,
     lead_department_id: int | None,
     exclude_item_id: int | None = None,
+    township_id: int | None = None,
     limit: int = 5,
 ) -> list[SimilarItem]:
     """Up to ``limit`` items in force of the county's ``level`` list most like the
-    proposal, best first, with their scores (rounded to 2 places). One query."""
+    proposal, best first, with their scores (rounded to 2 places). With
+    ``township_id``, only items that apply to that township (what its users may see).
+    One query."""
     proposal = _profile(title, department_responsibilities, local_responsibilities)
-    candidates = (
-        DutyItem.objects.filter(
-            duty_list__county_id=county_id, duty_list__level=level, status=ItemStatus.IN_FORCE
-        )
-        .exclude(pk=exclude_item_id)
-        .select_related("lead_department")
+    candidates = DutyItem.objects.filter(
+        duty_list__county_id=county_id, duty_list__level=level, status=ItemStatus.IN_FORCE
     )
+    if township_id is not None:
+        candidates = candidates.filter(applies_to_townships([township_id]))
+    candidates = candidates.exclude(pk=exclude_item_id).select_related("lead_department")
     scored = []
     for item in candidates:
         score = similarity(

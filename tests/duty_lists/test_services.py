@@ -124,6 +124,22 @@ def test_withdraw_writes_one_record_with_status_and_date(county, office):
     assert state(item)["status"] == ItemStatus.WITHDRAWN
 
 
+def test_create_without_a_code_takes_the_next_free_code_of_its_list(county):
+    make_item(county=county, code="XZ-SQ-0002")  # the count says 2: 0002 is taken, so 0003
+    make_item(county=county, code="CS-0001", level=Level.VILLAGE)
+
+    township_item = make_item(county=county, code="")
+    village_item = make_item(county=county, code="  ", level=Level.VILLAGE)
+    next_township_item = make_item(county=county, code="")
+
+    assert (township_item.code, village_item.code, next_township_item.code) == (
+        "XZ-SQ-0003",
+        "CS-SQ-0002",
+        "XZ-SQ-0004",
+    )
+    assert DutyItem.history.get(id=township_item.pk).code == "XZ-SQ-0003"
+
+
 @pytest.mark.parametrize(
     ("case", "field"),
     [
@@ -166,7 +182,9 @@ def test_create_with_a_code_already_on_the_list_is_refused(county, office):
     with pytest.raises(ValidationError) as excinfo:
         make_item(county=county, code="XZ-0001", actor=office)
 
-    assert list(excinfo.value.message_dict) == ["__all__"]
+    assert excinfo.value.message_dict == {
+        "code": ["事项编码“XZ-0001”在本清单中已经使用，请换一个编码。"]
+    }
     assert row_counts() == before
 
 

@@ -187,6 +187,10 @@ BAD_LINE_CASES = {
         ["C01,清河县,county,", "D01,,department,C01"],
         ["第 3 行: name 列为空：名称不能为空。"],
     ),
+    "name of invisible characters": (
+        ["C01,清河县,county,", "D01,\u200b\u2060\ufeff\u3000,department,C01"],
+        ["第 3 行: name 列为空：名称不能为空。"],
+    ),
     "empty code": (
         ["C01,清河县,county,", ",住建局,department,C01"],
         ["第 3 行: code 列为空：编码不能为空。"],

@@ -103,7 +103,8 @@ def test_a_complete_admission_stays_within_its_statement_budget(
     # (an INSERT and a link each) and its answer, never a re-read of what the flow
     # already holds. The answers' and the review's budgets include the helpers' task
     # lookup; each answer arrives at the join (its incoming tasks read in two index
-    # lookups); the last answer runs the join, the publication and the end.
+    # lookups); the last answer runs the join, the publication (which locks the list's
+    # row to allocate the item's code) and the end.
     world = county_world
     with django_assert_max_num_queries(17):
         process = file_add(world, townships=world.townships[:townships])
@@ -112,7 +113,7 @@ def test_a_complete_admission_stays_within_its_statement_budget(
     for index in range(townships - 1):
         with django_assert_max_num_queries(23 - 2 * min(index, 1)):
             answer(world, process, index, ConsultationAnswer.ACCEPT)
-    with django_assert_max_num_queries(74):
+    with django_assert_max_num_queries(75):
         answer(world, process, townships - 1, ConsultationAnswer.ACCEPT)
     process.refresh_from_db()
     assert process.outcome == "published"

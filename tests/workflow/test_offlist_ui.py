@@ -68,6 +68,48 @@ def test_check_shows_the_closest_items_of_the_townships_list_without_filing(worl
     assert item.code in fragment.content.decode()
 
 
+def test_check_shows_only_items_that_apply_to_the_reporting_township(world, client):
+    """A township head never learns, through the check, another township's items."""
+    shared = {"lead_department": world.department, "local_responsibilities": "自建房结构安全排查"}
+    for_all = make_item(county=world.county, title="自建房安全排查（全县）", **shared)
+    for_own = make_item(
+        county=world.county, townships=[world.township], title="自建房安全排查（城关）", **shared
+    )
+    for_both = make_item(
+        county=world.county,
+        townships=[world.township, world.other_township],
+        title="自建房安全排查（城关、青石）",
+        **shared,
+    )
+    for_other = make_item(
+        county=world.county,
+        townships=[world.other_township],
+        title="自建房安全排查（青石）",
+        **shared,
+    )
+    make_item(county=world.other_county, title="自建房安全排查（白沙）")
+    check = {"township": world.township.pk, "assignment": "自建房结构安全排查"}
+
+    fragment = logged_in(client, world.head).get(reverse("reports:check"), check)
+    checked = client.post(reverse("reports:new"), {**form_data(world, **check), "check": "1"})
+    other_fragment = logged_in(client, world.other_head).get(
+        reverse("reports:check"), {**check, "township": world.other_township.pk}
+    )
+
+    assert sorted(entry.item.pk for entry in fragment.context["similar"]) == sorted(
+        [for_all.pk, for_own.pk, for_both.pk]
+    )
+    assert sorted(entry.item.pk for entry in checked.context["similar"]) == sorted(
+        [for_all.pk, for_own.pk, for_both.pk]
+    )
+    for response in (fragment, checked):
+        assert for_other.code not in response.content.decode()
+        assert "自建房安全排查（青石）" not in response.content.decode()
+    assert sorted(entry.item.pk for entry in other_fragment.context["similar"]) == sorted(
+        [for_all.pk, for_both.pk, for_other.pk]
+    )
+
+
 def test_filing_answering_and_ruling_through_the_pages(world, client):
     logged_in(client, world.head)
     response = client.post(

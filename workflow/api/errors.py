@@ -5,7 +5,13 @@ The services raise Django's exceptions; this handler turns them into DRF respons
 - ``django.core.exceptions.ValidationError`` → 400 with the field names it carries
   (``__all__`` becomes DRF's ``non_field_errors``);
 - ``workflow.services.TaskNotOpen`` → 409 with its message (a second, late submit);
+- ``django.db.IntegrityError`` (a write that collided with another one, e.g. on a unique
+  constraint; the transaction was rolled back) → 409 ``CONFLICT_MESSAGE``, logged with
+  its traceback to ``qingdan.workflow``;
 - ``ObjectDoesNotExist`` (e.g. a task of another node) → 404;
+- a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (``RequestDataTooBig``) → 413, too many
+  form fields or files and other ``SuspiciousOperation`` of the request → 400, in JSON
+  like every other answer of the API (Django would answer an HTML page);
 - ``PermissionDenied`` / ``Http404`` → 403 / 404 (DRF's own handling).
 
 Every 401 and 403 is written to the ``qingdan.audit`` log (DESIGN §6 "Traced").
@@ -13,15 +19,46 @@ Every 401 and 403 is written to the ``qingdan.audit`` log (DESIGN §6 "Traced").
 
 import logging
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ObjectDoesNotExist,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.api_parsers import too_large_message
+
 from ..services import TaskNotOpen
+from ..services.common import CONFLICT_MESSAGE
 
 audit_log = logging.getLogger("qingdan.audit")
+logger = logging.getLogger("qingdan.workflow")
+
+
+class PayloadTooLarge(exceptions.APIException):
+    """413: the request body is larger than the API accepts."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "请求内容过大，未予处理。"
+    default_code = "payload_too_large"
+
+
+def _bad_request(exc: SuspiciousOperation) -> exceptions.APIException:
+    """The JSON answer to a request Django refused while reading its body."""
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge(too_large_message())
+    if isinstance(exc, TooManyFieldsSent):
+        return exceptions.ParseError("请求中的字段过多，未予处理。", code="too_many_fields")
+    if isinstance(exc, TooManyFilesSent):
+        return exceptions.ParseError("请求中的文件过多，未予处理。", code="too_many_files")
+    return exceptions.ParseError("请求内容无效，未予处理。")
 
 
 class Conflict(exceptions.APIException):
@@ -57,8 +94,13 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(validation_error_detail(exc))
     elif isinstance(exc, TaskNotOpen):
         exc = Conflict(str(exc))
+    elif isinstance(exc, IntegrityError):
+        logger.warning("write refused by the database: %s", exc, exc_info=exc)
+        exc = Conflict(CONFLICT_MESSAGE, code="conflict")
     elif isinstance(exc, ObjectDoesNotExist):
         exc = exceptions.NotFound()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = _bad_request(exc)
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code in (
         status.HTTP_401_UNAUTHORIZED,

@@ -33,6 +33,7 @@ from arbitration.models import (
 )
 from arbitration.report_permissions import can_answer_report, can_rule_report
 from arbitration.report_services import GIVEN_ANSWERS
+from config.api_parsers import JSONParser
 from duty_lists.api import UnitSerializer
 from duty_lists.models import Category, DutyType
 from organisations.models import Department, Township
@@ -41,6 +42,7 @@ from ..offlist_flow import OffListReportFlow
 from ..services import TaskNotOpen, reporting
 from ..services.common import OPEN_STATUSES, deny
 from .errors import Conflict
+from .fields import IdField
 from .serializers import user_name
 
 ERRORS = {
@@ -190,11 +192,16 @@ class ReportDetailSerializer(ReportSerializer):
 class ReportFileSerializer(serializers.Serializer):
     """Input of ``POST /api/reports/``: a township head reports an off-list assignment."""
 
-    township = serializers.PrimaryKeyRelatedField(
-        queryset=Township.objects.select_related("county"), help_text="报告乡镇(街道) id"
+    township = IdField(
+        kind="乡镇(街道)",
+        queryset=Township.objects.select_related("county"),
+        help_text="报告乡镇(街道) id",
     )
-    department = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.all(), allow_null=True, help_text="交办部门 id（须为本县部门）"
+    department = IdField(
+        kind="部门",
+        queryset=Department.objects.all(),
+        allow_null=True,
+        help_text="交办部门 id（须为本县部门）",
     )
     assignment = serializers.CharField(allow_blank=True, help_text="交办事项内容")
     assigned_on = serializers.DateField(
@@ -305,7 +312,7 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = ReportFilter
     queryset = OffListReport.objects.none()  # for the schema; see get_queryset
     lookup_value_regex = r"\d+"
-    parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
+    parser_classes = [JSONParser, parsers.MultiPartParser, parsers.FormParser]
 
     def get_queryset(self):
         return report_selectors.report_list(self.request.user)

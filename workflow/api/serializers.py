@@ -26,6 +26,7 @@ from ..models import (
     ReviewDecision,
 )
 from ..services import party_key
+from .fields import IdField
 from .queries import task_party
 
 
@@ -79,7 +80,8 @@ class ItemFieldsSerializer(serializers.Serializer):
     duty_type = serializers.ChoiceField(
         choices=DutyType.choices, required=False, allow_blank=True, help_text="履职类型"
     )
-    lead_department = serializers.PrimaryKeyRelatedField(
+    lead_department = IdField(
+        kind="部门",
         queryset=Department.objects.all(),
         required=False,
         allow_null=True,
@@ -116,19 +118,22 @@ class ChangeRequestFileSerializer(ItemFieldsSerializer):
         required=False,
         help_text="清单层级（新增时必填；修改、取消时取涉及事项所在清单）",
     )
-    department = serializers.PrimaryKeyRelatedField(
+    department = IdField(
+        kind="部门",
         queryset=Department.objects.select_related("county"),
         required=False,
         allow_null=True,
         help_text="申请部门 id（与 township 二选一）",
     )
-    township = serializers.PrimaryKeyRelatedField(
+    township = IdField(
+        kind="乡镇(街道)",
         queryset=Township.objects.select_related("county"),
         required=False,
         allow_null=True,
         help_text="申请乡镇(街道) id（仅可申请修改或取消适用于本乡镇的事项）",
     )
-    target_item = serializers.PrimaryKeyRelatedField(
+    target_item = IdField(
+        kind="事项",
         queryset=DutyItem.objects.select_related("duty_list"),
         required=False,
         allow_null=True,
@@ -138,7 +143,8 @@ class ChangeRequestFileSerializer(ItemFieldsSerializer):
         required=False,
         help_text="适用本级全部乡镇(街道)；默认否，修改事项时未给出适用范围则沿用现行范围",
     )
-    target_townships = serializers.PrimaryKeyRelatedField(
+    target_townships = IdField(
+        kind="乡镇(街道)",
         queryset=Township.objects.all(),
         many=True,
         required=False,

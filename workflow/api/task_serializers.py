@@ -12,6 +12,7 @@ from organisations.models import Township
 
 from .. import services
 from ..models import ChangeKind, ChangeRequestProcess, ConsultationAnswer, ReviewDecision
+from .fields import IdField
 from .serializers import (
     AmendmentsSerializer,
     ItemFieldsSerializer,
@@ -118,7 +119,8 @@ class ReviseCompletionSerializer(ItemFieldsSerializer, TaskCompletionSerializer)
     """
 
     applies_to_all = serializers.BooleanField(required=False, help_text="适用本级全部乡镇(街道)")
-    target_townships = serializers.PrimaryKeyRelatedField(
+    target_townships = IdField(
+        kind="乡镇(街道)",
         queryset=Township.objects.all(),
         many=True,
         required=False,

@@ -3,13 +3,14 @@ publication. The UI and the REST API call these; they check rights themselves.""
 
 from .arbitrating import change_request_rule, party_key
 from .attachments import attachment_add
-from .common import TaskNotOpen, run_human_task
+from .common import CONFLICT_MESSAGE, TaskNotOpen, run_human_task
 from .consultation import consultation_answer, consultation_close_silent, consultation_remind
 from .filing import change_request_file, change_request_review, change_request_revise
 from .notifications import notification_mark_read, notify
 from .publishing import change_request_publish, change_request_reject
 
 __all__ = [
+    "CONFLICT_MESSAGE",
     "TaskNotOpen",
     "attachment_add",
     "change_request_file",

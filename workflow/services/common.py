@@ -15,6 +15,10 @@ audit_log = logging.getLogger("qingdan.audit")
 
 OPEN_STATUSES = {STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED}
 
+# What a user is told when the database refused a write that collided with another
+# one (an ``IntegrityError``, e.g. a unique constraint): nothing was written.
+CONFLICT_MESSAGE = "提交的内容与他人同时保存的数据冲突，本次提交未生效，请刷新页面后重试。"
+
 
 class TaskNotOpen(Exception):
     """The task was already completed or closed (e.g. a second, simultaneous submit)."""

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 
+from organisations.text import clean_text
+
 from .. import selectors
 from ..deadlines import county_settings
 from ..models import Consultation, ConsultationAnswer
@@ -53,7 +55,8 @@ def consultation_answer(
     """
     if answer not in (ConsultationAnswer.ACCEPT, ConsultationAnswer.CONTEST):
         raise ValidationError({"answer": "请选择“同意”或“有异议”。"})
-    if answer == ConsultationAnswer.CONTEST and not reason.strip():
+    reason, counter_proposal = clean_text(reason), clean_text(counter_proposal)
+    if answer == ConsultationAnswer.CONTEST and not reason:
         raise ValidationError({"reason": "提出异议时请说明理由。"})
 
     def work(activation):
@@ -62,8 +65,8 @@ def consultation_answer(
             process=process,
             party_ids=party_ids(activation.task.data),
             answer=answer,
-            reason=reason.strip(),
-            counter_proposal=counter_proposal.strip(),
+            reason=reason,
+            counter_proposal=counter_proposal,
             actor=actor,
         )
         if answer == ConsultationAnswer.CONTEST:

@@ -30,6 +30,7 @@ from evaluation.models import (
 from evaluation.participants import sheet_pairs
 from evaluation.permissions import can_prepare_sheet, can_run_rounds, can_submit_sheet
 from organisations.models import County, Membership, Role
+from organisations.text import clean_text, unit_reference
 
 from ..models import ChangeRequestProcess
 from ..nodes import party_of_task
@@ -100,7 +101,7 @@ def _validated_round(
 ) -> dict:
     """The round's field values, checked; raises ``ValidationError`` naming each field."""
     errors: dict[str, str] = {}
-    name = (name or "").strip()
+    name = clean_text(name)
     if not name:
         errors["name"] = "请填写轮次名称。"
     if not isinstance(period_start, datetime.date) or isinstance(period_start, datetime.datetime):
@@ -207,7 +208,7 @@ def evaluation_round_open(
     from .. import evaluation_steps
 
     if not can_run_rounds(actor, county):
-        raise deny(actor, f"开启{county}的考核评价轮次")
+        raise deny(actor, f"开启{unit_reference(county, actor)}的考核评价轮次")
     values = _validated_round(
         county=county,
         name=name,

@@ -8,6 +8,7 @@ from django.db import transaction
 from duty_lists.models import DutyItem, ItemStatus, Level
 from organisations import permissions as org_permissions
 from organisations.models import County, Department, Township
+from organisations.text import clean_text, invalid_ids_message, unit_reference
 
 from .. import permissions, selectors
 from ..models import ITEM_FIELDS, ChangeKind, ChangeRequestProcess, ReviewDecision
@@ -24,6 +25,15 @@ REQUIRED_FOR_ADD = {
     "basis": "请填写实施依据。",
     "effective_date": "请填写拟生效日期。",
 }
+
+
+def _missing_required(values: dict) -> dict[str, str]:
+    """The message of each required item field that ``values`` leaves empty."""
+    return {
+        name: message
+        for name, message in REQUIRED_FOR_ADD.items()
+        if values.get(name) in (None, "")
+    }
 
 
 def _item_values(item: DutyItem) -> dict:
@@ -44,14 +54,21 @@ def _validated_request(
     reasons: str,
 ) -> tuple[dict, bool, list[Township]]:
     """Check a request's content; return (process field values, applies_to_all,
-    townships). Raises ``ValidationError`` naming every bad field."""
+    townships). Text is cleaned first (``clean_text``), so a field of blanks or
+    invisible characters counts as empty. Raises ``ValidationError`` naming every bad
+    field."""
     errors: dict[str, str] = {}
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         errors.update(dict.fromkeys(sorted(unknown), "不可填写的字段。"))
     if kind not in ChangeKind.values:
         errors["kind"] = "申请类型无效。"
-    if not (reasons or "").strip():
+    fields = {
+        name: clean_text(value) if isinstance(value, str) else value
+        for name, value in fields.items()
+    }
+    reasons = clean_text(reasons)
+    if not reasons:
         errors["reasons"] = "请填写申请理由。"
     values = dict(fields)
     if kind in (ChangeKind.AMEND, ChangeKind.WITHDRAW):
@@ -69,24 +86,22 @@ def _validated_request(
             if kind == ChangeKind.WITHDRAW or township is not None:
                 applies_to_all = target_item.applies_to_all
                 target_townships = list(target_item.townships.all())
+            if kind == ChangeKind.AMEND:
+                # An amendment may change a required field, not empty it.
+                errors.update(_missing_required(values))
     else:
         if department is not None:
             values.setdefault("lead_department", department)
-        errors.update(
-            {
-                name: message
-                for name, message in REQUIRED_FOR_ADD.items()
-                if values.get(name) in (None, "")
-            }
-        )
+        errors.update(_missing_required(values))
     if level not in Level.values:
         errors["level"] = "请选择清单层级。"
     lead = values.get("lead_department")
     if lead is not None and lead.county_id != county.pk:
         errors["lead_department"] = "牵头部门不属于本县。"
-    foreign = [t.name for t in target_townships if t.county_id != county.pk]
+    foreign = [t.pk for t in target_townships if t.county_id != county.pk]
     if foreign:
-        errors["target_townships"] = f"以下乡镇(街道)不属于本县：{'、'.join(foreign)}"
+        # Ids only: another county's township names are not the filer's to learn.
+        errors["target_townships"] = invalid_ids_message("乡镇(街道)", foreign)
     if not applies_to_all and not target_townships and kind != ChangeKind.WITHDRAW:
         errors["target_townships"] = "请选择涉及的乡镇(街道)，或选择适用全部。"
     effective = values.get("effective_date")
@@ -101,7 +116,7 @@ def _validated_request(
             errors["__all__"] = "申请内容与现行事项相同，没有需要修改的内容。"
     if errors:
         raise ValidationError(errors)
-    values.update(county=county, kind=kind, level=level, reasons=reasons.strip())
+    values.update(county=county, kind=kind, level=level, reasons=reasons)
     return values, applies_to_all, target_townships
 
 
@@ -137,7 +152,7 @@ def change_request_file(
     if not permissions.can_file_request(
         actor, kind=kind, department=department, township=township, target_item=target_item
     ):
-        raise deny(actor, f"以“{unit}”名义提出该申请")
+        raise deny(actor, f"以{unit_reference(unit, actor)}的名义提出该申请")
     return _start_request(
         actor=actor,
         county=county,
@@ -178,7 +193,7 @@ def change_request_file_by_ruling(
     if department.county_id != county.pk:
         raise deny(actor, "以其他县的部门名义提出申请")
     if not org_permissions.can_arbitrate_county(actor, county):
-        raise deny(actor, f"依据裁定以“{department}”名义提出申请")
+        raise deny(actor, f"依据裁定以{unit_reference(department, actor)}的名义提出申请")
     return _start_request(
         actor=actor,
         county=county,
@@ -257,13 +272,14 @@ def change_request_review(*, actor, task_id: int, decision: str, comment: str = 
     """
     if decision not in ReviewDecision.values:
         raise ValidationError({"decision": "请选择审查意见。"})
-    if decision != ReviewDecision.FORWARD and not comment.strip():
+    comment = clean_text(comment)
+    if decision != ReviewDecision.FORWARD and not comment:
         raise ValidationError({"comment": "退回或不予受理时，请说明理由。"})
 
     def work(activation):
         process = activation.process.coerced
         process.review_decision = decision
-        process.review_comment = comment.strip()
+        process.review_comment = comment
         process.reviewed_by = actor
         process._history_user = actor
         process._change_reason = f"形式审查：{ReviewDecision(decision).label}"

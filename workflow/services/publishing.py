@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from arbitration.models import Decision
 from duty_lists import services as duty_services
-from duty_lists.models import LEVEL_CODE_PREFIX, DutyItem, ItemStatus
+from duty_lists.models import DutyItem, ItemStatus
 from organisations.models import Township
 
 from .. import selectors
@@ -49,15 +49,6 @@ def _ruling_of(process):
 
 def _township_ids(keys: set[str]) -> set[int]:
     return {int(key.split(":")[1]) for key in keys if key.startswith("township:")}
-
-
-def _next_code(duty_list) -> str:
-    prefix = LEVEL_CODE_PREFIX[duty_list.level]
-    existing = set(DutyItem.objects.filter(duty_list=duty_list).values_list("code", flat=True))
-    number = len(existing) + 1
-    while f"{prefix}-SQ-{number:04d}" in existing:
-        number += 1
-    return f"{prefix}-SQ-{number:04d}"
 
 
 def _finish(process, outcome: str, item=None, *, note: str, consultations=None) -> None:
@@ -158,8 +149,8 @@ def _publish_department_request(
     applies_to_all = process.applies_to_all and admitted_townships == county_townships
     townships = [] if applies_to_all else Township.objects.filter(pk__in=admitted_townships)
     if process.kind == ChangeKind.ADD:
+        # An empty code gets the list's next free one, under the list's lock.
         duty_list = duty_services.duty_list_for(process.county, process.level)
-        values["code"] = values.get("code") or _next_code(duty_list)
         return duty_services.duty_item_create(
             actor=None,
             duty_list=duty_list,

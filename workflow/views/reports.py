@@ -109,7 +109,8 @@ class ReportListView(ListModelView):
 
 
 def _similar(township, assignment: str, department_id):
-    """The township list's items most like the described assignment."""
+    """The items of the township's list that apply to ``township`` (what its users may
+    see, never another township's items) most like the described assignment."""
     if township is None or len((assignment or "").strip()) < CHECK_MIN_LENGTH:
         return []
     return similar_items(
@@ -119,6 +120,7 @@ def _similar(township, assignment: str, department_id):
         department_responsibilities="",
         local_responsibilities=assignment,
         lead_department_id=department_id,
+        township_id=township.pk,
     )
 
 
@@ -137,8 +139,10 @@ class ReportCreateView(generic.FormView):
 
     def post(self, request, *args, **kwargs):
         own = {str(township.pk) for township in self.townships}
-        chosen = request.POST.get("township")
-        if chosen and chosen not in own:
+        chosen = request.POST.get("township", "")
+        # Another township's id is a denial; a value that is no id at all ("1.5") is
+        # left to the form, which names the field.
+        if chosen.isascii() and chosen.isdigit() and chosen not in own:
             raise deny(request.user, f"以乡镇(街道) #{chosen} 的名义报告清单外事项")
         return super().post(request, *args, **kwargs)
 

@@ -4,8 +4,11 @@ Each validates its form and calls one workflow service, which completes the task
 under the flow's lock and checks the user's rights itself.
 """
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.views import generic
@@ -15,6 +18,7 @@ from organisations.models import Department, Township
 from .. import selectors
 from ..forms import ConsultForm, ItemFieldsForm, ReviewForm, RulingForm
 from ..services import (
+    CONFLICT_MESSAGE,
     TaskNotOpen,
     change_request_review,
     change_request_revise,
@@ -23,6 +27,8 @@ from ..services import (
     party_key,
 )
 from ..similarity import similar_items
+
+logger = logging.getLogger("qingdan.workflow")
 
 
 def apply_validation_error(form, error: ValidationError) -> None:
@@ -66,6 +72,13 @@ class ServiceTaskView(generic.FormView):
         except TaskNotOpen as error:
             messages.warning(self.request, str(error))
             return redirect(self.request.resolver_match.flow_viewset.get_success_url(self.request))
+        except IntegrityError as error:
+            # Rolled back whole; the same form can simply be sent again.
+            logger.warning("write refused by the database: %s", error, exc_info=error)
+            form.add_error(None, CONFLICT_MESSAGE)
+            response = self.form_invalid(form)
+            response.status_code = 409
+            return response
         viewset = self.request.resolver_match.flow_viewset
         messages.success(
             self.request,

@@ -19,6 +19,8 @@ from evaluation.models import (
 )
 from organisations.models import County, Township
 
+from ..fields import IdField
+
 
 class UnitRefSerializer(serializers.Serializer):
     """A department or township taking part in a round."""
@@ -68,7 +70,7 @@ class EvaluationRoundSerializer(serializers.ModelSerializer):
 class RoundOpenSerializer(serializers.Serializer):
     """Open a round: the service checks the county office's right and every rule."""
 
-    county = serializers.PrimaryKeyRelatedField(queryset=County.objects.all(), help_text="县 id")
+    county = IdField(kind="县", queryset=County.objects.all(), help_text="县 id")
     name = serializers.CharField(max_length=100)
     period_start = serializers.DateField()
     period_end = serializers.DateField()
@@ -79,11 +81,11 @@ class RoundOpenSerializer(serializers.Serializer):
     penalty_per_report = serializers.DecimalField(
         max_digits=5, decimal_places=2, required=False, help_text="每件属实清单外事项扣分"
     )
-    township_set = serializers.PrimaryKeyRelatedField(
-        queryset=IndicatorSet.objects.all(), required=False, allow_null=True
+    township_set = IdField(
+        kind="指标体系", queryset=IndicatorSet.objects.all(), required=False, allow_null=True
     )
-    department_set = serializers.PrimaryKeyRelatedField(
-        queryset=IndicatorSet.objects.all(), required=False, allow_null=True
+    department_set = IdField(
+        kind="指标体系", queryset=IndicatorSet.objects.all(), required=False, allow_null=True
     )
 
 
