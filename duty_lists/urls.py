@@ -7,7 +7,7 @@ from . import views
 
 
 class DutyListsApp(Application):
-    """Current lists, item detail with history, as-of view and diff view."""
+    """Current lists, item detail with history, as-of view, diff view and releases."""
 
     title = "三张清单"
     icon = "list_alt"
@@ -18,6 +18,14 @@ class DutyListsApp(Application):
     detail_path = path("items/<int:pk>/", views.DutyItemDetailView.as_view(), name="detail")
     as_of_path = path("as-of/", views.DutyListAsOfView.as_view(), name="as_of")
     diff_path = path("diff/", views.DutyListDiffView.as_view(), name="diff")
+    releases_path = path("releases/", views.ReleaseListView.as_view(), name="releases")
+    release_path = path("releases/<int:pk>/", views.ReleaseDetailView.as_view(), name="release")
+    release_items_path = path(
+        "releases/<int:pk>/items/", views.ReleaseItemsView.as_view(), name="release_items"
+    )
+    release_compare_path = path(
+        "releases/compare/", views.ReleaseCompareView.as_view(), name="release_compare"
+    )
 
     def has_view_permission(self, user, obj=None):
         return user.is_authenticated

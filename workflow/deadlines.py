@@ -122,3 +122,30 @@ def consultation_reminder(county: County, opened_at: datetime.datetime) -> datet
     """When to remind the consulted party: one working day before the deadline
     (aware, China time; see ``consultation_schedule``)."""
     return consultation_schedule(county, opened_at).remind_at
+
+
+@dataclass(frozen=True)
+class NoticePeriod:
+    """A public notice period (公示期): from its opening until midnight (China time)
+    ending its last working day; ``last_day`` is that day."""
+
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    last_day: datetime.date
+
+
+def notice_period(county: County, opened_at: datetime.datetime, days: int) -> NoticePeriod:
+    """The notice period of ``days`` working days opened at ``opened_at``.
+
+    The opening day is not counted (as for consultations); the notice stays open to
+    the end of the ``days``-th working day after it, so the public has every one of
+    those days in full. Raises ``ValueError`` for fewer than one day.
+    """
+    if days < 1:
+        raise ValueError("a notice period has at least one working day")
+    start = opened_at.astimezone(CHINA_TIME).date()
+    last_day = _working_days_after(_Calendar(county, start), start, days)[-1]
+    ends_at = datetime.datetime.combine(
+        last_day + datetime.timedelta(days=1), datetime.time.min, tzinfo=CHINA_TIME
+    )
+    return NoticePeriod(starts_at=opened_at, ends_at=ends_at, last_day=last_day)
