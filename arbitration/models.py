@@ -289,6 +289,9 @@ class DecisionBatch(models.Model):
         verbose_name="登记人",
     )
     recorded_at = models.DateTimeField("登记时间", null=True, blank=True)
+    releases = models.ManyToManyField(
+        "duty_lists.Release", blank=True, related_name="decision_batches", verbose_name="发布版本"
+    )
 
     history = HistoricalRecords()
 

@@ -16,8 +16,9 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import AnonRateThrottle
 
-from duty_lists.api import DutyItemViewSet, DutyListViewSet
+from duty_lists.api import DutyItemViewSet, DutyListViewSet, ReleaseViewSet
 from workflow.api import ChangeRequestViewSet, TaskViewSet
+from workflow.api.decisions import DecisionBatchViewSet
 from workflow.api.evaluation import EvaluationRoundViewSet, ScoreSheetViewSet
 from workflow.api.reports import ReportViewSet
 
@@ -52,6 +53,8 @@ router.register("lists", DutyListViewSet, basename="list")
 router.register("items", DutyItemViewSet, basename="item")
 router.register("evaluation-rounds", EvaluationRoundViewSet, basename="evaluation-round")
 router.register("score-sheets", ScoreSheetViewSet, basename="score-sheet")
+router.register("releases", ReleaseViewSet, basename="release")
+router.register("decision-batches", DecisionBatchViewSet, basename="decision-batch")
 
 
 def exempt_from_login_redirect(patterns: list) -> list:

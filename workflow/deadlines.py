@@ -27,9 +27,18 @@ _MAX_SPAN = datetime.timedelta(days=3 * 366)
 
 def county_settings(county: County) -> CountyWorkflowSettings:
     """The county's workflow settings (unsaved defaults when it has none: 5 working
-    days, silence goes to arbitration)."""
-    found = CountyWorkflowSettings.objects.filter(county=county).first()
-    return found or CountyWorkflowSettings(county=county)
+    days, silence goes to arbitration).
+
+    Read once per ``County`` instance: a flow transaction carries one instance from the
+    review through the consultation split (which reads the settings for the legality
+    route and again for every deadline), and instances live no longer than a request.
+    """
+    found = county.__dict__.get("_workflow_settings")
+    if found is None:
+        found = CountyWorkflowSettings.objects.filter(county=county).first()
+        found = found or CountyWorkflowSettings(county=county)
+        county.__dict__["_workflow_settings"] = found
+    return found
 
 
 def is_working_day(day: datetime.date, holidays: set, make_up: set) -> bool:

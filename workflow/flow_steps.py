@@ -31,10 +31,14 @@ def is_returned(activation) -> bool:
     return activation.process.coerced.review_decision == ReviewDecision.RETURN
 
 
-def needs_legality_review(activation) -> bool:
+def is_forwarded_for_legality_review(activation) -> bool:
     """True if the forwarded request goes to the legality review first (the county
-    office's review named a reviewing department)."""
-    return activation.process.coerced.legality_reviewer_id is not None
+    office's review named the county's reviewing department)."""
+    process = activation.process.coerced
+    return (
+        process.review_decision == ReviewDecision.FORWARD
+        and process.legality_reviewer_id is not None
+    )
 
 
 def is_legal(activation) -> bool:

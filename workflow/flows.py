@@ -24,7 +24,7 @@ from viewflow.workflow.lock import SelectForUpdateLock
 
 from . import flow_steps, permissions
 from .models import ChangeRequestProcess
-from .nodes import If, PartyJoin, PartySplit, PartyView, TaskView
+from .nodes import DecisionWait, If, PartyJoin, PartySplit, PartyView, TaskView
 from .views import tasks as task_views
 
 
@@ -53,16 +53,10 @@ class ChangeRequestFlow(flow.Flow):
     check_review = (
         flow.Switch()
         .Annotation(title="审查结论")
-        .Case(this.check_legality_required, flow_steps.is_forwarded)
+        .Case(this.review_legality, flow_steps.is_forwarded_for_legality_review)
+        .Case(this.consult_split, flow_steps.is_forwarded)
         .Case(this.revise, flow_steps.is_returned)
         .Default(this.mark_rejected)
-    )
-
-    check_legality_required = (
-        If(flow_steps.needs_legality_review)
-        .Annotation(title="是否需合法性审查")
-        .Then(this.review_legality)
-        .Else(this.consult_split)
     )
 
     review_legality = (
@@ -136,7 +130,7 @@ class ChangeRequestFlow(flow.Flow):
     )
 
     # Completed by code when the county office records the batch that decides it.
-    await_decision = flow.Handle().Annotation(title="审定").Next(this.publish)
+    await_decision = DecisionWait().Annotation(title="审定").Next(this.publish)
 
     publish = flow.Function(flow_steps.publish).Annotation(title="发布").Next(this.end)
 

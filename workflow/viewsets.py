@@ -228,13 +228,26 @@ class ProcessDetailView(flow_views.DetailProcessView):
 
 
 class DashboardView(flow_views.DashboardView):
-    """总览: open tasks per step (at most ``MAX_ROWS`` each) and finished requests, of
-    the requests the user may see."""
+    """总览: open tasks per step (at most ``MAX_ROWS`` each; the human steps and the wait
+    for 审定) and finished requests, of the requests the user may see."""
 
     def get_context_data(self, **kwargs):
         visible = selectors.task_rows(visible_tasks(self.request, self.flow_class))
-        nodes = [node for node in self.flow_class.instance.nodes() if node.task_type == "HUMAN"]
-        order = {"review": 0, "revise": 1, "consult": 2, "arbitrate": 3}
+        flow = self.flow_class.instance
+        # Human steps, and the wait for the leadership's decision (审定) after them.
+        nodes = [
+            node
+            for node in flow.nodes()
+            if node.task_type == "HUMAN" or node is self.flow_class.await_decision
+        ]
+        order = {
+            "review": 0,
+            "review_legality": 1,
+            "revise": 2,
+            "consult": 3,
+            "arbitrate": 4,
+            "await_decision": 5,
+        }
         nodes.sort(key=lambda node: order.get(node.name, len(order)))
         columns = []
         for node in nodes:

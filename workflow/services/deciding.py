@@ -257,6 +257,7 @@ def _issue_releases(batch: DecisionBatch, process_ids, before: dict) -> list:
         )
         release_notify(release, units=units)
         releases.append(release)
+    batch.releases.add(*releases)
     return releases
 
 
