@@ -21,7 +21,7 @@ from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.status import STATUS
 
-from . import permissions, selectors
+from . import batch_selectors, permissions, selectors
 from .filters import STEP_TITLES, ChangeRequestFilter, TaskFilter, TaskListFilter
 from .models import ChangeRequestProcess
 from .services.common import deny
@@ -221,6 +221,10 @@ class ProcessDetailView(flow_views.DetailProcessView):
             target_townships=list(process.target_townships.order_by("code")),
             consultations=selectors.consultation_list(user, process),
             ruling=selectors.ruling_of(user, process),
+            legality_reviews=list(
+                process.legality_reviews.select_related("department", "reviewed_by")
+            ),
+            decision=batch_selectors.decision_of(user, process),
             open_task_count=sum(task.status in OPEN_STATUSES for task in tasks),
             attachments=list(process.attachments.select_related("uploaded_by").order_by("pk")),
         )
