@@ -27,18 +27,28 @@ _MAX_SPAN = datetime.timedelta(days=3 * 366)
 
 def county_settings(county: County) -> CountyWorkflowSettings:
     """The county's workflow settings (unsaved defaults when it has none: 5 working
-    days, silence goes to arbitration).
+    days, silence goes to arbitration), or those a flow step remembered on this very
+    ``County`` instance (``remember_county_settings``)."""
+    remembered = county.__dict__.get(_REMEMBERED)
+    if remembered is not None:
+        return remembered
+    found = CountyWorkflowSettings.objects.filter(county=county).first()
+    return found or CountyWorkflowSettings(county=county)
 
-    Read once per ``County`` instance: a flow transaction carries one instance from the
-    review through the consultation split (which reads the settings for the legality
-    route and again for every deadline), and instances live no longer than a request.
+
+_REMEMBERED = "_workflow_settings"
+
+
+def remember_county_settings(county: County, settings: CountyWorkflowSettings) -> None:
+    """Let the flow steps that follow in the same transaction read ``settings`` from this
+    ``County`` instance instead of querying again.
+
+    For an instance that lives no longer than one service call (the county of a process
+    loaded under the flow lock): the county office's review reads the settings for the
+    legality route, and the consultation split it triggers, on the same process and
+    county, reads them again for every deadline.
     """
-    found = county.__dict__.get("_workflow_settings")
-    if found is None:
-        found = CountyWorkflowSettings.objects.filter(county=county).first()
-        found = found or CountyWorkflowSettings(county=county)
-        county.__dict__["_workflow_settings"] = found
-    return found
+    county.__dict__[_REMEMBERED] = settings
 
 
 def is_working_day(day: datetime.date, holidays: set, make_up: set) -> bool:

@@ -132,9 +132,26 @@ class NoticeOpinionForm(forms.Form):
         max_length=1000,
         min_length=5,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": 1000}),
+        error_messages={
+            "required": "请填写意见内容。",
+            "min_length": "意见内容至少%(limit_value)d个字（现为%(show_value)d个字）。",
+            "max_length": "意见内容不超过%(limit_value)d个字（现为%(show_value)d个字）。",
+        },
     )
-    name = forms.CharField(label="姓名（可不填）", max_length=50, required=False)
-    contact = forms.CharField(label="联系方式（可不填）", max_length=100, required=False)
+    name = forms.CharField(
+        label="姓名（可不填）",
+        max_length=50,
+        required=False,
+        error_messages={"max_length": "姓名不超过%(limit_value)d个字（现为%(show_value)d个字）。"},
+    )
+    contact = forms.CharField(
+        label="联系方式（可不填）",
+        max_length=100,
+        required=False,
+        error_messages={
+            "max_length": "联系方式不超过%(limit_value)d个字（现为%(show_value)d个字）。"
+        },
+    )
     website = forms.CharField(
         label="请勿填写此项",
         required=False,

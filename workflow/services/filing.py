@@ -10,7 +10,7 @@ from organisations import permissions as org_permissions
 from organisations.models import County, Department, Township
 
 from .. import permissions, selectors
-from ..deadlines import county_settings
+from ..deadlines import county_settings, remember_county_settings
 from ..models import ITEM_FIELDS, ChangeKind, ChangeRequestProcess, ReviewDecision
 from .common import deny, run_human_task
 from .notifications import notify
@@ -270,6 +270,7 @@ def change_request_review(*, actor, task_id: int, decision: str, comment: str = 
         process.legality_reviewer = None
         if decision == ReviewDecision.FORWARD:
             settings = county_settings(process.county)
+            remember_county_settings(process.county, settings)
             if settings.legality_review:
                 process.legality_reviewer = settings.legality_reviewer
         process._history_user = actor

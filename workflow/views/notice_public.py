@@ -12,6 +12,7 @@ at most a day old, a limit per client address kept in the cache, length limits a
 plain text only (checked again by the service).
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -80,24 +81,28 @@ def count_opinion(request) -> None:
             cache.add(key, 1, timeout=3600)
 
 
-def form_token(batch: DecisionBatch) -> str:
-    """A signed, timestamped token naming the batch, put in the form when it is shown."""
-    return signing.TimestampSigner(salt=SIGNING_SALT).sign(str(batch.pk))
+def form_token(batch: DecisionBatch, shown_at: datetime.datetime | None = None) -> str:
+    """A signed token naming the batch and when its form was shown (default: now, on
+    the project's clock, ``timezone.now``, like the notice period)."""
+    moment = shown_at or timezone.now()
+    stamp = signing.b62_encode(int(moment.timestamp()))
+    return signing.Signer(salt=SIGNING_SALT).sign(f"{batch.pk}:{stamp}")
 
 
 def token_problem(token: str, batch: DecisionBatch) -> str | None:
     """What is wrong with a submitted form token, in words, or ``None`` if it is good."""
-    signer = signing.TimestampSigner(salt=SIGNING_SALT)
     try:
-        value = signer.unsign(token, max_age=TOKEN_MAX_AGE_SECONDS)
-    except signing.SignatureExpired:
+        value = signing.Signer(salt=SIGNING_SALT).unsign(token)
+        batch_pk, stamp = value.split(":")
+        shown_at = signing.b62_decode(stamp)
+    except (signing.BadSignature, ValueError):
+        return "表单无效，请刷新页面后重新填写。"
+    if batch_pk != str(batch.pk):
+        return "表单无效，请刷新页面后重新填写。"
+    age = timezone.now().timestamp() - shown_at
+    if age > TOKEN_MAX_AGE_SECONDS:
         return "页面打开时间过长，请刷新页面后重新填写。"
-    except signing.BadSignature:
-        return "表单无效，请刷新页面后重新填写。"
-    if value != str(batch.pk):
-        return "表单无效，请刷新页面后重新填写。"
-    signed_at = signing.b62_decode(token.rsplit(signer.sep, 2)[1])
-    if timezone.now().timestamp() - signed_at < TOKEN_MIN_AGE_SECONDS:
+    if age < TOKEN_MIN_AGE_SECONDS:
         return "提交过快，请稍候再提交。"
     return None
 
