@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from arbitration.models import BatchDocumentKind, PartyDecision
 
-from .forms import DATE_INPUT
+# ISO dates: the browser's date input ignores a value in any other format.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 BODY_SUGGESTIONS = ("县委常委会", "县政府常务会议", "县委机构编制委员会", "县委全面深化改革委员会")
 
@@ -15,9 +16,7 @@ class BatchPrepareForm(forms.Form):
     """提请审定: a title and the waiting requests to put in the batch."""
 
     title = forms.CharField(label="批次名称", max_length=200)
-    requests = forms.ModelMultipleChoiceField(
-        label="待审定的申请", queryset=None, widget=forms.CheckboxSelectMultiple
-    )
+    requests = forms.ModelMultipleChoiceField(label="待审定的申请（可多选）", queryset=None)
 
     def __init__(self, *args, requests, **kwargs):
         super().__init__(*args, **kwargs)
