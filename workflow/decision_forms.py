@@ -51,15 +51,23 @@ class BatchRecordForm(forms.Form):
     decided_by = forms.CharField(
         label="审定机关",
         max_length=100,
+        error_messages={"required": "请填写审定机关。"},
         widget=forms.TextInput(attrs={"list": "qd-decision-bodies"}),
         help_text="如：" + "、".join(BODY_SUGGESTIONS),
     )
     meeting = forms.CharField(label="会议名称", max_length=200, required=False)
-    meeting_date = forms.DateField(label="会议日期", widget=DATE_INPUT)
-    document_number = forms.CharField(
-        label="印发文号", max_length=100, help_text="如：清委办发〔2026〕12号"
+    meeting_date = forms.DateField(
+        label="会议日期", widget=DATE_INPUT, error_messages={"required": "请填写会议日期。"}
     )
-    effective_date = forms.DateField(label="生效日期", widget=DATE_INPUT)
+    document_number = forms.CharField(
+        label="印发文号",
+        max_length=100,
+        help_text="如：清委办发〔2026〕12号",
+        error_messages={"required": "请填写印发文号。"},
+    )
+    effective_date = forms.DateField(
+        label="生效日期", widget=DATE_INPUT, error_messages={"required": "请填写生效日期。"}
+    )
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     minutes = forms.FileField(label="会议纪要（可选，也可登记后上传）", required=False)
 
