@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from duty_lists import services
-from duty_lists.models import Release
 from organisations.models import Role
 from tests.factories import (
     CountyFactory,
