@@ -205,6 +205,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Public notice (公示) opinions one client address may send per hour (counted in the cache).
+QINGDAN_NOTICE_OPINIONS_PER_HOUR = int(os.environ.get("QINGDAN_NOTICE_OPINIONS_PER_HOUR", "5"))
+
 GUARDIAN_RAISE_403 = True
 ANONYMOUS_USER_NAME = None
 

@@ -62,7 +62,9 @@ def opinions_per_hour() -> int:
 
 
 def _rate_key(request) -> str:
-    return f"qingdan:notice-opinion:{client_address(request)}"
+    # The connecting address only: a header a client writes itself (X-Forwarded-For)
+    # would let it start a fresh count with every request.
+    return f"qingdan:notice-opinion:{request.META.get('REMOTE_ADDR') or '-'}"
 
 
 def rate_limited(request) -> bool:
