@@ -106,8 +106,9 @@ def test_a_complete_admission_stays_within_its_statement_budget(
     # lookup; each answer arrives at the join (its incoming tasks read in two index
     # lookups); the last answer runs the join and stops at the wait for the decision
     # (审定). Recording the decision (with the helper's read of the parties) completes
-    # that wait, publishes, ends the request, issues the release and tells everyone:
-    # each further township costs its decision row and its history record.
+    # that wait, publishes, ends the request, issues the release, links it to the batch
+    # and tells everyone: each further township costs its decision row and its history
+    # record.
     world = county_world
     with django_assert_max_num_queries(17):
         process = file_add(world, townships=world.townships[:townships])
@@ -120,7 +121,7 @@ def test_a_complete_admission_stays_within_its_statement_budget(
         answer(world, process, townships - 1, ConsultationAnswer.ACCEPT)
     with django_assert_max_num_queries(18):
         batch = prepare(world.office, process)
-    with django_assert_max_num_queries(94 + 2 * townships):
+    with django_assert_max_num_queries(95 + 2 * townships):
         record(world.office, batch)
     process.refresh_from_db()
     assert process.outcome == "published"
