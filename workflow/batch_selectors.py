@@ -94,6 +94,51 @@ def batch_entries(batch: DecisionBatch) -> list[BatchEntry]:
     )
 
 
+@dataclass(frozen=True)
+class EntryParty:
+    """One consulted party of a request in a batch: its answer, the county office's
+    proposal for it (``None`` for a party that accepted) and the leadership's decision
+    (``None`` before the decision is recorded)."""
+
+    party: Township | Department
+    party_key: str
+    answer: str
+    answer_label: str
+    proposal: str | None
+    proposal_label: str
+    decision: str | None
+    decision_label: str
+
+
+def entry_parties(entry: BatchEntry) -> list[EntryParty]:
+    """The parties of a batch entry loaded by ``batch_entries`` (no further query)."""
+    from .services import party_key
+
+    process = entry.process
+    ruling = getattr(process, "ruling", None)
+    proposals = {}
+    if ruling is not None:
+        proposals = {party_key(row): row for row in ruling.decisions.all()}
+    decided = {party_key(row): row for row in entry.decisions.all()}
+    rows = []
+    for consultation in process.consultations.all():
+        key = party_key(consultation)
+        proposal, decision = proposals.get(key), decided.get(key)
+        rows.append(
+            EntryParty(
+                party=consultation.party,
+                party_key=key,
+                answer=consultation.answer,
+                answer_label=consultation.get_answer_display(),
+                proposal=proposal.decision if proposal else None,
+                proposal_label=proposal.get_decision_display() if proposal else "",
+                decision=decision.decision if decision else None,
+                decision_label=decision.get_decision_display() if decision else "",
+            )
+        )
+    return rows
+
+
 def batch_opinions(batch: DecisionBatch) -> list[NoticeOpinion]:
     """The public's opinions on the batch, oldest first."""
     return list(batch.opinions.select_related("entry").order_by("pk"))

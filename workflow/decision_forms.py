@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from arbitration.models import BatchDocumentKind, PartyDecision
 
+from .services import party_key
+
 # ISO dates: the browser's date input ignores a value in any other format.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -79,7 +81,7 @@ class BatchRecordForm(forms.Form):
             process = entry.process
             parties = []
             for consultation in process.consultations.all():
-                key = _party_key(consultation)
+                key = party_key(consultation)
                 name = party_field_name(process.pk, key)
                 self.fields[name] = forms.ChoiceField(
                     label=f"申请 #{process.pk}：对“{consultation.party}”的审定意见",
@@ -114,12 +116,6 @@ class BatchRecordForm(forms.Form):
             entry.process_id: {field: self.cleaned_data[name] for field, name in amended}
             for entry, _, amended in self.entry_fields
         }
-
-
-def _party_key(consultation) -> str:
-    from .services import party_key
-
-    return party_key(consultation)
 
 
 class BatchDocumentForm(forms.Form):

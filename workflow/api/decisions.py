@@ -303,30 +303,6 @@ class BatchDocumentUploadSerializer(serializers.Serializer):
     )
 
 
-def _party_rows(entry) -> list[dict]:
-    from ..services import party_key
-
-    process = entry.process
-    ruling = getattr(process, "ruling", None)
-    proposals = {}
-    if ruling is not None:
-        proposals = {party_key(row): row.decision for row in ruling.decisions.all()}
-    decided = {party_key(row): row.decision for row in entry.decisions.all()}
-    rows = []
-    for consultation in process.consultations.all():
-        key = party_key(consultation)
-        rows.append(
-            {
-                "party": party_data(consultation.party),
-                "party_key": key,
-                "answer": consultation.answer,
-                "proposal": proposals.get(key),
-                "decision": decided.get(key),
-            }
-        )
-    return rows
-
-
 def batch_detail(request, batch: DecisionBatch) -> dict:
     """The ``DecisionBatchDetailSerializer`` data of ``batch`` (read by the caller)."""
     entries = batch_selectors.batch_entries(batch)
@@ -340,7 +316,16 @@ def batch_detail(request, batch: DecisionBatch) -> dict:
             "subject": str(entry.process),
             "kind": entry.process.kind,
             "outcome": entry.process.outcome,
-            "parties": _party_rows(entry),
+            "parties": [
+                {
+                    "party": party_data(row.party),
+                    "party_key": row.party_key,
+                    "answer": row.answer,
+                    "proposal": row.proposal,
+                    "decision": row.decision,
+                }
+                for row in batch_selectors.entry_parties(entry)
+            ],
             "proposal_amendments": (
                 entry.process.ruling.amendments() if hasattr(entry.process, "ruling") else {}
             ),

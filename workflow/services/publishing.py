@@ -10,12 +10,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from arbitration.models import BatchEntry, Decision, PartyDecision
 from duty_lists import services as duty_services
-from duty_lists.models import LEVEL_CODE_PREFIX, DutyItem, ItemStatus, Release
+from duty_lists.models import LEVEL_CODE_PREFIX, DutyItem, ItemStatus
 from organisations.models import Township
 
 from .. import selectors
@@ -28,7 +27,7 @@ from ..models import (
     Outcome,
     PublicationBasis,
 )
-from .notifications import notify
+from .notifications import notify, release_notify
 
 STANDING_REFERENCE_FALLBACK = "常设授权"
 
@@ -282,8 +281,8 @@ def _publish(process, authority: Authority) -> DutyItem | None:
 
 
 @dataclass(frozen=True)
-class Units:
-    """Units whose lists a change touched: departments, and townships (``None``: every
+class TouchedUnits:
+    """TouchedUnits whose lists a change touched: departments, and townships (``None``: every
     township of the county, for an item that applies to all)."""
 
     county_id: int
@@ -291,45 +290,21 @@ class Units:
     township_ids: frozenset[int] | None
 
 
-def item_units(item: DutyItem) -> Units:
+def item_units(item: DutyItem) -> TouchedUnits:
     """The lead department and the townships ``item`` applies to now."""
     townships = None if item.applies_to_all else frozenset(t.pk for t in item.townships.all())
-    return Units(item.duty_list.county_id, frozenset({item.lead_department_id}), townships)
+    return TouchedUnits(item.duty_list.county_id, frozenset({item.lead_department_id}), townships)
 
 
-def merge_units(*units: Units | None) -> Units:
-    """The union of several ``Units`` of one county (``None`` entries are skipped)."""
+def merge_units(*units: TouchedUnits | None) -> TouchedUnits:
+    """The union of several ``TouchedUnits`` of one county (``None`` entries are skipped)."""
     present = [u for u in units if u is not None]
     departments = frozenset().union(*(u.department_ids for u in present))
     if any(u.township_ids is None for u in present):
         townships = None
     else:
         townships = frozenset().union(*(u.township_ids for u in present))
-    return Units(present[0].county_id, departments, townships)
-
-
-def release_notify(release: Release, *, units: Units) -> int:
-    """Tell every unit whose items a release changed (lead departments, townships the
-    items applied to before or after) that the list was issued, with its changes.
-    Returns the number of people told."""
-    township_ids = units.township_ids
-    if township_ids is None:
-        township_ids = Township.objects.filter(county_id=units.county_id).values_list(
-            "pk", flat=True
-        )
-    changes = release.changes.select_related("item").order_by("item__code")
-    lines = [f"{c.get_kind_display()}：{c.item.code} {c.item.title}" for c in changes]
-    return notify(
-        recipients=selectors.users_of(
-            townships=list(township_ids), departments=list(units.department_ids)
-        ),
-        subject=f"清单已发布：{release.duty_list} {release}",
-        body=(
-            f"{release.decided_by}审定，{release.decided_on:%Y-%m-%d}；"
-            f"自{release.effective_date:%Y-%m-%d}起施行。\n" + "\n".join(lines)
-        ),
-        url=reverse("lists:release", args=[release.pk]),
-    )
+    return TouchedUnits(present[0].county_id, departments, townships)
 
 
 def _withdrawal_date(item: DutyItem, effective_on: datetime.date) -> datetime.date:

@@ -109,7 +109,10 @@ class BatchDetailView(generic.TemplateView):
             batch=batch,
             stage=batch.stage_label(now),
             last_day=notice_last_day(batch) if batch.has_notice else None,
-            entries=[(entry, _party_rows(entry)) for entry in batch_selectors.batch_entries(batch)],
+            entries=[
+                (entry, batch_selectors.entry_parties(entry))
+                for entry in batch_selectors.batch_entries(batch)
+            ],
             opinions=batch_selectors.batch_opinions(batch),
             documents=list(batch.documents.select_related("uploaded_by").order_by("pk")),
             releases=list(batch.releases.select_related("duty_list__county").order_by("pk")),
@@ -118,27 +121,6 @@ class BatchDetailView(generic.TemplateView):
             document_form=BatchDocumentForm(),
             **kwargs,
         )
-
-
-def _party_rows(entry) -> list[tuple]:
-    """(party, answer label, proposal label, decision label) per consulted party."""
-    from ..services import party_key
-
-    process = entry.process
-    ruling = getattr(process, "ruling", None)
-    proposals = {}
-    if ruling is not None:
-        proposals = {party_key(row): row.get_decision_display() for row in ruling.decisions.all()}
-    decided = {party_key(row): row.get_decision_display() for row in entry.decisions.all()}
-    return [
-        (
-            c.party,
-            c.get_answer_display(),
-            proposals.get(party_key(c), ""),
-            decided.get(party_key(c), ""),
-        )
-        for c in process.consultations.all()
-    ]
 
 
 class BatchRecordView(generic.FormView):
