@@ -5,11 +5,11 @@ that applied to its township before or after."""
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, IntegerField, QuerySet, When
 from django.http import Http404
 
 from . import snapshots
-from .models import DutyList, Release
+from .models import DutyList, Level, Release
 from .selectors import counties_of_user, township_scope_of
 
 
@@ -19,8 +19,9 @@ def releases_visible_to(user) -> QuerySet[Release]:
 
 
 def release_list(user, *, duty_list: DutyList | None = None) -> QuerySet[Release]:
-    """The releases ``user`` may see (of ``duty_list`` only, if given), newest first per
-    list, each with its list, county and ``change_count``; one query for any number.
+    """The releases ``user`` may see (of ``duty_list`` only, if given), by county, level
+    (乡镇(街道), 村(社区), 网格) and newest first, each with its list, county and
+    ``change_count``; one query for any number.
 
     Raises ``PermissionDenied`` if ``duty_list`` is given and ``user`` sees nothing of
     its county.
@@ -30,10 +31,14 @@ def release_list(user, *, duty_list: DutyList | None = None) -> QuerySet[Release
         if not counties_of_user(user).filter(pk=duty_list.county_id).exists():
             raise PermissionDenied("您无权查看该清单的发布版本。")
         releases = releases.filter(duty_list=duty_list)
+    level_order = Case(
+        *(When(duty_list__level=level, then=index) for index, level in enumerate(Level.values)),
+        output_field=IntegerField(),
+    )
     return (
         releases.select_related("duty_list__county", "published_by")
-        .annotate(change_count=Count("changes"))
-        .order_by("duty_list__county__code", "duty_list__level", "-number")
+        .annotate(change_count=Count("changes"), level_order=level_order)
+        .order_by("duty_list__county__code", "level_order", "-number")
     )
 
 

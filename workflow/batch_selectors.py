@@ -7,6 +7,7 @@ administrators of the county see them; departments and townships see the decisio
 their own requests (``decision_of``) and the releases it issued.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -186,7 +187,8 @@ class ProposedChange:
     """What a request of a batch on notice proposes, in words the public reads: the kind,
     the list, the item (its code once it exists), the proposed text (after the county
     office's proposal) and where it would apply; for an amendment also the text now in
-    force (``current``), for the fields that change."""
+    force (``current``), for the fields that change; for an addition the proposed date
+    it takes effect (the decision's own date if that is later)."""
 
     entry_id: int
     kind: str
@@ -198,6 +200,7 @@ class ProposedChange:
     fields: tuple[tuple[str, str], ...]
     current: tuple[tuple[str, str, str], ...]
     applicability: str
+    effective_date: datetime.date | None
 
 
 _PUBLIC_FIELDS = (
@@ -277,6 +280,7 @@ def proposed_changes(batch: DecisionBatch) -> list[ProposedChange]:
                 ),
                 current=current,
                 applicability=scope,
+                effective_date=values["effective_date"] if process.kind == ChangeKind.ADD else None,
             )
         )
     return changes

@@ -212,3 +212,19 @@ def test_release_pages_run_the_same_queries_with_3_and_27_changes(client, world)
     assert at_27 == at_3
     assert set(big.changes.values_list("kind", flat=True)) == {"amended"}
     assert big.changes.count() == 27
+
+
+def test_releases_are_listed_by_level_then_newest_first(client, world):
+    grid_item = make_item(county=world["county"], level="grid")
+    village_item = make_item(county=world["county"], level="village")
+    release(world["office"], grid_item.duty_list, [grid_item], "甲委办发〔2026〕4号")
+    release(world["office"], village_item.duty_list, [village_item], "甲委办发〔2026〕5号")
+    client.force_login(world["office"])
+
+    groups = client.get("/lists/releases/").context["groups"]
+
+    assert [(duty_list.level, [r.number for r in rows]) for duty_list, rows in groups] == [
+        ("township", [2, 1]),
+        ("village", [1]),
+        ("grid", [1]),
+    ]

@@ -114,6 +114,7 @@ def test_the_public_sees_the_proposed_changes_without_logging_in(client, notice)
     assert "新增事项：燃气安全入户排查" in html
     assert "城关街道、青石镇、云岭乡" in html
     assert "2026年11月9日24时截止" in html
+    assert "2026年1月1日" in html  # the proposed date it takes effect
     # Only the proposed changes: no rejected proposal, people, answers or reasoning.
     for private in ("工贸企业执法检查", "王晓燕", "周建华", "本乡没有执法权", "未获赋予执法权"):
         assert private not in html, private
