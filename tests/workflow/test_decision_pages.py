@@ -207,3 +207,13 @@ def test_another_county_cannot_upload_or_download_batch_documents(client, waitin
 
     assert (upload.status_code, download.status_code) == (403, 403)
     assert BatchDocument.objects.count() == 1
+
+
+def test_the_flow_chart_shows_the_decision_chain(client, waiting):
+    client.force_login(waiting.office)
+
+    chart = client.get("/changerequest/chart/").content.decode()
+
+    for step in ("合法性审查", "拟办意见", "审定", "依常设授权发布", "发布"):
+        assert step in chart, step
+    assert "裁定" not in chart

@@ -141,6 +141,10 @@ def test_an_opinion_reaches_the_county_office_and_the_batch(client, notice):
     assert told.body == "张先生：建议明确入户排查的频次，避免社区重复上门。"
     assert told.url == f"/decisions/{notice.batch.pk}/"
     assert "您的意见已提交" in client.get(f"{notice.url}?sent=1").content.decode()
+    client.force_login(notice.office)
+    batch_page = client.get(f"/decisions/{notice.batch.pk}/").content.decode()
+    assert "建议明确入户排查的频次，避免社区重复上门。" in batch_page
+    assert f"申请 #{notice.accepted.pk}" in batch_page
 
 
 def test_the_batch_is_decided_only_after_the_notice_ends(notice, clock):
