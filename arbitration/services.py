@@ -1,4 +1,5 @@
-"""Recording the county office's rulings (裁定)."""
+"""Recording the county office's proposed rulings (拟办意见) and the county
+leadership's decisions (审定) in decision batches."""
 
 import logging
 
@@ -32,7 +33,8 @@ def ruling_record(
     meeting_record: str = "",
     amendments: dict[str, str] | None = None,
 ) -> Ruling:
-    """Record the county office's ruling on ``process``, one decision per party.
+    """Record the county office's proposed ruling (拟办意见) on ``process``, one proposed
+    decision per party.
 
     ``amendments`` rewrites item text (title, responsibilities, resources); it is
     required when any decision is "admit with amendments" and not allowed otherwise.
@@ -42,24 +44,24 @@ def ruling_record(
     """
     if not org_permissions.can_arbitrate_county(actor, county):
         audit_log.warning("denied: %s may not rule in county %s", actor, county.code)
-        raise PermissionDenied("您无权裁定本县事项。")
+        raise PermissionDenied("您无权对本县事项提出拟办意见。")
     amendments = {name: clean_text(value) for name, value in (amendments or {}).items()}
     amendments = {name: value for name, value in amendments.items() if value}
     errors: dict[str, str] = {}
     unknown = set(amendments) - set(AMENDABLE_FIELDS)
     if unknown:
-        errors.update(dict.fromkeys(sorted(unknown), "裁定不能修改该字段。"))
+        errors.update(dict.fromkeys(sorted(unknown), "拟办意见不能修改该字段。"))
     reasoning = clean_text(reasoning)
     if not reasoning:
-        errors["reasoning"] = "请填写裁定理由。"
+        errors["reasoning"] = "请填写拟办理由。"
     for party, decision in decisions:
         if decision not in Decision.values:
-            errors[f"decision_{party.pk}"] = f"请选择对“{party}”的裁定结果。"
+            errors[f"decision_{party.pk}"] = f"请选择对“{party}”的拟办意见。"
     amended = any(decision == Decision.ADMIT_AMENDED for _, decision in decisions)
     if amended and not amendments:
         errors["amendments"] = "选择“修改后准入”时，请填写修改后的事项内容。"
     if amendments and not amended:
-        errors["amendments"] = "只有“修改后准入”的裁定才能修改事项内容。"
+        errors["amendments"] = "只有“修改后准入”的拟办意见才能修改事项内容。"
     if errors:
         raise ValidationError(errors)
     ruling = Ruling(
@@ -82,5 +84,5 @@ def ruling_record(
         )
         row._history_user = actor
         row.save()
-    audit_log.info("ruling recorded: %s by %s", ruling.pk, actor)
+    audit_log.info("proposal recorded: %s by %s", ruling.pk, actor)
     return ruling

@@ -4,8 +4,10 @@ Measures in the same run and on the same database, the three flows taking turns
 process by process (so a change in the machine's load hits them alike):
 
 - admission: N change requests, each filed by the department, forwarded by the county
-  office and accepted by the heads of its three townships (so it is published), all
-  through ``workflow.services`` as those users;
+  office and accepted by the heads of its three townships, all through
+  ``workflow.services`` as those users; the benchmark county has the standing
+  authorisation (常设授权), so an uncontested request is published, and issued as a
+  release, at the end of its consultation as before the decision chain (审定) existed;
 - bare flow: the issue's baseline, a three-step viewflow flow (start → view → end)
   defined here on viewflow's own Process/Task tables, with the same lock and the same
   kind of user actions (a user starts it, another completes the view task through
@@ -16,7 +18,7 @@ process by process (so a change in the machine's load hits them alike):
 - raw: single-row ``INSERT`` + ``COMMIT`` into a plain table, in autocommit.
 
 An *executed task* is a task row that reached DONE: the start, the human tasks and the
-automatic ones (gateways, split, join, function steps, end); 11 per admission, 3 per
+automatic ones (gateways, split, join, function steps, end); 12 per admission, 3 per
 bare flow. Timer tasks a consultation arms and its answer cancels are not counted, but
 their cost is. SQL statements are counted with ``connection.execute_wrapper``
 (savepoints included, and on SQLite the ``BEGIN IMMEDIATE`` Django sends itself;
@@ -127,7 +129,8 @@ def define_bare_flows():
         reminded = flow.End()
         close_silent = flow.Function(this.nothing).Next(this.join_consult)
         join_consult = flow.Join().Next(this.check_contested)
-        check_contested = flow.If(this.no).Then(this.rejected).Else(this.publish)
+        check_contested = flow.If(this.no).Then(this.rejected).Else(this.check_standing)
+        check_standing = flow.If(this.yes).Then(this.publish).Else(this.rejected)
         publish = flow.Function(this.nothing).Next(this.end)
         end = flow.End()
         rejected = flow.End()
@@ -310,8 +313,12 @@ class World:
 def make_world(tag: str) -> World:
     from organisations import services as org_services
     from organisations.models import County, Department, Role, Township, User
+    from workflow.models import CountyWorkflowSettings
 
     county = County.objects.create(code=f"B{tag}", name=f"基准{tag}县")
+    CountyWorkflowSettings.objects.create(
+        county=county, standing_authorisation=True, standing_authorisation_reference="基准授权"
+    )
     department = Department.objects.create(
         county=county, code=f"B{tag}D01", name="县住房和城乡建设局"
     )
@@ -504,8 +511,8 @@ def main() -> None:
         world = make_world(tag=f"{os.getpid()}{int(time.time()) % 100000}")
         # label: (run one process, executed tasks per process)
         runs = {
-            "admission": (lambda meter, i: admission_once(world, meter, i), 11),
-            "same shape": (lambda meter, i: shaped_once(shaped_flow, world, meter), 11),
+            "admission": (lambda meter, i: admission_once(world, meter, i), 12),
+            "same shape": (lambda meter, i: shaped_once(shaped_flow, world, meter), 12),
             "bare flow": (lambda meter, i: bare_once(bare_flow, world, meter), 3),
         }
         meters = {label: Meter(profile=Counter() if args.profile else None) for label in runs}

@@ -19,10 +19,11 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from duty_lists.api import DutyItemViewSet, DutyListViewSet
+from duty_lists.api import DutyItemViewSet, DutyListViewSet, ReleaseViewSet
 from duty_lists.api_documents import DocumentExportView
 from organisations.api import LogoutView, TokenObtainView
 from workflow.api import ChangeRequestViewSet, TaskViewSet
+from workflow.api.decisions import DecisionBatchViewSet
 from workflow.api.evaluation import EvaluationRoundViewSet, ScoreSheetViewSet
 from workflow.api.reports import ReportViewSet
 
@@ -36,6 +37,8 @@ router.register("lists", DutyListViewSet, basename="list")
 router.register("items", DutyItemViewSet, basename="item")
 router.register("evaluation-rounds", EvaluationRoundViewSet, basename="evaluation-round")
 router.register("score-sheets", ScoreSheetViewSet, basename="score-sheet")
+router.register("releases", ReleaseViewSet, basename="release")
+router.register("decision-batches", DecisionBatchViewSet, basename="decision-batch")
 
 
 def exempt_from_login_redirect(patterns: list) -> list:

@@ -207,8 +207,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Qingdan API",
     "DESCRIPTION": (
-        "县乡“三张清单”事项准入与动态调整接口：提出申请、办理待办任务（审查、修改、"
-        "征求意见、裁定）、查看申请及其办理轨迹、查询清单与事项（含历史版本）。"
+        "县乡“三张清单”事项准入与动态调整接口：提出申请、办理待办任务（审查、合法性审查、"
+        "修改、征求意见、拟办意见）、提请审定并登记县委县政府审定结果（审定批次）、查看申请"
+        "及其办理轨迹、查询清单与事项（含历史版本和发布版本）。"
         "认证：`Authorization: Token <token>`（POST /api/token/ 获取）或登录会话。"
     ),
     "VERSION": "1.0.0",
@@ -227,8 +228,16 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "viewflow.workflow.status.STATUS",
         "ReviewDecisionEnum": "workflow.models.ReviewDecision",
         "RulingDecisionEnum": "arbitration.models.Decision",
+        "ChangeKindEnum": "workflow.models.ChangeKind",
+        "ReleaseChangeKindEnum": "duty_lists.models.ReleaseChangeKind",
+        "BatchDocumentKindEnum": "arbitration.models.BatchDocumentKind",
+        "PartyDecisionEnum": "arbitration.models.PartyDecision",
+        "LegalityDecisionEnum": "workflow.models.LegalityDecision",
     },
 }
+
+# Public notice (公示) opinions one client address may send per hour (counted in the cache).
+QINGDAN_NOTICE_OPINIONS_PER_HOUR = int(os.environ.get("QINGDAN_NOTICE_OPINIONS_PER_HOUR", "5"))
 
 GUARDIAN_RAISE_403 = True
 ANONYMOUS_USER_NAME = None

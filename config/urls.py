@@ -13,6 +13,7 @@ from viewflow.urls import Site
 
 from duty_lists.urls import DutyListsApp
 from organisations.urls import OrganisationsApp
+from workflow.decisions_app import DecisionsApp
 from workflow.evaluation_app import EvaluationApp
 from workflow.flows import ChangeRequestFlow
 from workflow.reports_app import ReportsApp
@@ -26,6 +27,7 @@ site = Site(
     viewsets=[
         DutyListsApp(),
         ChangeRequestViewset(ChangeRequestFlow, icon="assignment"),
+        DecisionsApp(),
         ReportsApp(),
         EvaluationApp(),
         NotificationsApp(),
@@ -43,6 +45,7 @@ urlpatterns = [
         name="javascript-catalog",
     ),
     path("api/", include("config.api_urls")),
+    path("public/<str:county_code>/notice/", include("workflow.public_urls")),
     path("public/", include("public.urls")),
     path("", site.urls),
 ]

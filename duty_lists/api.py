@@ -1,5 +1,5 @@
 """REST API of the duty lists (三张清单): the user's lists, their items now or as of a
-date, and one item with its history.
+date, one item with its history, and the lists' releases (发布版本) with their changes.
 
 Every read goes through ``duty_lists.selectors`` / ``duty_lists.snapshots`` with the
 same scoping as the pages: county and department users see their county's whole lists,
@@ -22,9 +22,18 @@ from rest_framework.reverse import reverse
 
 from organisations.models import County
 
-from . import selectors, snapshots
+from . import release_selectors, selectors, snapshots
 from .filters import DutyItemFilter
-from .models import Category, DutyItem, DutyList, DutyType, ItemStatus, Level
+from .models import (
+    Category,
+    DutyItem,
+    DutyList,
+    DutyType,
+    ItemStatus,
+    Level,
+    Release,
+    ReleaseChangeKind,
+)
 from .views import as_of_for_user
 
 ERRORS = {
@@ -319,4 +328,123 @@ class DutyItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         item = selectors.duty_item_get(request.user, int(pk))
         item.history_entries = snapshots.item_history(item)
         serializer = DutyItemDetailSerializer(item, context=self.get_serializer_context())
+        return Response(serializer.data)
+
+
+class ReleaseListSerializer(serializers.ModelSerializer):
+    """A release (发布版本) of a list: its number, 文号, body, dates."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:release-detail", help_text="本版本的接口地址"
+    )
+    list = serializers.SerializerMethodField(help_text="清单")
+    published_by = serializers.SerializerMethodField(help_text="登记人；系统发布为空")
+    change_count = serializers.IntegerField(read_only=True, help_text="变更事项数")
+
+    class Meta:
+        model = Release
+        fields = [
+            "id",
+            "url",
+            "list",
+            "number",
+            "document_number",
+            "decided_by",
+            "decided_on",
+            "effective_date",
+            "published_at",
+            "published_by",
+            "note",
+            "change_count",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(DutyListSerializer)
+    def get_list(self, release) -> dict:
+        return DutyListSerializer(release.duty_list, context=self.context).data
+
+    def get_published_by(self, release) -> str | None:
+        return str(release.published_by) if release.published_by_id else None
+
+
+class ReleasedVersionSerializer(serializers.Serializer):
+    """One item a release changed: what it did, the version it issued and what changed
+    since the previous release."""
+
+    kind = serializers.ChoiceField(
+        choices=ReleaseChangeKind.choices,
+        read_only=True,
+        help_text="added 新增 / amended 修改 / withdrawn 取消",
+    )
+    version = ItemVersionSerializer(source="after", read_only=True, help_text="本版本的事项内容")
+    changes = FieldChangeSerializer(many=True, read_only=True, help_text="与上一版本相比的差异")
+
+
+class ReleaseDetailSerializer(ReleaseListSerializer):
+    """A release with its changes (as the user may see them)."""
+
+    changes = ReleasedVersionSerializer(
+        source="versions", many=True, read_only=True, help_text="本版本变更的事项"
+    )
+
+    class Meta(ReleaseListSerializer.Meta):
+        fields = [*ReleaseListSerializer.Meta.fields, "changes"]
+        read_only_fields = fields
+
+
+class ReleaseQuerySerializer(serializers.Serializer):
+    """Optional filter of the release list: one list."""
+
+    list = serializers.PrimaryKeyRelatedField(
+        queryset=DutyList.objects.select_related("county"),
+        required=False,
+        help_text="清单 id（见 /api/lists/）",
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="发布版本",
+        description="本人可查看的各县清单的发布版本（每次审定印发为一版），可按清单筛选。",
+        parameters=[OpenApiParameter("list", OpenApiTypes.INT, description="清单 id")],
+        responses={200: ReleaseListSerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="发布版本详情",
+        description=(
+            "一个发布版本：文号、审定机关、日期，以及新增、修改、取消的事项（乡镇用户只能看到"
+            "适用于本乡镇的事项）。"
+        ),
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="版本 id")
+        ],
+        responses={
+            200: ReleaseDetailSerializer,
+            **ERRORS,
+            404: OpenApiResponse(description="版本不存在"),
+        },
+    ),
+)
+class ReleaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """发布版本: the releases of the user's lists, and one release with its changes."""
+
+    serializer_class = ReleaseListSerializer
+    queryset = Release.objects.none()  # for the schema; see get_queryset
+    lookup_value_regex = r"\d+"
+    filter_backends = []
+
+    def get_queryset(self):
+        query = ReleaseQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return release_selectors.release_list(
+            self.request.user, duty_list=query.validated_data.get("list")
+        )
+
+    def retrieve(self, request, pk=None):
+        """One release (403 outside the user's counties, 404 if unknown) with the changes
+        the user may see."""
+        release = release_selectors.release_get(request.user, int(pk))
+        release.versions = release_selectors.release_versions(request.user, release)
+        release.change_count = len(release.versions)
+        serializer = ReleaseDetailSerializer(release, context=self.get_serializer_context())
         return Response(serializer.data)

@@ -111,3 +111,32 @@ class ListDocumentForm(ListChoiceForm):
             if cleaned["release"] is None:
                 self.add_error("release", f"该清单没有第{number}版。")
         return cleaned
+
+
+class ReleaseCompareForm(forms.Form):
+    """Two releases of one list to compare (版本对比)."""
+
+    first = forms.ModelChoiceField(label="起始版本", queryset=None)
+    second = forms.ModelChoiceField(label="对比版本", queryset=None)
+
+    def __init__(self, *args, releases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first"].queryset = releases
+        self.fields["second"].queryset = releases
+        for name in ("first", "second"):
+            self.fields[name].label_from_instance = release_label
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("first"), cleaned.get("second")
+        if first and second:
+            if first.duty_list_id != second.duty_list_id:
+                self.add_error("second", "只能对比同一清单的两个版本。")
+            elif first.pk == second.pk:
+                self.add_error("second", "请选择两个不同的版本。")
+        return cleaned
+
+
+def release_label(release) -> str:
+    """A release as a choice: its list, number and 文号."""
+    return f"{release.duty_list} {release}"

@@ -440,6 +440,133 @@ _COMPARED_FIELDS: tuple[tuple[str, Callable, Callable[[ItemSnapshot], str]], ...
 )
 
 
+# Reads as of a moment rather than a day: a release (发布版本) is the list as recorded up
+# to its publication instant, read on its effective date.
+
+
+def is_on_issued_list(snapshot: ItemSnapshot, on_date: datetime.date) -> bool:
+    """True if this version keeps the item on the list as issued for ``on_date``: in
+    force (whatever its own effective date: an issued item may take effect later), or
+    withdrawn only after ``on_date``. A deletion record never is."""
+    if snapshot.history_type == "-":
+        return False
+    if snapshot.status == ItemStatus.IN_FORCE:
+        return True
+    return snapshot.withdrawn_date is not None and snapshot.withdrawn_date > on_date
+
+
+def _latest_snapshots_before(records: Q, cutoff: datetime.datetime) -> list[ItemSnapshot]:
+    """Snapshots of the latest record per item among ``records`` made before ``cutoff``
+    (an aware instant), deletion records included; ties go to the higher history id."""
+    latest = (
+        HistoricalDutyItem.objects.filter(id=OuterRef("id"), history_date__lt=cutoff)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    queryset = (
+        HistoricalDutyItem.objects.filter(records, history_date__lt=cutoff)
+        .filter(history_id=Subquery(latest))
+        .order_by("code", "id")
+    )
+    return [_snapshot(record) for record in _with_relations(queryset)]
+
+
+def items_as_of_moment(
+    duty_list: DutyList, cutoff: datetime.datetime, on_date: datetime.date
+) -> list[ItemSnapshot]:
+    """Return the items on ``duty_list`` as recorded before ``cutoff`` (e.g. just after a
+    release's publication), read on ``on_date`` (see ``is_on_issued_list``), sorted by
+    code. Runs at most two queries."""
+    return [
+        snapshot
+        for snapshot in _latest_snapshots_before(Q(duty_list=duty_list), cutoff)
+        if is_on_issued_list(snapshot, on_date)
+    ]
+
+
+def duty_list_diff_between(
+    duty_list: DutyList,
+    *,
+    cutoff_from: datetime.datetime,
+    on_from: datetime.date,
+    cutoff_to: datetime.datetime,
+    on_to: datetime.date,
+) -> ListDiff:
+    """What changed in ``duty_list`` between two moments (e.g. two releases), each read
+    on its own date as ``items_as_of_moment`` does; the parts as in ``duty_list_diff``,
+    with ``date_from``/``date_to`` set to ``on_from``/``on_to``. Raises ValueError if
+    ``cutoff_from`` is after ``cutoff_to``. Runs at most four queries."""
+    if cutoff_from > cutoff_to:
+        raise ValueError("cutoff_from must not be after cutoff_to")
+    records = Q(duty_list=duty_list)
+    latest_from = {s.item_id: s for s in _latest_snapshots_before(records, cutoff_from)}
+    latest_to = {s.item_id: s for s in _latest_snapshots_before(records, cutoff_to)}
+    before = {i: s for i, s in latest_from.items() if is_on_issued_list(s, on_from)}
+    after = {i: s for i, s in latest_to.items() if is_on_issued_list(s, on_to)}
+    added = sorted((after[i] for i in after.keys() - before.keys()), key=_code_key)
+    withdrawn = sorted(
+        (
+            WithdrawnItem(before=before[i], after=latest_to.get(i))
+            for i in before.keys() - after.keys()
+        ),
+        key=lambda entry: _code_key(entry.before),
+    )
+    changed = []
+    for item_id in before.keys() & after.keys():
+        changes = field_changes(before[item_id], after[item_id])
+        if changes:
+            changed.append(
+                ItemChange(before=before[item_id], after=after[item_id], changes=changes)
+            )
+    changed.sort(key=lambda entry: _code_key(entry.after))
+    return ListDiff(
+        duty_list_id=duty_list.pk,
+        date_from=on_from,
+        date_to=on_to,
+        added=tuple(added),
+        withdrawn=tuple(withdrawn),
+        changed=tuple(changed),
+    )
+
+
+@dataclass(frozen=True)
+class ReleasedVersion:
+    """One item a release changed: the version it issued (``after``), the version of the
+    previous release (``before``, ``None`` for an item it added) and the differences."""
+
+    kind: str
+    before: ItemSnapshot | None
+    after: ItemSnapshot
+    changes: tuple[FieldChange, ...]
+
+
+def released_versions(
+    history_ids: dict[int, str], previous_cutoff: datetime.datetime | None
+) -> list[ReleasedVersion]:
+    """The versions a release issued: ``history_ids`` maps each history record of the
+    release to its change kind; each is compared with its item's latest record before
+    ``previous_cutoff`` (the previous release's publication; ``None``: no previous
+    release). Sorted by code. Runs at most four queries."""
+    records = HistoricalDutyItem.objects.filter(history_id__in=list(history_ids)).order_by(
+        "code", "id"
+    )
+    after = [_snapshot(record) for record in _with_relations(records)]
+    before = {}
+    if previous_cutoff is not None and after:
+        item_ids = Q(id__in=[snapshot.item_id for snapshot in after])
+        before = {s.item_id: s for s in _latest_snapshots_before(item_ids, previous_cutoff)}
+    result = []
+    for snapshot in after:
+        old = before.get(snapshot.item_id)
+        changes = field_changes(old, snapshot) if old is not None else ()
+        result.append(
+            ReleasedVersion(
+                kind=history_ids[snapshot.history_id], before=old, after=snapshot, changes=changes
+            )
+        )
+    return result
+
+
 def items_published_at(
     duty_list: DutyList, moment: datetime.datetime, on_date: datetime.date
 ) -> list[ItemSnapshot]:
@@ -451,15 +578,9 @@ def items_published_at(
     in force on ``on_date`` (e.g. the release's effective date, see
     ``ItemSnapshot.is_in_force_on``). Runs at most two queries.
     """
-    latest = (
-        HistoricalDutyItem.objects.filter(id=OuterRef("id"), history_date__lte=moment)
-        .order_by("-history_date", "-history_id")
-        .values("history_id")[:1]
-    )
-    queryset = (
-        HistoricalDutyItem.objects.filter(duty_list=duty_list, history_date__lte=moment)
-        .filter(history_id=Subquery(latest))
-        .order_by("code", "id")
-    )
-    snapshots = [_snapshot(record) for record in _with_relations(queryset)]
-    return [snapshot for snapshot in snapshots if snapshot.is_in_force_on(on_date)]
+    cutoff = moment + datetime.timedelta(microseconds=1)
+    return [
+        snapshot
+        for snapshot in _latest_snapshots_before(Q(duty_list=duty_list), cutoff)
+        if snapshot.is_in_force_on(on_date)
+    ]

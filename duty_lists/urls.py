@@ -7,7 +7,7 @@ from . import document_views, views
 
 
 class DutyListsApp(Application):
-    """Current lists, item detail with history, as-of view, diff view and documents."""
+    """Current lists, item detail with history, as-of view, diff view, releases and documents."""
 
     title = "三张清单"
     icon = "list_alt"
@@ -19,6 +19,14 @@ class DutyListsApp(Application):
     as_of_path = path("as-of/", views.DutyListAsOfView.as_view(), name="as_of")
     diff_path = path("diff/", views.DutyListDiffView.as_view(), name="diff")
     documents_path = path("documents/", document_views.ListDocumentView.as_view(), name="documents")
+    releases_path = path("releases/", views.ReleaseListView.as_view(), name="releases")
+    release_path = path("releases/<int:pk>/", views.ReleaseDetailView.as_view(), name="release")
+    release_items_path = path(
+        "releases/<int:pk>/items/", views.ReleaseItemsView.as_view(), name="release_items"
+    )
+    release_compare_path = path(
+        "releases/compare/", views.ReleaseCompareView.as_view(), name="release_compare"
+    )
 
     def has_view_permission(self, user, obj=None):
         return user.is_authenticated

@@ -1,5 +1,6 @@
 """Pages of the "三张清单" application: current lists, item detail and history, a list as
-of a date, and the changes between two dates. Every read goes through
+of a date, the changes between two dates, and the releases (发布版本): each release's
+changes, the list as it issued it, and two releases compared. Every read goes through
 ``duty_lists.selectors`` / ``duty_lists.snapshots`` and is scoped to the user."""
 
 import dataclasses
@@ -8,10 +9,10 @@ from django.urls import reverse
 from django.views import generic
 from viewflow.views import ListModelView
 
-from . import selectors, snapshots
+from . import release_selectors, selectors, snapshots
 from .filters import DutyItemFilter
-from .forms import AsOfForm, DiffForm, default_initial
-from .models import DutyItem, Level
+from .forms import AsOfForm, DiffForm, ReleaseCompareForm, default_initial
+from .models import DutyItem, Level, ReleaseChangeKind
 
 
 class DutyItemListView(ListModelView):
@@ -184,3 +185,72 @@ def diff_for_townships(diff, township_ids: set[int]):
             if _applies(c.before, township_ids) or _applies(c.after, township_ids)
         ),
     )
+
+
+class ReleaseListView(generic.TemplateView):
+    """发布版本: every release of the lists the user may see, grouped by list, with a
+    form to compare two releases of a list."""
+
+    template_name = "duty_lists/release_list.html"
+
+    def get_context_data(self, **kwargs):
+        groups: dict = {}
+        for release in release_selectors.release_list(self.request.user):
+            groups.setdefault(release.duty_list, []).append(release)
+        return super().get_context_data(groups=list(groups.items()), **kwargs)
+
+
+class ReleaseDetailView(generic.TemplateView):
+    """One release: its 文号, body, dates and the items it added, amended or withdrew
+    (for a township user: those that applied to its township)."""
+
+    template_name = "duty_lists/release_detail.html"
+
+    def get_context_data(self, **kwargs):
+        release = release_selectors.release_get(self.request.user, self.kwargs["pk"])
+        versions = release_selectors.release_versions(self.request.user, release)
+        return super().get_context_data(
+            release=release,
+            previous=release_selectors.previous_release(release),
+            added=[v for v in versions if v.kind == ReleaseChangeKind.ADDED],
+            amended=[v for v in versions if v.kind == ReleaseChangeKind.AMENDED],
+            withdrawn=[v for v in versions if v.kind == ReleaseChangeKind.WITHDRAWN],
+            **kwargs,
+        )
+
+
+class ReleaseItemsView(generic.TemplateView):
+    """The list as a release issued it (清单 as of the release)."""
+
+    template_name = "duty_lists/release_items.html"
+
+    def get_context_data(self, **kwargs):
+        release = release_selectors.release_get(self.request.user, self.kwargs["pk"])
+        return super().get_context_data(
+            release=release,
+            snapshots=release_selectors.release_items(self.request.user, release),
+            **kwargs,
+        )
+
+
+class ReleaseCompareView(generic.TemplateView):
+    """What changed in a list from one release to another (版本对比)."""
+
+    template_name = "duty_lists/release_compare.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        releases = release_selectors.release_list(user)
+        data = self.request.GET if "first" in self.request.GET else None
+        form = ReleaseCompareForm(data, releases=releases)
+        context = {"form": form, "diff": None}
+        if form.is_valid():
+            first, second = sorted(
+                (form.cleaned_data["first"], form.cleaned_data["second"]), key=lambda r: r.number
+            )
+            context.update(
+                diff=release_selectors.release_diff(user, first, second),
+                first=first,
+                second=second,
+            )
+        return super().get_context_data(**context, **kwargs)

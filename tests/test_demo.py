@@ -12,10 +12,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone as django_timezone
 from viewflow.workflow.models import Task
 
-from arbitration.models import OffListReport, Ruling
-from duty_lists.models import DutyItem, DutyList, ItemStatus, Level
+from arbitration.batch_services import notice_last_day
+from arbitration.models import (
+    BatchDocument,
+    BatchEntry,
+    DecisionBatch,
+    NoticeOpinion,
+    OffListReport,
+    Ruling,
+)
+from duty_lists.models import DutyItem, DutyList, ItemStatus, Level, Release, ReleaseChange
 from duty_lists.snapshots import duty_list_diff, item_history, items_as_of_for_township
 from evaluation.models import (
     EvaluationRound,
@@ -74,6 +83,8 @@ def _row_counts() -> dict[str, int]:
     counts["Membership history"] = Membership.history.count()
     for model in (ChangeRequestProcess, Task, Consultation, Ruling, Notification):
         counts[model.__name__] = model.objects.count()
+    for model in (Release, ReleaseChange, DecisionBatch, BatchEntry, BatchDocument, NoticeOpinion):
+        counts[model.__name__] = model.objects.count()
     for model in (IndicatorSet, Indicator):
         counts[model.__name__] = model.objects.count()
         counts[f"{model.__name__} history"] = model.history.count()
@@ -114,13 +125,22 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         "User": 11,
         "Membership": 11,
         "DutyList": 5,
-        # 63 from duty_items.csv and 2 published by demo requests.
+        # 63 from duty_items.csv and 2 published by the decided demo batch.
         "DutyItem": 65,
         "DutyItem history": 72,
         "Membership history": 11,
-        "ChangeRequestProcess": 12,
-        "Consultation": 10,
+        "ChangeRequestProcess": 13,
+        "Consultation": 12,
         "Ruling": 2,
+        # The first release of each of the five lists, and the decided batch's.
+        "Release": 6,
+        # The items in force when the lists were first issued (清河县 30 + 17 + 12,
+        # 白沙县 2 + 1), then the decided batch's two.
+        "ReleaseChange": 64,
+        "DecisionBatch": 2,
+        "BatchEntry": 4,
+        "BatchDocument": 1,
+        "NoticeOpinion": 1,
         # One set per direction for each county: 5 + 3 indicators.
         "IndicatorSet": 4,
         "IndicatorSet history": 4,
@@ -129,12 +149,14 @@ def test_demo_loads_twice_without_duplicates(debug_on):
     }
     assert (
         "用户：新建 11，已存在 0；清单事项：新建 63，已存在 0；变更：应用 7，已应用 0；"
-        "申请：新建 12，已存在 0。"
+        "申请：新建 13，已存在 0。"
     ) in first_output
     assert (
         "用户：新建 0，已存在 11；清单事项：新建 0，已存在 63；变更：应用 0，已应用 7；"
-        "申请：新建 0，已存在 12。"
+        "申请：新建 0，已存在 13。"
     ) in second_output
+    assert "发布版本：新建 5，已存在 0；审定批次：新建 2，已存在 0。" in first_output
+    assert "发布版本：新建 0，已存在 5；审定批次：新建 0，已存在 2。" in second_output
     assert "评价指标体系：新建 4，已存在 0。" in first_output
     assert "评价指标体系：新建 0，已存在 4。" in second_output
     assert "密码均为 qingdan-demo" in second_output
@@ -146,7 +168,7 @@ def test_demo_loads_twice_without_duplicates(debug_on):
     task_lines = _indented_rows(second_output, "open tasks (inbox and queue):")
     assert task_lines == [
         ["用户名", "任务"],
-        ["office", "形式审查", "1，裁定", "1"],
+        ["office", "形式审查", "1，拟办意见", "1"],
         ["admin", "—"],
         ["zjj_staff", "修改后重新提交", "1，征求意见", "1"],
         ["zjj_head", "修改后重新提交", "1，征求意见", "1"],
@@ -157,6 +179,17 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         ["yunling_head", "征求意见", "1"],
         ["baisha_office", "形式审查", "1"],
         ["baisha_head", "—"],
+    ]
+    on_notice = DecisionBatch.objects.get(title="2026年第二批清单调整事项")
+    assert _indented_rows(second_output, "decision batches:") == [
+        ["县", "批次", "状态"],
+        ["清河县", "2026年第一批清单调整事项", "已审定（清委办发〔2026〕35号）"],
+        [
+            "清河县",
+            "2026年第二批清单调整事项",
+            "公示中（公示至",
+            f"{notice_last_day(on_notice):%Y-%m-%d}）",
+        ],
     ]
 
 
@@ -361,7 +394,10 @@ def test_demo_requests_stand_in_every_state(debug_on):
 
     states = {}
     for process in ChangeRequestProcess.objects.all():
-        open_tasks = process.task_set.filter(flow_task_type="HUMAN", status__in=OPEN)
+        # Human tasks, and the wait for 审定 (a task the decision batch completes).
+        open_tasks = process.task_set.filter(
+            flow_task_type__in=["HUMAN", "FUNCTION"], status__in=OPEN
+        )
         states[_key(process)] = (
             process.county.name,
             process.status,
@@ -369,15 +405,16 @@ def test_demo_requests_stand_in_every_state(debug_on):
             sorted(_task_label(task) for task in open_tasks),
         )
     assert states == {
-        # published: all consulted townships accepted
+        # published by the decided batch: all consulted townships accepted
         "SQ-2026-01": ("清河县", "DONE", "published", []),
-        # published: 云岭乡 contested, the ruling admitted it with amended text
+        # published by the decided batch: 云岭乡 contested, the proposal admitted it with
+        # amended text and the leadership followed it
         "SQ-2026-02": ("清河县", "DONE", "published", []),
         # rejected at review (不予受理)
         "SQ-2026-03": ("清河县", "DONE", "rejected", []),
-        # not admitted: the only township contested and the ruling rejected it
-        "SQ-2026-04": ("清河县", "DONE", "rejected", []),
-        # in arbitration: 青石镇 and 云岭乡 contested
+        # the only township contested, the proposal rejects it: in the batch on notice
+        "SQ-2026-04": ("清河县", "NEW", "pending", ["await_decision"]),
+        # waiting for the county office's proposal: 青石镇 and 云岭乡 contested
         "SQ-2026-05": ("清河县", "NEW", "pending", ["arbitrate"]),
         # in consultation, 青石镇 has answered
         "SQ-2026-06": ("清河县", "NEW", "pending", ["consult:云岭乡", "consult:城关街道"]),
@@ -392,6 +429,8 @@ def test_demo_requests_stand_in_every_state(debug_on):
         "SQ-2026-11": ("清河县", "NEW", "pending", ["consult:县应急管理局"]),
         # the other county's request, waiting for its own county office
         "SQ-2026-12": ("白沙县", "NEW", "pending", ["review"]),
+        # all accepted, in the batch on public notice (公示)
+        "SQ-2026-13": ("清河县", "NEW", "pending", ["await_decision"]),
     }
     answers = Consultation.objects.order_by("pk").values_list(
         "process__reasons", "township__name", "department__name", "answer", "answered_by__username"
@@ -407,6 +446,8 @@ def test_demo_requests_stand_in_every_state(debug_on):
         ("SQ-2026-05", "云岭乡", None, "contest", "yunling_head"),
         ("SQ-2026-06", "青石镇", None, "accept", "qingshi_head"),
         ("SQ-2026-07", "城关街道", None, "accept", "chengguan_head"),
+        ("SQ-2026-13", "城关街道", None, "accept", "chengguan_head"),
+        ("SQ-2026-13", "青石镇", None, "accept", "qingshi_head"),
     ]
     returned = _request("SQ-2026-08")
     assert (returned.review_decision, returned.reviewed_by.username) == ("return", "office")
@@ -426,7 +467,8 @@ def test_demo_published_requests_are_on_the_list_with_their_history(debug_on):
     history = item_history(item)
     assert [(entry.kind, entry.user_name) for entry in history] == [("新增", "周建华")]
     assert history[0].reason == (
-        f"依据新增事项申请 #{all_accepted.pk}（新增事项：城镇老旧小区改造居民意见征集）发布"
+        f"依据县委常委会审定（清委办发〔2026〕35号）发布："
+        f"新增事项申请 #{all_accepted.pk}（新增事项：城镇老旧小区改造居民意见征集）"
     )
 
     ruled = _request("SQ-2026-02")
@@ -438,7 +480,8 @@ def test_demo_published_requests_are_on_the_list_with_their_history(debug_on):
         ("云岭乡", "admit_amended")
     ]
     assert ruled.ruling.meeting_record.startswith("2026年11月县委编办召开协调会")
-    assert item_history(item)[0].reason.startswith(f"依据新增事项申请 #{ruled.pk}")
+    assert item_history(item)[0].reason.startswith("依据县委常委会审定（清委办发〔2026〕35号）发布")
+    assert item_history(item)[0].reason.endswith(f"新增事项申请 #{ruled.pk}（{ruled}）")
 
     # Not admitted, rejected at review, or still open: nothing reached the lists.
     assert not DutyItem.objects.filter(code__in=["XZ-ZJ-0006", "XZ-YJ-0004"]).exists()
@@ -494,11 +537,13 @@ def test_demo_rerun_leaves_requests_advanced_since_alone(debug_on):
 
     output = _demo()
 
-    assert "申请：新建 0，已存在 12。" in output
+    assert "申请：新建 0，已存在 13。" in output
     assert _row_counts() == counts
+    # Every township accepted: it now waits for 审定, nothing is on the list yet.
     process.refresh_from_db()
-    assert (process.status, process.outcome) == ("DONE", "published")
-    assert _item("XZ-YJ-0005").title == "应急避难场所日常管理"
+    assert (process.status, process.outcome) == ("NEW", "pending")
+    assert process.task_set.get(flow_task=ChangeRequestFlow.await_decision).status == "NEW"
+    assert not DutyItem.objects.filter(code="XZ-YJ-0005").exists()
 
 
 def test_demo_offlist_reports_one_upheld_one_waiting_for_the_department(debug_on):
@@ -695,3 +740,65 @@ def test_demo_evaluation_rounds_one_published_one_open(debug_on, client):
     response = client.get(reverse("evaluation:results", args=[past.pk]))
     assert response.status_code == 200
     assert [row.name for row in response.context["data"].township_ranking] == ["城关街道"]
+
+
+def test_demo_lists_are_issued_and_one_batch_decided_one_on_notice(debug_on, client):
+    _demo()
+
+    releases = {
+        (release.duty_list.county.name, release.duty_list.level, release.number): release
+        for release in Release.objects.select_related("duty_list__county")
+    }
+    assert {key: r.document_number for key, r in releases.items()} == {
+        ("清河县", "township", 1): "清委办发〔2026〕12号",
+        ("清河县", "village", 1): "清委办发〔2026〕12号",
+        ("清河县", "grid", 1): "清委办发〔2026〕12号",
+        ("清河县", "township", 2): "清委办发〔2026〕35号",
+        ("白沙县", "township", 1): "白委办发〔2026〕7号",
+        ("白沙县", "village", 1): "白委办发〔2026〕7号",
+    }
+    first = releases["清河县", "township", 1]
+    in_force = DutyItem.objects.filter(
+        duty_list=first.duty_list, status=ItemStatus.IN_FORCE
+    ).exclude(code__in=["XZ-ZJ-0005", "XZ-YJ-0003"])
+    assert set(first.changes.values_list("item__code", "kind")) == {
+        (code, "added") for code in in_force.values_list("code", flat=True)
+    }
+    assert first.changes.count() == 30
+    second = releases["清河县", "township", 2]
+    assert (second.decided_by, second.effective_date) == ("县委常委会", datetime.date(2026, 12, 1))
+    assert sorted(second.changes.values_list("item__code", "kind")) == [
+        ("XZ-YJ-0003", "added"),
+        ("XZ-ZJ-0005", "added"),
+    ]
+
+    decided = DecisionBatch.objects.get(title="2026年第一批清单调整事项")
+    assert (decided.document_number, decided.recorded_by.username, decided.meeting) == (
+        "清委办发〔2026〕35号",
+        "office",
+        "县委第十二届第58次常委会会议",
+    )
+    assert list(decided.releases.all()) == [second]
+    assert list(decided.documents.values_list("kind", "original_name")) == [
+        ("minutes", "县委常委会会议纪要.pdf")
+    ]
+
+    on_notice = DecisionBatch.objects.get(title="2026年第二批清单调整事项")
+    assert on_notice.notice_is_open(django_timezone.now())
+    assert sorted(_key(entry.process) for entry in on_notice.entries.all()) == [
+        "SQ-2026-04",
+        "SQ-2026-13",
+    ]
+    [opinion] = on_notice.opinions.select_related("entry__process")
+    assert (_key(opinion.entry.process), opinion.name) == ("SQ-2026-13", "李女士")
+    assert (
+        Notification.objects.filter(
+            recipient__username="office", subject__startswith="公示收到意见"
+        ).count()
+        == 1
+    )
+    page = client.get(f"/public/330999/notice/{on_notice.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "乡镇应急物资储备点日常管理" in html
+    assert "工贸企业安全生产执法检查" not in html  # proposed for rejection: no change

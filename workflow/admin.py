@@ -25,6 +25,7 @@ from .models import (
     Consultation,
     CountyWorkflowSettings,
     Holiday,
+    LegalityReview,
     Notification,
 )
 
@@ -112,7 +113,9 @@ class ChangeRequestProcessAdmin(CountyScopedHistoryAdmin):
         "review_decision",
         "review_comment",
         "reviewed_by",
+        "legality_reviewer",
         "published_item",
+        "published_under",
     )
     readonly_fields = ("status", "created", "finished")
     inlines = (ConsultationInline, AttachmentInline)
@@ -141,6 +144,19 @@ class ConsultationAdmin(CountyScopedHistoryAdmin):
     @admin.display(description="征求对象")
     def party(self, obj):
         return obj.party
+
+
+@admin.register(LegalityReview)
+class LegalityReviewAdmin(CountyScopedHistoryAdmin):
+    """Legality reviews (合法性审查), read-only: written by the review task only."""
+
+    county_path = "process__county"
+    superuser_writes = READ_ONLY
+    county_admin_writes = READ_ONLY
+    list_display = ("process", "department", "decision", "reviewed_by", "reviewed_at")
+    list_filter = ("decision", ("process__county", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("process__target_item", "department", "reviewed_by")
+    search_fields = ("process__title", "opinion")
 
 
 @admin.register(CountyWorkflowSettings)

@@ -27,9 +27,28 @@ _MAX_SPAN = datetime.timedelta(days=3 * 366)
 
 def county_settings(county: County) -> CountyWorkflowSettings:
     """The county's workflow settings (unsaved defaults when it has none: 5 working
-    days, silence goes to arbitration)."""
+    days, silence goes to arbitration), or those a flow step remembered on this very
+    ``County`` instance (``remember_county_settings``)."""
+    remembered = county.__dict__.get(_REMEMBERED)
+    if remembered is not None:
+        return remembered
     found = CountyWorkflowSettings.objects.filter(county=county).first()
     return found or CountyWorkflowSettings(county=county)
+
+
+_REMEMBERED = "_workflow_settings"
+
+
+def remember_county_settings(county: County, settings: CountyWorkflowSettings) -> None:
+    """Let the flow steps that follow in the same transaction read ``settings`` from this
+    ``County`` instance instead of querying again.
+
+    For an instance that lives no longer than one service call (the county of a process
+    loaded under the flow lock): the county office's review reads the settings for the
+    legality route, and the consultation split it triggers, on the same process and
+    county, reads them again for every deadline.
+    """
+    county.__dict__[_REMEMBERED] = settings
 
 
 def is_working_day(day: datetime.date, holidays: set, make_up: set) -> bool:
@@ -122,3 +141,30 @@ def consultation_reminder(county: County, opened_at: datetime.datetime) -> datet
     """When to remind the consulted party: one working day before the deadline
     (aware, China time; see ``consultation_schedule``)."""
     return consultation_schedule(county, opened_at).remind_at
+
+
+@dataclass(frozen=True)
+class NoticePeriod:
+    """A public notice period (公示期): from its opening until midnight (China time)
+    ending its last working day; ``last_day`` is that day."""
+
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    last_day: datetime.date
+
+
+def notice_period(county: County, opened_at: datetime.datetime, days: int) -> NoticePeriod:
+    """The notice period of ``days`` working days opened at ``opened_at``.
+
+    The opening day is not counted (as for consultations); the notice stays open to
+    the end of the ``days``-th working day after it, so the public has every one of
+    those days in full. Raises ``ValueError`` for fewer than one day.
+    """
+    if days < 1:
+        raise ValueError("a notice period has at least one working day")
+    start = opened_at.astimezone(CHINA_TIME).date()
+    last_day = _working_days_after(_Calendar(county, start), start, days)[-1]
+    ends_at = datetime.datetime.combine(
+        last_day + datetime.timedelta(days=1), datetime.time.min, tzinfo=CHINA_TIME
+    )
+    return NoticePeriod(starts_at=opened_at, ends_at=ends_at, last_day=last_day)

@@ -9,7 +9,8 @@ import logging
 from django.db import transaction
 
 from . import selectors
-from .models import ReviewDecision
+from .deadlines import county_settings
+from .models import LegalityDecision, ReviewDecision
 from .services import consultation, publishing
 
 logger = logging.getLogger("qingdan.workflow")
@@ -28,6 +29,22 @@ def is_forwarded(activation) -> bool:
 
 def is_returned(activation) -> bool:
     return activation.process.coerced.review_decision == ReviewDecision.RETURN
+
+
+def is_forwarded_for_legality_review(activation) -> bool:
+    """True if the forwarded request goes to the legality review first (the county
+    office's review named the county's reviewing department)."""
+    process = activation.process.coerced
+    return (
+        process.review_decision == ReviewDecision.FORWARD
+        and process.legality_reviewer_id is not None
+    )
+
+
+def is_legal(activation) -> bool:
+    """True if the request's latest legality review passed it."""
+    review = activation.process.coerced.legality_reviews.order_by("-pk").first()
+    return review is not None and review.decision == LegalityDecision.PASS
 
 
 def consultation_parties(activation) -> list[dict]:
@@ -75,8 +92,17 @@ def has_contested_party(activation) -> bool:
     return selectors.contested_consultations(activation.process.coerced).exists()
 
 
+def is_standing_authorised(activation) -> bool:
+    """True if the county lets the county office publish uncontested requests itself."""
+    return county_settings(activation.process.coerced.county).standing_authorisation
+
+
 def publish(activation) -> None:
     publishing.change_request_publish(process=activation.process.coerced)
+
+
+def publish_authorised(activation) -> None:
+    publishing.change_request_publish_authorised(process=activation.process.coerced)
 
 
 def reject(activation) -> None:

@@ -1,13 +1,21 @@
 """The admission and adjustment flow (事项准入/动态调整): the process graph only.
 
 propose (a service starts the process) → review by the county office (forward / return
-for revision, looping back to the filer / reject) → one consultation task per affected
-township in parallel (or the lead department, when a township filed the request), each
-with a reminder one working day before its deadline and a "no answer" closing when it
-passes → join → publish if nobody contested, else the county office rules party by
-party → publish → end.
+for revision, looping back to the filer / reject) → when the county has legality review
+on, the reviewing department (司法局) checks legality (pass / return for revision) → one
+consultation task per affected township in parallel (or the lead department, when a
+township filed the request), each with a reminder one working day before its deadline
+and a "no answer" closing when it passes → join → if a party contested or stayed
+silent, the county office writes its proposed ruling (拟办意见) party by party → every
+request then waits for the county leadership's decision (审定), which the county office
+records in a decision batch (审定批次) → publish what was adopted → end. Under a
+county's standing authorisation an uncontested request is published by the county
+office at the join, without a batch.
 
-Node names are stored in task rows: keep them stable.
+Node names are stored in task rows: keep them stable. ``arbitrate`` (now titled
+拟办意见) and ``publish`` keep their names and meaning; a process that waited at
+``arbitrate`` or in consultation under the earlier graph (where ``publish`` followed
+directly) continues into ``await_decision``.
 """
 
 from viewflow import this
@@ -16,7 +24,7 @@ from viewflow.workflow.lock import SelectForUpdateLock
 
 from . import flow_steps, permissions
 from .models import ChangeRequestProcess
-from .nodes import If, PartyJoin, PartySplit, PartyView, TaskView
+from .nodes import DecisionWait, If, PartyJoin, PartySplit, PartyView, TaskView
 from .views import tasks as task_views
 
 
@@ -45,9 +53,24 @@ class ChangeRequestFlow(flow.Flow):
     check_review = (
         flow.Switch()
         .Annotation(title="审查结论")
+        .Case(this.review_legality, flow_steps.is_forwarded_for_legality_review)
         .Case(this.consult_split, flow_steps.is_forwarded)
         .Case(this.revise, flow_steps.is_returned)
         .Default(this.mark_rejected)
+    )
+
+    review_legality = (
+        TaskView(task_views.LegalityReviewTaskView.as_view())
+        .Annotation(title="合法性审查")
+        .Permission("organisations.act_for_department", obj=permissions.process_legality_reviewer)
+        .Next(this.check_legality)
+    )
+
+    check_legality = (
+        If(flow_steps.is_legal)
+        .Annotation(title="合法性审查结论")
+        .Then(this.consult_split)
+        .Else(this.revise)
     )
 
     revise = (
@@ -88,17 +111,34 @@ class ChangeRequestFlow(flow.Flow):
         If(flow_steps.has_contested_party)
         .Annotation(title="是否有异议")
         .Then(this.arbitrate)
-        .Else(this.publish)
+        .Else(this.check_standing_authorisation)
     )
 
+    # The county office's proposed ruling (拟办意见); the node keeps its first name.
     arbitrate = (
         TaskView(task_views.ArbitrateTaskView.as_view())
-        .Annotation(title="裁定")
+        .Annotation(title="拟办意见")
         .Permission("organisations.arbitrate_county", obj=permissions.process_county)
-        .Next(this.publish)
+        .Next(this.await_decision)
     )
 
+    check_standing_authorisation = (
+        If(flow_steps.is_standing_authorised)
+        .Annotation(title="是否依常设授权发布")
+        .Then(this.publish_authorised)
+        .Else(this.await_decision)
+    )
+
+    # Completed by code when the county office records the batch that decides it.
+    await_decision = DecisionWait().Annotation(title="审定").Next(this.publish)
+
     publish = flow.Function(flow_steps.publish).Annotation(title="发布").Next(this.end)
+
+    publish_authorised = (
+        flow.Function(flow_steps.publish_authorised)
+        .Annotation(title="依常设授权发布")
+        .Next(this.end)
+    )
 
     mark_rejected = (
         flow.Function(flow_steps.reject).Annotation(title="不予受理").Next(this.rejected)

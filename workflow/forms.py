@@ -6,7 +6,7 @@ from django import forms
 from arbitration.models import Decision
 from duty_lists.models import Category, DutyType, Level
 
-from .models import ITEM_FIELDS, ChangeKind, ConsultationAnswer, ReviewDecision
+from .models import ITEM_FIELDS, ChangeKind, ConsultationAnswer, LegalityDecision, ReviewDecision
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -142,10 +142,24 @@ class ConsultForm(forms.Form):
     )
 
 
-class RulingForm(forms.Form):
-    """One decision per contested party, plus reasoning and optional amended text."""
+class LegalityReviewForm(forms.Form):
+    """合法性审查: pass, or return for revision with what is unlawful."""
 
-    reasoning = forms.CharField(label="裁定理由", widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.ChoiceField(
+        label="审查意见", choices=LegalityDecision.choices, widget=forms.RadioSelect
+    )
+    opinion = forms.CharField(
+        label="审查说明(退回修改时必填)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+
+class RulingForm(forms.Form):
+    """拟办意见: one proposed decision per contested party, plus reasoning and optional
+    amended text."""
+
+    reasoning = forms.CharField(label="拟办理由", widget=forms.Textarea(attrs={"rows": 3}))
     meeting_record = forms.CharField(
         label="协调会记录(可选)", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -166,7 +180,9 @@ class RulingForm(forms.Form):
         for key, label in parties:
             name = "decision__" + key.replace(":", "_")
             self.fields[name] = forms.ChoiceField(
-                label=f"对“{label}”的裁定", choices=Decision.choices, widget=forms.RadioSelect
+                label=f"对“{label}”的拟办意见",
+                choices=Decision.choices,
+                widget=forms.RadioSelect,
             )
             self.party_fields.append((key, name))
         self.order_fields([name for _, name in self.party_fields] + ["reasoning"])

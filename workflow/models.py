@@ -27,6 +27,21 @@ class Outcome(models.TextChoices):
     PENDING = "pending", "办理中"
     PUBLISHED = "published", "已发布"
     REJECTED = "rejected", "未准入"
+    NOT_ADOPTED = "not_adopted", "审定不予采纳"
+
+
+class PublicationBasis(models.TextChoices):
+    """On whose authority a request was published (发布依据)."""
+
+    DECISION = "decision", "县委县政府审定"
+    STANDING = "standing", "依常设授权"
+
+
+class LegalityDecision(models.TextChoices):
+    """The justice bureau's conclusion (合法性审查意见)."""
+
+    PASS = "pass", "通过合法性审查"
+    RETURN = "return", "退回修改"
 
 
 class ReviewDecision(models.TextChoices):
@@ -137,6 +152,19 @@ class ChangeRequestProcess(Process):
         related_name="+",
         verbose_name="发布事项",
     )
+    # Set when the county office forwards the request and the county has legality review
+    # on: the department (司法局) whose users review it and may therefore see it.
+    legality_reviewer = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="合法性审查部门",
+    )
+    published_under = models.CharField(
+        "发布依据", max_length=16, choices=PublicationBasis.choices, blank=True
+    )
 
     history = HistoricalRecords(inherit=False, excluded_fields=["data"])
 
@@ -231,6 +259,38 @@ class Consultation(models.Model):
         return self.answer in {ConsultationAnswer.CONTEST, ConsultationAnswer.NO_ANSWER}
 
 
+class LegalityReview(models.Model):
+    """One legality review (合法性审查) of a request by the county's reviewing department
+    (usually 司法局). A request returned for revision is reviewed again after it is
+    resubmitted, so a request may have several."""
+
+    process = models.ForeignKey(
+        ChangeRequestProcess,
+        on_delete=models.CASCADE,
+        related_name="legality_reviews",
+        verbose_name="申请",
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name="审查部门"
+    )
+    decision = models.CharField("审查意见", max_length=16, choices=LegalityDecision.choices)
+    opinion = models.TextField("审查说明", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="审查人"
+    )
+    reviewed_at = models.DateTimeField("审查时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "合法性审查"
+        verbose_name_plural = "合法性审查"
+        ordering = ["process_id", "id"]
+
+    def __str__(self):
+        return f"{self.department} · {self.get_decision_display()}"
+
+
 MIN_CONSULTATION_DAYS = 1
 MAX_CONSULTATION_DAYS = 30
 MAX_NOTICE_DAYS = 30
@@ -266,6 +326,12 @@ class CountyWorkflowSettings(models.Model):
             "发布记录注明依常设授权。"
         ),
     )
+    standing_authorisation_reference = models.CharField(
+        "常设授权文件文号",
+        max_length=100,
+        blank=True,
+        help_text="授权编办直接发布无异议事项的文件文号，如：清委办发〔2025〕3号；用作依常设授权发布的版本文号。",
+    )
     notice_working_days = models.PositiveSmallIntegerField(
         "公示期(工作日)",
         default=0,
@@ -292,6 +358,8 @@ class CountyWorkflowSettings(models.Model):
             )
         if self.notice_working_days > MAX_NOTICE_DAYS:
             errors["notice_working_days"] = f"公示期不超过{MAX_NOTICE_DAYS}个工作日。"
+        if self.standing_authorisation and not self.standing_authorisation_reference.strip():
+            errors["standing_authorisation_reference"] = "开启常设授权时，请填写常设授权文件文号。"
         if self.legality_review and self.legality_reviewer_id is None:
             errors["legality_reviewer"] = "开启合法性审查时，请选择合法性审查部门。"
         elif (

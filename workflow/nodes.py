@@ -14,6 +14,7 @@
 - ``ScheduledTimer``: the timer boundary of ``TaskView.OnTimeout``: the same two rows as
   viewflow's, armed with one INSERT and disarmed together with one UPDATE.
 - ``PartyJoin``: viewflow's Join without re-reading what it already knows.
+- ``DecisionWait``: viewflow's Handle (a task completed by code) without undo/revive.
 
 Each of them keeps viewflow's task rows, statuses and tokens exactly; they only skip
 statements whose result the activation already holds (see each class).
@@ -429,3 +430,13 @@ class If(flow.If):
             edge_class="cond_false",
             label=pgettext_lazy("flow chart edge", "no"),
         )
+
+
+class DecisionWait(flow.Handle):
+    """A request waiting for the county leadership's decision (审定): a task completed by
+    code (``Handle.run``) when the county office records the decision batch holding the
+    request. Undo and revive are switched off: a recorded decision is corrected by a new
+    request, not by re-running the wait."""
+
+    undo_view_class = None
+    revive_view_class = None

@@ -22,6 +22,12 @@ def process_county(process) -> County:
     return process.county
 
 
+def process_legality_reviewer(process) -> Department:
+    """The department (司法局) that reviews the request's legality."""
+    process = process if isinstance(process, ChangeRequestProcess) else process.coerced
+    return process.legality_reviewer
+
+
 def process_initiator(process):
     """The department or township that filed the request (for revise task rights)."""
     process = process if isinstance(process, ChangeRequestProcess) else process.coerced
@@ -122,7 +128,8 @@ def change_requests_visible_to(user) -> QuerySet[ChangeRequestProcess]:
     """Requests ``user`` may see.
 
     County office and county administrators: every request of their county.
-    Department users: their department's requests and those naming it lead department.
+    Department users: their department's requests, those naming it lead department and
+    those it reviews for legality (司法局).
     Township users: requests they filed, requests that touch their township (target
     townships, or an item applying to all townships of their county), and nothing else.
     """
@@ -139,6 +146,7 @@ def change_requests_visible_to(user) -> QuerySet[ChangeRequestProcess]:
     condition = Q(county_id__in=whole)
     condition |= Q(initiator_department_id__in=departments) | Q(lead_department_id__in=departments)
     condition |= Q(initiator_township_id__in=township_ids)
+    condition |= Q(legality_reviewer_id__in=departments)
     # An uncorrelated IN over the m2m table instead of a join: no duplicate rows to
     # wrap away, and PostgreSQL can hash it whatever its row estimates are.
     touched = ChangeRequestProcess.target_townships.through.objects.filter(

@@ -148,10 +148,13 @@ def change_requests_filed_by_units_of(user) -> QuerySet[ChangeRequestProcess]:
 
 def with_open_step(requests: QuerySet[ChangeRequestProcess]) -> QuerySet[ChangeRequestProcess]:
     """Annotate each request with ``open_step``: the step (node) of its oldest open
-    human task, or ``None`` (one subquery, not a query per row)."""
+    human task, or of its wait for the leadership's decision (审定, a task completed by
+    code), or ``None`` (one subquery, not a query per row)."""
     open_step = (
         Task.objects.filter(
-            process_id=OuterRef("pk"), flow_task_type="HUMAN", finished__isnull=True
+            process_id=OuterRef("pk"),
+            flow_task_type__in=["HUMAN", "FUNCTION"],
+            finished__isnull=True,
         )
         .order_by("created")
         .values("flow_task")[:1]

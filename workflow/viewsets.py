@@ -21,7 +21,7 @@ from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.status import STATUS
 
-from . import permissions, selectors
+from . import batch_selectors, permissions, selectors
 from .filters import STEP_TITLES, ChangeRequestFilter, TaskFilter, TaskListFilter
 from .models import ChangeRequestProcess
 from .services.common import deny
@@ -221,6 +221,10 @@ class ProcessDetailView(flow_views.DetailProcessView):
             target_townships=list(process.target_townships.order_by("code")),
             consultations=selectors.consultation_list(user, process),
             ruling=selectors.ruling_of(user, process),
+            legality_reviews=list(
+                process.legality_reviews.select_related("department", "reviewed_by")
+            ),
+            decision=batch_selectors.decision_of(user, process),
             open_task_count=sum(task.status in OPEN_STATUSES for task in tasks),
             attachments=list(process.attachments.select_related("uploaded_by").order_by("pk")),
         )
@@ -228,13 +232,26 @@ class ProcessDetailView(flow_views.DetailProcessView):
 
 
 class DashboardView(flow_views.DashboardView):
-    """总览: open tasks per step (at most ``MAX_ROWS`` each) and finished requests, of
-    the requests the user may see."""
+    """总览: open tasks per step (at most ``MAX_ROWS`` each; the human steps and the wait
+    for 审定) and finished requests, of the requests the user may see."""
 
     def get_context_data(self, **kwargs):
         visible = selectors.task_rows(visible_tasks(self.request, self.flow_class))
-        nodes = [node for node in self.flow_class.instance.nodes() if node.task_type == "HUMAN"]
-        order = {"review": 0, "revise": 1, "consult": 2, "arbitrate": 3}
+        flow = self.flow_class.instance
+        # Human steps, and the wait for the leadership's decision (审定) after them.
+        nodes = [
+            node
+            for node in flow.nodes()
+            if node.task_type == "HUMAN" or node is self.flow_class.await_decision
+        ]
+        order = {
+            "review": 0,
+            "review_legality": 1,
+            "revise": 2,
+            "consult": 3,
+            "arbitrate": 4,
+            "await_decision": 5,
+        }
         nodes.sort(key=lambda node: order.get(node.name, len(order)))
         columns = []
         for node in nodes:

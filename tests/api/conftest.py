@@ -9,8 +9,16 @@ from rest_framework.test import APIClient
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
 
-from arbitration.models import Ruling, RulingDecision
-from duty_lists.models import DutyItem
+from arbitration.models import (
+    BatchDocument,
+    BatchEntry,
+    BatchPartyDecision,
+    DecisionBatch,
+    NoticeOpinion,
+    Ruling,
+    RulingDecision,
+)
+from duty_lists.models import DutyItem, Release
 from organisations.models import Role
 from organisations.services import api_token_issue
 from tests.factories import CountyFactory, DepartmentFactory, TownshipFactory, user_with_role
@@ -21,6 +29,7 @@ from workflow.models import (
     ChangeKind,
     ChangeRequestProcess,
     Consultation,
+    LegalityReview,
     Notification,
 )
 
@@ -170,4 +179,13 @@ def database_state() -> dict:
         "item_history": DutyItem.history.count(),
         "notifications": Notification.objects.count(),
         "attachments": list(Attachment.objects.order_by("pk").values_list("pk", "file")),
+        "legality_reviews": LegalityReview.objects.count(),
+        "batches": list(
+            DecisionBatch.objects.order_by("pk").values_list("pk", "recorded_at", "document_number")
+        ),
+        "batch_entries": BatchEntry.objects.count(),
+        "batch_decisions": BatchPartyDecision.objects.count(),
+        "batch_documents": list(BatchDocument.objects.order_by("pk").values_list("pk", "file")),
+        "opinions": NoticeOpinion.objects.count(),
+        "releases": Release.objects.count(),
     }

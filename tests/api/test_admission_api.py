@@ -1,6 +1,10 @@
-"""A whole admission driven only through the REST API, as the real users."""
+"""A whole admission driven only through the REST API, as the real users: filing,
+review, consultation, the county office's proposal, and the county leadership's
+decision (审定) recorded in a decision batch, which publishes the item and issues the
+release."""
 
 import pytest
+from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS
 
@@ -74,9 +78,10 @@ def test_admission_from_filing_to_published_item(world):
         assert [(c["party"]["name"], c["answer"]) for c in seen] == [(township.name, decision)]
     assert my_tasks(world.heads[3]) == []
 
-    # One township contested: the county office rules on it.
+    # One township contested: the county office writes its proposal (拟办意见).
     [arbitrate] = my_tasks(world.office)
     assert arbitrate["node"] == "arbitrate"
+    assert arbitrate["title"] == "拟办意见"
     detail = client_for(world.office).get(f"/api/requests/{process_id}/").json()
     contested = [c["party_key"] for c in detail["consultations"] if c["answer"] == "contest"]
     assert contested == [f"township:{world.townships[1].pk}"]
@@ -91,16 +96,89 @@ def test_admission_from_filing_to_published_item(world):
         },
     )
     assert response.status_code == 200
-    ruled = response.json()
-    assert ruled["status"] == "DONE"
-    assert ruled["outcome"] == "published"
-    assert ruled["ruling"]["reasoning"] == "经协调会研究，青石镇仅负责发现报告。"
-    assert ruled["ruling"]["meeting_record"] == "2026-05-06 县委编办协调会"
-    assert ruled["ruling"]["amendments"] == {
+    proposed = response.json()
+    assert (proposed["status"], proposed["outcome"], proposed["decision"]) == (
+        "NEW",
+        "pending",
+        None,
+    )
+    assert proposed["ruling"]["reasoning"] == "经协调会研究，青石镇仅负责发现报告。"
+    assert proposed["ruling"]["meeting_record"] == "2026-05-06 县委编办协调会"
+    assert proposed["ruling"]["amendments"] == {
         "local_responsibilities": "仅负责发现报告，不承担入户排查。"
     }
-    assert [(d["party"]["name"], d["decision"]) for d in ruled["ruling"]["decisions"]] == [
+    assert [(d["party"]["name"], d["decision"]) for d in proposed["ruling"]["decisions"]] == [
         ("青石镇", "admit_amended")
+    ]
+    assert (proposed["trail"][-1]["node"], proposed["trail"][-1]["status"]) == (
+        "await_decision",
+        "NEW",
+    )
+    assert DutyItem.objects.count() == 0
+    assert my_tasks(world.office) == []
+
+    # The county office puts it before the county leadership (提请审定) …
+    office = client_for(world.office)
+    assert office.get("/api/decision-batches/").json()["results"] == []
+    response = office.post(
+        "/api/decision-batches/",
+        {"title": "2026年第一批清单调整事项", "requests": [process_id]},
+        format="json",
+    )
+    assert response.status_code == 201
+    batch = response.json()
+    assert response["Location"] == f"http://testserver/api/decision-batches/{batch['id']}/"
+    assert (batch["stage"], batch["notice_ends_at"], batch["request_count"]) == (
+        "pending",
+        None,
+        1,
+    )
+    [entry] = batch["entries"]
+    assert [(p["party"]["name"], p["answer"], p["proposal"]) for p in entry["parties"]] == [
+        ("城关街道", "accept", None),
+        ("青石镇", "contest", "admit_amended"),
+        ("云岭乡", "accept", None),
+    ]
+
+    # … and records its decision: 县委常委会 adopted it as proposed.
+    today = timezone.localdate().isoformat()
+    response = office.post(
+        f"/api/decision-batches/{batch['id']}/record/",
+        {
+            "decided_by": "县委常委会",
+            "meeting": "2026年第12次常委会会议",
+            "meeting_date": today,
+            "document_number": "清委办发〔2026〕12号",
+            "effective_date": today,
+            "entries": [
+                {
+                    "request": process_id,
+                    "decisions": {p["party_key"]: "as_proposed" for p in entry["parties"]},
+                }
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    decided = response.json()
+    assert (decided["stage"], decided["document_number"], decided["recorded_by"]) == (
+        "decided",
+        "清委办发〔2026〕12号",
+        "周建华",
+    )
+    assert [(r["list"], r["number"]) for r in decided["releases"]] == [
+        ("清河县乡镇(街道)履行职责事项清单", 1)
+    ]
+
+    ruled = office.get(f"/api/requests/{process_id}/").json()
+    assert ruled["status"] == "DONE"
+    assert ruled["outcome"] == "published"
+    assert ruled["published_under"] == "decision"
+    assert ruled["decision"]["document_number"] == "清委办发〔2026〕12号"
+    assert [(d["party"]["name"], d["decision"]) for d in ruled["decision"]["decisions"]] == [
+        ("城关街道", "as_proposed"),
+        ("青石镇", "as_proposed"),
+        ("云岭乡", "as_proposed"),
     ]
     assert [step["node"] for step in ruled["trail"] if step["type"] == "HUMAN"] == [
         "review",
@@ -109,14 +187,14 @@ def test_admission_from_filing_to_published_item(world):
         "consult",
         "arbitrate",
     ]
-    assert ruled["trail"][-1]["node"] == "end"
+    assert [step["node"] for step in ruled["trail"][-3:]] == ["await_decision", "publish", "end"]
     assert {step["owner"] for step in ruled["trail"] if step["node"] == "consult"} == {
         "城关街道负责人",
         "青石镇负责人",
         "云岭乡负责人",
     }
 
-    # The published item is on the list, with the ruling's text and its history.
+    # The published item is on the list, with the proposal's text and its history.
     process = ChangeRequestProcess.objects.get(pk=process_id)
     assert process.status == PROCESS.DONE
     assert process.outcome == Outcome.PUBLISHED
@@ -132,12 +210,27 @@ def test_admission_from_filing_to_published_item(world):
     [entry] = detail["history"]
     assert entry["kind"] == "新增"
     assert entry["user"] == "周建华"
-    assert entry["reason"] == f"依据新增事项申请 #{process_id}（新增事项：燃气安全入户排查）发布"
+    assert entry["reason"] == (
+        f"依据县委常委会审定（清委办发〔2026〕12号）发布："
+        f"新增事项申请 #{process_id}（新增事项：燃气安全入户排查）"
+    )
     assert Consultation.objects.filter(process=process).count() == 3
     assert my_tasks(world.office) == []
 
+    # The release of the list, with what it changed.
+    [release] = client_for(world.heads[1]).get("/api/releases/").json()["results"]
+    assert (release["number"], release["document_number"], release["change_count"]) == (
+        1,
+        "清委办发〔2026〕12号",
+        1,
+    )
+    changes = client_for(world.heads[1]).get(release["url"]).json()["changes"]
+    assert [(c["kind"], c["version"]["id"], c["version"]["title"]) for c in changes] == [
+        ("added", item.pk, "燃气安全入户排查")
+    ]
 
-def test_all_accept_publishes_without_arbitration(world):
+
+def test_all_accept_goes_to_the_decision_without_a_proposal(world):
     response = client_for(world.staff).post("/api/requests/", add_body(world), format="json")
     process_id = response.json()["id"]
     [review] = my_tasks(world.office)
@@ -147,9 +240,34 @@ def test_all_accept_publishes_without_arbitration(world):
         assert complete(world.heads[index], task["id"], {"answer": "accept"}).status_code == 200
 
     detail = client_for(world.staff).get(f"/api/requests/{process_id}/").json()
-    assert detail["outcome"] == "published"
-    assert detail["ruling"] is None
+    assert (detail["outcome"], detail["ruling"], detail["decision"]) == ("pending", None, None)
+    assert detail["trail"][-1]["node"] == "await_decision"
     assert my_tasks(world.office) == []
+    response = client_for(world.office).post(
+        "/api/decision-batches/",
+        {"title": "2026年第一批清单调整事项", "requests": [process_id]},
+        format="json",
+    )
+    batch = response.json()
+    today = timezone.localdate().isoformat()
+    parties = [p["party_key"] for p in batch["entries"][0]["parties"]]
+    response = client_for(world.office).post(
+        f"/api/decision-batches/{batch['id']}/record/",
+        {
+            "decided_by": "县政府常务会议",
+            "meeting_date": today,
+            "document_number": "清政办发〔2026〕8号",
+            "effective_date": today,
+            "entries": [
+                {"request": process_id, "decisions": dict.fromkeys(parties, "as_proposed")}
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 200
+
+    detail = client_for(world.staff).get(f"/api/requests/{process_id}/").json()
+    assert (detail["outcome"], detail["decision"]["decided_by"]) == ("published", "县政府常务会议")
 
 
 def test_return_for_revision_then_revise_through_the_api(world):

@@ -138,7 +138,8 @@ def test_schema_generates_without_warnings(tmp_path):
     completion = document["paths"]["/api/tasks/{id}/complete/"]["post"]
     body = completion["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/TaskCompletionRequest"}
-    assert len(document["components"]["schemas"]["TaskCompletionRequest"]["oneOf"]) == 4
+    # review, review_legality, revise, consult, arbitrate (拟办意见)
+    assert len(document["components"]["schemas"]["TaskCompletionRequest"]["oneOf"]) == 5
 
 
 def test_denied_api_calls_are_written_to_the_audit_log(world, caplog):

@@ -17,10 +17,12 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from config.api_parsers import MAX_JSON_DEPTH, json_depth_exceeds
 from evaluation.models import Indicator
 from tests.arbitration import world as report_world
+from tests.decisions import as_proposed, prepare
 from tests.evaluation.round_factories import (
     evaluation_world,
     open_round,
@@ -234,6 +236,48 @@ def base_scores_call(request):
     return Call(world.office, f"/api/evaluation-rounds/{world.round.pk}/base-scores/", body)
 
 
+def _waiting_request(world):
+    """A request every consulted township accepted: it waits for 审定."""
+    process = file_request(world)
+    forward(world, process)
+    for index in range(3):
+        answer(world, process, index, ConsultationAnswer.ACCEPT)
+    return process
+
+
+def batch_prepare_call(request):
+    world = api_world(request)
+    process = _waiting_request(world)
+    body = {"title": "2026年第一批清单调整事项", "requests": [process.pk]}
+    return Call(world.office, "/api/decision-batches/", body)
+
+
+def batch_record_call(request):
+    world = api_world(request)
+    process = _waiting_request(world)
+    batch = prepare(world.office, process)
+    today = timezone.localdate().isoformat()
+    body = {
+        "decided_by": "县委常委会",
+        "meeting_date": today,
+        "document_number": "清委办发〔2026〕12号",
+        "effective_date": today,
+        "entries": [{"request": process.pk, "decisions": as_proposed(process)[process.pk]}],
+    }
+    return Call(world.office, f"/api/decision-batches/{batch.pk}/record/", body)
+
+
+def batch_document_call(request):
+    world = api_world(request)
+    batch = prepare(world.office, _waiting_request(world))
+    return Call(
+        world.office,
+        f"/api/decision-batches/{batch.pk}/documents/",
+        {"file": report_world.pdf(), "kind": "minutes"},
+        multipart=True,
+    )
+
+
 def round_close_call(request):
     world = round_world()
     submit_everything(world)
@@ -306,7 +350,7 @@ ENDPOINTS = {
     "task_arbitrate": Endpoint(
         "api:task-complete",
         arbitrate_call,
-        texts={"reasoning": ("reasoning", "请填写裁定理由。")},
+        texts={"reasoning": ("reasoning", "请填写拟办理由。")},
     ),
     "report_create": Endpoint(
         "api:report-list",
@@ -337,6 +381,22 @@ ENDPOINTS = {
         base_scores_call,
         ids={"department_scores": id_key_of("department_scores")},
     ),
+    "batch_prepare": Endpoint(
+        "api:decision-batch-list",
+        batch_prepare_call,
+        ok=201,
+        ids={"requests": listed},
+        texts={"title": ("title", "请填写批次名称。")},
+    ),
+    "batch_record": Endpoint(
+        "api:decision-batch-record",
+        batch_record_call,
+        texts={
+            "decided_by": ("decided_by", "请填写审定机关，如县委常委会、县政府常务会议。"),
+            "document_number": ("document_number", "请填写印发文号，如清委办发〔2026〕12号。"),
+        },
+    ),
+    "batch_document": Endpoint("api:decision-batch-documents", batch_document_call, ok=201),
     "round_close": Endpoint("api:evaluation-round-close", round_close_call),
     "round_publish": Endpoint("api:evaluation-round-publish", round_publish_call),
     "sheet_draft": Endpoint(
@@ -354,6 +414,7 @@ ID_ERRORS = {
     "target_townships": "乡镇(街道) id 应为整数，“1.5”无效。",
     "township": "乡镇(街道) id 应为整数，“1.5”无效。",
     "county": "县 id 应为整数，“1.5”无效。",
+    "requests": "申请 id 应为整数，“1.5”无效。",
     "department_scores": "部门（编号 1.5）不是本轮的参评单位。",
     "scores": "指标（编号 1.5）不属于本评分表的指标体系。",
 }

@@ -6,7 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.factories import make_item
+from duty_lists import services as duty_services
+from organisations.models import Role
+from tests.decisions import as_proposed, decide, prepare
+from tests.factories import DepartmentFactory, make_item, user_with_role
 from workflow import services
 from workflow.models import ConsultationAnswer, CountyWorkflowSettings
 
@@ -118,6 +121,86 @@ def export_department_action(world):
     return "get", f"/api/documents/xlsx/?{query}", None
 
 
+def legality_review_action(world):
+    world.justice = DepartmentFactory(county=world.county, name="县司法局")
+    world.justice_staff = user_with_role(Role.DEPARTMENT_STAFF, world.justice)
+    CountyWorkflowSettings.objects.create(
+        county=world.county, legality_review=True, legality_reviewer=world.justice
+    )
+    process = file_request(world)
+    forward(world, process)
+    return _complete(open_task(process, "review_legality"), {"decision": "pass"})
+
+
+def waiting_request(world):
+    """A request every consulted township accepted: it waits for 审定."""
+    process = file_request(world)
+    forward(world, process)
+    for index in range(3):
+        answer(world, process, index, ConsultationAnswer.ACCEPT)
+    return process
+
+
+def prepare_batch_action(world):
+    process = waiting_request(world)
+    return "post", "/api/decision-batches/", {"title": "第一批", "requests": [process.pk]}
+
+
+def record_batch_action(world):
+    process = waiting_request(world)
+    batch = prepare(world.office, process)
+    today = timezone.localdate().isoformat()
+    body = {
+        "decided_by": "县委常委会",
+        "meeting_date": today,
+        "document_number": "清委办发〔2026〕12号",
+        "effective_date": today,
+        "entries": [
+            {"request": process.pk, "decisions": as_proposed(process)[process.pk]},
+        ],
+    }
+    return "post", f"/api/decision-batches/{batch.pk}/record/", body
+
+
+def read_batch_action(world):
+    batch = prepare(world.office, waiting_request(world))
+    return "get", f"/api/decision-batches/{batch.pk}/", None
+
+
+def list_batches_action(world):
+    prepare(world.office, waiting_request(world))
+    return "get", "/api/decision-batches/", None
+
+
+def upload_batch_document_action(world):
+    batch = prepare(world.office, waiting_request(world))
+    file = SimpleUploadedFile("纪要.pdf", PDF_BYTES, content_type="application/pdf")
+    return "post", f"/api/decision-batches/{batch.pk}/documents/", {"file": file, "kind": "minutes"}
+
+
+def download_batch_document_action(world):
+    batch = prepare(world.office, waiting_request(world))
+    document = services.batch_document_add(
+        actor=world.office, batch=batch, uploaded_file=SimpleUploadedFile("纪要.pdf", PDF_BYTES)
+    )
+    return "get", f"/api/decision-batches/{batch.pk}/documents/{document.pk}/", None
+
+
+def _a_release(world):
+    process = waiting_request(world)
+    decide(world.office, process)
+    return duty_services.duty_list_for(world.county, "township").releases.get()
+
+
+def list_releases_action(world):
+    release = _a_release(world)
+    return "get", f"/api/releases/?list={release.duty_list_id}", None
+
+
+def read_release_action(world):
+    return "get", f"/api/releases/{_a_release(world).pk}/", None
+
+
 # action: (set-up returning the call, the right user and its status, denied users → status)
 MATRIX = {
     "file": (
@@ -196,6 +279,101 @@ MATRIX = {
             "head_0": 403,
             "township_staff": 403,
             "other_office": 403,
+        },
+    ),
+    "review_legality": (
+        legality_review_action,
+        ("justice_staff", 200),
+        {
+            "anonymous": 401,
+            "office": 403,
+            "staff": 403,
+            "other_staff": 403,
+            "county_admin": 403,
+            "head_0": 403,
+            "other_office": 403,
+            "other_county_staff": 403,
+        },
+    ),
+    "prepare_batch": (
+        prepare_batch_action,
+        ("office", 201),
+        {
+            "anonymous": 401,
+            "staff": 403,
+            "county_admin": 403,
+            "head_0": 403,
+            "township_staff": 403,
+            "other_office": 403,
+            "other_county_staff": 403,
+        },
+    ),
+    "record_batch": (
+        record_batch_action,
+        ("office", 200),
+        {
+            "anonymous": 401,
+            "staff": 403,
+            "county_admin": 403,
+            "head_0": 403,
+            "township_staff": 403,
+            "other_office": 403,
+            "other_county_head": 403,
+        },
+    ),
+    "read_batch": (
+        read_batch_action,
+        ("county_admin", 200),
+        {
+            "anonymous": 401,
+            "staff": 403,
+            "head_0": 403,
+            "township_staff": 403,
+            "other_office": 403,
+            "other_county_staff": 403,
+        },
+    ),
+    "list_batches": (list_batches_action, ("office", 200), {"anonymous": 401}),
+    "upload_batch_document": (
+        upload_batch_document_action,
+        ("office", 201),
+        {
+            "anonymous": 401,
+            "staff": 403,
+            "county_admin": 403,
+            "head_0": 403,
+            "other_office": 403,
+        },
+    ),
+    "download_batch_document": (
+        download_batch_document_action,
+        ("county_admin", 200),
+        {
+            "anonymous": 401,
+            "staff": 403,
+            "head_0": 403,
+            "other_office": 403,
+            "other_county_head": 403,
+        },
+    ),
+    "list_releases": (
+        list_releases_action,
+        ("head_0", 200),
+        {
+            "anonymous": 401,
+            "other_office": 403,
+            "other_county_head": 403,
+            "other_county_staff": 403,
+        },
+    ),
+    "read_release": (
+        read_release_action,
+        ("staff", 200),
+        {
+            "anonymous": 401,
+            "other_office": 403,
+            "other_county_head": 403,
+            "other_county_staff": 403,
         },
     ),
     "upload_attachment": (

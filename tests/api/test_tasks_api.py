@@ -112,7 +112,7 @@ def test_ruling_must_cover_every_contested_township(world):
     response = client_for(world.office).post(f"/api/tasks/{task.pk}/complete/", body, format="json")
 
     assert response.status_code == 400
-    assert response.json() == {"decisions": ["请对以下单位作出裁定：青石镇"]}
+    assert response.json() == {"decisions": ["请对以下单位提出拟办意见：青石镇"]}
 
 
 def test_unknown_task_and_non_human_task_are_404(world):

@@ -65,7 +65,9 @@ def open_task(process, node, **data) -> Task:
     return tasks.get()
 
 
-def test_department_files_townships_answer_office_rules_item_published(session_for, live_server):
+def test_department_files_townships_answer_leadership_decides_item_published(
+    session_for, live_server
+):
     county = CountyFactory(name="清河县")
     department = DepartmentFactory(county=county, name="县住房和城乡建设局")
     chengguan = TownshipFactory(county=county, name="城关街道", code="T-01")
@@ -140,6 +142,25 @@ def test_department_files_townships_answer_office_rules_item_published(session_f
     office.get_by_test_id("submit").click()
     office.wait_for_url(lambda url: "/execute/" not in url)
 
+    # The request now waits for the county leadership's decision (审定): the county
+    # office puts it before the 县委常委会 and records what was decided.
+    process.refresh_from_db()
+    assert process.outcome == Outcome.PENDING
+    office.goto(f"{live_server.url}/decisions/new/")
+    choose(office, "requests", f"#{process.pk} 新增事项：燃气安全入户排查")
+    office.keyboard.press("Escape")
+    office.fill("input[name=title]", "2026年第一批清单调整事项")
+    office.get_by_test_id("submit").click()
+    office.wait_for_url(lambda url: url.rstrip("/").split("/")[-1].isdigit())
+    expect(office.get_by_test_id("batch-stage")).to_have_text("待审定")
+    office.get_by_test_id("record").click()
+    office.wait_for_url("**/record/")
+    office.fill("input[name=decided_by]", "县委常委会")
+    office.fill("input[name=document_number]", "清委办发〔2026〕12号")
+    office.get_by_test_id("submit").click()
+    office.wait_for_url(lambda url: "/record/" not in url)
+    expect(office.get_by_test_id("batch-document-number")).to_have_text("清委办发〔2026〕12号")
+
     process.refresh_from_db()
     assert process.outcome == Outcome.PUBLISHED
     item = DutyItem.objects.get(title="燃气安全入户排查")
@@ -149,5 +170,5 @@ def test_department_files_townships_answer_office_rules_item_published(session_f
     expect(chengguan_head.locator("table.vf-list__table")).to_contain_text("燃气安全入户排查")
     chengguan_head.goto(f"{live_server.url}/lists/items/{item.pk}/")
     expect(chengguan_head.get_by_test_id("item-history")).to_contain_text(
-        f"依据新增事项申请 #{process.pk}"
+        f"依据县委常委会审定（清委办发〔2026〕12号）发布：新增事项申请 #{process.pk}"
     )

@@ -1,10 +1,13 @@
-"""The admission flow end to end, through the services, as the real users."""
+"""The admission flow end to end, through the services, as the real users: every
+change waits for the county leadership's decision (审定), which the county office
+records in a decision batch before anything is published."""
 
 import pytest
 from django.core import mail
 from viewflow.workflow.status import PROCESS
 
-from duty_lists.models import DutyItem, ItemStatus
+from duty_lists.models import DutyItem, ItemStatus, Release
+from tests.decisions import decide, published_reason
 from workflow import services
 from workflow.models import ChangeKind, ConsultationAnswer, Notification, Outcome
 
@@ -28,11 +31,13 @@ def file_add(world, *, townships=None, applies_to_all=False, **fields):
 
 
 def publish_added_item(world) -> DutyItem:
-    """File an add request, forward it, let every township accept; return the item."""
+    """File an add request, forward it, let every township accept, record the decision;
+    return the item."""
     process = file_add(world)
     forward(world, process)
     for index in range(3):
         answer(world, process, index, ConsultationAnswer.ACCEPT)
+    decide(world.office, process)
     return DutyItem.objects.get()
 
 
@@ -52,7 +57,7 @@ def answer(world, process, index, decision, reason=""):
     )
 
 
-def test_all_accept_publishes_item_for_all_named_townships(county_world):
+def test_all_accept_waits_for_decision_then_publishes_for_all_named_townships(county_world):
     world = county_world
     process = file_add(world)
     forward(world, process)
@@ -60,18 +65,33 @@ def test_all_accept_publishes_item_for_all_named_townships(county_world):
         answer(world, process, index, ConsultationAnswer.ACCEPT)
 
     process.refresh_from_db()
+    assert (process.status, process.outcome) == (PROCESS.NEW, Outcome.PENDING)
+    assert open_task(process, "await_decision").status == "NEW"
+    assert DutyItem.objects.count() == 0
+
+    decide(world.office, process)
+
+    process.refresh_from_db()
     assert process.status == PROCESS.DONE
     assert process.outcome == Outcome.PUBLISHED
+    assert process.published_under == "decision"
     item = process.published_item
     assert item.title == "燃气安全入户排查"
     assert item.applies_to_all is False
     assert sorted(t.name for t in item.townships.all()) == ["云岭乡", "城关街道", "青石镇"]
     record = item.history.get()
-    assert record.history_user == world.office  # the reviewer who forwarded it
-    assert (
-        record.history_change_reason
-        == f"依据新增事项申请 #{process.pk}（新增事项：燃气安全入户排查）发布"
+    assert record.history_user == world.office  # who recorded the decision
+    assert record.history_change_reason == (
+        f"依据县委常委会审定（清委办发〔2026〕12号）发布："
+        f"新增事项申请 #{process.pk}（新增事项：燃气安全入户排查）"
     )
+    release = Release.objects.get()
+    assert (release.number, release.document_number, release.decided_by) == (
+        1,
+        "清委办发〔2026〕12号",
+        "县委常委会",
+    )
+    assert list(release.changes.values_list("item_id", "kind")) == [(item.pk, "added")]
     assert (
         Notification.objects.filter(recipient=world.staff, subject__startswith="申请已发布").count()
         == 1
@@ -84,6 +104,7 @@ def test_all_accept_of_whole_level_applies_to_all(county_world):
     forward(world, process)
     for index in range(3):
         answer(world, process, index, ConsultationAnswer.ACCEPT)
+    decide(world.office, process)
 
     item = DutyItem.objects.get(title="燃气安全入户排查")
     assert item.applies_to_all is True
@@ -113,6 +134,10 @@ def test_contest_then_admit(county_world):
     )
 
     _rule(world, process, {1: "admit"}, meeting_record="2026-05-06 协调会")
+    process.refresh_from_db()
+    assert (process.status, process.outcome) == (PROCESS.NEW, Outcome.PENDING)
+    assert open_task(process, "await_decision").status == "NEW"
+    decide(world.office, process)
 
     process.refresh_from_db()
     assert process.outcome == Outcome.PUBLISHED
@@ -120,6 +145,7 @@ def test_contest_then_admit(county_world):
     assert len(item.townships.all()) == 3
     record = item.history.get()
     assert record.history_user == world.office
+    assert record.history_change_reason == published_reason(process)
     assert process.ruling.meeting_record == "2026-05-06 协调会"
 
 
@@ -137,6 +163,7 @@ def test_contest_then_admit_with_amendments(county_world):
         {0: "admit_amended"},
         amendments={"local_responsibilities": "仅负责发现报告，不承担执法。"},
     )
+    decide(world.office, process)
 
     item = DutyItem.objects.get(title="燃气安全入户排查")
     assert item.local_responsibilities == "仅负责发现报告，不承担执法。"
@@ -153,6 +180,7 @@ def test_contest_then_reject_leaves_township_out(county_world):
     answer(world, process, 2, ConsultationAnswer.CONTEST, reason="山区乡无燃气管网。")
 
     _rule(world, process, {2: "reject"})
+    decide(world.office, process)
 
     item = DutyItem.objects.get(title="燃气安全入户排查")
     assert sorted(t.name for t in item.townships.all()) == ["城关街道", "青石镇"]
@@ -165,12 +193,14 @@ def test_single_township_contest_rejected_publishes_nothing(county_world):
     answer(world, process, 2, ConsultationAnswer.CONTEST, reason="无燃气管网。")
 
     _rule(world, process, {2: "reject"})
+    decide(world.office, process)
 
     process.refresh_from_db()
     assert process.status == PROCESS.DONE
     assert process.outcome == Outcome.REJECTED
     assert process.published_item is None
     assert DutyItem.objects.count() == 0
+    assert Release.objects.count() == 0
 
 
 def test_return_for_revision_edit_and_forward(county_world):
@@ -192,6 +222,7 @@ def test_return_for_revision_edit_and_forward(county_world):
     forward(world, process)
     for index in range(3):
         answer(world, process, index, ConsultationAnswer.ACCEPT)
+    decide(world.office, process)
 
     item = DutyItem.objects.get(title="燃气安全入户排查")
     assert item.basis == "《城镇燃气管理条例》第四十一条"
@@ -234,12 +265,20 @@ def test_withdraw_by_department_after_all_accept(county_world):
     forward(world, withdrawal)
     for index in range(3):
         answer(world, withdrawal, index, ConsultationAnswer.ACCEPT)
+    decide(world.office, withdrawal, document_number="清委办发〔2026〕20号")
 
     item.refresh_from_db()
     assert item.status == ItemStatus.WITHDRAWN
-    assert item.history.first().history_change_reason.startswith(
-        f"依据取消事项申请 #{withdrawal.pk}"
+    assert item.history.first().history_change_reason == published_reason(
+        withdrawal, document_number="清委办发〔2026〕20号"
     )
+    assert list(Release.objects.values_list("number", "document_number")) == [
+        (1, "清委办发〔2026〕12号"),
+        (2, "清委办发〔2026〕20号"),
+    ]
+    assert list(Release.objects.get(number=2).changes.values_list("kind", flat=True)) == [
+        "withdrawn"
+    ]
 
 
 def test_amend_by_department(county_world):
@@ -259,6 +298,7 @@ def test_amend_by_department(county_world):
     forward(world, amendment)
     answer(world, amendment, 0, ConsultationAnswer.ACCEPT)
     answer(world, amendment, 1, ConsultationAnswer.ACCEPT)
+    decide(world.office, amendment)
 
     item.refresh_from_db()
     assert item.resources == "每年排查经费5万元"
@@ -281,6 +321,7 @@ def test_township_initiated_withdrawal_is_consulted_with_lead_department(county_
     forward(world, request)
     task = open_task(request, "consult", department=world.department.pk)
     services.consultation_answer(actor=world.staff, task_id=task.pk, answer="accept")
+    decide(world.office, request)
 
     item.refresh_from_db()
     assert item.status == ItemStatus.IN_FORCE
@@ -334,6 +375,7 @@ def test_mixed_answers_and_ruling_apply_to_exactly_admitted_townships(county_wor
     silent = process.consultations.get(township=world.townships[2])
     assert silent.answer == ConsultationAnswer.NO_ANSWER
     _rule(world, process, {1: "admit", 2: "reject"})
+    decide(world.office, process)
 
     process.refresh_from_db()
     assert process.status == PROCESS.DONE
@@ -366,6 +408,7 @@ def test_department_withdrawal_keeps_item_where_objection_upheld(county_world):
     answer(world, withdrawal, 1, ConsultationAnswer.ACCEPT)
     answer(world, withdrawal, 2, ConsultationAnswer.CONTEST, reason="本乡仍需保留。")
     _rule(world, withdrawal, {2: "reject"})
+    decide(world.office, withdrawal)
 
     item.refresh_from_db()
     assert item.status == ItemStatus.IN_FORCE

@@ -12,6 +12,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from organisations.models import Role
+from tests.decisions import prepare, record
 from tests.factories import TownshipFactory, user_with_role
 from workflow.flows import ChangeRequestFlow
 from workflow.models import ConsultationAnswer
@@ -103,8 +104,11 @@ def test_a_complete_admission_stays_within_its_statement_budget(
     # (an INSERT and a link each) and its answer, never a re-read of what the flow
     # already holds. The answers' and the review's budgets include the helpers' task
     # lookup; each answer arrives at the join (its incoming tasks read in two index
-    # lookups); the last answer runs the join, the publication (which locks the list's
-    # row to allocate the item's code) and the end.
+    # lookups); the last answer runs the join and stops at the wait for the decision
+    # (审定). Recording the decision (with the helper's read of the parties) completes
+    # that wait, publishes (locking the list's row to allocate the item's code), ends
+    # the request, issues the release, links it to the batch and tells everyone: each
+    # further township costs its decision row and its history record.
     world = county_world
     with django_assert_max_num_queries(17):
         process = file_add(world, townships=world.townships[:townships])
@@ -113,8 +117,12 @@ def test_a_complete_admission_stays_within_its_statement_budget(
     for index in range(townships - 1):
         with django_assert_max_num_queries(23 - 2 * min(index, 1)):
             answer(world, process, index, ConsultationAnswer.ACCEPT)
-    with django_assert_max_num_queries(75):
+    with django_assert_max_num_queries(41):
         answer(world, process, townships - 1, ConsultationAnswer.ACCEPT)
+    with django_assert_max_num_queries(18):
+        batch = prepare(world.office, process)
+    with django_assert_max_num_queries(96 + 2 * townships):
+        record(world.office, batch)
     process.refresh_from_db()
     assert process.outcome == "published"
 

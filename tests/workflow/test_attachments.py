@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from organisations.models import Role
+from tests.decisions import decide
 from tests.factories import DepartmentFactory, user_with_role
 from workflow import services
 from workflow.attachments import DOCX, GIF, JPEG, PDF, PNG, WEBP, XLSX, detect_kind
@@ -353,6 +354,7 @@ def test_finished_request_takes_no_attachment(county_world, request_process, set
     forward(county_world, request_process)
     for index in range(3):
         answer(county_world, request_process, index, ConsultationAnswer.ACCEPT)
+    decide(county_world.office, request_process)
 
     with pytest.raises(ValidationError) as raised:
         services.attachment_add(

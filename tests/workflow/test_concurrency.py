@@ -23,8 +23,10 @@ from django.urls import get_resolver
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from duty_lists.models import DutyItem
+from arbitration.models import DecisionBatch
+from duty_lists.models import DutyItem, Release
 from organisations.models import Role
+from tests.decisions import as_proposed, decide, prepare
 from tests.factories import user_with_role
 from workflow import services
 from workflow.flows import ChangeRequestFlow
@@ -142,13 +144,21 @@ def one_success_one_refusal(outcomes, success_type):
     return successes[0], refusals[0]
 
 
-def publication_problems(process) -> list[str]:
-    """What is wrong with a process that should have published its item exactly once."""
+def publication_problems(process, office) -> list[str]:
+    """What is wrong with a process that should wait for 审定 and, once ``office``
+    records the decision, have published its item exactly once."""
+    waiting = list(tasks_of(process, "await_decision").values_list("status", flat=True))
+    if waiting != [STATUS.NEW]:
+        return [f"await_decision: {waiting!r} (expected {[STATUS.NEW]!r})"]
+    decide(office, process)
     process.refresh_from_db()
     problems = []
     observed = {
         "process": (process.status, process.outcome),
         "join_consult": list(tasks_of(process, "join_consult").values_list("status", flat=True)),
+        "await_decision": list(
+            tasks_of(process, "await_decision").values_list("status", flat=True)
+        ),
         "publish": list(tasks_of(process, "publish").values_list("status", flat=True)),
         "end": list(tasks_of(process, "end").values_list("status", flat=True)),
         "consultations": Consultation.objects.filter(process=process).count(),
@@ -162,6 +172,7 @@ def publication_problems(process) -> list[str]:
     expected = {
         "process": (PROCESS.DONE, Outcome.PUBLISHED),
         "join_consult": [STATUS.DONE],
+        "await_decision": [STATUS.DONE],
         "publish": [STATUS.DONE],
         "end": [STATUS.DONE],
         "consultations": 3,
@@ -223,7 +234,7 @@ def test_simultaneous_answers_to_one_consultation_take_effect_once(county_world,
         # The process is intact: the other two answers publish it exactly once.
         accept(world, process, 1)
         accept(world, process, 2)
-        assert publication_problems(process) == []
+        assert publication_problems(process, world.office) == []
 
 
 @requires_postgresql
@@ -264,7 +275,7 @@ def test_simultaneous_reviews_forward_once(county_world, who):
         ]
         for index in range(3):
             accept(world, process, index)
-        assert publication_problems(process) == []
+        assert publication_problems(process, world.office) == []
 
 
 # Without the lock about one round in four loses the Join here (measured on PostgreSQL
@@ -292,10 +303,53 @@ def test_last_two_answers_at_the_same_moment_fire_the_join_once(county_world):
         )
 
         problems = [repr(o) for o in outcomes if not isinstance(o, Consultation)]
-        problems += publication_problems(process)
+        problems += publication_problems(process, world.office)
         if problems:
             failures[round_] = problems
     assert failures == {}, f"{len(failures)} of {RACE_ROUNDS} rounds went wrong"
+
+
+@requires_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_recorded_twice_at_the_same_moment_publishes_once(county_world):
+    """Two county office users record the same decision at once: the batch row lock lets
+    one through; the other is told it was recorded, and nothing happens twice."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    world = county_world
+    second = second_office_user(world)
+    for round_ in range(ROUNDS):
+        process = file_and_forward(world, title=f"燃气安全入户排查{round_}")
+        for index in range(3):
+            accept(world, process, index)
+        batch = prepare(world.office, process, title=f"第{round_}批")
+        releases = Release.objects.count()
+
+        def record(actor, batch=batch, process=process, number=round_ + 12):
+            today = timezone.localdate()
+            return services.decision_batch_record(
+                actor=actor,
+                batch=batch,
+                decided_by="县委常委会",
+                meeting_date=today,
+                document_number=f"清委办发〔2026〕{number}号",
+                effective_date=today,
+                decisions=as_proposed(process),
+            )
+
+        outcomes = simultaneously(lambda: record(world.office), lambda: record(second))
+
+        recorded = [o for o in outcomes if isinstance(o, DecisionBatch)]
+        refused = [o for o in outcomes if isinstance(o, ValidationError)]
+        assert (len(recorded), len(refused)) == (1, 1), outcomes
+        assert "不能重复登记" in refused[0].messages[0]
+        process.refresh_from_db()
+        assert (process.status, process.outcome) == (PROCESS.DONE, Outcome.PUBLISHED)
+        assert DutyItem.history.filter(title=process.title).count() == 1
+        assert tasks_of(process, "publish").get().status == STATUS.DONE
+        assert Release.objects.count() == releases + 1
+        assert batch.entries.get().decisions.count() == 3
 
 
 @requires_postgresql

@@ -13,6 +13,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from duty_lists.models import DutyItem
 from organisations.models import Role
+from tests.decisions import decide
 from tests.factories import CountyFactory, user_with_role
 from workflow import services
 from workflow.deadlines import (
@@ -353,6 +354,8 @@ def test_silent_township_goes_to_arbitration_and_the_ruling_decides(
         decisions={f"township:{silent.pk}": decision},
         reasoning="逾期未答复，经研究决定。",
     )
+    assert open_task(process, "await_decision").status == STATUS.NEW
+    decide(world.office, process)
 
     process.refresh_from_db()
     assert (process.status, process.outcome) == (PROCESS.DONE, Outcome.PUBLISHED)
@@ -393,9 +396,12 @@ def test_silence_counts_as_consent_when_the_county_says_so(world):
         ConsultationAnswer.ACCEPT,
         "逾期未答复，按本县规定视为同意。",
     )
+    # Nobody contested: no proposal, straight to the leadership's decision.
+    assert not Task.objects.filter(process=process, flow_task=ChangeRequestFlow.arbitrate).exists()
+    assert open_task(process, "await_decision").status == STATUS.NEW
+    decide(world.office, process)
     process.refresh_from_db()
     assert (process.status, process.outcome) == (PROCESS.DONE, Outcome.PUBLISHED)
-    assert not Task.objects.filter(process=process, flow_task=ChangeRequestFlow.arbitrate).exists()
     assert sorted(t.name for t in process.published_item.townships.all()) == [
         "云岭乡",
         "城关街道",
@@ -423,7 +429,8 @@ def test_answers_before_the_deadline_disarm_every_timer(world):
     for index in range(3):
         answer(world, process, index, ConsultationAnswer.ACCEPT)
     process.refresh_from_db()
-    assert (process.status, process.outcome) == (PROCESS.DONE, Outcome.PUBLISHED)
+    assert (process.status, process.outcome) == (PROCESS.NEW, Outcome.PENDING)
+    assert open_task(process, "await_decision").status == STATUS.NEW
     armed = Task.objects.filter(process=process, flow_task_type="TIMER")
     assert sorted(armed.values_list("status", flat=True)) == [STATUS.CANCELED] * 6
     notifications = Notification.objects.count()
@@ -432,7 +439,7 @@ def test_answers_before_the_deadline_disarm_every_timer(world):
     assert fire_timers() == NO_TIMERS_FIRED
 
     process.refresh_from_db()
-    assert (process.status, process.outcome) == (PROCESS.DONE, Outcome.PUBLISHED)
+    assert (process.status, process.outcome) == (PROCESS.NEW, Outcome.PENDING)
     assert Notification.objects.count() == notifications
     assert Consultation.objects.count() == 3
 
@@ -460,6 +467,7 @@ def test_lead_department_is_reminded_and_closed_on_a_township_request(world):
     forward(world, process)
     for index in range(3):
         answer(world, process, index, ConsultationAnswer.ACCEPT)
+    decide(world.office, process)
     request = services.change_request_file(
         actor=world.heads[2],
         county=world.county,
@@ -506,6 +514,8 @@ def test_a_failing_reminder_is_logged_and_does_not_hold_up_the_request(world, mo
     assert subjects_of(world.heads[0]) == []
     for index in range(3):
         answer(world, process, index, ConsultationAnswer.ACCEPT)
+    assert open_task(process, "await_decision").status == STATUS.NEW
+    decide(world.office, process)
     process.refresh_from_db()
     assert process.status == PROCESS.DONE
     assert process.coerced.outcome == "published"

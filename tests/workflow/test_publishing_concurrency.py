@@ -5,6 +5,10 @@ the list's row was locked each transaction picked the same next code: all but on
 failed (a 500 from the unique constraint, or a 400 from ``full_clean``). Now every
 addition to a list takes ``duty_lists.services.duty_list_lock`` first.
 
+The last answer publishes at once where the county lets the county office publish
+uncontested changes under its standing authorisation (常设授权), which every test here
+turns on; under 审定 the decision batch publishes instead (``test_decisions``).
+
 The threaded tests need PostgreSQL (see ``test_concurrency``); the conflict tests run on
 every backend.
 """
@@ -22,7 +26,13 @@ from duty_lists import services as duty_services
 from duty_lists.models import DutyItem, DutyList, Level
 from organisations.services import api_token_issue
 from tests.factories import make_item
-from workflow.models import ChangeRequestProcess, Consultation, ConsultationAnswer, Outcome
+from workflow.models import (
+    ChangeRequestProcess,
+    Consultation,
+    ConsultationAnswer,
+    CountyWorkflowSettings,
+    Outcome,
+)
 
 from .conftest import add_fields
 from .test_concurrency import (
@@ -38,6 +48,16 @@ from .test_concurrency import (
 # (12 of 24 and 8 of 12 were lost in the reported runs).
 PARALLEL = 8
 CODE = re.compile(r"XZ-SQ-\d{4}")
+
+
+@pytest.fixture(autouse=True)
+def _standing_authorisation(county_world):
+    """Uncontested requests are published by the county office at the last answer."""
+    CountyWorkflowSettings.objects.create(
+        county=county_world.county,
+        standing_authorisation=True,
+        standing_authorisation_reference="清委办〔2026〕3号",
+    )
 
 
 def waiting_for_last_answer(world, count: int) -> list[tuple[ChangeRequestProcess, Task]]:

@@ -16,7 +16,7 @@ from django.http import Http404
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from .. import permissions, selectors
+from .. import batch_selectors, permissions, selectors
 from ..flows import ChangeRequestFlow
 from ..models import ChangeRequestProcess
 
@@ -54,7 +54,9 @@ def change_request_list(user) -> QuerySet[ChangeRequestProcess]:
 def change_request_get(user, pk: int) -> ChangeRequestProcess:
     """Return request ``pk`` as ``user`` may read it.
 
-    The process carries ``attachment_list`` (its files), ``visible_consultations``
+    The process carries ``attachment_list`` (its files), ``legality_review_list``,
+    ``visible_decision`` (the leadership's decision, see ``decision_of``),
+    ``visible_consultations``
     (the answers the user may read),
     ``visible_ruling`` (the ruling or None, with ``decisions_shown``), ``visible_trail``
     (the tasks the user may see, in order) and ``party_names`` (the names of the
@@ -72,6 +74,10 @@ def change_request_get(user, pk: int) -> ChangeRequestProcess:
     if not permissions.can_view_process(user, process):
         raise PermissionDenied("您无权查看该申请。")
     process.attachment_list = list(process.attachments.select_related("uploaded_by"))
+    process.legality_review_list = list(
+        process.legality_reviews.select_related("department", "reviewed_by")
+    )
+    process.visible_decision = batch_selectors.decision_of(user, process)
     process.visible_consultations = selectors.consultation_list(user, process)
     process.visible_ruling = selectors.ruling_of(user, process)
     trail = permissions.tasks_visible_to(

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 from viewflow.workflow.status import STATUS
 
-from arbitration.models import Ruling, RulingDecision
+from arbitration.models import PartyDecision, Ruling, RulingDecision
 from duty_lists.api import UnitSerializer
 from duty_lists.models import Category, DutyItem, DutyType, Level
 from organisations.models import Department, Township
@@ -23,6 +23,8 @@ from ..models import (
     ChangeKind,
     ChangeRequestProcess,
     Consultation,
+    LegalityReview,
+    PublicationBasis,
     ReviewDecision,
 )
 from ..services import party_key
@@ -191,7 +193,10 @@ class ChangeRequestListSerializer(serializers.ModelSerializer):
     outcome = serializers.ChoiceField(
         choices=ChangeRequestProcess._meta.get_field("outcome").choices,
         read_only=True,
-        help_text="办理结果：pending 办理中 / published 已发布 / rejected 未准入",
+        help_text=(
+            "办理结果：pending 办理中 / published 已发布 / rejected 未准入 / "
+            "not_adopted 审定不予采纳"
+        ),
     )
     outcome_label = serializers.CharField(
         source="get_outcome_display", read_only=True, help_text="办理结果（中文）"
@@ -316,14 +321,14 @@ class AmendmentsSerializer(serializers.Serializer):
 
 
 class RulingSerializer(serializers.ModelSerializer):
-    """The county office's ruling (裁定)."""
+    """The county office's proposed ruling (拟办意见)."""
 
-    ruled_by = serializers.SerializerMethodField(help_text="裁定人姓名")
+    ruled_by = serializers.SerializerMethodField(help_text="拟办人姓名")
     decisions = RulingDecisionSerializer(
         source="decisions_shown",
         many=True,
         read_only=True,
-        help_text="逐单位裁定结果（乡镇只能看到对本乡镇的裁定）",
+        help_text="逐单位拟办意见（乡镇只能看到对本乡镇的拟办意见）",
     )
     amendments = serializers.SerializerMethodField(help_text="修改后准入的事项内容")
 
@@ -338,6 +343,70 @@ class RulingSerializer(serializers.ModelSerializer):
     @extend_schema_field(AmendmentsSerializer)
     def get_amendments(self, ruling) -> dict:
         return ruling.amendments()
+
+
+class LegalityReviewSerializer(serializers.ModelSerializer):
+    """A legality review (合法性审查) of the request."""
+
+    department = serializers.CharField(source="department.name", read_only=True)
+    decision_label = serializers.CharField(source="get_decision_display", read_only=True)
+    reviewed_by = serializers.SerializerMethodField(help_text="审查人姓名")
+
+    class Meta:
+        model = LegalityReview
+        fields = ["department", "decision", "decision_label", "opinion", "reviewed_by"]
+        fields += ["reviewed_at"]
+        read_only_fields = fields
+
+    def get_reviewed_by(self, review) -> str:
+        return str(review.reviewed_by)
+
+
+class PartyDecisionSerializer(serializers.Serializer):
+    """The leadership's decision for one party."""
+
+    party = PartySerializer(read_only=True, help_text="单位")
+    party_key = serializers.CharField(read_only=True, help_text="township:<id> 或 department:<id>")
+    decision = serializers.ChoiceField(
+        choices=PartyDecision.choices,
+        read_only=True,
+        help_text="as_proposed 按拟办意见 / amended 修改后通过 / not_adopted 不予采纳",
+    )
+
+
+class RequestDecisionSerializer(serializers.Serializer):
+    """The county leadership's decision on the request (审定), as recorded in its batch."""
+
+    batch = serializers.IntegerField(read_only=True, help_text="审定批次 id")
+    recorded = serializers.BooleanField(read_only=True, help_text="是否已登记审定结果")
+    decided_by = serializers.CharField(read_only=True, help_text="审定机关；未审定为空")
+    meeting_date = serializers.DateField(read_only=True, allow_null=True, help_text="会议日期")
+    document_number = serializers.CharField(read_only=True, help_text="文号；未审定为空")
+    effective_date = serializers.DateField(read_only=True, allow_null=True, help_text="生效日期")
+    decisions = PartyDecisionSerializer(
+        many=True, read_only=True, help_text="逐单位审定意见（乡镇只能看到对本乡镇的审定）"
+    )
+    amendments = AmendmentsSerializer(read_only=True, help_text="审定修改后的事项内容")
+
+
+def request_decision_data(entry) -> dict | None:
+    """``RequestDecisionSerializer`` data of a batch entry (see ``decision_of``)."""
+    if entry is None:
+        return None
+    batch = entry.batch
+    return {
+        "batch": batch.pk,
+        "recorded": batch.is_decided,
+        "decided_by": batch.decided_by,
+        "meeting_date": batch.meeting_date,
+        "document_number": batch.document_number,
+        "effective_date": batch.effective_date,
+        "decisions": [
+            {"party": party_data(row.party), "party_key": party_key(row), "decision": row.decision}
+            for row in entry.decisions_shown
+        ],
+        "amendments": entry.amendments(),
+    }
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -438,7 +507,20 @@ class ChangeRequestDetailSerializer(ChangeRequestListSerializer):
         help_text="征求意见答复（乡镇只能看到本乡镇的答复）",
     )
     ruling = RulingSerializer(
-        source="visible_ruling", read_only=True, allow_null=True, help_text="裁定；未裁定为空"
+        source="visible_ruling",
+        read_only=True,
+        allow_null=True,
+        help_text="拟办意见（有异议或逾期未答复时）；没有时为空",
+    )
+    legality_reviews = LegalityReviewSerializer(
+        source="legality_review_list", many=True, read_only=True, help_text="合法性审查"
+    )
+    decision = serializers.SerializerMethodField(help_text="县委县政府审定；未提请审定为空")
+    published_under = serializers.ChoiceField(
+        choices=PublicationBasis.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="发布依据：decision 县委县政府审定 / standing 依常设授权；未发布为空",
     )
     attachments = AttachmentSerializer(
         source="attachment_list", many=True, read_only=True, help_text="材料附件"
@@ -459,12 +541,19 @@ class ChangeRequestDetailSerializer(ChangeRequestListSerializer):
             "review_comment",
             "reviewed_by",
             "published_item",
+            "published_under",
             "attachments",
+            "legality_reviews",
             "consultations",
             "ruling",
+            "decision",
             "trail",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(RequestDecisionSerializer(allow_null=True))
+    def get_decision(self, process) -> dict | None:
+        return request_decision_data(process.visible_decision)
 
     def get_reviewed_by(self, process) -> str | None:
         return user_name(process.reviewed_by)

@@ -11,7 +11,13 @@ from duty_lists.api import UnitSerializer
 from organisations.models import Township
 
 from .. import services
-from ..models import ChangeKind, ChangeRequestProcess, ConsultationAnswer, ReviewDecision
+from ..models import (
+    ChangeKind,
+    ChangeRequestProcess,
+    ConsultationAnswer,
+    LegalityDecision,
+    ReviewDecision,
+)
 from .fields import IdField
 from .serializers import (
     AmendmentsSerializer,
@@ -35,7 +41,10 @@ class TaskSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True, help_text="任务 id")
     node = serializers.SerializerMethodField(
-        help_text="流程节点名：review 审查 / revise 修改 / consult 征求意见 / arbitrate 裁定"
+        help_text=(
+            "流程节点名：review 形式审查 / review_legality 合法性审查 / revise 修改 / "
+            "consult 征求意见 / arbitrate 拟办意见"
+        )
     )
     title = serializers.SerializerMethodField(help_text="节点名称")
     status = serializers.ChoiceField(
@@ -112,6 +121,21 @@ class ReviewCompletionSerializer(TaskCompletionSerializer):
         services.change_request_review(actor=actor, task_id=task_id, **self.validated_data)
 
 
+class LegalityReviewCompletionSerializer(TaskCompletionSerializer):
+    """Body for a ``review_legality`` task (合法性审查, the reviewing department)."""
+
+    decision = serializers.ChoiceField(
+        choices=LegalityDecision.choices,
+        help_text="pass 通过合法性审查（进入征求意见）/ return 退回修改",
+    )
+    opinion = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="审查说明（退回修改时必填）"
+    )
+
+    def submit(self, *, actor, task_id: int) -> None:
+        services.legality_review(actor=actor, task_id=task_id, **self.validated_data)
+
+
 class ReviseCompletionSerializer(ItemFieldsSerializer, TaskCompletionSerializer):
     """Body for a ``revise`` task (the filer edits a returned request and resubmits).
 
@@ -162,17 +186,17 @@ class ConsultCompletionSerializer(TaskCompletionSerializer):
 
 
 class ArbitrateCompletionSerializer(TaskCompletionSerializer):
-    """Body for an ``arbitrate`` task (裁定, county office): one decision per contested or
-    silent party."""
+    """Body for an ``arbitrate`` task (拟办意见, county office): one proposed decision per
+    contested or silent party; the request then waits for 审定."""
 
     decisions = serializers.DictField(
         child=serializers.ChoiceField(choices=Decision.choices),
         help_text=(
-            "逐单位裁定：键为 consultations 中的 party_key（township:<id> 或 "
+            "逐单位拟办意见：键为 consultations 中的 party_key（township:<id> 或 "
             "department:<id>），值为 admit 准入 / admit_amended 修改后准入 / reject 不予准入"
         ),
     )
-    reasoning = serializers.CharField(allow_blank=True, help_text="裁定理由")
+    reasoning = serializers.CharField(allow_blank=True, help_text="拟办理由")
     meeting_record = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="协调会记录"
     )
@@ -195,6 +219,7 @@ class ArbitrateCompletionSerializer(TaskCompletionSerializer):
 # The body each human node of the admission flow takes, by node name.
 COMPLETION_SERIALIZERS: dict[str, type[TaskCompletionSerializer]] = {
     "review": ReviewCompletionSerializer,
+    "review_legality": LegalityReviewCompletionSerializer,
     "revise": ReviseCompletionSerializer,
     "consult": ConsultCompletionSerializer,
     "arbitrate": ArbitrateCompletionSerializer,

@@ -204,8 +204,9 @@ class ChangeRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     list=extend_schema(
         summary="我的待办任务",
         description=(
-            "本人的待办：已分配给本人的任务，以及本人有权认领的任务（县委编办的审查、裁定；"
-            "乡镇负责人的本乡镇征求意见；申请单位的退回修改）。"
+            "本人的待办：已分配给本人的任务，以及本人有权认领的任务（县委编办的审查、拟办意见；"
+            "司法局的合法性审查；乡镇负责人的本乡镇征求意见；申请单位的退回修改）。"
+            "等待县委县政府审定的申请不在待办中，见 /api/decision-batches/。"
         ),
         responses={200: TaskSerializer(many=True), **ERRORS},
     ),
@@ -230,9 +231,10 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="办理任务",
         description=(
-            "按任务节点提交办理意见：review（decision, comment）、revise（事项字段、"
-            "applies_to_all、target_townships、reasons）、consult（answer, reason, "
-            "counter_proposal）、arbitrate（decisions, reasoning, meeting_record, amendments）。"
+            "按任务节点提交办理意见：review 形式审查（decision, comment）、review_legality "
+            "合法性审查（decision, opinion）、revise（事项字段、applies_to_all、"
+            "target_townships、reasons）、consult（answer, reason, counter_proposal）、"
+            "arbitrate 拟办意见（decisions, reasoning, meeting_record, amendments）。"
             "任务已办结时返回 409。"
         ),
         parameters=[TASK_ID],

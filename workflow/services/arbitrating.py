@@ -1,4 +1,5 @@
-"""The county office rules on a request's contested and silent parties."""
+"""The county office's proposed ruling (拟办意见) on a request's contested and silent
+parties, which the county leadership then decides on (审定)."""
 
 from django.core.exceptions import ValidationError
 
@@ -25,10 +26,11 @@ def change_request_rule(
     meeting_record: str = "",
     amendments: dict[str, str] | None = None,
 ) -> Ruling:
-    """Rule on every contested or silent party of a request, then let it be published.
+    """Propose a ruling (拟办意见) on every contested or silent party of a request; the
+    request then waits for the county leadership's decision (审定).
 
     ``decisions`` maps each party key (``party_key``) to admit / admit_amended / reject.
-    Returns the ruling. Raises ``ValidationError`` when a contested party has no
+    Returns the proposal (a ``Ruling``). Raises ``ValidationError`` when a contested party has no
     decision or an unknown party is named, ``PermissionDenied`` or ``TaskNotOpen``;
     nothing is written then.
     """
@@ -40,9 +42,9 @@ def change_request_rule(
         unknown = sorted(set(decisions) - set(contested))
         errors = {}
         if missing:
-            errors["decisions"] = f"请对以下单位作出裁定：{'、'.join(missing)}"
+            errors["decisions"] = f"请对以下单位提出拟办意见：{'、'.join(missing)}"
         if unknown:
-            errors["decisions"] = f"以下单位不在裁定范围内：{'、'.join(unknown)}"
+            errors["decisions"] = f"以下单位不在拟办范围内：{'、'.join(unknown)}"
         if errors:
             raise ValidationError(errors)
         return arbitration_services.ruling_record(

@@ -11,6 +11,7 @@ from organisations.models import County, Department, Township
 from organisations.text import clean_text, invalid_ids_message, unit_reference
 
 from .. import permissions, selectors
+from ..deadlines import county_settings, remember_county_settings
 from ..models import ITEM_FIELDS, ChangeKind, ChangeRequestProcess, ReviewDecision
 from .common import deny, run_human_task
 from .notifications import notify
@@ -266,9 +267,10 @@ def _start_request(
 def change_request_review(*, actor, task_id: int, decision: str, comment: str = "") -> None:
     """The county office's formal review (形式审查) of a request.
 
-    ``decision`` is forward (consult the parties), return (back to the filer for
-    revision) or reject (with a reason). Raises ``PermissionDenied``, ``TaskNotOpen``
-    or ``ValidationError``; nothing is written then.
+    ``decision`` is forward (consult the parties, after the legality review when the
+    county has one: the request then names the county's reviewing department), return
+    (back to the filer for revision) or reject (with a reason). Raises
+    ``PermissionDenied``, ``TaskNotOpen`` or ``ValidationError``; nothing is written then.
     """
     if decision not in ReviewDecision.values:
         raise ValidationError({"decision": "请选择审查意见。"})
@@ -281,9 +283,24 @@ def change_request_review(*, actor, task_id: int, decision: str, comment: str = 
         process.review_decision = decision
         process.review_comment = comment
         process.reviewed_by = actor
+        process.legality_reviewer = None
+        if decision == ReviewDecision.FORWARD:
+            settings = county_settings(process.county)
+            remember_county_settings(process.county, settings)
+            if settings.legality_review:
+                process.legality_reviewer = settings.legality_reviewer
         process._history_user = actor
         process._change_reason = f"形式审查：{ReviewDecision(decision).label}"
-        process.save(update_fields=["review_decision", "review_comment", "reviewed_by"])
+        process.save(
+            update_fields=["review_decision", "review_comment", "reviewed_by", "legality_reviewer"]
+        )
+        if process.legality_reviewer is not None:
+            notify(
+                recipients=selectors.users_of_department(process.legality_reviewer_id),
+                subject=f"待合法性审查：{process}",
+                body="县委编办形式审查已通过，请进行合法性审查。",
+                process=process,
+            )
         if decision == ReviewDecision.RETURN:
             notify(
                 recipients=selectors.users_of_initiator(process),

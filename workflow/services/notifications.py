@@ -1,10 +1,16 @@
-"""In-app notifications and mail to the people who must act or are affected."""
+"""In-app notifications and mail to the people who must act or are affected, and the
+notice of a release (发布版本) to every unit whose items it changed."""
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from duty_lists.models import Release
+from organisations.models import Township
+
+from .. import selectors
 from ..models import Notification
 
 
@@ -47,3 +53,28 @@ def notification_mark_read(*, actor, notification_ids) -> int:
     if notification_ids is not None:
         unread = unread.filter(pk__in=[int(pk) for pk in notification_ids])
     return unread.update(read_at=timezone.now())
+
+
+def release_notify(release: Release, *, units) -> int:
+    """Tell every unit whose items a release changed that the list was issued, with its
+    changes: ``units`` (``publishing.TouchedUnits``) names the lead departments and the
+    townships the items applied to before or after (``None``: all of the county).
+    Returns the number of people told."""
+    township_ids = units.township_ids
+    if township_ids is None:
+        township_ids = Township.objects.filter(county_id=units.county_id).values_list(
+            "pk", flat=True
+        )
+    changes = release.changes.select_related("item").order_by("item__code")
+    lines = [f"{c.get_kind_display()}：{c.item.code} {c.item.title}" for c in changes]
+    return notify(
+        recipients=selectors.users_of(
+            townships=list(township_ids), departments=list(units.department_ids)
+        ),
+        subject=f"清单已发布：{release.duty_list} {release}",
+        body=(
+            f"{release.decided_by}审定，{release.decided_on:%Y-%m-%d}；"
+            f"自{release.effective_date:%Y-%m-%d}起施行。\n" + "\n".join(lines)
+        ),
+        url=reverse("lists:release", args=[release.pk]),
+    )

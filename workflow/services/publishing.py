@@ -1,24 +1,47 @@
-"""Publication (发布) of a decided request to its county list, and rejection."""
+"""Publication (发布) of a decided request to its county list, and rejection.
+
+A request is published once the county leadership's decision on it is recorded in a
+decision batch (审定批次, ``change_request_publish``), or, under a county's standing
+authorisation, by the county office at the join when nobody contested it
+(``change_request_publish_authorised``, which also issues the release).
+"""
+
+import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from arbitration.models import Decision
+from arbitration.models import BatchEntry, Decision, PartyDecision
 from duty_lists import services as duty_services
 from duty_lists.models import DutyItem, ItemStatus
 from organisations.models import Township
 
 from .. import selectors
-from ..models import ITEM_FIELDS, ChangeKind, ChangeRequestProcess, ConsultationAnswer, Outcome
-from .notifications import notify
+from ..deadlines import county_settings
+from ..models import (
+    ITEM_FIELDS,
+    ChangeKind,
+    ChangeRequestProcess,
+    ConsultationAnswer,
+    Outcome,
+    PublicationBasis,
+)
+from .notifications import notify, release_notify
+
+STANDING_REFERENCE_FALLBACK = "常设授权"
 
 
 def admitted_and_rejected(
     process: ChangeRequestProcess, consultations=None
 ) -> tuple[set[str], set[str]]:
-    """Party keys admitted (accepted, or admitted by ruling) and rejected by ruling.
+    """Party keys the change applies to, and those it does not apply to by decision.
 
-    ``consultations``: the process's answers when the caller has read them already.
+    As proposed: a party that accepted, or that the proposal (拟办意见) admits, is
+    admitted; one the proposal rejects is rejected. The county leadership's decision
+    (审定, when recorded) then overrides per party: 修改后通过 admits it, 不予采纳 rejects
+    it (for a withdrawal: the item stays for that party). ``consultations``: the
+    process's answers when the caller has read them already.
     """
     from .arbitrating import party_key
 
@@ -37,6 +60,16 @@ def admitted_and_rejected(
                 else (f"department:{row.department_id}")
             )
             (rejected if row.decision == Decision.REJECT else admitted).add(key)
+    entry = _entry_of(process)
+    if entry is not None:
+        for row in entry.decisions.all():
+            key = party_key(row)
+            if row.decision == PartyDecision.AMENDED:
+                admitted.add(key)
+                rejected.discard(key)
+            elif row.decision == PartyDecision.NOT_ADOPTED:
+                admitted.discard(key)
+                rejected.add(key)
     return admitted, rejected
 
 
@@ -47,17 +80,26 @@ def _ruling_of(process):
         return None
 
 
+def _entry_of(process) -> BatchEntry | None:
+    try:
+        return process.batch_entry
+    except ChangeRequestProcess.batch_entry.RelatedObjectDoesNotExist:
+        return None
+
+
 def _township_ids(keys: set[str]) -> set[int]:
     return {int(key.split(":")[1]) for key in keys if key.startswith("township:")}
 
 
-def _finish(process, outcome: str, item=None, *, note: str, consultations=None) -> None:
+def _finish(
+    process, outcome: str, item=None, *, note: str, consultations=None, body: str = ""
+) -> None:
     process.outcome = outcome
     process.published_item = item
     process._history_user = None
     process._change_reason = note
     # Only the request's own table changes (viewflow's status is the End node's).
-    process.save(update_fields=["outcome", "published_item"])
+    process.save(update_fields=["outcome", "published_item", "published_under"])
     if consultations is None:
         consultations = list(process.consultations.all())
     recipients = selectors.users_of(
@@ -66,50 +108,203 @@ def _finish(process, outcome: str, item=None, *, note: str, consultations=None) 
         townships=[c.township_id for c in consultations if c.township_id],
         departments=[c.department_id for c in consultations if not c.township_id],
     )
-    notify(recipients=recipients, subject=f"{note}：{process}", process=process)
+    notify(recipients=recipients, subject=f"{note}：{process}", body=body, process=process)
+
+
+@dataclass(frozen=True)
+class Authority:
+    """On whose authority a request is published: the history reason's opening words,
+    who the records are attributed to, from which day the change takes effect."""
+
+    basis: str
+    reason: str
+    recorded_by: object
+    effective_on: datetime.date
+
+
+def publication_reason(authority: Authority, process: ChangeRequestProcess) -> str:
+    """The history reason of a published change: the authority, then the request, e.g.
+    ``依据县委常委会审定（清委办发〔2026〕12号）发布：新增事项申请 #7（新增事项：…）``."""
+    return f"{authority.reason}：{process.get_kind_display()}申请 #{process.pk}（{process}）"
 
 
 # No savepoint of its own: the flow's publish step already runs it in one, and a
 # failure here rolls back to that (or, called alone, the whole transaction).
 @transaction.atomic(savepoint=False)
 def change_request_publish(*, process: ChangeRequestProcess) -> DutyItem | None:
-    """Apply a decided request to its list, as one history record naming the request.
+    """Apply the county leadership's recorded decision (审定) on a request to its list,
+    as one history record naming the decision's 文号 and the request.
 
-    Only what was admitted is published: the item applies to exactly the townships
-    that accepted or were admitted by ruling; a ruling's amended text replaces the
-    proposal's. Returns the new or changed item, or ``None`` when nothing was admitted
-    (the request is then marked not admitted). Called by the flow's publish step.
+    Only what was adopted is published: the item applies to exactly the parties the
+    change was adopted for (see ``admitted_and_rejected``); the proposal's amended text
+    replaces the request's, the leadership's amended text replaces both. A new item takes
+    effect on the batch's effective date (or the proposed date, if later); a withdrawal
+    on that date. Returns the new or changed item, or ``None`` when nothing was adopted
+    (the request is then marked 审定不予采纳, or 未准入 when the leadership followed a
+    proposal admitting nobody). Called by the flow's publish step, after the batch that
+    decides the request completed its ``await_decision`` task; raises ``LookupError``
+    if the request is in no batch.
     """
-    ruling = _ruling_of(process)
-    consultations = list(process.consultations.all())
-    admitted, rejected = admitted_and_rejected(process, consultations)
-    recorded_by = ruling.ruled_by if ruling else process.reviewed_by
-    reason = f"依据{process.get_kind_display()}申请 #{process.pk}（{process}）发布"
-    values = {name: getattr(process, name) for name in ITEM_FIELDS}
-    if ruling is not None:
-        values.update(ruling.amendments())
-    county_townships = set(
-        Township.objects.filter(county_id=process.county_id).values_list("pk", flat=True)
+    entry = _entry_of(process)
+    if entry is None:
+        raise LookupError(f"申请 #{process.pk} 尚未审定，不能发布。")
+    batch = entry.batch
+    authority = Authority(
+        basis=PublicationBasis.DECISION,
+        reason=f"依据{batch.decided_by}审定（{batch.document_number}）发布",
+        recorded_by=batch.recorded_by,
+        effective_on=batch.effective_date,
     )
-
-    if process.initiator_township_id:
-        item = _publish_township_request(process, admitted, values, reason, recorded_by)
-    else:
-        item = _publish_department_request(
-            process, admitted, rejected, values, reason, recorded_by, county_townships
-        )
+    item = _publish(process, authority)
     if item is None:
-        _finish(process, Outcome.REJECTED, note="申请未获准入", consultations=consultations)
+        not_adopted = any(
+            row.decision == PartyDecision.NOT_ADOPTED for row in entry.decisions.all()
+        )
+        outcome = Outcome.NOT_ADOPTED if not_adopted else Outcome.REJECTED
+        _finish(
+            process,
+            outcome,
+            note="申请审定不予采纳" if not_adopted else "申请未获准入",
+            body=f"{batch.decided_by}审定（{batch.document_number}），清单不作调整。",
+        )
     else:
-        _finish(process, Outcome.PUBLISHED, item, note="申请已发布", consultations=consultations)
+        _finish(
+            process,
+            Outcome.PUBLISHED,
+            item,
+            note="申请已发布",
+            body=(
+                f"依据{batch.decided_by}审定（{batch.document_number}），"
+                f"自{batch.effective_date:%Y-%m-%d}起施行：{item}"
+            ),
+        )
     return item
 
 
-def _withdrawal_date(item: DutyItem):
-    return max(timezone.localdate(), item.effective_date)
+@transaction.atomic(savepoint=False)
+def change_request_publish_authorised(*, process: ChangeRequestProcess) -> DutyItem | None:
+    """Publish an uncontested request under the county's standing authorisation
+    (依常设授权发布), without a decision batch, and issue it as a release of its list.
+
+    The release's 文号 is the standing authorisation's own (``CountyWorkflowSettings.
+    standing_authorisation_reference``), its body the county office "（依常设授权）",
+    dated today; the history reason and the request (``published_under``) record the
+    authorisation. Returns the new or changed item, or ``None`` when nothing applied
+    (e.g. the item was withdrawn meanwhile). Called by the flow's publish_authorised
+    step. Changes: the item and its history record, one release, the request's outcome,
+    notifications.
+    """
+    reference = (
+        county_settings(process.county).standing_authorisation_reference.strip()
+        or STANDING_REFERENCE_FALLBACK
+    )
+    today = timezone.localdate()
+    authority = Authority(
+        basis=PublicationBasis.STANDING,
+        reason=f"依常设授权发布（{reference}）",
+        recorded_by=process.reviewed_by,
+        effective_on=today,
+    )
+    before = item_units(process.target_item) if process.target_item_id else None
+    item = _publish(process, authority)
+    if item is None:
+        _finish(process, Outcome.REJECTED, note="申请未获准入")
+        return None
+    _finish(
+        process,
+        Outcome.PUBLISHED,
+        item,
+        note="申请已发布",
+        body=f"依常设授权（{reference}）发布：{item}",
+    )
+    release = duty_services.release_publish(
+        actor=None,
+        duty_list=item.duty_list,
+        items=[item],
+        document_number=reference,
+        decided_by=f"{process.county.office_display_name}（依常设授权）",
+        decided_on=today,
+        effective_date=today,
+        note=f"依常设授权发布：{process.get_kind_display()}申请 #{process.pk}",
+        recorded_by=process.reviewed_by,
+    )
+    release_notify(release, units=merge_units(before, item_units(item)))
+    return item
 
 
-def _narrow_or_withdraw(item: DutyItem, remaining, *, reason: str, recorded_by) -> DutyItem:
+def _publish(process, authority: Authority) -> DutyItem | None:
+    """Write the adopted change of ``process`` on ``authority``; returns the item or
+    ``None`` when nothing was adopted."""
+    ruling = _ruling_of(process)
+    entry = _entry_of(process)
+    consultations = list(process.consultations.all())
+    admitted, rejected = admitted_and_rejected(process, consultations)
+    recorded_by = authority.recorded_by
+    reason = publication_reason(authority, process)
+    values = {name: getattr(process, name) for name in ITEM_FIELDS}
+    if ruling is not None:
+        values.update(ruling.amendments())
+    if entry is not None:
+        values.update(entry.amendments())
+    county_townships = set(
+        Township.objects.filter(county_id=process.county_id).values_list("pk", flat=True)
+    )
+    process.published_under = authority.basis
+
+    if process.initiator_township_id:
+        item = _publish_township_request(
+            process, admitted, values, reason, recorded_by, authority.effective_on
+        )
+    else:
+        item = _publish_department_request(
+            process,
+            admitted,
+            rejected,
+            values,
+            reason,
+            recorded_by,
+            county_townships,
+            authority.effective_on,
+        )
+    if item is None:
+        process.published_under = ""
+    return item
+
+
+@dataclass(frozen=True)
+class TouchedUnits:
+    """TouchedUnits whose lists a change touched: departments, and townships (``None``: every
+    township of the county, for an item that applies to all)."""
+
+    county_id: int
+    department_ids: frozenset[int]
+    township_ids: frozenset[int] | None
+
+
+def item_units(item: DutyItem) -> TouchedUnits:
+    """The lead department and the townships ``item`` applies to now."""
+    townships = None if item.applies_to_all else frozenset(t.pk for t in item.townships.all())
+    return TouchedUnits(item.duty_list.county_id, frozenset({item.lead_department_id}), townships)
+
+
+def merge_units(*units: TouchedUnits | None) -> TouchedUnits:
+    """The union of several ``TouchedUnits`` of one county (``None`` entries are skipped)."""
+    present = [u for u in units if u is not None]
+    departments = frozenset().union(*(u.department_ids for u in present))
+    if any(u.township_ids is None for u in present):
+        townships = None
+    else:
+        townships = frozenset().union(*(u.township_ids for u in present))
+    return TouchedUnits(present[0].county_id, departments, townships)
+
+
+def _withdrawal_date(item: DutyItem, effective_on: datetime.date) -> datetime.date:
+    return max(effective_on, item.effective_date)
+
+
+def _narrow_or_withdraw(
+    item: DutyItem, remaining, *, reason: str, recorded_by, effective_on: datetime.date
+) -> DutyItem:
     """Keep ``item`` only for the ``remaining`` townships; withdraw it if none remain."""
     remaining = list(remaining)
     if not remaining:
@@ -117,7 +312,7 @@ def _narrow_or_withdraw(item: DutyItem, remaining, *, reason: str, recorded_by) 
             actor=None,
             item=item,
             reason=reason,
-            withdrawn_date=_withdrawal_date(item),
+            withdrawn_date=_withdrawal_date(item, effective_on),
             recorded_by=recorded_by,
         )
     return duty_services.duty_item_amend(
@@ -135,20 +330,30 @@ def _changed_fields(item: DutyItem, values: dict) -> dict:
 
 
 def _publish_department_request(
-    process, admitted, rejected, values, reason, recorded_by, county_townships
+    process, admitted, rejected, values, reason, recorded_by, county_townships, effective_on
 ):
     admitted_townships = _township_ids(admitted)
+    if process.target_item_id and process.target_item.status != ItemStatus.IN_FORCE:
+        # Withdrawn meanwhile (e.g. by another request of the same batch).
+        return None
     if process.kind == ChangeKind.WITHDRAW:
-        # Townships whose objection the ruling upheld keep the item.
+        # Townships whose objection was upheld keep the item.
         kept = Township.objects.filter(pk__in=_township_ids(rejected))
         return _narrow_or_withdraw(
-            process.target_item, kept, reason=reason, recorded_by=recorded_by
+            process.target_item,
+            kept,
+            reason=reason,
+            recorded_by=recorded_by,
+            effective_on=effective_on,
         )
     if not admitted_townships:
         return None
     applies_to_all = process.applies_to_all and admitted_townships == county_townships
     townships = [] if applies_to_all else Township.objects.filter(pk__in=admitted_townships)
     if process.kind == ChangeKind.ADD:
+        # The decision takes effect on its date; a later proposed date is kept.
+        proposed = values.get("effective_date")
+        values["effective_date"] = max(proposed, effective_on) if proposed else effective_on
         # An empty code gets the list's next free one, under the list's lock.
         duty_list = duty_services.duty_list_for(process.county, process.level)
         return duty_services.duty_item_create(
@@ -172,7 +377,7 @@ def _publish_department_request(
     )
 
 
-def _publish_township_request(process, admitted, values, reason, recorded_by):
+def _publish_township_request(process, admitted, values, reason, recorded_by, effective_on):
     department_key = f"department:{process.lead_department_id}"
     if department_key not in admitted:
         return None
@@ -197,6 +402,7 @@ def _publish_township_request(process, admitted, values, reason, recorded_by):
         remaining.exclude(pk=process.initiator_township_id),
         reason=reason,
         recorded_by=recorded_by,
+        effective_on=effective_on,
     )
 
 

@@ -1,4 +1,5 @@
-"""Pages of the human tasks: review, revise, consult, arbitrate.
+"""Pages of the human tasks: review, legality review, revise, consult, proposal
+(拟办意见, node ``arbitrate``).
 
 Each validates its form and calls one workflow service, which completes the task
 under the flow's lock and checks the user's rights itself.
@@ -16,7 +17,7 @@ from django.views import generic
 from organisations.models import Department, Township
 
 from .. import selectors
-from ..forms import ConsultForm, ItemFieldsForm, ReviewForm, RulingForm
+from ..forms import ConsultForm, ItemFieldsForm, LegalityReviewForm, ReviewForm, RulingForm
 from ..services import (
     CONFLICT_MESSAGE,
     TaskNotOpen,
@@ -24,6 +25,7 @@ from ..services import (
     change_request_revise,
     change_request_rule,
     consultation_answer,
+    legality_review,
     party_key,
 )
 from ..similarity import similar_items
@@ -125,6 +127,25 @@ class ReviewTaskView(ServiceTaskView):
         )
 
 
+class LegalityReviewTaskView(ServiceTaskView):
+    """合法性审查: the reviewing department (司法局) passes the request or returns it."""
+
+    form_class = LegalityReviewForm
+    success_message = "合法性审查意见已提交。"
+
+    def get_context_data(self, **kwargs):
+        # The reviewer reads the request, not the parties' answers (there are none yet).
+        return super().get_context_data(**kwargs) | {"consultations": []}
+
+    def submit(self, form):
+        legality_review(
+            actor=self.request.user,
+            task_id=self.task.pk,
+            decision=form.cleaned_data["decision"],
+            opinion=form.cleaned_data["opinion"],
+        )
+
+
 class ReviseTaskView(ServiceTaskView):
     """The filer edits a returned request and resubmits it."""
 
@@ -192,10 +213,11 @@ class ConsultTaskView(ServiceTaskView):
 
 
 class ArbitrateTaskView(ServiceTaskView):
-    """裁定: one decision per contested or silent party."""
+    """拟办意见: one proposed decision per contested or silent party; the request then
+    waits for the county leadership's decision (审定)."""
 
     form_class = RulingForm
-    success_message = "裁定已提交。"
+    success_message = "拟办意见已提交，待审定。"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

@@ -1,9 +1,11 @@
 """``manage.py demo [--force] [--data-dir DIR]``: load the demo counties 清河县 and 白沙县.
 
 It lives in ``workflow`` because it loads both halves of the demo in one transaction:
-the organisations, users and duty lists (``duty_lists.demo``), then the change requests
-in every state of the admission flow (``workflow.demo``), then the default evaluation
-indicator sets (``evaluation.demo``); the domain apps may not import ``workflow``.
+the organisations, users and duty lists (``duty_lists.demo``) and the lists' first
+releases, then the change requests in every state of the admission flow
+(``workflow.demo``) and the decision batches that decide or put some of them on public
+notice (``workflow.demo_decisions``), then the default evaluation indicator sets
+(``evaluation.demo``); the domain apps may not import ``workflow``.
 """
 
 import unicodedata
@@ -12,10 +14,15 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from arbitration.batch_services import notice_last_day
+from arbitration.models import DecisionBatch
 from duty_lists.demo import DEMO_PASSWORD, DemoDataError, demo_directory, demo_load
+from duty_lists.demo.releases import demo_releases_load, demo_releases_read
 from evaluation.demo import demo_indicators_load, demo_indicators_read
 from workflow.demo import demo_open_tasks, demo_requests_load, demo_requests_read
+from workflow.demo_decisions import demo_decisions_load, demo_decisions_read
 from workflow.demo_evaluation import EvaluationReport, demo_evaluation_load
 from workflow.demo_reports import demo_reports_load
 
@@ -59,10 +66,14 @@ class Command(BaseCommand):
         directory = data_dir or demo_directory()
         try:
             requests = demo_requests_read(directory)
+            releases = demo_releases_read(directory)
+            decisions = demo_decisions_read(directory)
             indicator_sets = demo_indicators_read(directory)
             with transaction.atomic():
                 report = demo_load(directory=directory)
+                releases_report = demo_releases_load(releases)
                 requests_report = demo_requests_load(requests)
+                decisions_report = demo_decisions_load(decisions, directory)
                 indicators_report = demo_indicators_load(indicator_sets)
                 reports_report = demo_reports_load()
                 evaluation_report = (
@@ -79,6 +90,10 @@ class Command(BaseCommand):
             f"清单事项：新建 {report.items_created}，已存在 {report.items_existing}；"
             f"变更：应用 {report.changes_applied}，已应用 {report.changes_existing}；"
             f"申请：新建 {requests_report.created}，已存在 {requests_report.existing}。"
+        )
+        self.stdout.write(
+            f"发布版本：新建 {releases_report.created}，已存在 {releases_report.existing}；"
+            f"审定批次：新建 {decisions_report.created}，已存在 {decisions_report.existing}。"
         )
         self.stdout.write(
             f"评价指标体系：新建 {indicators_report.created}，已存在 {indicators_report.existing}。"
@@ -102,6 +117,17 @@ class Command(BaseCommand):
         for login in report.logins:
             titles = sorted(open_tasks.get(login.username, {}).items())
             rows.append((login.username, "，".join(f"{t} {n}" for t, n in titles) or "—"))
+        self._table(rows)
+        self.stdout.write("\n审定批次（县委编办在“审定与发布”中办理）/ decision batches:")
+        now = timezone.now()
+        rows = [("县", "批次", "状态")]
+        for batch in DecisionBatch.objects.select_related("county").order_by("county__code", "pk"):
+            stage = batch.stage_label(now)
+            if batch.is_decided:
+                stage = f"{stage}（{batch.document_number}）"
+            elif batch.has_notice:
+                stage = f"{stage}（公示至 {notice_last_day(batch):%Y-%m-%d}）"
+            rows.append((batch.county.name, batch.title, stage))
         self._table(rows)
 
     def _table(self, rows: list[tuple[str, ...]]) -> None:

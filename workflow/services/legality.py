@@ -1,0 +1,54 @@
+"""The legality review (合法性审查) of a forwarded request by the county's reviewing
+department (usually 司法局)."""
+
+from django.core.exceptions import ValidationError
+
+from .. import selectors
+from ..models import LegalityDecision, LegalityReview
+from .common import run_human_task
+from .notifications import notify
+
+
+def legality_review(*, actor, task_id: int, decision: str, opinion: str = "") -> LegalityReview:
+    """Record the reviewing department's conclusion on a request's legality.
+
+    ``decision`` is pass (the request goes to consultation; the opinion is optional) or
+    return (back to the filer for revision; the opinion, saying what is unlawful or
+    lacks a legal basis, is required; the revised request goes through the county
+    office's review and this review again). Returns the review record. Raises
+    ``ValidationError`` naming the field, ``PermissionDenied`` (logged) unless ``actor``
+    acts for the reviewing department, ``TaskNotOpen``; nothing is written then.
+    Changes: one review record with its history, the task, notifications to the county
+    office (and the filer, when returned).
+    """
+    if decision not in LegalityDecision.values:
+        raise ValidationError({"decision": "请选择合法性审查意见。"})
+    opinion = (opinion or "").strip()
+    if decision == LegalityDecision.RETURN and not opinion:
+        raise ValidationError({"opinion": "退回修改时，请写明不合法或缺少依据之处。"})
+
+    def work(activation):
+        process = activation.process.coerced
+        review = LegalityReview(
+            process=process,
+            department_id=process.legality_reviewer_id,
+            decision=decision,
+            opinion=opinion,
+            reviewed_by=actor,
+        )
+        review.full_clean(exclude=["process", "department", "reviewed_by"])
+        review._history_user = actor
+        review.save()
+        label = LegalityDecision(decision).label
+        recipients = selectors.users_of(county_offices=[process.county_id])
+        if decision == LegalityDecision.RETURN:
+            recipients += selectors.users_of_initiator(process)
+        notify(
+            recipients=recipients,
+            subject=f"合法性审查{label}：{process}",
+            body=opinion,
+            process=process,
+        )
+        return review
+
+    return run_human_task(actor=actor, task_id=task_id, node_name="review_legality", work=work)
