@@ -255,7 +255,9 @@ class DecisionBatchCreateSerializer(serializers.Serializer):
     )
     county = IdField(
         kind="县",
-        queryset=County.objects.all(), required=False, help_text="县 id；省略时取申请所属县"
+        queryset=County.objects.all(),
+        required=False,
+        help_text="县 id；省略时取申请所属县",
     )
 
 
