@@ -6,6 +6,7 @@ import dataclasses
 
 from django.urls import reverse
 from django.views import generic
+from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
 from . import selectors, snapshots
@@ -42,7 +43,7 @@ class DutyItemListView(ListModelView):
     paginate_by = 50
     template_name = "duty_lists/dutyitem_list.html"
 
-    @property
+    @viewprop
     def queryset(self):
         return selectors.duty_item_list(self.request.user)
 

@@ -108,20 +108,18 @@ class Audience:
 def audience_of(user) -> Audience:
     """The ``Audience`` of ``user``; anonymous users see nothing.
 
-    Runs a fixed number of queries (the user's counties as office and as administrator,
-    departments and townships, each through guardian).
+    Reads the user's scope (``organisations.permissions.unit_scope``, kept on the user
+    object) and the counties of its departments and townships: at most three queries.
     """
     if not user.is_authenticated:
         return Audience()
     if user.is_superuser:
         return Audience(all_counties=True)
-    counties = set(org_permissions.counties_arbitrated_by(user).values_list("pk", flat=True))
-    counties.update(org_permissions.counties_administered_by(user).values_list("pk", flat=True))
-    departments = dict(
-        org_permissions.departments_acted_for_by(user).values_list("pk", "county_id")
+    return Audience(
+        counties=org_permissions.county_ids_seen_whole_by(user),
+        departments=dict(org_permissions.department_counties_acted_for_by(user)),
+        townships=dict(org_permissions.township_counties_visible_to(user)),
     )
-    townships = dict(org_permissions.townships_visible_to(user).values_list("pk", "county_id"))
-    return Audience(counties=frozenset(counties), departments=departments, townships=townships)
 
 
 def visible_round_get(audience: Audience, round_id: int) -> EvaluationRound:

@@ -78,7 +78,7 @@ class ReportListView(ListModelView):
 
     @viewprop
     def queryset(self):
-        return report_selectors.report_list(self.request.user)
+        return report_selectors.report_list(self.request.user, with_people=False)
 
     def has_view_permission(self, user, obj=None):
         return has_any_role(user)
