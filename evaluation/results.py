@@ -47,7 +47,6 @@ _SHEET_FIELDS = (
     "ratee_department_id",
     "state",
     "total",
-    "submitted_at",
 )
 
 
@@ -340,15 +339,18 @@ def _assemble(
     totals = {s["pk"]: s["total"] for s in sheets if s["state"] == SheetState.SUBMITTED}
     low, high = (min(totals.values()), max(totals.values())) if totals else (None, None)
     cells = {}
+    colours = {None: ""}  # totals repeat: each colour is computed once
     for sheet in sheets:
         total = totals.get(sheet["pk"])
         own_flags = flags.get(sheet["pk"], [])
+        if total not in colours:
+            colours[total] = heat_colour(total, low, high)
         cell = SheetCell(
             sheet_id=sheet["pk"],
             state=sheet["state"],
             total=total,
             flags=tuple(label for label, _ in own_flags),
-            colour=heat_colour(total, low, high),
+            colour=colours[total],
         )
         if sheet["direction"] == Direction.TOWNSHIP_TO_DEPARTMENT:
             key = ("received", sheet["ratee_department_id"], sheet["rater_township_id"])
@@ -375,6 +377,8 @@ def _assemble(
         (department_ranking if kind == "department" else township_ranking).append(row)
     missing, flagged = [], []
     for sheet in sheets:
+        if sheet["state"] != SheetState.MISSING and sheet["pk"] not in flags:
+            continue
         note = SheetNote(
             sheet_id=sheet["pk"],
             direction=sheet["direction"],

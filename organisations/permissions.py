@@ -60,22 +60,47 @@ _SCOPE_ATTRIBUTE = "_qingdan_unit_scope"
 
 
 class UnitScope:
-    """The county, department and township grants of one user, by model and codename.
+    """What one user's object permissions and memberships say, read lazily and kept.
 
-    ``ids(model, codename)`` returns the primary keys of the ``model`` objects on which
-    the user or one of its groups holds ``codename``; superuser and active status are
-    not applied here (the functions below apply them as guardian and Django do).
+    ``ids(model, codename)`` returns the primary keys of the ``model`` objects (one of
+    ``SCOPED_MODELS``) on which the user or one of its groups holds ``codename``;
+    superuser and active status are not applied here (the functions below apply them
+    as guardian and Django do). The grant rows (every content type: the user's own and
+    its groups') are read in one query the first time anything is asked of them.
     """
 
-    def __init__(self, user, grants: dict[tuple[type, str], frozenset[int]]):
+    def __init__(self, user):
         self._user_pk = user.pk
-        self._grants = grants
+        self._unit_ids: dict[tuple[type, str], frozenset[int]] | None = None
+        self._grants: frozenset[tuple[str, str, str]] = frozenset()
         self._counties: dict[tuple[type, str], dict[int, int]] = {}
         self._all_ids: dict[type, frozenset[int]] = {}
+        self._has_membership: bool | None = None
+
+    @property
+    def is_read(self) -> bool:
+        """True once the grant rows have been read."""
+        return self._unit_ids is not None
+
+    def _read(self) -> dict[tuple[type, str], frozenset[int]]:
+        if self._unit_ids is None:
+            self._unit_ids, self._grants = _read_grants(self._user_pk)
+        return self._unit_ids
 
     def ids(self, model, codename: str) -> frozenset[int]:
         """Ids of the ``model`` objects the grants name for ``codename``."""
-        return self._grants.get((model, codename), frozenset())
+        return self._read().get((model, codename), frozenset())
+
+    def object_grants(self) -> frozenset[tuple[str, str, str]]:
+        """Every object grant as ``(app label of its content type, codename, object_pk)``."""
+        self._read()
+        return self._grants
+
+    def has_membership(self) -> bool:
+        """True if the user holds any membership (one query the first time)."""
+        if self._has_membership is None:
+            self._has_membership = Membership.objects.filter(user_id=self._user_pk).exists()
+        return self._has_membership
 
     def counties_of(self, model, codename: str) -> dict[int, int]:
         """``{object id: county id}`` of ``ids(model, codename)`` (departments and
@@ -111,40 +136,64 @@ def _integer_pk(value) -> int | None:
     return int(text) if text.isdigit() and str(int(text)) == text else None
 
 
-def _read_grants(user) -> dict[tuple[type, str], frozenset[int]]:
+def _read_grants(
+    user_pk,
+) -> tuple[dict[tuple[type, str], frozenset[int]], frozenset[tuple[str, str, str]]]:
+    """The user's object grants and its groups', in one query (indexed on the user and
+    on its group memberships): the unit ids by ``(model, codename)``, and every grant
+    as ``(app label of its content type, codename, object_pk)``."""
     content_types = ContentType.objects.get_for_models(*SCOPED_MODELS)
     models = {content_type.pk: model for model, content_type in content_types.items()}
-    fields = ("permission__content_type_id", "permission__codename", "object_pk")
-    own = get_user_obj_perms_model().objects.filter(
-        user_id=user.pk, permission__content_type_id__in=sorted(models)
+    fields = (
+        "content_type__app_label",
+        "permission__content_type_id",
+        "permission__codename",
+        "object_pk",
     )
-    of_groups = get_group_obj_perms_model().objects.filter(
-        group__user=user.pk, permission__content_type_id__in=sorted(models)
-    )
-    grants: dict[tuple[type, str], set[int]] = {}
-    for content_type_id, codename, object_pk in own.values_list(*fields).union(
-        of_groups.values_list(*fields)
-    ):
+    own = get_user_obj_perms_model().objects.filter(user_id=user_pk).values_list(*fields)
+    of_groups = get_group_obj_perms_model().objects.filter(group__user=user_pk).values_list(*fields)
+    unit_ids: dict[tuple[type, str], set[int]] = {}
+    grants = set()
+    for app_label, content_type_id, codename, object_pk in own.union(of_groups):
+        grants.add((app_label, codename, object_pk))
+        model = models.get(content_type_id)
         pk = _integer_pk(object_pk)
-        if pk is not None:
-            grants.setdefault((models[content_type_id], codename), set()).add(pk)
-    return {key: frozenset(ids) for key, ids in grants.items()}
+        if model is not None and pk is not None:
+            unit_ids.setdefault((model, codename), set()).add(pk)
+    return {key: frozenset(ids) for key, ids in unit_ids.items()}, frozenset(grants)
 
 
 def unit_scope(user) -> UnitScope:
-    """The ``UnitScope`` of an authenticated ``user``, read once and kept on the user
-    object (one query; later calls on the same object run none).
+    """The ``UnitScope`` of ``user``, kept on the user object: a request loads its user
+    afresh, so each request reads the grant rows once (one query) however often it
+    asks. An anonymous user gets a scope of its own each time, with no grants.
 
-    An anonymous user gets an empty scope without a query. The grant and revoke
-    functions below drop the kept scope of the membership's user object.
+    The grant and revoke functions below drop the scope kept on the membership's user
+    object.
     """
+    if not user.is_authenticated:
+        scope = UnitScope(user)
+        scope._unit_ids = {}
+        scope._has_membership = False
+        return scope
     scope = getattr(user, _SCOPE_ATTRIBUTE, None)
     if scope is None:
-        grants = _read_grants(user) if user.is_authenticated else {}
-        scope = UnitScope(user, grants)
-        if user.is_authenticated:
-            setattr(user, _SCOPE_ATTRIBUTE, scope)
+        scope = UnitScope(user)
+        setattr(user, _SCOPE_ATTRIBUTE, scope)
     return scope
+
+
+def has_membership(user) -> bool:
+    """True if ``user`` holds any membership (kept with the user's scope)."""
+    return user.is_authenticated and unit_scope(user).has_membership()
+
+
+def object_grants(user) -> frozenset[tuple[str, str, str]]:
+    """Every object permission ``user`` or one of its groups holds, as ``(app label of
+    the object's content type, codename, object_pk)`` (kept with the user's scope)."""
+    if not user.is_authenticated:
+        return frozenset()
+    return unit_scope(user).object_grants()
 
 
 def forget_unit_scope(user) -> None:
@@ -192,7 +241,7 @@ def _granted_objects(user, model, codename: str) -> QuerySet:
     subqueries of its grant rows (the canonical integer texts of ``object_pk``, cast to
     integers), so that building it runs no query."""
     scope = getattr(user, _SCOPE_ATTRIBUTE, None)
-    if scope is not None:
+    if scope is not None and scope.is_read:
         return model.objects.filter(pk__in=sorted(scope.ids(model, codename)))
     rows = {
         "permission__content_type": ContentType.objects.get_for_model(model),

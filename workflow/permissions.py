@@ -170,7 +170,7 @@ def has_any_role(user) -> bool:
     """True if ``user`` holds any membership (or is a superuser)."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.memberships.exists()
+    return user.is_superuser or org_permissions.has_membership(user)
 
 
 def townships_acted_for_by(user) -> list[Township]:
@@ -237,6 +237,32 @@ def tasks_visible_to(user, tasks: QuerySet, *, flow_class) -> QuerySet:
         .values_list("token", flat=True)
     )
     return tasks.exclude(token__in=hidden_tokens) if hidden_tokens else tasks
+
+
+def queued_tasks(user, tasks: QuerySet, *, flow_class) -> QuerySet:
+    """viewflow's queue (``user_queue``) of ``tasks`` for ``user``: the human tasks of
+    ``flow_class`` that are unowned or the user's, or whose stored permission the user
+    holds globally or on the stored object.
+
+    viewflow reads the user's object permissions grant by grant (a query for each
+    grant's permission and content type) unless it finds them kept on the user object;
+    they are handed to it from the user's scope (``organisations.permissions``), read
+    once per request, in its own "app_label.codename_objectpk" form.
+    """
+    if user.is_authenticated and not hasattr(user, _VIEWFLOW_OBJECT_PERMISSIONS):
+        setattr(
+            user,
+            _VIEWFLOW_OBJECT_PERMISSIONS,
+            {
+                f"{app_label}.{codename}_{object_pk}"
+                for app_label, codename, object_pk in org_permissions.object_grants(user)
+            },
+        )
+    return tasks.user_queue(user, flow_class=flow_class)
+
+
+# Where viewflow's TaskQuerySet.user_queue keeps a user's object permissions (2.4).
+_VIEWFLOW_OBJECT_PERMISSIONS = "_viewflow_per_object_perm_cache"
 
 
 def can_view_task(user, task) -> bool:

@@ -55,11 +55,9 @@ def inbox_tasks(request, flow_class):
 def queue_tasks(request, flow_class):
     """Visible unassigned tasks the user may take (待领取): viewflow's queue (which
     matches the permission stored on each task) within the visible tasks."""
-    return (
-        visible_tasks(request, flow_class)
-        .user_queue(request.user, flow_class=flow_class)
-        .filter(status=STATUS.NEW)
-    )
+    return permissions.queued_tasks(
+        request.user, visible_tasks(request, flow_class), flow_class=flow_class
+    ).filter(status=STATUS.NEW)
 
 
 def archive_tasks(request, flow_class):

@@ -99,7 +99,9 @@ def open_task_list(user) -> QuerySet[Task]:
         Task.objects.filter(process__flow_class=ChangeRequestFlow),
         flow_class=ChangeRequestFlow,
     )
-    queue = visible.user_queue(user, flow_class=ChangeRequestFlow).filter(status=STATUS.NEW)
+    queue = permissions.queued_tasks(user, visible, flow_class=ChangeRequestFlow).filter(
+        status=STATUS.NEW
+    )
     return (
         visible.filter(Q(owner_id=user.pk, status=STATUS.ASSIGNED) | Q(pk__in=queue.values("pk")))
         .filter(flow_task_type=HUMAN)
