@@ -3,11 +3,14 @@ of a date, and the changes between two dates. Every read goes through
 ``duty_lists.selectors`` / ``duty_lists.snapshots`` and is scoped to the user."""
 
 import dataclasses
+from functools import cached_property
 
 from django.urls import reverse
 from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
+
+from config.listing import IdUrls
 
 from . import selectors, snapshots
 from .filters import DutyItemFilter
@@ -51,7 +54,11 @@ class DutyItemListView(ListModelView):
         return user.is_authenticated
 
     def get_object_url(self, obj):
-        return reverse("lists:detail", kwargs={"pk": obj.pk})
+        return self.detail_urls(obj.pk)
+
+    @cached_property
+    def detail_urls(self) -> IdUrls:
+        return IdUrls(lambda pk: reverse("lists:detail", kwargs={"pk": pk}))
 
     def item_title(self, obj):
         return obj.title

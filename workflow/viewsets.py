@@ -9,7 +9,7 @@ cancel, undo, revive) first checks that the task is one the user may see: a task
 another county or another township's consultation is a 403, an unknown task a 404.
 """
 
-from functools import update_wrapper
+from functools import cached_property, update_wrapper
 
 from django.db.models import Q
 from django.http import Http404
@@ -20,6 +20,8 @@ from viewflow.utils import viewprop
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.status import STATUS
+
+from config.listing import IdUrls
 
 from . import permissions, selectors
 from .filters import STEP_TITLES, ChangeRequestFilter, TaskFilter, TaskListFilter
@@ -78,6 +80,21 @@ def task_label(task, party_names: dict) -> str:
     return str(task.title)
 
 
+class UnchangedSessionMixin:
+    """viewflow's task lists and dashboard store the page's address in the session on
+    every view (the page a finished task returns to), which wrote the session row on
+    every view of an unchanged page. When the view leaves the session's contents as
+    they were, the session is not saved."""
+
+    def dispatch(self, request, *args, **kwargs):
+        session = request.session
+        before = None if session.modified else dict(session.items())
+        response = super().dispatch(request, *args, **kwargs)
+        if before is not None and dict(session.items()) == before:
+            session.modified = False
+        return response
+
+
 class TaskColumnsMixin:
     """Columns of the task lists, computed without a query per row."""
 
@@ -91,8 +108,23 @@ class TaskColumnsMixin:
         return super().get_page_data(rows)
 
     def task_id(self, task):
-        url = task.flow_task.reverse("index", args=[task.process_id, task.pk])
+        urls = self.task_urls.get(task.flow_task)
+        if urls is None:
+            node = task.flow_task
+            urls = self.task_urls[node] = IdUrls(
+                lambda *ids: node.reverse("index", args=ids), arity=2
+            )
+        url = urls(task.process_id, task.pk)
         return format_html('<a href="{}">#{}/{}</a>', url, task.process_id, task.pk)
+
+    @cached_property
+    def task_urls(self) -> dict:
+        return {}
+
+    @cached_property
+    def process_urls(self) -> IdUrls:
+        viewset = self.request.resolver_match.flow_viewset
+        return IdUrls(lambda pk: viewset.reverse("process_detail", args=[pk]))
 
     task_id.short_description = "编号"
 
@@ -102,9 +134,7 @@ class TaskColumnsMixin:
     task_title.short_description = "任务"
 
     def request_title(self, task):
-        url = self.request.resolver_match.flow_viewset.reverse(
-            "process_detail", args=[task.process_id]
-        )
+        url = self.process_urls(task.process_id)
         return format_html('<a href="{}">{}</a>', url, task.process.changerequestprocess)
 
     request_title.short_description = "申请"
@@ -120,7 +150,7 @@ class TaskColumnsMixin:
     task_status.short_description = "状态"
 
 
-class InboxView(TaskColumnsMixin, flow_views.FlowInboxListView):
+class InboxView(UnchangedSessionMixin, TaskColumnsMixin, flow_views.FlowInboxListView):
     """待办: tasks assigned to the user."""
 
     columns = ("task_id", "task_title", "request_title", "created")
@@ -130,7 +160,7 @@ class InboxView(TaskColumnsMixin, flow_views.FlowInboxListView):
         return selectors.task_rows(inbox_tasks(self.request, self.flow_class))
 
 
-class QueueView(TaskColumnsMixin, flow_views.FlowQueueListView):
+class QueueView(UnchangedSessionMixin, TaskColumnsMixin, flow_views.FlowQueueListView):
     """待领取: unassigned tasks the user may take."""
 
     columns = ("task_id", "task_title", "request_title", "created")
@@ -140,7 +170,7 @@ class QueueView(TaskColumnsMixin, flow_views.FlowQueueListView):
         return selectors.task_rows(queue_tasks(self.request, self.flow_class))
 
 
-class ArchiveView(TaskColumnsMixin, flow_views.FlowArchiveListView):
+class ArchiveView(UnchangedSessionMixin, TaskColumnsMixin, flow_views.FlowArchiveListView):
     """已办: tasks the user completed."""
 
     columns = ("task_id", "task_title", "request_title", "created", "finished")
@@ -150,7 +180,7 @@ class ArchiveView(TaskColumnsMixin, flow_views.FlowArchiveListView):
         return selectors.task_rows(archive_tasks(self.request, self.flow_class))
 
 
-class TaskListView(TaskColumnsMixin, flow_views.DashboardTaskListView):
+class TaskListView(UnchangedSessionMixin, TaskColumnsMixin, flow_views.DashboardTaskListView):
     """Every task the user may see."""
 
     title = "任务列表"
@@ -162,7 +192,9 @@ class TaskListView(TaskColumnsMixin, flow_views.DashboardTaskListView):
         return selectors.task_rows(visible_tasks(self.request, self.flow_class))
 
 
-class ProcessListView(RequestColumnsMixin, flow_views.DashboardProcessListView):
+class ProcessListView(
+    UnchangedSessionMixin, RequestColumnsMixin, flow_views.DashboardProcessListView
+):
     """申请列表: every request the user may see, filterable and searchable, with the
     step it waits at."""
 
@@ -225,7 +257,7 @@ class ProcessDetailView(flow_views.DetailProcessView):
         return context
 
 
-class DashboardView(flow_views.DashboardView):
+class DashboardView(UnchangedSessionMixin, flow_views.DashboardView):
     """总览: open tasks per step (at most ``MAX_ROWS`` each) and finished requests, of
     the requests the user may see."""
 
