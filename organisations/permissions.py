@@ -4,12 +4,14 @@ This is the only module of the app that talks to django-guardian. Object permiss
 are granted from memberships by ``organisations.services``; these functions answer
 "may this user …?" and "which rows may this user see?".
 
-The answers come from the user's guardian grant rows on counties, departments and
-townships (its own and its groups'), read once per user object in one indexed query
-(``unit_scope``) and kept on that object: a request loads its user afresh, so a page
-asks the database once however many times it scopes. The object ids are turned into
-integers and matched with ``pk__in``, the same rows guardian's ``get_objects_for_user``
-finds by comparing ``CAST(id AS text)``, without its sequential scans.
+The answers come from the user's guardian grant rows (its own and its groups'), read
+once per user object in one indexed query (``unit_scope``, which also keeps whether
+the user holds a membership) and kept on that object: a request loads its user
+afresh, so a page asks the database once however many times it scopes. The object
+ids are turned into integers and matched with ``pk__in``: the same rows guardian's
+``get_objects_for_user`` finds by comparing ``CAST(id AS text)``, without its
+sequential scans. The queryset functions stay lazy: by id once the scope is read,
+through indexed subqueries of the grant rows before.
 """
 
 from django.contrib.contenttypes.models import ContentType
