@@ -9,6 +9,7 @@ cancel, undo, revive) first checks that the task is one the user may see: a task
 another county or another township's consultation is a 403, an unknown task a 404.
 """
 
+import copy
 from functools import cached_property, update_wrapper
 
 from django.db.models import Q
@@ -88,7 +89,8 @@ class UnchangedSessionMixin:
 
     def dispatch(self, request, *args, **kwargs):
         session = request.session
-        before = None if session.modified else dict(session.items())
+        # A deep copy: a value changed in place and marked modified must still be saved.
+        before = None if session.modified else copy.deepcopy(dict(session.items()))
         response = super().dispatch(request, *args, **kwargs)
         if before is not None and dict(session.items()) == before:
             session.modified = False
