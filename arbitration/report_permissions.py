@@ -16,7 +16,7 @@ from .models import OffListReport
 
 def can_file_report(user, township: Township) -> bool:
     """True if ``user`` may report an off-list assignment for ``township`` (its head)."""
-    return user.is_authenticated and user.has_perm("organisations.act_for_township", township)
+    return org_permissions.holds(user, "organisations.act_for_township", township)
 
 
 def can_answer_report(user, report: OffListReport) -> bool:
@@ -25,7 +25,7 @@ def can_answer_report(user, report: OffListReport) -> bool:
 
 
 def can_act_for_department(user, department: Department) -> bool:
-    return user.is_authenticated and user.has_perm("organisations.act_for_department", department)
+    return org_permissions.holds(user, "organisations.act_for_department", department)
 
 
 def can_rule_report(user, report: OffListReport) -> bool:
@@ -45,10 +45,9 @@ def reports_visible_to(user) -> QuerySet[OffListReport]:
         return OffListReport.objects.none()
     if user.is_superuser:
         return OffListReport.objects.all()
-    counties = set(org_permissions.counties_administered_by(user).values_list("pk", flat=True))
-    counties.update(org_permissions.counties_arbitrated_by(user).values_list("pk", flat=True))
-    departments = list(org_permissions.departments_acted_for_by(user).values_list("pk", flat=True))
-    townships = list(org_permissions.townships_visible_to(user).values_list("pk", flat=True))
+    counties = sorted(org_permissions.county_ids_seen_whole_by(user))
+    departments = sorted(org_permissions.department_ids_acted_for_by(user))
+    townships = sorted(org_permissions.township_ids_visible_to(user))
     condition = (
         Q(county_id__in=counties) | Q(department_id__in=departments) | Q(township_id__in=townships)
     )

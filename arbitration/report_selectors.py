@@ -19,13 +19,18 @@ __all__ = [
     "reports_visible_to",
 ]
 
-_RELATIONS = ("county", "township", "department", "reported_by", "answered_by", "ruled_by")
+_UNITS = ("county", "township", "department")
+_PEOPLE = ("reported_by", "answered_by", "ruled_by")
+# The people are loaded by id after the rows rather than joined: with all six joins
+# PostgreSQL spent some 20 ms planning each list query (about 0.5 ms with three).
 
 
-def report_list(user) -> QuerySet[OffListReport]:
-    """Reports ``user`` may see, newest first, with every unit and person a row shows
-    joined (one query for a page, whatever its length)."""
-    return reports_visible_to(user).select_related(*_RELATIONS).order_by("-created", "-pk")
+def report_list(user, *, with_people: bool = True) -> QuerySet[OffListReport]:
+    """Reports ``user`` may see, newest first, with their units joined and, unless
+    ``with_people`` is false, who reported, answered and ruled loaded: one query for a
+    page's rows and at most one for each of the three people, whatever its length."""
+    reports = reports_visible_to(user).select_related(*_UNITS).order_by("-created", "-pk")
+    return reports.prefetch_related(*_PEOPLE) if with_people else reports
 
 
 def report_get(user, pk: int) -> OffListReport:
@@ -35,7 +40,9 @@ def report_get(user, pk: int) -> OffListReport:
     may not see.
     """
     report = (
-        OffListReport.objects.select_related(*_RELATIONS, "admission_request").filter(pk=pk).first()
+        OffListReport.objects.select_related(*_UNITS, *_PEOPLE, "admission_request")
+        .filter(pk=pk)
+        .first()
     )
     if report is None:
         raise Http404("没有该清单外事项报告。")
@@ -65,7 +72,7 @@ def report_townships_of(user) -> list[Township]:
     return [
         township
         for township in org_permissions.townships_visible_to(user).order_by("code")
-        if user.has_perm("organisations.act_for_township", township)
+        if org_permissions.holds(user, "organisations.act_for_township", township)
     ]
 
 

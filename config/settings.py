@@ -4,6 +4,9 @@ Every deployment-specific value comes from the environment, with safe local defa
 
 - ``DATABASE_URL``: any URL dj-database-url understands; default an SQLite file
   ``var/qingdan.sqlite3`` (WAL, IMMEDIATE transactions, busy timeout).
+- ``DATABASE_CONN_MAX_AGE``, ``DATABASE_CONN_HEALTH_CHECKS``: how long a connection is
+  kept for later requests (seconds; default 600 on PostgreSQL, 0 on SQLite) and whether
+  it is checked before reuse (default on).
 - ``SECRET_KEY``: required when ``DEBUG`` is off.
 - ``DEBUG``: ``1``/``true`` to enable (default on for local use).
 - ``ALLOWED_HOSTS``: comma-separated host names.
@@ -134,6 +137,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
         ),
     }
+
+# Persistent database connections: on PostgreSQL opening a connection per request cost
+# more than most pages' queries. A kept connection is checked before a request reuses
+# it, so one dropped by the server is replaced instead of failing the request.
+_IS_POSTGRESQL = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+DATABASES["default"]["CONN_MAX_AGE"] = int(
+    os.environ.get("DATABASE_CONN_MAX_AGE", "600" if _IS_POSTGRESQL else "0")
+)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = _env_bool("DATABASE_CONN_HEALTH_CHECKS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"

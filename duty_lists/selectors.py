@@ -27,13 +27,14 @@ def applies_to_townships(township_ids) -> Q:
 def duty_item_scope(user) -> Q:
     """Return the Q selecting every item ``user`` may see, in any state.
 
-    Uses two queries (visible counties, visible townships) to build the condition.
+    Reads the user's scope (``organisations.permissions.unit_scope``, kept on the user
+    object) to build the condition: no query once the scope is read.
     """
-    county_ids = list(org_permissions.counties_visible_to(user).values_list("pk", flat=True))
-    townships = list(org_permissions.townships_visible_to(user).values_list("pk", "county_id"))
-    scope = Q(duty_list__county_id__in=county_ids)
-    for county_id in {county for _, county in townships} - set(county_ids):
-        ids = [pk for pk, county in townships if county == county_id]
+    county_ids = org_permissions.county_ids_visible_to(user)
+    townships = org_permissions.township_counties_visible_to(user)
+    scope = Q(duty_list__county_id__in=sorted(county_ids))
+    for county_id in sorted(set(townships.values()) - county_ids):
+        ids = sorted(pk for pk, county in townships.items() if county == county_id)
         scope |= Q(duty_list__county_id=county_id) & applies_to_townships(ids)
     return scope
 
@@ -74,19 +75,17 @@ def duty_item_get(user, pk: int) -> DutyItem:
 
 def counties_of_user(user) -> QuerySet[County]:
     """Counties in which ``user`` sees anything: whole lists, or a township's items."""
-    county_ids = set(org_permissions.counties_visible_to(user).values_list("pk", flat=True))
-    county_ids.update(
-        org_permissions.townships_visible_to(user).values_list("county_id", flat=True)
-    )
-    return County.objects.filter(pk__in=county_ids).order_by("code")
+    county_ids = set(org_permissions.county_ids_visible_to(user))
+    county_ids.update(org_permissions.township_counties_visible_to(user).values())
+    return County.objects.filter(pk__in=sorted(county_ids)).order_by("code")
 
 
 def township_filter_choices(user) -> QuerySet[Township]:
     """Townships a user may filter the lists by: all of their counties', or their own."""
-    counties = org_permissions.counties_visible_to(user)
-    own = org_permissions.townships_visible_to(user)
+    counties = sorted(org_permissions.county_ids_visible_to(user))
+    own = sorted(org_permissions.township_ids_visible_to(user))
     return (
-        Township.objects.filter(Q(county__in=counties) | Q(pk__in=own))
+        Township.objects.filter(Q(county_id__in=counties) | Q(pk__in=own))
         .select_related("county")
         .order_by("county__code", "code")
     )
@@ -94,7 +93,9 @@ def township_filter_choices(user) -> QuerySet[Township]:
 
 def department_filter_choices(user) -> QuerySet[Department]:
     """Departments of the counties in which ``user`` sees anything."""
-    return Department.objects.filter(county__in=counties_of_user(user)).order_by(
+    county_ids = set(org_permissions.county_ids_visible_to(user))
+    county_ids.update(org_permissions.township_counties_visible_to(user).values())
+    return Department.objects.filter(county_id__in=sorted(county_ids)).order_by(
         "county__code", "code"
     )
 
@@ -104,13 +105,25 @@ def duty_list_get(user, *, county: County, level: str) -> DutyList | None:
 
     Raises ``PermissionDenied`` if ``user`` sees nothing in ``county``.
     """
-    if not counties_of_user(user).filter(pk=county.pk).exists():
+    if not _sees_county(user, county.pk):
         raise PermissionDenied("您无权查看该县的清单。")
     return DutyList.objects.filter(county=county, level=level).select_related("county").first()
 
 
 def township_scope_of(user, county: County) -> list[Township] | None:
     """Townships ``user`` is limited to in ``county``; ``None`` if it sees whole lists."""
-    if org_permissions.counties_visible_to(user).filter(pk=county.pk).exists():
+    if county.pk in org_permissions.county_ids_visible_to(user):
         return None
-    return list(org_permissions.townships_visible_to(user).filter(county=county))
+    own = org_permissions.township_counties_visible_to(user)
+    return list(
+        Township.objects.filter(
+            pk__in=sorted(pk for pk, county_id in own.items() if county_id == county.pk)
+        )
+    )
+
+
+def _sees_county(user, county_id: int) -> bool:
+    own_townships = org_permissions.township_counties_visible_to(user)
+    return county_id in org_permissions.county_ids_visible_to(user) or (
+        county_id in own_townships.values()
+    )

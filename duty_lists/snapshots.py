@@ -19,7 +19,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from organisations.models import Township
@@ -31,7 +31,6 @@ HistoricalDutyItem = DutyItem.history.model
 HistoricalDutyItemTownship = HistoricalDutyItem._meta.get_field(
     "historicaldutyitem_townships"
 ).related_model
-_TOWNSHIP_ROWS = "historicaldutyitem_townships_set"
 
 ALL_UNITS_LABEL = "全部"
 SYSTEM_USER_LABEL = "系统"
@@ -222,11 +221,24 @@ def duty_list_diff(
     if date_from > date_to:
         raise ValueError("date_from must not be after date_to")
     records = Q(duty_list=duty_list)
-    latest_from = {s.item_id: s for s in _latest_snapshots(records, date_from)}
-    latest_to = {s.item_id: s for s in _latest_snapshots(records, date_to)}
-    before = {i: s for i, s in latest_from.items() if s.is_in_force_on(date_from)}
-    after = {i: s for i, s in latest_to.items() if s.is_in_force_on(date_to)}
+    return _diff(
+        duty_list,
+        latest_from=_latest_snapshots(records, date_from),
+        latest_to=_latest_snapshots(records, date_to),
+        in_from=lambda snapshot: snapshot.is_in_force_on(date_from),
+        in_to=lambda snapshot: snapshot.is_in_force_on(date_to),
+        date_from=date_from,
+        date_to=date_to,
+    )
 
+
+def _diff(duty_list, *, latest_from, latest_to, in_from, in_to, date_from, date_to) -> ListDiff:
+    """The ``ListDiff`` between two readings of a list: ``latest_from``/``latest_to`` are
+    the latest snapshot of each item at each end, ``in_from``/``in_to`` tell whether a
+    snapshot is on the list at that end."""
+    latest_to = {s.item_id: s for s in latest_to}
+    before = {s.item_id: s for s in latest_from if in_from(s)}
+    after = {i: s for i, s in latest_to.items() if in_to(s)}
     added = sorted((after[i] for i in after.keys() - before.keys()), key=_code_key)
     withdrawn = sorted(
         (
@@ -259,13 +271,10 @@ def item_history(item: DutyItem) -> list[HistoryEntry]:
     force to withdrawn, 删除 for a deletion record, 修改 otherwise; ``changes`` compares
     each record with the one before it (empty for the first). Runs at most two queries.
     """
-    records = _with_relations(
-        HistoricalDutyItem.objects.filter(id=item.pk).order_by("history_date", "history_id")
-    )
+    records = HistoricalDutyItem.objects.filter(id=item.pk).order_by("history_date", "history_id")
     entries = []
     previous = None
-    for record in records:
-        snapshot = _snapshot(record)
+    for snapshot in _snapshots(records):
         entries.append(
             HistoryEntry(
                 history_id=snapshot.history_id,
@@ -308,86 +317,145 @@ def _latest_snapshots(records: Q, on_date: datetime.date) -> list[ItemSnapshot]:
     """Snapshots of the latest record per item among ``records`` before the end of the day.
 
     Deletion records are included (callers filter with ``is_in_force_on``). Ties on
-    ``history_date`` go to the higher history id, i.e. the record written last.
+    ``history_date`` go to the higher history id, i.e. the record written last. Two
+    queries: the records, and their townships.
     """
-    cutoff = end_of_day(on_date)
-    latest = (
-        HistoricalDutyItem.objects.filter(id=OuterRef("id"), history_date__lt=cutoff)
-        .order_by("-history_date", "-history_id")
-        .values("history_id")[:1]
+    return _latest_snapshots_before(records, end_of_day(on_date))
+
+
+# What a snapshot is made of, read as plain rows (no model instances): the record's
+# own columns, and the names of its user and lead department joined in.
+_RECORD_COLUMNS = (
+    "id",
+    "history_id",
+    "history_date",
+    "history_type",
+    "history_user_id",
+    "history_change_reason",
+    "duty_list_id",
+    "code",
+    "title",
+    "category",
+    "duty_type",
+    "lead_department_id",
+    "department_responsibilities",
+    "local_responsibilities",
+    "basis",
+    "resources",
+    "applies_to_all",
+    "effective_date",
+    "status",
+    "withdrawn_date",
+)
+_JOINED_COLUMNS = (
+    "history_user__display_name",
+    "history_user__username",
+    "lead_department__name",
+)
+
+
+def _snapshots(records: QuerySet) -> list[ItemSnapshot]:
+    """``ItemSnapshot`` of each record of ``records`` (in its order): two queries."""
+    rows = list(records.values_list(*_RECORD_COLUMNS, *_JOINED_COLUMNS))
+    townships = _township_rows([row[1] for row in rows])
+    category_labels = _labels(Category)
+    duty_type_labels = _labels(DutyType)
+    status_labels = _labels(ItemStatus)
+    snapshots = []
+    for (
+        item_id,
+        history_id,
+        history_date,
+        history_type,
+        history_user_id,
+        change_reason,
+        duty_list_id,
+        code,
+        title,
+        category,
+        duty_type,
+        lead_department_id,
+        department_responsibilities,
+        local_responsibilities,
+        basis,
+        resources,
+        applies_to_all,
+        effective_date,
+        status,
+        withdrawn_date,
+        user_display_name,
+        user_username,
+        department_name,
+    ) in rows:
+        township_ids, township_names = townships.get(history_id, ((), ()))
+        if user_username is None:
+            user_name = SYSTEM_USER_LABEL
+        else:
+            # str(user): the display name, else the username (organisations.User).
+            user_name = user_display_name or user_username
+        snapshots.append(
+            ItemSnapshot(
+                item_id=item_id,
+                history_id=history_id,
+                history_date=history_date,
+                history_type=history_type,
+                history_user_id=history_user_id,
+                history_user_name=user_name,
+                change_reason=change_reason or "",
+                duty_list_id=duty_list_id,
+                code=code,
+                title=title,
+                category=category,
+                category_label=category_labels.get(category, category),
+                duty_type=duty_type,
+                duty_type_label=duty_type_labels.get(duty_type, duty_type),
+                lead_department_id=lead_department_id,
+                lead_department_name=_department_name(department_name, lead_department_id),
+                department_responsibilities=department_responsibilities,
+                local_responsibilities=local_responsibilities,
+                basis=basis,
+                resources=resources,
+                applies_to_all=applies_to_all,
+                township_ids=frozenset(township_ids),
+                township_names=tuple(township_names),
+                effective_date=effective_date,
+                status=status,
+                status_label=status_labels.get(status, status),
+                withdrawn_date=withdrawn_date,
+            )
+        )
+    return snapshots
+
+
+def _township_rows(history_ids: list[int]) -> dict[int, tuple[list[int], list[str]]]:
+    """``{history id: (township ids, township names)}`` of the records' applicability
+    rows, in township code order (one query; none without records)."""
+    result: dict[int, tuple[list[int], list[str]]] = {}
+    if not history_ids:
+        return result
+    rows = (
+        HistoricalDutyItemTownship.objects.filter(
+            history_id__in=history_ids, township_id__isnull=False
+        )
+        .order_by("township__code", "township_id")
+        .values_list("history_id", "township_id", "township__name")
     )
-    queryset = (
-        HistoricalDutyItem.objects.filter(records, history_date__lt=cutoff)
-        .filter(history_id=Subquery(latest))
-        .order_by("code", "id")
-    )
-    return [_snapshot(record) for record in _with_relations(queryset)]
+    for history_id, township_id, name in rows:
+        ids, names = result.setdefault(history_id, ([], []))
+        ids.append(township_id)
+        names.append(name if name is not None else f"(已删除乡镇 #{township_id})")
+    return result
 
 
-def _with_relations(queryset: QuerySet) -> QuerySet:
-    township_rows = HistoricalDutyItemTownship.objects.select_related("township").order_by(
-        "township__code", "township_id"
-    )
-    return (
-        queryset.select_related("lead_department", "history_user")
-        .defer("history_user__password")
-        .prefetch_related(Prefetch(_TOWNSHIP_ROWS, queryset=township_rows))
-    )
-
-
-def _snapshot(record) -> ItemSnapshot:
-    township_rows = [row for row in getattr(record, _TOWNSHIP_ROWS).all() if row.township_id]
-    department = record.lead_department
-    user = record.history_user
-    return ItemSnapshot(
-        item_id=record.id,
-        history_id=record.history_id,
-        history_date=record.history_date,
-        history_type=record.history_type,
-        history_user_id=record.history_user_id,
-        history_user_name=str(user) if user is not None else SYSTEM_USER_LABEL,
-        change_reason=record.history_change_reason or "",
-        duty_list_id=record.duty_list_id,
-        code=record.code,
-        title=record.title,
-        category=record.category,
-        category_label=_choice_label(Category, record.category),
-        duty_type=record.duty_type,
-        duty_type_label=_choice_label(DutyType, record.duty_type),
-        lead_department_id=record.lead_department_id,
-        lead_department_name=_department_name(department, record.lead_department_id),
-        department_responsibilities=record.department_responsibilities,
-        local_responsibilities=record.local_responsibilities,
-        basis=record.basis,
-        resources=record.resources,
-        applies_to_all=record.applies_to_all,
-        township_ids=frozenset(row.township_id for row in township_rows),
-        township_names=tuple(_township_name(row) for row in township_rows),
-        effective_date=record.effective_date,
-        status=record.status,
-        status_label=_choice_label(ItemStatus, record.status),
-        withdrawn_date=record.withdrawn_date,
-    )
-
-
-def _choice_label(choices, value: str) -> str:
+def _labels(choices) -> dict[str, str]:
     # A value that is no longer a choice is shown as stored rather than hidden.
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
+    return {value: str(label) for value, label in choices.choices}
 
 
-def _department_name(department, department_id: int | None) -> str:
-    if department is not None:
-        return department.name
+def _department_name(name: str | None, department_id: int | None) -> str:
+    if name is not None:
+        return name
     return f"(已删除部门 #{department_id})" if department_id else ""
-
-
-def _township_name(row) -> str:
-    if row.township is not None:
-        return row.township.name
-    return f"(已删除乡镇 #{row.township_id})"
 
 
 def _code_key(snapshot: ItemSnapshot) -> tuple[str, int]:
@@ -457,7 +525,11 @@ def is_on_issued_list(snapshot: ItemSnapshot, on_date: datetime.date) -> bool:
 
 def _latest_snapshots_before(records: Q, cutoff: datetime.datetime) -> list[ItemSnapshot]:
     """Snapshots of the latest record per item among ``records`` made before ``cutoff``
-    (an aware instant), deletion records included; ties go to the higher history id."""
+    (an aware instant), deletion records included; ties on ``history_date`` go to the
+    higher history id, i.e. the record written last. Two queries: the records, and
+    their townships."""
+    # One index probe per record on (id, history_date, history_id): the newest record
+    # of the item before the cutoff.
     latest = (
         HistoricalDutyItem.objects.filter(id=OuterRef("id"), history_date__lt=cutoff)
         .order_by("-history_date", "-history_id")
@@ -468,7 +540,7 @@ def _latest_snapshots_before(records: Q, cutoff: datetime.datetime) -> list[Item
         .filter(history_id=Subquery(latest))
         .order_by("code", "id")
     )
-    return [_snapshot(record) for record in _with_relations(queryset)]
+    return _snapshots(queryset)
 
 
 def items_as_of_moment(
@@ -499,33 +571,14 @@ def duty_list_diff_between(
     if cutoff_from > cutoff_to:
         raise ValueError("cutoff_from must not be after cutoff_to")
     records = Q(duty_list=duty_list)
-    latest_from = {s.item_id: s for s in _latest_snapshots_before(records, cutoff_from)}
-    latest_to = {s.item_id: s for s in _latest_snapshots_before(records, cutoff_to)}
-    before = {i: s for i, s in latest_from.items() if is_on_issued_list(s, on_from)}
-    after = {i: s for i, s in latest_to.items() if is_on_issued_list(s, on_to)}
-    added = sorted((after[i] for i in after.keys() - before.keys()), key=_code_key)
-    withdrawn = sorted(
-        (
-            WithdrawnItem(before=before[i], after=latest_to.get(i))
-            for i in before.keys() - after.keys()
-        ),
-        key=lambda entry: _code_key(entry.before),
-    )
-    changed = []
-    for item_id in before.keys() & after.keys():
-        changes = field_changes(before[item_id], after[item_id])
-        if changes:
-            changed.append(
-                ItemChange(before=before[item_id], after=after[item_id], changes=changes)
-            )
-    changed.sort(key=lambda entry: _code_key(entry.after))
-    return ListDiff(
-        duty_list_id=duty_list.pk,
+    return _diff(
+        duty_list,
+        latest_from=_latest_snapshots_before(records, cutoff_from),
+        latest_to=_latest_snapshots_before(records, cutoff_to),
+        in_from=lambda snapshot: is_on_issued_list(snapshot, on_from),
+        in_to=lambda snapshot: is_on_issued_list(snapshot, on_to),
         date_from=on_from,
         date_to=on_to,
-        added=tuple(added),
-        withdrawn=tuple(withdrawn),
-        changed=tuple(changed),
     )
 
 
@@ -550,7 +603,7 @@ def released_versions(
     records = HistoricalDutyItem.objects.filter(history_id__in=list(history_ids)).order_by(
         "code", "id"
     )
-    after = [_snapshot(record) for record in _with_relations(records)]
+    after = _snapshots(records)
     before = {}
     if previous_cutoff is not None and after:
         item_ids = Q(id__in=[snapshot.item_id for snapshot in after])

@@ -4,10 +4,14 @@ changes, the list as it issued it, and two releases compared. Every read goes th
 ``duty_lists.selectors`` / ``duty_lists.snapshots`` and is scoped to the user."""
 
 import dataclasses
+from functools import cached_property
 
 from django.urls import reverse
 from django.views import generic
+from viewflow.utils import viewprop
 from viewflow.views import ListModelView
+
+from config.listing import IdUrls
 
 from . import release_selectors, selectors, snapshots
 from .filters import DutyItemFilter
@@ -43,7 +47,7 @@ class DutyItemListView(ListModelView):
     paginate_by = 50
     template_name = "duty_lists/dutyitem_list.html"
 
-    @property
+    @viewprop
     def queryset(self):
         return selectors.duty_item_list(self.request.user)
 
@@ -51,7 +55,11 @@ class DutyItemListView(ListModelView):
         return user.is_authenticated
 
     def get_object_url(self, obj):
-        return reverse("lists:detail", kwargs={"pk": obj.pk})
+        return self.detail_urls(obj.pk)
+
+    @cached_property
+    def detail_urls(self) -> IdUrls:
+        return IdUrls(lambda pk: reverse("lists:detail", kwargs={"pk": pk}))
 
     def item_title(self, obj):
         return obj.title

@@ -4,7 +4,7 @@ and submit score sheets, and see rounds, sheets and results."""
 from django.db.models import Q
 
 from organisations import permissions as org_permissions
-from organisations.models import County, Membership, Role
+from organisations.models import County, Department, Membership, Role, Township
 
 from .models import RoundStage
 
@@ -43,8 +43,12 @@ def can_prepare_sheet(user, sheet) -> bool:
     if not user.is_authenticated:
         return False
     if sheet.rater_township_id is not None:
-        return user.has_perm("organisations.view_township_items", sheet.rater_township)
-    return user.has_perm("organisations.act_for_department", sheet.rater_department)
+        return org_permissions.holds_on_pk(
+            user, "organisations.view_township_items", Township, sheet.rater_township_id
+        )
+    return org_permissions.holds_on_pk(
+        user, "organisations.act_for_department", Department, sheet.rater_department_id
+    )
 
 
 def can_submit_sheet(user, sheet) -> bool:
@@ -60,11 +64,9 @@ def can_submit_sheet(user, sheet) -> bool:
     return Membership.objects.filter(condition, user_id=user.pk).exists()
 
 
-def _whole_counties(user):
-    """Subquery of the counties whose every round, sheet and result ``user`` sees."""
-    arbitrated = org_permissions.counties_arbitrated_by(user).values("pk")
-    administered = org_permissions.counties_administered_by(user).values("pk")
-    return Q(pk__in=arbitrated) | Q(pk__in=administered)
+def _whole_counties(user) -> list[int]:
+    """Ids of the counties whose every round, sheet and result ``user`` sees."""
+    return sorted(org_permissions.county_ids_seen_whole_by(user))
 
 
 def round_scope(user) -> Q:
@@ -78,15 +80,14 @@ def sheet_scope(user) -> Q:
 
     County office and county administrators: every sheet of their counties' rounds.
     Department and township users: only the sheets their unit fills (never who rated
-    their own unit how). Subqueries only: building it runs no query.
+    their own unit how). Built from the user's scope.
     """
-    whole = County.objects.filter(_whole_counties(user)).values("pk")
-    departments = org_permissions.departments_acted_for_by(user).values("pk")
-    townships = org_permissions.townships_visible_to(user).values("pk")
+    departments = sorted(org_permissions.department_ids_acted_for_by(user))
+    townships = sorted(org_permissions.township_ids_visible_to(user))
     return (
-        Q(evaluation_round__county__in=whole)
-        | Q(rater_department__in=departments)
-        | Q(rater_township__in=townships)
+        Q(evaluation_round__county_id__in=_whole_counties(user))
+        | Q(rater_department_id__in=departments)
+        | Q(rater_township_id__in=townships)
     )
 
 
@@ -97,10 +98,9 @@ def result_scope(user) -> Q:
     published or not. Department and township users: their own unit's results, once the
     round is published.
     """
-    whole = County.objects.filter(_whole_counties(user)).values("pk")
-    departments = org_permissions.departments_acted_for_by(user).values("pk")
-    townships = org_permissions.townships_visible_to(user).values("pk")
+    departments = sorted(org_permissions.department_ids_acted_for_by(user))
+    townships = sorted(org_permissions.township_ids_visible_to(user))
     published = Q(evaluation_round__stage=RoundStage.PUBLISHED)
-    return Q(evaluation_round__county__in=whole) | (
-        published & (Q(department__in=departments) | Q(township__in=townships))
+    return Q(evaluation_round__county_id__in=_whole_counties(user)) | (
+        published & (Q(department_id__in=departments) | Q(township_id__in=townships))
     )

@@ -47,7 +47,6 @@ _SHEET_FIELDS = (
     "ratee_department_id",
     "state",
     "total",
-    "submitted_at",
 )
 
 
@@ -108,20 +107,18 @@ class Audience:
 def audience_of(user) -> Audience:
     """The ``Audience`` of ``user``; anonymous users see nothing.
 
-    Runs a fixed number of queries (the user's counties as office and as administrator,
-    departments and townships, each through guardian).
+    Reads the user's scope (``organisations.permissions.unit_scope``, kept on the user
+    object) and the counties of its departments and townships: at most three queries.
     """
     if not user.is_authenticated:
         return Audience()
     if user.is_superuser:
         return Audience(all_counties=True)
-    counties = set(org_permissions.counties_arbitrated_by(user).values_list("pk", flat=True))
-    counties.update(org_permissions.counties_administered_by(user).values_list("pk", flat=True))
-    departments = dict(
-        org_permissions.departments_acted_for_by(user).values_list("pk", "county_id")
+    return Audience(
+        counties=org_permissions.county_ids_seen_whole_by(user),
+        departments=dict(org_permissions.department_counties_acted_for_by(user)),
+        townships=dict(org_permissions.township_counties_visible_to(user)),
     )
-    townships = dict(org_permissions.townships_visible_to(user).values_list("pk", "county_id"))
-    return Audience(counties=frozenset(counties), departments=departments, townships=townships)
 
 
 def visible_round_get(audience: Audience, round_id: int) -> EvaluationRound:
@@ -342,15 +339,18 @@ def _assemble(
     totals = {s["pk"]: s["total"] for s in sheets if s["state"] == SheetState.SUBMITTED}
     low, high = (min(totals.values()), max(totals.values())) if totals else (None, None)
     cells = {}
+    colours = {None: ""}  # totals repeat: each colour is computed once
     for sheet in sheets:
         total = totals.get(sheet["pk"])
         own_flags = flags.get(sheet["pk"], [])
+        if total not in colours:
+            colours[total] = heat_colour(total, low, high)
         cell = SheetCell(
             sheet_id=sheet["pk"],
             state=sheet["state"],
             total=total,
             flags=tuple(label for label, _ in own_flags),
-            colour=heat_colour(total, low, high),
+            colour=colours[total],
         )
         if sheet["direction"] == Direction.TOWNSHIP_TO_DEPARTMENT:
             key = ("received", sheet["ratee_department_id"], sheet["rater_township_id"])
@@ -377,6 +377,8 @@ def _assemble(
         (department_ranking if kind == "department" else township_ranking).append(row)
     missing, flagged = [], []
     for sheet in sheets:
+        if sheet["state"] != SheetState.MISSING and sheet["pk"] not in flags:
+            continue
         note = SheetNote(
             sheet_id=sheet["pk"],
             direction=sheet["direction"],

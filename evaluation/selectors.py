@@ -65,11 +65,11 @@ def sheets_fillable_by(user) -> QuerySet[ScoreSheet]:
     ``permissions.can_submit_sheet``."""
     if not user.is_authenticated:
         return ScoreSheet.objects.none()
-    departments = org_permissions.departments_acted_for_by(user).values("pk")
-    townships = org_permissions.townships_visible_to(user).values("pk")
+    departments = sorted(org_permissions.department_ids_acted_for_by(user))
+    townships = sorted(org_permissions.township_ids_visible_to(user))
     return (
         sheets_visible_to(user)
-        .filter(Q(rater_department__in=departments) | Q(rater_township__in=townships))
+        .filter(Q(rater_department_id__in=departments) | Q(rater_township_id__in=townships))
         .filter(
             state__in=[SheetState.PENDING, SheetState.DRAFT],
             evaluation_round__stage=RoundStage.OPEN,

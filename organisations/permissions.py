@@ -3,10 +3,22 @@
 This is the only module of the app that talks to django-guardian. Object permissions
 are granted from memberships by ``organisations.services``; these functions answer
 "may this user …?" and "which rows may this user see?".
+
+The answers come from the user's guardian grant rows (its own and its groups'), read
+once per user object in one indexed query (``unit_scope``, which also keeps whether
+the user holds a membership) and kept on that object: a request loads its user
+afresh, so a page asks the database once however many times it scopes. The object
+ids are turned into integers and matched with ``pk__in``: the same rows guardian's
+``get_objects_for_user`` finds by comparing ``CAST(id AS text)``, without its
+sequential scans. The queryset functions stay lazy: by id once the scope is read,
+through indexed subqueries of the grant rows before.
 """
 
-from django.db.models import QuerySet
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models.functions import Cast
+from guardian.shortcuts import assign_perm, remove_perm
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from .models import (
     COUNTY_ROLES,
@@ -44,6 +56,209 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# The models whose object permissions ``unit_scope`` reads.
+SCOPED_MODELS = (County, Department, Township)
+_SCOPE_ATTRIBUTE = "_qingdan_unit_scope"
+
+
+class UnitScope:
+    """What one user's object permissions and memberships say, read lazily and kept.
+
+    ``ids(model, codename)`` returns the primary keys of the ``model`` objects (one of
+    ``SCOPED_MODELS``) on which the user or one of its groups holds ``codename``;
+    superuser and active status are not applied here (the functions below apply them
+    as guardian and Django do). The grant rows (every content type: the user's own and
+    its groups') are read in one query the first time anything is asked of them.
+    """
+
+    def __init__(self, user):
+        self._user_pk = user.pk
+        self._unit_ids: dict[tuple[type, str], frozenset[int]] | None = None
+        self._grants: frozenset[tuple[str, str, str]] = frozenset()
+        self._counties: dict[tuple[type, str], dict[int, int]] = {}
+        self._all_ids: dict[type, frozenset[int]] = {}
+        self._has_membership: bool | None = None
+
+    @property
+    def is_read(self) -> bool:
+        """True once the grant rows have been read."""
+        return self._unit_ids is not None
+
+    def _read(self) -> dict[tuple[type, str], frozenset[int]]:
+        if self._unit_ids is None:
+            self._unit_ids, self._grants = _read_grants(self._user_pk)
+        return self._unit_ids
+
+    def ids(self, model, codename: str) -> frozenset[int]:
+        """Ids of the ``model`` objects the grants name for ``codename``."""
+        return self._read().get((model, codename), frozenset())
+
+    def object_grants(self) -> frozenset[tuple[str, str, str]]:
+        """Every object grant as ``(app label of its content type, codename, object_pk)``."""
+        self._read()
+        return self._grants
+
+    def has_membership(self) -> bool:
+        """True if the user holds any membership (one query the first time)."""
+        if self._has_membership is None:
+            self._has_membership = Membership.objects.filter(user_id=self._user_pk).exists()
+        return self._has_membership
+
+    def counties_of(self, model, codename: str) -> dict[int, int]:
+        """``{object id: county id}`` of ``ids(model, codename)`` (departments and
+        townships); one query the first time it is asked, none when there are no ids."""
+        key = (model, codename)
+        if key not in self._counties:
+            ids = self.ids(model, codename)
+            self._counties[key] = (
+                dict(model.objects.filter(pk__in=sorted(ids)).values_list("pk", "county_id"))
+                if ids
+                else {}
+            )
+        return self._counties[key]
+
+    def counties_of_all(self, model) -> dict[int, int]:
+        """``{object id: county id}`` of every ``model`` object; one query, kept."""
+        key = (model, "")
+        if key not in self._counties:
+            self._counties[key] = dict(model.objects.values_list("pk", "county_id"))
+        return self._counties[key]
+
+    def all_ids(self, model) -> frozenset[int]:
+        """Ids of every ``model`` object (what a superuser is given); one query, kept."""
+        if model not in self._all_ids:
+            self._all_ids[model] = frozenset(model.objects.values_list("pk", flat=True))
+        return self._all_ids[model]
+
+
+def _integer_pk(value) -> int | None:
+    # guardian compares the text of the primary key with object_pk, so only the
+    # canonical text of an integer ("12", not "012" or " 12") names an object.
+    text = str(value)
+    return int(text) if text.isdigit() and str(int(text)) == text else None
+
+
+def _read_grants(
+    user_pk,
+) -> tuple[dict[tuple[type, str], frozenset[int]], frozenset[tuple[str, str, str]]]:
+    """The user's object grants and its groups', in one query (indexed on the user and
+    on its group memberships): the unit ids by ``(model, codename)``, and every grant
+    as ``(app label of its content type, codename, object_pk)``."""
+    content_types = ContentType.objects.get_for_models(*SCOPED_MODELS)
+    models = {content_type.pk: model for model, content_type in content_types.items()}
+    fields = (
+        "content_type__app_label",
+        "permission__content_type_id",
+        "permission__codename",
+        "object_pk",
+    )
+    own = get_user_obj_perms_model().objects.filter(user_id=user_pk).values_list(*fields)
+    of_groups = get_group_obj_perms_model().objects.filter(group__user=user_pk).values_list(*fields)
+    unit_ids: dict[tuple[type, str], set[int]] = {}
+    grants = set()
+    for app_label, content_type_id, codename, object_pk in own.union(of_groups):
+        grants.add((app_label, codename, object_pk))
+        model = models.get(content_type_id)
+        pk = _integer_pk(object_pk)
+        if model is not None and pk is not None:
+            unit_ids.setdefault((model, codename), set()).add(pk)
+    return {key: frozenset(ids) for key, ids in unit_ids.items()}, frozenset(grants)
+
+
+def unit_scope(user) -> UnitScope:
+    """The ``UnitScope`` of ``user``, kept on the user object: a request loads its user
+    afresh, so each request reads the grant rows once (one query) however often it
+    asks. An anonymous user gets a scope of its own each time, with no grants.
+
+    The grant and revoke functions below drop the scope kept on the membership's user
+    object.
+    """
+    if not user.is_authenticated:
+        scope = UnitScope(user)
+        scope._unit_ids = {}
+        scope._has_membership = False
+        return scope
+    scope = getattr(user, _SCOPE_ATTRIBUTE, None)
+    if scope is None:
+        scope = UnitScope(user)
+        setattr(user, _SCOPE_ATTRIBUTE, scope)
+    return scope
+
+
+def has_membership(user) -> bool:
+    """True if ``user`` holds any membership (kept with the user's scope)."""
+    return user.is_authenticated and unit_scope(user).has_membership()
+
+
+def object_grants(user) -> frozenset[tuple[str, str, str]]:
+    """Every object permission ``user`` or one of its groups holds, as ``(app label of
+    the object's content type, codename, object_pk)`` (kept with the user's scope)."""
+    if not user.is_authenticated:
+        return frozenset()
+    return unit_scope(user).object_grants()
+
+
+def forget_unit_scope(user) -> None:
+    """Drop the scope kept on ``user`` (after its grants changed)."""
+    user.__dict__.pop(_SCOPE_ATTRIBUTE, None)
+
+
+def holds(user, perm: str, obj) -> bool:
+    """``user.has_perm(perm, obj)`` for a county, department or township, from the
+    user's scope: False for anonymous and inactive users, True for active superusers,
+    else True if the user or one of its groups holds ``perm`` ("app_label.codename")
+    on ``obj``."""
+    return holds_on_pk(user, perm, type(obj), obj.pk)
+
+
+def holds_on_pk(user, perm: str, model, object_pk) -> bool:
+    """``holds`` for the ``model`` object whose primary key is ``object_pk`` (an int or
+    its text), without loading the object. ``model`` is one of ``SCOPED_MODELS``."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    app_label, _, codename = perm.rpartition(".")
+    if app_label and app_label != model._meta.app_label:
+        return False
+    pk = _integer_pk(object_pk)
+    return pk is not None and pk in unit_scope(user).ids(model, codename)
+
+
+def _granted(user, model, codename: str) -> frozenset[int]:
+    """Ids of the ``model`` objects ``user`` holds ``codename`` on, as guardian's
+    ``get_objects_for_user(..., accept_global_perms=False)`` finds them: every object
+    for a superuser, none for an anonymous user."""
+    if not user.is_authenticated:
+        return frozenset()
+    scope = unit_scope(user)
+    if user.is_superuser:
+        return scope.all_ids(model)
+    return scope.ids(model, codename)
+
+
+def _granted_objects(user, model, codename: str) -> QuerySet:
+    """The ``model`` objects an authenticated non-superuser ``user`` holds ``codename``
+    on, as a lazy queryset: by id when the user's scope is kept, else through indexed
+    subqueries of its grant rows (the canonical integer texts of ``object_pk``, cast to
+    integers), so that building it runs no query."""
+    scope = getattr(user, _SCOPE_ATTRIBUTE, None)
+    if scope is not None and scope.is_read:
+        return model.objects.filter(pk__in=sorted(scope.ids(model, codename)))
+    rows = {
+        "permission__content_type": ContentType.objects.get_for_model(model),
+        "permission__codename": codename,
+        "object_pk__regex": r"^[1-9][0-9]*$",
+    }
+    own = get_user_obj_perms_model().objects.filter(user_id=user.pk, **rows)
+    of_groups = get_group_obj_perms_model().objects.filter(group__user=user.pk, **rows)
+    return model.objects.filter(Q(pk__in=_object_ids(own)) | Q(pk__in=_object_ids(of_groups)))
+
+
+def _object_ids(grants: QuerySet) -> QuerySet:
+    return grants.annotate(object_id=Cast("object_pk", BigIntegerField())).values("object_id")
+
+
 def _membership_targets(membership: Membership) -> dict[str, object]:
     return {
         "county": membership.county,
@@ -67,6 +282,7 @@ def grant_membership_permissions(membership: Membership) -> None:
     """Assign the membership's object permissions to its user (idempotent)."""
     for perm, target in permissions_of_membership(membership):
         assign_perm(perm, membership.user, target)
+    forget_unit_scope(membership.user)
 
 
 def revoke_membership_permissions(membership: Membership) -> None:
@@ -84,20 +300,21 @@ def revoke_membership_permissions(membership: Membership) -> None:
     for perm, target in permissions_of_membership(membership):
         if (perm, type(target), target.pk) not in still_implied:
             remove_perm(perm, membership.user, target)
+    forget_unit_scope(membership.user)
 
 
 def can_administer_county(user, county: County) -> bool:
     """True if ``user`` may manage ``county``'s organisation, users and lists."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.has_perm("organisations.administer_county", county)
+    return user.is_superuser or holds(user, "organisations.administer_county", county)
 
 
 def can_arbitrate_county(user, county: County) -> bool:
     """True if ``user`` is the county office (县委编办) of ``county``."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.has_perm("organisations.arbitrate_county", county)
+    return user.is_superuser or holds(user, "organisations.arbitrate_county", county)
 
 
 def counties_visible_to(user) -> QuerySet[County]:
@@ -106,9 +323,7 @@ def counties_visible_to(user) -> QuerySet[County]:
         return County.objects.none()
     if user.is_superuser:
         return County.objects.all()
-    return get_objects_for_user(
-        user, "organisations.view_county_lists", klass=County, accept_global_perms=False
-    )
+    return _granted_objects(user, County, "view_county_lists")
 
 
 def counties_administered_by(user) -> QuerySet[County]:
@@ -121,27 +336,25 @@ def counties_administered_by(user) -> QuerySet[County]:
         return County.objects.none()
     if user.is_superuser:
         return County.objects.all()
-    return get_objects_for_user(
-        user, "organisations.administer_county", klass=County, accept_global_perms=False
-    )
+    return _granted_objects(user, County, "administer_county")
 
 
 def townships_visible_to(user) -> QuerySet[Township]:
     """Townships ``user`` may see as a township user (their own unit(s) only)."""
     if not user.is_authenticated:
         return Township.objects.none()
-    return get_objects_for_user(
-        user, "organisations.view_township_items", klass=Township, accept_global_perms=False
-    )
+    if user.is_superuser:
+        return Township.objects.all()
+    return _granted_objects(user, Township, "view_township_items")
 
 
 def departments_acted_for_by(user) -> QuerySet[Department]:
     """Departments ``user`` may act for (department staff and heads)."""
     if not user.is_authenticated:
         return Department.objects.none()
-    return get_objects_for_user(
-        user, "organisations.act_for_department", klass=Department, accept_global_perms=False
-    )
+    if user.is_superuser:
+        return Department.objects.all()
+    return _granted_objects(user, Department, "act_for_department")
 
 
 def role_unit_is_valid(role: str, *, department, township) -> bool:
@@ -161,9 +374,58 @@ def counties_arbitrated_by(user) -> QuerySet[County]:
         return County.objects.none()
     if user.is_superuser:
         return County.objects.all()
-    return get_objects_for_user(
-        user, "organisations.arbitrate_county", klass=County, accept_global_perms=False
-    )
+    return _granted_objects(user, County, "arbitrate_county")
+
+
+def county_ids_visible_to(user) -> frozenset[int]:
+    """Ids of ``counties_visible_to(user)``."""
+    return _granted(user, County, "view_county_lists")
+
+
+def county_ids_administered_by(user) -> frozenset[int]:
+    """Ids of ``counties_administered_by(user)``."""
+    return _granted(user, County, "administer_county")
+
+
+def county_ids_arbitrated_by(user) -> frozenset[int]:
+    """Ids of ``counties_arbitrated_by(user)``."""
+    return _granted(user, County, "arbitrate_county")
+
+
+def county_ids_seen_whole_by(user) -> frozenset[int]:
+    """Ids of the counties ``user`` administers or is the county office of."""
+    return county_ids_administered_by(user) | county_ids_arbitrated_by(user)
+
+
+def township_ids_visible_to(user) -> frozenset[int]:
+    """Ids of ``townships_visible_to(user)``."""
+    return _granted(user, Township, "view_township_items")
+
+
+def department_ids_acted_for_by(user) -> frozenset[int]:
+    """Ids of ``departments_acted_for_by(user)``."""
+    return _granted(user, Department, "act_for_department")
+
+
+def township_counties_visible_to(user) -> dict[int, int]:
+    """``{township id: county id}`` of ``townships_visible_to(user)`` (one query at most,
+    kept with the user's scope)."""
+    return _counties_of(user, Township, "view_township_items")
+
+
+def department_counties_acted_for_by(user) -> dict[int, int]:
+    """``{department id: county id}`` of ``departments_acted_for_by(user)`` (one query at
+    most, kept with the user's scope)."""
+    return _counties_of(user, Department, "act_for_department")
+
+
+def _counties_of(user, model, codename: str) -> dict[int, int]:
+    if not user.is_authenticated:
+        return {}
+    scope = unit_scope(user)
+    if user.is_superuser:
+        return scope.counties_of_all(model)
+    return scope.counties_of(model, codename)
 
 
 def can_unlock_user(actor, user) -> bool:
@@ -174,6 +436,6 @@ def can_unlock_user(actor, user) -> bool:
         return True
     if user.is_superuser:
         return False
-    county_ids = set(counties_administered_by(actor).values_list("pk", flat=True))
+    county_ids = county_ids_administered_by(actor)
     user_county_ids = set(user.memberships.values_list("county_id", flat=True))
     return bool(user_county_ids) and user_county_ids <= county_ids

@@ -50,13 +50,18 @@ def has_object_permission(user, perm: str, *, content_type_id: int, object_pk) -
     Same answer as Django's and guardian's backends: False for anonymous and inactive
     users, True for active superusers, else True if the user or one of its groups
     holds ``perm`` ("app_label.codename", the codename being the permission's name on
-    the object's content type) on that very object.
+    the object's content type) on that very object. Counties, departments and
+    townships are answered from the user's scope (``organisations.permissions``),
+    without a query once it is read.
     """
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
     model = ContentType.objects.get_for_id(content_type_id).model_class()
+    if model in org_permissions.SCOPED_MODELS:
+        codename = perm.split(".", 1)[-1]
+        return org_permissions.holds_on_pk(user, codename, model, object_pk)
     user_grants, group_grants = get_user_obj_perms_model(model), get_group_obj_perms_model(model)
     if not (user_grants.objects.is_generic() and group_grants.objects.is_generic()):
         # Direct foreign-key permission tables (none in this project): guardian's way.
@@ -137,12 +142,11 @@ def change_requests_visible_to(user) -> QuerySet[ChangeRequestProcess]:
         return ChangeRequestProcess.objects.none()
     if user.is_superuser:
         return ChangeRequestProcess.objects.all()
-    whole = set(org_permissions.counties_administered_by(user).values_list("pk", flat=True))
-    whole.update(org_permissions.counties_arbitrated_by(user).values_list("pk", flat=True))
-    departments = list(org_permissions.departments_acted_for_by(user).values_list("pk", flat=True))
-    townships = list(org_permissions.townships_visible_to(user).values_list("pk", "county_id"))
-    township_ids = [pk for pk, _ in townships]
-    township_counties = {county for _, county in townships}
+    whole = sorted(org_permissions.county_ids_seen_whole_by(user))
+    departments = sorted(org_permissions.department_ids_acted_for_by(user))
+    townships = org_permissions.township_counties_visible_to(user)
+    township_ids = sorted(townships)
+    township_counties = sorted(set(townships.values()))
     condition = Q(county_id__in=whole)
     condition |= Q(initiator_department_id__in=departments) | Q(lead_department_id__in=departments)
     condition |= Q(initiator_township_id__in=township_ids)
@@ -174,26 +178,32 @@ def has_any_role(user) -> bool:
     """True if ``user`` holds any membership (or is a superuser)."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.memberships.exists()
+    return user.is_superuser or org_permissions.has_membership(user)
 
 
 def townships_acted_for_by(user) -> list[Township]:
     """Townships ``user`` may act for (answer consultations, file requests): heads only."""
     if not user.is_authenticated:
         return []
-    return [
-        township
-        for township in org_permissions.townships_visible_to(user)
-        if can_act_for_township(user, township)
-    ]
+    return list(Township.objects.filter(pk__in=sorted(township_ids_acted_for_by(user))))
+
+
+def township_ids_acted_for_by(user) -> list[int]:
+    """Ids of ``townships_acted_for_by(user)``, from the user's scope."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    acted_for = org_permissions.township_ids_visible_to(user)
+    if not user.is_superuser:
+        acted_for &= org_permissions.unit_scope(user).ids(Township, "act_for_township")
+    return sorted(acted_for)
 
 
 def _party_access(user) -> Q:
     """Condition on consultation (party) tasks that ``user`` may view: its own party's
     tasks, and every party task of a county whose office it is (``PartyView.can_view``)."""
-    townships = [str(township.pk) for township in townships_acted_for_by(user)]
-    departments = org_permissions.departments_acted_for_by(user).values_list("pk", flat=True)
-    arbitrated = org_permissions.counties_arbitrated_by(user).values("pk")
+    townships = [str(pk) for pk in township_ids_acted_for_by(user)]
+    departments = sorted(org_permissions.department_ids_acted_for_by(user))
+    arbitrated = sorted(org_permissions.county_ids_arbitrated_by(user))
     arbitrated_requests = ChangeRequestProcess.objects.filter(county_id__in=arbitrated)
     return (
         Q(owner_permission="organisations.act_for_township", owner_permission_obj_pk__in=townships)
@@ -237,6 +247,32 @@ def tasks_visible_to(user, tasks: QuerySet, *, flow_class) -> QuerySet:
     return tasks.exclude(token__in=hidden_tokens) if hidden_tokens else tasks
 
 
+def queued_tasks(user, tasks: QuerySet, *, flow_class) -> QuerySet:
+    """viewflow's queue (``user_queue``) of ``tasks`` for ``user``: the human tasks of
+    ``flow_class`` that are unowned or the user's, or whose stored permission the user
+    holds globally or on the stored object.
+
+    viewflow reads the user's object permissions grant by grant (a query for each
+    grant's permission and content type) unless it finds them kept on the user object;
+    they are handed to it from the user's scope (``organisations.permissions``), read
+    once per request, in its own "app_label.codename_objectpk" form.
+    """
+    if user.is_authenticated and not hasattr(user, _VIEWFLOW_OBJECT_PERMISSIONS):
+        setattr(
+            user,
+            _VIEWFLOW_OBJECT_PERMISSIONS,
+            {
+                f"{app_label}.{codename}_{object_pk}"
+                for app_label, codename, object_pk in org_permissions.object_grants(user)
+            },
+        )
+    return tasks.user_queue(user, flow_class=flow_class)
+
+
+# Where viewflow's TaskQuerySet.user_queue keeps a user's object permissions (2.4).
+_VIEWFLOW_OBJECT_PERMISSIONS = "_viewflow_per_object_perm_cache"
+
+
 def can_view_task(user, task) -> bool:
     """True if ``user`` may see ``task`` (see ``tasks_visible_to``)."""
     flow_class = task.flow_task.flow_class
@@ -259,4 +295,4 @@ def can_see_every_answer(user, process: ChangeRequestProcess) -> bool:
     if process.initiator_township_id:
         return can_act_for_township(user, process.initiator_township)
     departments = {process.initiator_department_id, process.lead_department_id} - {None}
-    return org_permissions.departments_acted_for_by(user).filter(pk__in=departments).exists()
+    return bool(departments & org_permissions.department_ids_acted_for_by(user))

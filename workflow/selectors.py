@@ -139,8 +139,8 @@ def change_request_list(user) -> QuerySet[ChangeRequestProcess]:
 
 def change_requests_filed_by_units_of(user) -> QuerySet[ChangeRequestProcess]:
     """Requests filed by the departments or townships ``user`` belongs to (我的申请)."""
-    departments = org_permissions.departments_acted_for_by(user).values("pk")
-    townships = org_permissions.townships_visible_to(user).values("pk")
+    departments = sorted(org_permissions.department_ids_acted_for_by(user))
+    townships = sorted(org_permissions.township_ids_visible_to(user))
     return change_request_list(user).filter(
         Q(initiator_department_id__in=departments) | Q(initiator_township_id__in=townships)
     )
@@ -189,8 +189,8 @@ def consultation_list(user, process: ChangeRequestProcess) -> list[Consultation]
     consultations = process.consultations.select_related("township", "department", "answered_by")
     if not can_see_every_answer(user, process):
         consultations = consultations.filter(
-            Q(township_id__in=org_permissions.townships_visible_to(user).values("pk"))
-            | Q(department_id__in=org_permissions.departments_acted_for_by(user).values("pk"))
+            Q(township_id__in=sorted(org_permissions.township_ids_visible_to(user)))
+            | Q(department_id__in=sorted(org_permissions.department_ids_acted_for_by(user)))
         )
     return list(consultations)
 
@@ -204,8 +204,8 @@ def ruling_of(user, process: ChangeRequestProcess):
     decisions = ruling.decisions.select_related("township", "department")
     if not can_see_every_answer(user, process):
         decisions = decisions.filter(
-            Q(township_id__in=org_permissions.townships_visible_to(user).values("pk"))
-            | Q(department_id__in=org_permissions.departments_acted_for_by(user).values("pk"))
+            Q(township_id__in=sorted(org_permissions.township_ids_visible_to(user)))
+            | Q(department_id__in=sorted(org_permissions.department_ids_acted_for_by(user)))
         )
     ruling.decisions_shown = list(decisions)
     return ruling

@@ -9,7 +9,8 @@ cancel, undo, revive) first checks that the task is one the user may see: a task
 another county or another township's consultation is a 403, an unknown task a 404.
 """
 
-from functools import update_wrapper
+import copy
+from functools import cached_property, update_wrapper
 
 from django.db.models import Q
 from django.http import Http404
@@ -20,6 +21,8 @@ from viewflow.utils import viewprop
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.status import STATUS
+
+from config.listing import IdUrls
 
 from . import batch_selectors, permissions, selectors
 from .filters import STEP_TITLES, ChangeRequestFilter, TaskFilter, TaskListFilter
@@ -55,11 +58,9 @@ def inbox_tasks(request, flow_class):
 def queue_tasks(request, flow_class):
     """Visible unassigned tasks the user may take (待领取): viewflow's queue (which
     matches the permission stored on each task) within the visible tasks."""
-    return (
-        visible_tasks(request, flow_class)
-        .user_queue(request.user, flow_class=flow_class)
-        .filter(status=STATUS.NEW)
-    )
+    return permissions.queued_tasks(
+        request.user, visible_tasks(request, flow_class), flow_class=flow_class
+    ).filter(status=STATUS.NEW)
 
 
 def archive_tasks(request, flow_class):
@@ -80,6 +81,22 @@ def task_label(task, party_names: dict) -> str:
     return str(task.title)
 
 
+class UnchangedSessionMixin:
+    """viewflow's task lists and dashboard store the page's address in the session on
+    every view (the page a finished task returns to), which wrote the session row on
+    every view of an unchanged page. When the view leaves the session's contents as
+    they were, the session is not saved."""
+
+    def dispatch(self, request, *args, **kwargs):
+        session = request.session
+        # A deep copy: a value changed in place and marked modified must still be saved.
+        before = None if session.modified else copy.deepcopy(dict(session.items()))
+        response = super().dispatch(request, *args, **kwargs)
+        if before is not None and dict(session.items()) == before:
+            session.modified = False
+        return response
+
+
 class TaskColumnsMixin:
     """Columns of the task lists, computed without a query per row."""
 
@@ -93,8 +110,23 @@ class TaskColumnsMixin:
         return super().get_page_data(rows)
 
     def task_id(self, task):
-        url = task.flow_task.reverse("index", args=[task.process_id, task.pk])
+        urls = self.task_urls.get(task.flow_task)
+        if urls is None:
+            node = task.flow_task
+            urls = self.task_urls[node] = IdUrls(
+                lambda *ids: node.reverse("index", args=ids), arity=2
+            )
+        url = urls(task.process_id, task.pk)
         return format_html('<a href="{}">#{}/{}</a>', url, task.process_id, task.pk)
+
+    @cached_property
+    def task_urls(self) -> dict:
+        return {}
+
+    @cached_property
+    def process_urls(self) -> IdUrls:
+        viewset = self.request.resolver_match.flow_viewset
+        return IdUrls(lambda pk: viewset.reverse("process_detail", args=[pk]))
 
     task_id.short_description = "编号"
 
@@ -104,9 +136,7 @@ class TaskColumnsMixin:
     task_title.short_description = "任务"
 
     def request_title(self, task):
-        url = self.request.resolver_match.flow_viewset.reverse(
-            "process_detail", args=[task.process_id]
-        )
+        url = self.process_urls(task.process_id)
         return format_html('<a href="{}">{}</a>', url, task.process.changerequestprocess)
 
     request_title.short_description = "申请"
@@ -122,7 +152,7 @@ class TaskColumnsMixin:
     task_status.short_description = "状态"
 
 
-class InboxView(TaskColumnsMixin, flow_views.FlowInboxListView):
+class InboxView(UnchangedSessionMixin, TaskColumnsMixin, flow_views.FlowInboxListView):
     """待办: tasks assigned to the user."""
 
     columns = ("task_id", "task_title", "request_title", "created")
@@ -132,7 +162,7 @@ class InboxView(TaskColumnsMixin, flow_views.FlowInboxListView):
         return selectors.task_rows(inbox_tasks(self.request, self.flow_class))
 
 
-class QueueView(TaskColumnsMixin, flow_views.FlowQueueListView):
+class QueueView(UnchangedSessionMixin, TaskColumnsMixin, flow_views.FlowQueueListView):
     """待领取: unassigned tasks the user may take."""
 
     columns = ("task_id", "task_title", "request_title", "created")
@@ -142,7 +172,7 @@ class QueueView(TaskColumnsMixin, flow_views.FlowQueueListView):
         return selectors.task_rows(queue_tasks(self.request, self.flow_class))
 
 
-class ArchiveView(TaskColumnsMixin, flow_views.FlowArchiveListView):
+class ArchiveView(UnchangedSessionMixin, TaskColumnsMixin, flow_views.FlowArchiveListView):
     """已办: tasks the user completed."""
 
     columns = ("task_id", "task_title", "request_title", "created", "finished")
@@ -152,7 +182,7 @@ class ArchiveView(TaskColumnsMixin, flow_views.FlowArchiveListView):
         return selectors.task_rows(archive_tasks(self.request, self.flow_class))
 
 
-class TaskListView(TaskColumnsMixin, flow_views.DashboardTaskListView):
+class TaskListView(UnchangedSessionMixin, TaskColumnsMixin, flow_views.DashboardTaskListView):
     """Every task the user may see."""
 
     title = "任务列表"
@@ -164,7 +194,9 @@ class TaskListView(TaskColumnsMixin, flow_views.DashboardTaskListView):
         return selectors.task_rows(visible_tasks(self.request, self.flow_class))
 
 
-class ProcessListView(RequestColumnsMixin, flow_views.DashboardProcessListView):
+class ProcessListView(
+    UnchangedSessionMixin, RequestColumnsMixin, flow_views.DashboardProcessListView
+):
     """申请列表: every request the user may see, filterable and searchable, with the
     step it waits at."""
 
@@ -231,7 +263,7 @@ class ProcessDetailView(flow_views.DetailProcessView):
         return context
 
 
-class DashboardView(flow_views.DashboardView):
+class DashboardView(UnchangedSessionMixin, flow_views.DashboardView):
     """总览: open tasks per step (at most ``MAX_ROWS`` each; the human steps and the wait
     for 审定) and finished requests, of the requests the user may see."""
 

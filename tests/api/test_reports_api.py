@@ -214,7 +214,9 @@ def test_list_runs_the_same_queries_for_5_and_50_reports(world):
             assert client.get("/api/reports/").status_code == 200
         return len(queries)
 
-    assert count_for(5) == count_for(50)
+    five = count_for(5)
+    assert five <= 5
+    assert count_for(50) == five
 
 
 # --- permission matrix ------------------------------------------------------------

@@ -1,24 +1,29 @@
 """The results page: heat maps, rankings, missing and flagged sheets, scoped to the user,
 in a fixed number of queries whatever the size of the round."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluation.models import RoundStage, ScoreSheet, SheetState
+from evaluation.results import SheetCell
+from organisations.models import Department
+from workflow.views.evaluation.results import heat_map_body
 
 from .round_factories import evaluation_world, score_of
 
 pytestmark = pytest.mark.django_db
 
 # At most (the exact number depends on caches other tests warmed): session and user,
-# the site menu's role checks, the header's unread count, the round
-# (scoped), the user's counties/units through guardian, then the round's sheets, flags,
-# results, departments and townships: the same whatever the number of units.
-RESULTS_PAGE_QUERIES = 15
+# the user's grants (read once per request), the site menu's membership check, the
+# header's unread count, the round (scoped), then the round's sheets, flags, results,
+# departments and townships: the same whatever the number of units.
+RESULTS_PAGE_QUERIES = 11
 
 
 def _results(client, world, user_key="office"):
@@ -159,3 +164,58 @@ def test_results_page_runs_a_fixed_number_of_queries(client, django_assert_max_n
     assert counts[5, 3] == counts[35, 15]
     with django_assert_max_num_queries(RESULTS_PAGE_QUERIES):
         client.get(url)
+
+
+# The cell markup the template produced before the rows were built in Python.
+CELL_TEMPLATE = """{% for department, cells in rows %}
+    <tr>
+      <th scope="row">{{ department.name }}</th>
+      {% for cell in cells %}
+        {% if cell is None %}<td class="qd-muted" title="无评分表">·</td>
+        {% elif cell.total is not None %}<td style="background:{{ cell.colour }}"{% if cell.flags %} class="qd-flagged" title="{{ cell.flags|join:'；' }}"{% endif %}>{{ cell.total|floatformat:1 }}</td>
+        {% else %}<td class="qd-muted" title="{{ cell.state_label }}">{% if cell.state == 'missing' %}缺{% elif cell.state == 'draft' %}稿{% else %}—{% endif %}</td>{% endif %}
+      {% endfor %}
+    </tr>
+  {% endfor %}"""  # noqa: E501
+
+
+def _compact(html: str) -> str:
+    return re.sub(r">\s+<", "><", html).strip()
+
+
+def test_heat_map_rows_are_the_markup_the_cell_template_gave():
+    def cell(state, total=None, flags=(), colour=""):
+        value = None if total is None else Decimal(total)
+        return SheetCell(sheet_id=1, state=state, total=value, flags=flags, colour=colour)
+
+    rows = [
+        (
+            Department(name="县<住建>局 & 城管"),
+            [
+                None,
+                cell("submitted", "86.25", colour="hsl(60, 65%, 82%)"),
+                cell("submitted", "86.24", colour="hsl(59, 65%, 82%)"),
+                cell(
+                    "submitted", "60.05", ("各项得分完全相同", '离群 <低> "分"'), "hsl(0, 65%, 82%)"
+                ),
+                cell("submitted", "100.00", colour="hsl(120, 65%, 82%)"),
+                cell(SheetState.MISSING),
+                cell(SheetState.DRAFT),
+                cell(SheetState.PENDING),
+            ],
+        ),
+        (Department(name="县应急管理局"), [None, cell("submitted", "0.00", colour="x")]),
+    ]
+
+    body = heat_map_body(rows)
+
+    assert body == _compact(Template(CELL_TEMPLATE).render(Context({"rows": rows})))
+    assert re.findall(r">([\d.]+)</td>", body) == [
+        "86.3",
+        "86.2",
+        "60.1",
+        "100.0",
+        "0.0",
+    ]
+    assert "县&lt;住建&gt;局 &amp; 城管" in body
+    assert 'title="各项得分完全相同；离群 &lt;低&gt; &quot;分&quot;"' in body

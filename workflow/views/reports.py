@@ -7,6 +7,8 @@ write calls one service, which checks the user's rights itself. The flow's own n
 views are not mounted.
 """
 
+from functools import cached_property
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +26,7 @@ from viewflow.workflow.status import STATUS
 from arbitration import report_selectors
 from arbitration.models import OffListReport
 from arbitration.report_permissions import can_answer_report, can_rule_report
+from config.listing import IdUrls
 from organisations.models import Department, Township
 
 from ..offlist_flow import OffListReportFlow
@@ -78,13 +81,17 @@ class ReportListView(ListModelView):
 
     @viewprop
     def queryset(self):
-        return report_selectors.report_list(self.request.user)
+        return report_selectors.report_list(self.request.user, with_people=False)
 
     def has_view_permission(self, user, obj=None):
         return has_any_role(user)
 
     def get_object_url(self, obj):
-        return reverse("reports:detail", args=[obj.pk])
+        return self.detail_urls(obj.pk)
+
+    @cached_property
+    def detail_urls(self) -> IdUrls:
+        return IdUrls(lambda pk: reverse("reports:detail", args=[pk]))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

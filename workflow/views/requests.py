@@ -5,6 +5,8 @@ which checks the user's right to file for the unit and every business rule; its
 ``ValidationError`` is shown on the fields it names and nothing is written.
 """
 
+from functools import cached_property
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,6 +16,7 @@ from viewflow.forms import Column, FieldSet, Layout, Row
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
+from config.listing import IdUrls
 from organisations.models import Department, Township
 
 from .. import permissions, selectors
@@ -162,7 +165,12 @@ class RequestColumnsMixin:
     ordering = "-created"
 
     def get_object_url(self, obj):
-        return self.request.resolver_match.flow_viewset.reverse("process_detail", args=[obj.pk])
+        return self.process_urls(obj.pk)
+
+    @cached_property
+    def process_urls(self) -> IdUrls:
+        viewset = self.request.resolver_match.flow_viewset
+        return IdUrls(lambda pk: viewset.reverse("process_detail", args=[pk]))
 
     def process_id(self, process):
         return f"#{process.pk}"

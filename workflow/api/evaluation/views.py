@@ -208,8 +208,8 @@ class ScoreSheetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             sheets = sheets.filter(state=params["state"])
         if params.get("mine") in ("1", "true"):
             sheets = sheets.filter(
-                Q(rater_department__in=org_permissions.departments_acted_for_by(user))
-                | Q(rater_township__in=org_permissions.townships_visible_to(user))
+                Q(rater_department_id__in=sorted(org_permissions.department_ids_acted_for_by(user)))
+                | Q(rater_township_id__in=sorted(org_permissions.township_ids_visible_to(user)))
             )
         return sheets
 

@@ -33,10 +33,10 @@ class SheetFilterForm(forms.Form):
 
 def own_sheets(user):
     """The sheets of rounds ``user`` sees whose rater is one of ``user``'s units."""
-    departments = org_permissions.departments_acted_for_by(user).values("pk")
-    townships = org_permissions.townships_visible_to(user).values("pk")
+    departments = sorted(org_permissions.department_ids_acted_for_by(user))
+    townships = sorted(org_permissions.township_ids_visible_to(user))
     return selectors.sheets_visible_to(user).filter(
-        Q(rater_department__in=departments) | Q(rater_township__in=townships)
+        Q(rater_department_id__in=departments) | Q(rater_township_id__in=townships)
     )
 
 
