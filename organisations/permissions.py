@@ -53,6 +53,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.COUNTY_ADMIN: {
         "county": ("organisations.view_county_lists", "organisations.administer_county"),
     },
+    Role.ASSESSMENT_OFFICE: {
+        "county": ("organisations.view_county_lists", "organisations.assess_county"),
+    },
 }
 
 
@@ -317,6 +320,13 @@ def can_arbitrate_county(user, county: County) -> bool:
     return user.is_superuser or holds(user, "organisations.arbitrate_county", county)
 
 
+def can_assess_county(user, county: County) -> bool:
+    """True if ``user`` is the assessment office (县考核办) of ``county``."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or holds(user, "organisations.assess_county", county)
+
+
 def counties_visible_to(user) -> QuerySet[County]:
     """Counties whose whole lists ``user`` may read (county and department roles)."""
     if not user.is_authenticated:
@@ -390,6 +400,12 @@ def county_ids_administered_by(user) -> frozenset[int]:
 def county_ids_arbitrated_by(user) -> frozenset[int]:
     """Ids of ``counties_arbitrated_by(user)``."""
     return _granted(user, County, "arbitrate_county")
+
+
+def county_ids_assessed_by(user) -> frozenset[int]:
+    """Ids of the counties whose assessment office (县考核办) ``user`` belongs to;
+    superusers: all."""
+    return _granted(user, County, "assess_county")
 
 
 def county_ids_seen_whole_by(user) -> frozenset[int]:
