@@ -169,6 +169,15 @@ class EvaluationRound(Process):
         return self.name
 
 
+class LinkKind(models.TextChoices):
+    """Why a department and a township rate each other in a round (参评依据);
+    ``evaluation.links`` finds them."""
+
+    ITEM = "item", "牵头事项"
+    REQUEST = "request", "调整申请"
+    REPORT = "report", "清单外事项报告"
+
+
 class SheetState(models.TextChoices):
     PENDING = "pending", "未填写"
     DRAFT = "draft", "草稿"
@@ -225,6 +234,9 @@ class ScoreSheet(models.Model):
     )
     total = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True, blank=True)
     comment = models.TextField("评价意见", blank=True)
+    links = models.JSONField(
+        "参评依据", default=list, blank=True, help_text="LinkKind 值的列表，开启轮次时记录。"
+    )
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -293,6 +305,11 @@ class ScoreSheet(models.Model):
     @property
     def ratee(self) -> Township | Department:
         return self.ratee_department or self.ratee_township
+
+    @property
+    def link_labels(self) -> list[str]:
+        """The labels of the sheet's links (参评依据), e.g. ["牵头事项", "调整申请"]."""
+        return [LinkKind(kind).label for kind in self.links if kind in LinkKind.values]
 
 
 class Score(models.Model):

@@ -336,7 +336,7 @@ def late_sheet_record(*, sheet: ScoreSheet) -> ScoreSheet:
 
 
 def round_sheets_create(*, evaluation_round: EvaluationRound, pairs, actor) -> list[ScoreSheet]:
-    """Create the round's sheets, one per ``participants.SheetPair``, in bulk.
+    """Create the round's sheets, one per ``links.SheetPair``, in bulk.
 
     Returns them (with ids). Changes: one ``ScoreSheet`` per pair, pending, each with a
     history record carrying ``actor``.
@@ -352,6 +352,7 @@ def round_sheets_create(*, evaluation_round: EvaluationRound, pairs, actor) -> l
                 ratee_department_id=pair.ratee if by_township else None,
                 rater_department_id=None if by_township else pair.rater,
                 ratee_township_id=None if by_township else pair.ratee,
+                links=list(pair.links),
             )
         )
     return bulk_create_with_history(

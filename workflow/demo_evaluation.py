@@ -25,8 +25,9 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.timers import fire_due_timers
 
 from evaluation.models import EvaluationRound, Indicator, ScoreSheet
+from evaluation.round_services import round_units
 from organisations import services as org_services
-from organisations.models import County, Membership, Role, Township, User
+from organisations.models import County, Membership, Role, User
 
 from .evaluation_flow import EvaluationRoundFlow
 from .services import evaluating
@@ -152,19 +153,17 @@ def _past_round(county, office, heads) -> None:
         (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)),
         now + datetime.timedelta(days=1),
     )
-    units = list(county.departments.order_by("code")) + list(county.townships.order_by("code"))
+    department_ids, township_ids = round_units(evaluation_round)
     evaluating.base_scores_set(
         actor=office,
         round_id=evaluation_round.pk,
         department_scores={
-            u.pk: Decimal(82 + zlib.crc32(u.code.encode()) % 14)
-            for u in units
-            if not isinstance(u, Township)
+            d.pk: Decimal(82 + zlib.crc32(d.code.encode()) % 14)
+            for d in county.departments.filter(pk__in=department_ids)
         },
         township_scores={
-            u.pk: Decimal(80 + zlib.crc32(u.code.encode()) % 16)
-            for u in units
-            if isinstance(u, Township)
+            t.pk: Decimal(80 + zlib.crc32(t.code.encode()) % 16)
+            for t in county.townships.filter(pk__in=township_ids)
         },
     )
     indicators = _indicators(evaluation_round)

@@ -24,6 +24,7 @@ from evaluation.models import (
     SheetFlag,
     SheetState,
 )
+from evaluation.round_services import round_units
 from organisations.models import Role, Township
 from tests.factories import (
     CountyFactory,
@@ -246,8 +247,9 @@ def evaluation_world(
 
 def open_round(world, **overrides) -> EvaluationRound:
     """Open a round of ``world``'s county through the real service, as its county office:
-    the first department leads an item applying to every township, so every township
-    rates it and every department rates every township."""
+    the first department leads an item applying to every township, so it and every
+    township rate each other; the other departments are linked to no township and
+    take no part."""
     indicator_sets(world.county)
     make_item(
         county=world.county,
@@ -310,7 +312,7 @@ def form_scores(sheet) -> dict:
 
 def submit_everything(world) -> None:
     """Submit every unsubmitted sheet of the round as a head of its rater unit; set the
-    base scores."""
+    base scores of the round's units."""
     heads = {}
     unfinished = ScoreSheet.objects.filter(evaluation_round=world.round).exclude(
         state=SheetState.SUBMITTED
@@ -322,9 +324,10 @@ def submit_everything(world) -> None:
             heads[rater] = user_with_role(role, rater)
         scores = {int(k.split("_")[1]): Decimal(v) for k, v in form_scores(sheet).items()}
         evaluating.score_sheet_submit(actor=heads[rater], sheet_id=sheet.pk, scores=scores)
+    departments, townships = round_units(world.round)
     evaluating.base_scores_set(
         actor=world.office,
         round_id=world.round.pk,
-        department_scores={d.pk: Decimal("90") for d in world.departments},
-        township_scores={t.pk: Decimal("85") for t in world.townships},
+        department_scores={pk: Decimal("90") for pk in departments},
+        township_scores={pk: Decimal("85") for pk in townships},
     )

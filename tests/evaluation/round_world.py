@@ -2,7 +2,7 @@
 
 清河县: departments 住建局 (A, leads an item applying to every township) and 应急局
 (B, leads an item applying to 城关街道 only); townships 城关街道 (T1), 青石镇 (T2), 云岭乡
-(T3). So townships rate: T1→A, T1→B, T2→A, T3→A; departments rate every township.
+(T3). So the linked pairs, each rating the other, are A–T1, A–T2, A–T3 and B–T1.
 """
 
 import datetime

@@ -19,6 +19,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from evaluation import round_services as evaluation_services
+from evaluation.links import sheet_pairs
 from evaluation.models import (
     Direction,
     EvaluationRound,
@@ -27,13 +28,12 @@ from evaluation.models import (
     ScoreSheet,
     SheetState,
 )
-from evaluation.participants import sheet_pairs
 from evaluation.permissions import can_prepare_sheet, can_run_rounds, can_submit_sheet
 from organisations.models import County, Membership, Role
 from organisations.text import clean_text, unit_reference
 
-from ..models import ChangeRequestProcess
 from ..nodes import party_of_task
+from ..selectors import evaluation_links
 from .common import OPEN_STATUSES, TaskNotOpen, deny, run_human_task
 from .notifications import notify
 
@@ -148,37 +148,6 @@ def _validated_round(
     }
 
 
-def request_links(county: County, start: datetime.date, end: datetime.date) -> set:
-    """``{(department_id, township_id)}`` of the county's change requests filed from
-    ``start`` to ``end`` (China time dates): the lead department with every township
-    the request touches (named, all of the county, or the filing township). Two queries.
-    """
-    requests = list(
-        ChangeRequestProcess.objects.filter(
-            county=county,
-            created__date__gte=start,
-            created__date__lte=end,
-            lead_department__isnull=False,
-        ).values_list("pk", "lead_department", "applies_to_all", "initiator_township")
-    )
-    named = ChangeRequestProcess.target_townships.through.objects.filter(
-        changerequestprocess_id__in=[row[0] for row in requests]
-    ).values_list("changerequestprocess_id", "township_id")
-    touched = defaultdict(set)
-    for process_id, township in named:
-        touched[process_id].add(township)
-    every = None
-    links = set()
-    for pk, department, applies_to_all, initiator in requests:
-        townships = set(touched[pk]) | ({initiator} if initiator else set())
-        if applies_to_all:
-            if every is None:
-                every = set(county.townships.values_list("pk", flat=True))
-            townships |= every
-        links.update((department, township) for township in townships)
-    return links
-
-
 @transaction.atomic
 def evaluation_round_open(
     *,
@@ -197,7 +166,8 @@ def evaluation_round_open(
 
     ``township_set`` (townships score departments) and ``department_set`` default to
     the county's active set of each direction. Returns the round, stage open, with its
-    sheets (``evaluation.participants``) and one open sheet task per sheet. Raises
+    sheets (one each way per linked pair, ``workflow.selectors.evaluation_links``) and
+    one open sheet task per sheet. Raises
     ``PermissionDenied`` (logged) unless ``actor`` is the county office of ``county``;
     ``ValidationError`` naming each bad field (empty name, period out of order, a
     deadline not in the future, a weight outside 0..1, a penalty below 0, a set of
@@ -220,14 +190,9 @@ def evaluation_round_open(
         township_set=township_set,
         department_set=department_set,
     )
-    pairs = sheet_pairs(
-        county=county,
-        period_start=period_start,
-        period_end=period_end,
-        request_links=request_links(county, period_start, period_end),
-    )
+    pairs = sheet_pairs(evaluation_links(county, period_start, period_end))
     if not pairs:
-        raise ValidationError({"county": "本县没有参评的部门和乡镇(街道)。"})
+        raise ValidationError({"county": "考核期内本县没有相互关联的部门和乡镇(街道)，无需互评。"})
     values["opened_by"] = actor
     evaluation_round = _flow().start.run(
         fields=values,
