@@ -55,7 +55,8 @@ class IndicatorSet(models.Model):
 
 
 class Indicator(models.Model):
-    """One indicator (评价指标) of a set: its weight in the set and its maximum score."""
+    """One indicator (评价指标) of a set: its scoring rule (评分标准), its weight in the
+    set and its maximum score."""
 
     indicator_set = models.ForeignKey(
         IndicatorSet,
@@ -65,6 +66,11 @@ class Indicator(models.Model):
     )
     name = models.CharField("指标", max_length=100)
     description = models.TextField("说明", blank=True)
+    scoring_rule = models.TextField(
+        "评分标准",
+        error_messages={"blank": "请填写评分标准（如何给分、扣分）。"},
+        help_text="评价人据以给分的标准，显示在评分表上，如：按时办结得满分，每逾期一次扣 2 分。",
+    )
     weight = models.PositiveSmallIntegerField(
         "权重", validators=[MinValueValidator(1, message="不能为 0，至少为 1。")]
     )

@@ -38,13 +38,23 @@ from workflow.evaluation_flow import EvaluationRoundFlow
 from workflow.services import evaluating
 
 TOWNSHIP_INDICATORS = [
-    {"name": "依单履职", "weight": 40, "max_score": 100},
-    {"name": "资源随事转", "weight": 30, "max_score": 100},
-    {"name": "响应及时", "weight": 30, "max_score": 10},
+    {"name": "依单履职", "scoring_rule": "依单履职的评分标准", "weight": 40, "max_score": 100},
+    {"name": "资源随事转", "scoring_rule": "资源随事转的评分标准", "weight": 30, "max_score": 100},
+    {"name": "响应及时", "scoring_rule": "响应及时的评分标准", "weight": 30, "max_score": 10},
 ]
 DEPARTMENT_INDICATORS = [
-    {"name": "配合职责履行到位", "weight": 60, "max_score": 100},
-    {"name": "信息报送及时准确", "weight": 40, "max_score": 100},
+    {
+        "name": "配合职责履行到位",
+        "scoring_rule": "配合职责履行到位的评分标准",
+        "weight": 60,
+        "max_score": 100,
+    },
+    {
+        "name": "信息报送及时准确",
+        "scoring_rule": "信息报送及时准确的评分标准",
+        "weight": 40,
+        "max_score": 100,
+    },
 ]
 
 

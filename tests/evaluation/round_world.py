@@ -53,8 +53,18 @@ def build_world():
         direction=Direction.TOWNSHIP_TO_DEPARTMENT,
         name="乡镇评价部门",
         indicators=[
-            {"name": "依单履职", "weight": 60, "max_score": 100},
-            {"name": "响应及时", "weight": 40, "max_score": 10},
+            {
+                "name": "依单履职",
+                "scoring_rule": "依单履职的评分标准",
+                "weight": 60,
+                "max_score": 100,
+            },
+            {
+                "name": "响应及时",
+                "scoring_rule": "响应及时的评分标准",
+                "weight": 40,
+                "max_score": 10,
+            },
         ],
     )
     department_set = evaluation_services.indicator_set_create(
@@ -63,8 +73,18 @@ def build_world():
         direction=Direction.DEPARTMENT_TO_TOWNSHIP,
         name="部门评价乡镇",
         indicators=[
-            {"name": "配合职责履行到位", "weight": 70, "max_score": 100},
-            {"name": "协作态度", "weight": 30, "max_score": 10},
+            {
+                "name": "配合职责履行到位",
+                "scoring_rule": "配合职责履行到位的评分标准",
+                "weight": 70,
+                "max_score": 100,
+            },
+            {
+                "name": "协作态度",
+                "scoring_rule": "协作态度的评分标准",
+                "weight": 30,
+                "max_score": 10,
+            },
         ],
     )
     other_county = CountyFactory(name="白沙县")

@@ -105,9 +105,11 @@ class BaseScoresSerializer(serializers.Serializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
+    """An indicator of a sheet with its scoring rule (评分标准)."""
+
     class Meta:
         model = Indicator
-        fields = ["id", "name", "description", "weight", "max_score"]
+        fields = ["id", "name", "description", "scoring_rule", "weight", "max_score"]
 
 
 class ScoreSheetSerializer(serializers.ModelSerializer):
