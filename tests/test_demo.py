@@ -57,7 +57,7 @@ HistoricalDutyItem = DutyItem.history.model
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
-    # The demo creates 11 logins; PBKDF2 costs ~0.6 s each and is not what is tested here.
+    # The demo creates 12 logins; PBKDF2 costs ~0.6 s each and is not what is tested here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -122,13 +122,13 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         "Township": 17,
         "Village": 57,
         "Grid": 138,
-        "User": 11,
-        "Membership": 11,
+        "User": 12,
+        "Membership": 12,
         "DutyList": 5,
         # 63 from duty_items.csv and 2 published by the decided demo batch.
         "DutyItem": 65,
         "DutyItem history": 72,
-        "Membership history": 11,
+        "Membership history": 12,
         "ChangeRequestProcess": 13,
         "Consultation": 12,
         "Ruling": 2,
@@ -148,11 +148,11 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         "Indicator history": 16,
     }
     assert (
-        "用户：新建 11，已存在 0；清单事项：新建 63，已存在 0；变更：应用 7，已应用 0；"
+        "用户：新建 12，已存在 0；清单事项：新建 63，已存在 0；变更：应用 7，已应用 0；"
         "申请：新建 13，已存在 0。"
     ) in first_output
     assert (
-        "用户：新建 0，已存在 11；清单事项：新建 0，已存在 63；变更：应用 0，已应用 7；"
+        "用户：新建 0，已存在 12；清单事项：新建 0，已存在 63；变更：应用 0，已应用 7；"
         "申请：新建 0，已存在 13。"
     ) in second_output
     assert "发布版本：新建 5，已存在 0；审定批次：新建 2，已存在 0。" in first_output
@@ -164,7 +164,7 @@ def test_demo_loads_twice_without_duplicates(debug_on):
     assert login_lines[0] == ["用户名", "姓名", "角色", "单位"]
     assert ["chengguan_head", "张丽华", "乡镇(街道)负责人", "清河县", "城关街道"] in login_lines
     assert ["baisha_office", "黄志明", "县委编办", "白沙县委编办"] in login_lines
-    assert len(login_lines) == 12
+    assert len(login_lines) == 13
     task_lines = _indented_rows(second_output, "open tasks (inbox and queue):")
     assert task_lines == [
         ["用户名", "任务"],
@@ -179,6 +179,7 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         ["yunling_head", "征求意见", "1"],
         ["baisha_office", "形式审查", "1"],
         ["baisha_head", "—"],
+        ["kaohe", "—"],
     ]
     on_notice = DecisionBatch.objects.get(title="2026年第二批清单调整事项")
     assert _indented_rows(second_output, "decision batches:") == [
@@ -315,6 +316,7 @@ def test_demo_users_hold_their_roles(debug_on, client):
     assert memberships == {
         "office": (Role.COUNTY_OFFICE, "清河县", "清河县"),
         "admin": (Role.COUNTY_ADMIN, "清河县", "清河县"),
+        "kaohe": (Role.ASSESSMENT_OFFICE, "清河县", "清河县"),
         "zjj_staff": (Role.DEPARTMENT_STAFF, "县住房和城乡建设局", "清河县"),
         "zjj_head": (Role.DEPARTMENT_HEAD, "县住房和城乡建设局", "清河县"),
         "yjj_staff": (Role.DEPARTMENT_STAFF, "县应急管理局", "清河县"),
@@ -514,6 +516,7 @@ def test_demo_users_have_their_open_tasks(debug_on):
     assert {name: boxes["queue"] for name, boxes in open_tasks.items()} == {
         "office": [("SQ-2026-05", "arbitrate"), ("SQ-2026-09", "review")],
         "admin": [],
+        "kaohe": [],
         "zjj_staff": [("SQ-2026-08", "revise"), ("SQ-2026-10", "consult:县住房和城乡建设局")],
         "zjj_head": [("SQ-2026-08", "revise"), ("SQ-2026-10", "consult:县住房和城乡建设局")],
         "yjj_staff": [("SQ-2026-11", "consult:县应急管理局")],

@@ -3,7 +3,8 @@ published results, and this year's round, open with some sheets submitted and so
 drafts.
 
 Everything goes through ``workflow.services.evaluating`` as the demo users: the county
-office opens, enters base scores, closes and publishes; the heads of the rater units
+office opens and closes the scoring, the assessment office (县考核办) enters the base
+scores and publishes; the heads of the rater units
 submit, staff save drafts. The demo logins cover only a few units, so every other rater
 unit gets a head of its own (评分联络人, no password: not a login), created through
 ``organisations.services`` by the demo county administrator.
@@ -42,6 +43,7 @@ PAST_MISSING = (("云岭乡", "县住房和城乡建设局"), ("县应急管理�
 CURRENT_SUBMITTERS = ("chengguan_head", "zjj_head")
 CURRENT_DRAFTS = ("qingshi_head", "yjj_staff")
 RATER_PREFIX = "rater-"
+ASSESSMENT = "kaohe"
 
 
 @dataclass
@@ -153,19 +155,6 @@ def _past_round(county, office, heads) -> None:
         (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)),
         now + datetime.timedelta(days=1),
     )
-    department_ids, township_ids = round_units(evaluation_round)
-    evaluating.base_scores_set(
-        actor=office,
-        round_id=evaluation_round.pk,
-        department_scores={
-            d.pk: Decimal(82 + zlib.crc32(d.code.encode()) % 14)
-            for d in county.departments.filter(pk__in=department_ids)
-        },
-        township_scores={
-            t.pk: Decimal(80 + zlib.crc32(t.code.encode()) % 16)
-            for t in county.townships.filter(pk__in=township_ids)
-        },
-    )
     indicators = _indicators(evaluation_round)
     for sheet in _sheets(evaluation_round):
         if (sheet.rater.name, sheet.ratee.name) in PAST_MISSING:
@@ -190,7 +179,23 @@ def _past_round(county, office, heads) -> None:
     Task.objects.filter(pk__in=timer_ids).update(scheduled=deadline)
     fire_due_timers()
     evaluating.evaluation_round_close(actor=office, round_id=evaluation_round.pk)
-    evaluating.evaluation_round_publish(actor=office, round_id=evaluation_round.pk)
+    # The scoring closed, the assessment office enters the comprehensive assessment's
+    # results as base scores and publishes.
+    assessment = _user(ASSESSMENT)
+    department_ids, township_ids = round_units(evaluation_round)
+    evaluating.base_scores_set(
+        actor=assessment,
+        round_id=evaluation_round.pk,
+        department_scores={
+            d.pk: Decimal(82 + zlib.crc32(d.code.encode()) % 14)
+            for d in county.departments.filter(pk__in=department_ids)
+        },
+        township_scores={
+            t.pk: Decimal(80 + zlib.crc32(t.code.encode()) % 16)
+            for t in county.townships.filter(pk__in=township_ids)
+        },
+    )
+    evaluating.evaluation_round_publish(actor=assessment, round_id=evaluation_round.pk)
 
 
 def _current_round(county, office) -> None:

@@ -99,6 +99,7 @@ def build_world():
         township_set=township_set,
         department_set=department_set,
         office=user_with_role(Role.COUNTY_OFFICE, county, display_name="周建华"),
+        assessment=user_with_role(Role.ASSESSMENT_OFFICE, county, display_name="吴考核"),
         admin=user_with_role(Role.COUNTY_ADMIN, county, display_name="县管理员"),
         township_heads={
             t.pk: user_with_role(Role.TOWNSHIP_HEAD, t, display_name=f"{t.name}负责人")
@@ -118,6 +119,7 @@ def build_world():
         },
         other_county=other_county,
         other_office=user_with_role(Role.COUNTY_OFFICE, other_county),
+        other_assessment=user_with_role(Role.ASSESSMENT_OFFICE, other_county),
     )
 
 

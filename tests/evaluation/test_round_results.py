@@ -76,8 +76,9 @@ def run_round(world):
     report(world, assigned_on=datetime.date(2025, 6, 1), ruling="upheld")
     report(world, assigned_on=datetime.date(2024, 12, 31), ruling="upheld")
     report(world, assigned_on=datetime.date(2025, 7, 1), ruling="dismissed")
+    evaluating.evaluation_round_close(actor=world.office, round_id=evaluation_round.pk)
     evaluating.base_scores_set(
-        actor=world.office,
+        actor=world.assessment,
         round_id=evaluation_round.pk,
         department_scores={world.a.pk: Decimal("90"), world.b.pk: Decimal("85")},
         township_scores={
@@ -86,7 +87,7 @@ def run_round(world):
             world.t3.pk: Decimal("80"),
         },
     )
-    evaluating.evaluation_round_close(actor=world.office, round_id=evaluation_round.pk)
+    evaluating.evaluation_round_publish(actor=world.assessment, round_id=evaluation_round.pk)
     return evaluation_round
 
 
@@ -138,30 +139,33 @@ def test_bundled_results_match_the_hand_calculation():
         ("青石镇", "县住房和城乡建设局", "all_equal", "各项指标得分均为满分的 80.00%"),
     ]
     evaluation_round.refresh_from_db()
-    assert evaluation_round.stage == "closed"
+    assert evaluation_round.stage == "published"
     assert evaluation_round.closed_at is not None
 
 
-def test_close_without_every_base_score_names_the_missing_units_and_writes_nothing():
+def test_publication_without_every_base_score_names_the_missing_units_and_writes_nothing():
     world = build_world()
     evaluation_round = open_round(world)
     for rater, ratee, values in SCORES:
         submit(world, evaluation_round, getattr(world, rater), getattr(world, ratee), values)
     let_deadline_pass(evaluation_round)
+    # The scoring closes without any base score: they are the assessment office's.
+    evaluating.evaluation_round_close(actor=world.office, round_id=evaluation_round.pk)
     evaluating.base_scores_set(
-        actor=world.office,
+        actor=world.assessment,
         round_id=evaluation_round.pk,
         department_scores={world.a.pk: Decimal("90")},
         township_scores={world.t2.pk: Decimal("92")},
     )
+    flags = SheetFlag.objects.count()
 
     with pytest.raises(ValidationError) as raised:
-        evaluating.evaluation_round_close(actor=world.office, round_id=evaluation_round.pk)
+        evaluating.evaluation_round_publish(actor=world.assessment, round_id=evaluation_round.pk)
 
     assert raised.value.message_dict == {
         "base_scores": ["以下单位尚未录入基础分：县应急管理局、城关街道、云岭乡（共 3 个）。"]
     }
     evaluation_round.refresh_from_db()
-    assert (evaluation_round.stage, evaluation_round.closed_at) == ("open", None)
+    assert (evaluation_round.stage, evaluation_round.published_at) == ("closed", None)
     assert RoundResult.objects.count() == 0
-    assert SheetFlag.objects.filter(kind="outlier").count() == 0
+    assert SheetFlag.objects.count() == flags

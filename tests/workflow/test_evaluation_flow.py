@@ -116,21 +116,37 @@ def test_round_from_opening_to_published_results(world):
     assert close_task.status == STATUS.NEW
     assert Task.objects.filter(process=evaluation_round, status__in=OPEN).count() == 1
     assert not Task.objects.filter(process=evaluation_round, status=STATUS.SCHEDULED).exists()
+    with pytest.raises(PermissionDenied):
+        evaluating.evaluation_round_close(actor=world.other_office, round_id=evaluation_round.pk)
+    with pytest.raises(PermissionDenied):
+        evaluating.evaluation_round_close(actor=world.assessment, round_id=evaluation_round.pk)
+    # The county office ends the scoring; the assessment office is told.
+    evaluating.evaluation_round_close(actor=world.office, round_id=evaluation_round.pk)
+    with pytest.raises(TaskNotOpen):
+        evaluating.evaluation_round_close(actor=world.office, round_id=evaluation_round.pk)
+    assert RoundResult.objects.filter(evaluation_round=evaluation_round).count() == 0
+    called = Notification.objects.get(
+        subject="评分已截止，请录入基础分并公布结果：2025年度双向互评"
+    )
+    assert (called.recipient, called.url) == (
+        world.assessment,
+        f"/evaluation/rounds/{evaluation_round.pk}/",
+    )
+    publish_task = Task.objects.get(process=evaluation_round, flow_task=EvaluationRoundFlow.publish)
+    assert (publish_task.status, publish_task.owner_permission) == (
+        STATUS.NEW,
+        "organisations.assess_county",
+    )
+    # The assessment office enters the base scores (after the close) and publishes.
     evaluating.base_scores_set(
-        actor=world.office,
+        actor=world.assessment,
         round_id=evaluation_round.pk,
         department_scores={world.a.pk: 90, world.b.pk: 80},
         township_scores={t.pk: 85 for t in world.townships},
     )
-    with pytest.raises(PermissionDenied):
-        evaluating.evaluation_round_close(actor=world.other_office, round_id=evaluation_round.pk)
-    evaluating.evaluation_round_close(actor=world.office, round_id=evaluation_round.pk)
-    with pytest.raises(TaskNotOpen):
-        evaluating.evaluation_round_close(actor=world.office, round_id=evaluation_round.pk)
-    assert RoundResult.objects.filter(evaluation_round=evaluation_round).count() == 5
 
     published = evaluating.evaluation_round_publish(
-        actor=world.office, round_id=evaluation_round.pk
+        actor=world.assessment, round_id=evaluation_round.pk
     )
 
     assert (published.stage, published.published_at is not None) == ("published", True)
@@ -146,15 +162,19 @@ def test_round_from_opening_to_published_results(world):
         "publish",
         "start",
     ]
-    assert list(process.history.values_list("stage", "history_change_reason")) == [
-        ("published", "流程结束"),
-        ("published", "公布评价结果"),
-        ("closed", "结束评分并计算结果"),
-        ("open", "开启评价轮次"),
+    assert list(process.history.values_list("stage", "history_change_reason", "history_user")) == [
+        ("published", "流程结束", world.assessment.pk),
+        ("published", "公布评价结果", world.assessment.pk),
+        ("closed", "结束评分", world.office.pk),
+        ("open", "开启评价轮次", world.office.pk),
     ]
+    assert RoundResult.objects.filter(evaluation_round=evaluation_round).count() == 5
+    assert set(RoundResult.history.values_list("history_user", "history_change_reason")) == {
+        (world.assessment.pk, "计算评价结果")
+    }
     told = Notification.objects.filter(subject="考核评价结果已公布：2025年度双向互评")
     assert told.count() == 10
-    assert told.filter(recipient=world.office).count() == 0
+    assert told.filter(recipient__in=[world.office, world.assessment]).count() == 0
 
 
 def test_deadline_closes_open_sheets_as_missing_and_the_round_waits_for_nobody(world):
