@@ -549,3 +549,18 @@ def test_withdrawal_decided_takes_effect_on_the_decision_date(county_world):
     assert (item.status, item.withdrawn_date) == (ItemStatus.WITHDRAWN, effective)
     release = Release.objects.get(number=2)
     assert list(release.changes.values_list("kind", flat=True)) == ["withdrawn"]
+
+
+def test_a_meeting_held_today_is_accepted_after_midnight_china_time(county_world, monkeypatch):
+    # 01:00 on 5 December in China is still 4 December in UTC.
+    moment = datetime.datetime(2026, 12, 4, 17, 0, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    world = county_world
+    process = file_add(world)
+    forward(world, process)
+    accept_all(world, process)
+    china_today = datetime.date(2026, 12, 5)
+
+    batch = decide(world.office, process, meeting_date=china_today, effective_date=china_today)
+
+    assert (batch.meeting_date, batch.is_decided) == (china_today, True)
