@@ -1,0 +1,790 @@
+"""Benchmark the pages at province scale: throughput and latency under concurrent users.
+
+Builds (or reuses) a Zhejiang-sized data set (``bench.pages_data``: 90 counties, 1,387
+real townships, 20,639 villages, 61,917 grids, 24,384 items with ~85,370 history
+records, 9,254 users, change requests and off-list reports in every state through the
+real workflow services, one published evaluation round per county with 97,090 score
+sheets), serves it with gunicorn on 127.0.0.1 (4 workers, DEBUG off, a throwaway
+SECRET_KEY, ``bench.pages_settings``), and drives 10 concurrent keep-alive HTTP clients
+over each page as a county office user, a department user and a township head of the
+bench county, each client with its own login session (pages) or the user's API token
+(API). Next to the pages, in the same run, it measures a one-query baseline view
+(``/bench/baseline/``, only in the bench URLconf) and prints per page and role:
+requests/s, p50/p95/p99 latency, SQL statements per request, response size, and the
+throughput ratio page ÷ baseline, against the targets of issue 8 (ratio ≥ 0.33,
+p95 ≤ 150 ms). Any answer other than 200 stops the run with the page, role and body.
+
+Run ``.venv/bin/python bench/bench_pages.py --help`` for the options; bench/README.md
+describes what is measured and how. Without ``DATABASE_URL`` it uses a throwaway SQLite
+file (``--reuse`` keeps one under ``var/`` and skips the build when it is complete);
+with it the given PostgreSQL database is migrated and used.
+"""
+
+import argparse
+import http.client
+import json
+import logging
+import math
+import os
+import re
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import pages_data  # noqa: E402
+from bench.pages_flows import FlowCounts  # noqa: E402
+
+ROLES = ("office", "department", "township")
+ROLE_LABELS = {"office": "县委编办", "department": "部门经办人", "township": "乡镇负责人"}
+TARGET_RATIO = 0.33
+TARGET_P95_MS = 150.0
+BASELINE_PATH = "/bench/baseline/"
+
+
+# -- database -------------------------------------------------------------------------
+
+
+def setup_django(database_url: str, workdir: Path) -> None:
+    """Point Django at ``database_url`` (the same settings the server gets) and migrate."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.pages_settings"
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+    os.environ.setdefault("QINGDAN_VAR_DIR", str(workdir / "var"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def data_state(divisions) -> str:
+    """``empty``, ``complete`` (the data set of ``divisions``, fully built) or ``other``."""
+    from evaluation.models import EvaluationRound, RoundStage
+    from organisations.models import County
+
+    codes = set(County.objects.values_list("code", flat=True))
+    if not codes:
+        return "empty"
+    if codes != {d.code for d in divisions}:
+        return "other"
+    bench = pages_data.bench_county_code(divisions)
+    # Published rounds are written last: their presence marks a finished build.
+    published = EvaluationRound.objects.filter(county__code=bench, stage=RoundStage.PUBLISHED)
+    return "complete" if published.exists() else "other"
+
+
+def table_counts() -> dict[str, int]:
+    """Row counts of the tables the data set fills."""
+    from viewflow.workflow.models import Task
+
+    from arbitration.models import OffListReport
+    from duty_lists.models import DutyItem
+    from evaluation.models import RoundResult, Score, ScoreSheet
+    from organisations.models import County, Department, Grid, Membership, Township, User, Village
+    from workflow.models import ChangeRequestProcess
+
+    history = DutyItem.history.model
+    models = {
+        "counties": County,
+        "departments": Department,
+        "townships": Township,
+        "villages": Village,
+        "grids": Grid,
+        "users": User,
+        "memberships": Membership,
+        "items": DutyItem,
+        "item history records": history,
+        "change requests": ChangeRequestProcess,
+        "off-list reports": OffListReport,
+        "viewflow tasks": Task,
+        "score sheets": ScoreSheet,
+        "scores": Score,
+        "round results": RoundResult,
+    }
+    return {name: model.objects.count() for name, model in models.items()}
+
+
+def flush_database() -> None:
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+
+
+# -- what is measured -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """The bench county's measured users and the objects the page URLs name."""
+
+    county_id: int
+    county_name: str
+    usernames: dict[str, str]
+    unit_names: dict[str, str]
+    item_id: int
+    round_id: int
+    as_of: str
+    date_from: str
+    date_to: str
+
+
+def find_subjects(divisions) -> Subjects:
+    """Read the measured users and objects back from the database (so that a reused data
+    set needs nothing else): the bench county's office, its first department's staff
+    member and its first township's head; the township-list item applying to every
+    township with the most history records; the county's published round."""
+    import datetime
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from duty_lists.models import DutyItem, ItemStatus, Level
+    from evaluation.models import EvaluationRound, RoundStage
+    from organisations.models import County, Department, Township
+
+    county = County.objects.get(code=pages_data.bench_county_code(divisions))
+    department = Department.objects.get(code=pages_data.department_code(county.code, 1))
+    township = Township.objects.filter(county=county).order_by("code").first()
+    candidates = DutyItem.objects.filter(
+        duty_list__county=county,
+        duty_list__level=Level.TOWNSHIP,
+        applies_to_all=True,
+        status=ItemStatus.IN_FORCE,
+    ).values("pk")
+    item_id = (
+        DutyItem.history.filter(id__in=candidates)
+        .values("id")
+        .annotate(records=Count("history_id"))
+        .order_by("-records", "id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    evaluation_round = EvaluationRound.objects.filter(
+        county=county, stage=RoundStage.PUBLISHED
+    ).latest("pk")
+    today = timezone.localdate()
+    return Subjects(
+        county_id=county.pk,
+        county_name=county.name,
+        usernames={
+            "office": pages_data.office_username(county.code),
+            "department": pages_data.department_username(department.code),
+            "township": pages_data.township_username(township.code),
+        },
+        unit_names={
+            "office": county.name,
+            "department": department.name,
+            "township": township.name,
+        },
+        item_id=item_id,
+        round_id=evaluation_round.pk,
+        as_of=(today - datetime.timedelta(days=90)).isoformat(),
+        date_from=(today - datetime.timedelta(days=365)).isoformat(),
+        date_to=today.isoformat(),
+    )
+
+
+def page_paths(s: Subjects) -> dict[str, str]:
+    """The measured pages (name → path), in the order they run."""
+    county = f"county={s.county_id}&level=township"
+    return {
+        "list": "/lists/",
+        "as-of": f"/lists/as-of/?{county}&on_date={s.as_of}",
+        "diff": f"/lists/diff/?{county}&date_from={s.date_from}&date_to={s.date_to}",
+        "item history": f"/lists/items/{s.item_id}/",
+        "inbox": "/changerequest/inbox/",
+        "queue": "/changerequest/queue/",
+        "archive": "/changerequest/archive/",
+        "process list": "/changerequest/flows/",
+        "reports": "/reports/",
+        "evaluation results": f"/evaluation/rounds/{s.round_id}/results/",
+        "api items": "/api/items/",
+        "api tasks": "/api/tasks/",
+        "api requests": "/api/requests/",
+    }
+
+
+# -- server -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving the data set on 127.0.0.1 (gthread workers, one thread each: a
+    worker runs one request at a time, like a sync worker, and keeps connections alive)."""
+
+    def __init__(self, *, port: int, workers: int, workdir: Path):
+        self.port = port
+        self.log = workdir / "gunicorn.log"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.pages_settings",
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(32),
+            "PYTHONPATH": str(ROOT),
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={workers}",
+            "--worker-class=gthread",
+            "--threads=1",
+            "--keep-alive=600",
+            "--timeout=600",
+            "--log-level=warning",
+            f"--error-logfile={self.log}",
+        ]
+        # The server's own output (the audit log of every login …) goes to the log file.
+        with open(self.log, "ab") as output:
+            self.process = subprocess.Popen(  # noqa: S603
+                command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+            )
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited ({self.process.returncode}):\n{self.log_tail()}")
+            try:
+                status, _, _ = Client(self.port).get(BASELINE_PATH)
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise SystemExit(f"gunicorn did not answer within {timeout} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log.exists():
+            return ""
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """CPU seconds (user + system) used so far by this process and by its finished
+    children (the gunicorn master, which has waited for its workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+# -- clients --------------------------------------------------------------------------------
+
+
+class Client:
+    """One HTTP/1.1 keep-alive connection with its own cookies (a browser tab) or an API
+    token; reconnects once if the server closed an idle connection."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.connection: http.client.HTTPConnection | None = None
+        self.cookies: dict[str, str] = {}
+        self.headers: dict[str, str] = {}
+        self.worker = ""
+        from bench.pages_site import WORKER_HEADER
+
+        self.worker_header = WORKER_HEADER
+
+    def connect(self) -> None:
+        self.close()
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    def request(self, method: str, path: str, body=None, headers=None):
+        """Send one request; returns ``(status, response, body bytes)``."""
+        for attempt in (1, 2):
+            if self.connection is None:
+                self.connect()
+            sent = {**self.headers, **(headers or {})}
+            if self.cookies:
+                sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            try:
+                self.connection.request(method, path, body=body, headers=sent)
+                response = self.connection.getresponse()
+                data = response.read()
+            except (http.client.RemoteDisconnected, ConnectionError, http.client.BadStatusLine):
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            for header in response.headers.get_all("Set-Cookie") or []:
+                cookie = SimpleCookie()
+                cookie.load(header)
+                self.cookies.update({key: morsel.value for key, morsel in cookie.items()})
+            self.worker = response.getheader(self.worker_header, "")
+            if response.will_close:
+                self.close()
+            return response.status, response, data
+        raise AssertionError("unreachable")
+
+    def get(self, path: str):
+        return self.request("GET", path)
+
+    def log_in(self, username: str) -> None:
+        """Log in through the login page (CSRF token, form POST) like a browser."""
+        status, _, body = self.get("/accounts/login/")
+        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        if status != 200 or match is None:
+            raise SystemExit(f"login page answered {status} without a CSRF token")
+        form = urlencode(
+            {
+                "username": username,
+                "password": pages_data.PASSWORD,
+                "csrfmiddlewaretoken": match.group(1).decode(),
+            }
+        )
+        status, _, body = self.request(
+            "POST",
+            "/accounts/login/",
+            body=form,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://127.0.0.1:{self.port}/accounts/login/",
+            },
+        )
+        if status != 302 or "sessionid" not in self.cookies:
+            raise SystemExit(f"login of {username} failed ({status}): {body[:300]!r}")
+
+    def use_token(self, username: str) -> None:
+        """Obtain the user's API token from ``/api/token/`` and send it from now on."""
+        body = json.dumps({"username": username, "password": pages_data.PASSWORD})
+        status, _, data = self.request(
+            "POST", "/api/token/", body=body, headers={"Content-Type": "application/json"}
+        )
+        if status != 200:
+            raise SystemExit(f"token for {username} refused ({status}): {data[:300]!r}")
+        self.headers["Authorization"] = f"Token {json.loads(data)['token']}"
+
+
+def balance(clients: list[Client], workers: int) -> None:
+    """Spread the clients' connections evenly over the gunicorn workers (a keep-alive
+    connection stays with the worker that accepted it, and uneven spreads would make
+    latencies depend on chance): reconnect a client whose worker already serves its
+    share. The baseline view tells which worker answered."""
+    share = math.ceil(len(clients) / workers)
+    served: dict[str, int] = {}
+    for client in clients:
+        for _ in range(60):
+            client.connect()
+            client.get(BASELINE_PATH)
+            if served.get(client.worker, 0) < share:
+                break
+        served[client.worker] = served.get(client.worker, 0) + 1
+
+
+# -- measuring --------------------------------------------------------------------------------
+
+
+@dataclass
+class Measurement:
+    """One page measured as one role (or the baseline)."""
+
+    page: str
+    role: str
+    path: str
+    requests: int = 0
+    seconds: float = 0.0
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    p99_ms: float = 0.0
+    statements_min: int = 0
+    statements_max: int = 0
+    bytes: int = 0
+    statuses: dict = field(default_factory=dict)
+    ratio: float | None = None
+    meets_targets: bool | None = None
+
+    @property
+    def statements(self) -> str:
+        if self.statements_min == self.statements_max:
+            return str(self.statements_min)
+        return f"{self.statements_min}–{self.statements_max}"
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    rank = max(1, math.ceil(share * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def measure(
+    clients: list[Client], page: str, role: str, path: str, *, duration, count, warmup
+) -> Measurement:
+    """Run the clients in parallel on ``path``: ``warmup`` requests each, not counted,
+    then for ``duration`` seconds (or ``count`` requests in all). Each client sends its
+    next request as soon as it has read the previous answer."""
+    from bench.pages_site import STATEMENTS_HEADER
+
+    for client in clients:
+        for _ in range(warmup):
+            client.get(path)
+    samples: list[list[tuple]] = [[] for _ in clients]
+    remaining = [count]
+    lock = threading.Lock()
+    start = threading.Barrier(len(clients) + 1)
+    clock = {}
+
+    failures: list[BaseException] = []
+
+    def run(client: Client, out: list) -> None:
+        start.wait()
+        try:
+            send(client, out)
+        except Exception as error:  # re-raised in the main thread
+            failures.append(error)
+
+    def send(client: Client, out: list) -> None:
+        while True:
+            began = time.perf_counter()
+            if count is None:
+                if began >= clock["deadline"]:
+                    return
+            else:
+                with lock:
+                    if remaining[0] <= 0:
+                        return
+                    remaining[0] -= 1
+            status, response, body = client.get(path)
+            ended = time.perf_counter()
+            statements = int(response.getheader(STATEMENTS_HEADER, "-1"))
+            out.append((ended - began, status, len(body), statements, ended, body[:400]))
+
+    threads = [
+        threading.Thread(target=run, args=(client, out), daemon=True)
+        for client, out in zip(clients, samples, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    clock["deadline"] = time.perf_counter() + (duration or 0)
+    began = time.perf_counter()
+    start.wait()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    rows = [row for out in samples for row in out]
+    result = Measurement(page=page, role=role, path=path)
+    if not rows:
+        return result
+    latencies = sorted(row[0] for row in rows)
+    result.requests = len(rows)
+    result.seconds = max(row[4] for row in rows) - began
+    result.rps = len(rows) / result.seconds
+    result.p50_ms = percentile(latencies, 0.50) * 1000
+    result.p95_ms = percentile(latencies, 0.95) * 1000
+    result.p99_ms = percentile(latencies, 0.99) * 1000
+    statements = [row[3] for row in rows]
+    result.statements_min, result.statements_max = min(statements), max(statements)
+    result.bytes = int(statistics.median(row[2] for row in rows))
+    for row in rows:
+        result.statuses[row[1]] = result.statuses.get(row[1], 0) + 1
+    bad = [row for row in rows if row[1] != 200]
+    if bad:
+        raise PageFailed(result, bad[0][1], bad[0][5])
+    return result
+
+
+class PageFailed(Exception):
+    def __init__(self, measurement: Measurement, status: int, body: bytes):
+        self.measurement, self.status, self.body = measurement, status, body
+        super().__init__(
+            f"{measurement.page} as {measurement.role} ({measurement.path}) answered "
+            f"{status}: {body.decode(errors='replace')}"
+        )
+
+
+def verdict(row: Measurement) -> str:
+    if row.meets_targets is None:
+        return ""
+    return "yes" if row.meets_targets else "no"
+
+
+def print_table(rows: list[Measurement], baselines: list[Measurement]) -> None:
+    rates = ", ".join(f"{b.rps:.0f}" for b in baselines)
+    print()
+    print(f"baseline ({BASELINE_PATH}, 1 statement): {rates} req/s in its {len(baselines)} runs")
+    print()
+    print(
+        "| page | role | req/s | p50 ms | p95 ms | p99 ms | statements | KB | "
+        "ratio | meets targets |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    for row in rows:
+        print(
+            f"| {row.page} | {ROLE_LABELS.get(row.role, row.role)} | {row.rps:.1f} | "
+            f"{row.p50_ms:.0f} | {row.p95_ms:.0f} | {row.p99_ms:.0f} | {row.statements} | "
+            f"{row.bytes / 1024:.1f} | {row.ratio:.3f} | {verdict(row)} |"
+        )
+    met = sum(bool(row.meets_targets) for row in rows)
+    print()
+    print(
+        f"{met} of {len(rows)} page/role pairs meet both targets "
+        f"(ratio ≥ {TARGET_RATIO}, p95 ≤ {TARGET_P95_MS:.0f} ms)"
+    )
+
+
+# -- main -------------------------------------------------------------------------------------
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    data = parser.add_argument_group("data set")
+    data.add_argument("--counties", type=int, default=pages_data.FULL_COUNTIES)
+    data.add_argument("--data-dir", type=Path, default=pages_data.DEFAULT_DATA_DIR)
+    data.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the data set (SQLite: --sqlite file; PostgreSQL: DATABASE_URL's "
+        "database) and skip the build when it is already complete",
+    )
+    data.add_argument(
+        "--sqlite",
+        type=Path,
+        help="SQLite file for --reuse (default var/bench_pages_<counties>.sqlite3)",
+    )
+    data.add_argument("--seed", type=int, default=20250101)
+    flows = FlowCounts()
+    data.add_argument("--bench-requests", type=int, default=flows.bench_requests)
+    data.add_argument("--requests-per-county", type=int, default=flows.requests_per_county)
+    data.add_argument("--bench-reports", type=int, default=flows.bench_reports)
+    data.add_argument("--reports-per-county", type=int, default=flows.reports_per_county)
+    data.add_argument("--build-only", action="store_true", help="build (or check) and stop")
+    load = parser.add_argument_group("load")
+    load.add_argument("--clients", type=int, default=10)
+    load.add_argument("--workers", type=int, default=4)
+    load.add_argument("--duration", type=float, default=10.0, help="seconds per page and role")
+    load.add_argument(
+        "--requests", type=int, help="requests per page and role (instead of --duration)"
+    )
+    load.add_argument("--warmup", type=int, default=1, help="uncounted requests per client")
+    load.add_argument(
+        "--baseline-every", type=int, default=6, help="page runs between two baseline runs"
+    )
+    load.add_argument("--pages", help="regular expression: only the matching pages")
+    load.add_argument("--roles", default=",".join(ROLES), help="comma-separated roles")
+    load.add_argument("--json", type=Path, help="also write the results to this file")
+    return parser.parse_args(argv)
+
+
+def build_or_reuse(args, divisions, database_is_temporary: bool) -> None:
+    from django.db import connection
+
+    state = data_state(divisions)
+    if state == "complete" and args.reuse:
+        print("data set: reused")
+    elif state == "empty":
+        flows = FlowCounts(
+            bench_requests=args.bench_requests,
+            requests_per_county=args.requests_per_county,
+            bench_reports=args.bench_reports,
+            reports_per_county=args.reports_per_county,
+        )
+        print(f"building the data set ({connection.vendor}, {args.counties} counties) …")
+        # The services log every filing and answer to the audit log: thousands of lines.
+        logging.getLogger("qingdan.audit").setLevel(logging.WARNING)
+        started = time.perf_counter()
+        pages_data.Builder(divisions, seed=args.seed, flows=flows).run()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        print(f"built in {time.perf_counter() - started:.0f} s")
+    elif database_is_temporary:
+        raise AssertionError("a new database is not empty")
+    else:
+        raise SystemExit(
+            "the database holds another or an unfinished data set: empty it "
+            "(or delete the SQLite file), or pass --reuse for a complete one of this scale"
+        )
+    for name, count in table_counts().items():
+        print(f"  {name}: {count:,}")
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    roles = [role.strip() for role in args.roles.split(",") if role.strip()]
+    divisions = pages_data.read_divisions(args.data_dir, args.counties)
+    workdir = Path(tempfile.mkdtemp(prefix="bench_pages_"))
+    given_url = os.environ.get("DATABASE_URL")
+    temporary = False
+    if given_url:
+        database_url = given_url
+    elif args.reuse:
+        sqlite = args.sqlite or ROOT / "var" / f"bench_pages_{args.counties}.sqlite3"
+        sqlite.parent.mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite:///{sqlite.resolve()}"
+    else:
+        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        temporary = True
+    server = None
+    try:
+        setup_django(database_url, workdir)
+        from django.db import connection
+
+        vendor = connection.vendor
+        build_or_reuse(args, divisions, temporary)
+        if args.build_only:
+            return 0
+        subjects = find_subjects(divisions)
+        connection.close()
+        paths = page_paths(subjects)
+        if args.pages:
+            paths = {name: p for name, p in paths.items() if re.search(args.pages, name)}
+        port = free_port()
+        server = Server(port=port, workers=args.workers, workdir=workdir)
+        server.wait_ready()
+        print(
+            f"\nserving on 127.0.0.1:{port} ({vendor}, gunicorn {args.workers} workers); "
+            f"{args.clients} clients per run; bench county {subjects.county_name}; users: "
+            + ", ".join(f"{subjects.usernames[r]} ({subjects.unit_names[r]})" for r in roles)
+        )
+        started, (client_cpu, server_cpu) = time.perf_counter(), cpu_seconds()
+        rows, baselines = run_all(args, server, subjects, paths, roles)
+        server.stop()
+        wall = time.perf_counter() - started
+        client_cpu, server_cpu = (
+            after - before
+            for after, before in zip(cpu_seconds(), (client_cpu, server_cpu), strict=True)
+        )
+    except PageFailed as failure:
+        print(f"\nFAILED: {failure}", file=sys.stderr)
+        if server is not None:
+            print(server.log_tail(), file=sys.stderr)
+        return 1
+    finally:
+        if server is not None:
+            server.stop()
+        if given_url and not args.reuse:
+            flush_database()
+        shutil.rmtree(workdir, ignore_errors=True)
+    print_table(rows, baselines)
+    print(
+        f"CPU while measuring: server {server_cpu:.0f} s, benchmark clients {client_cpu:.0f} s, "
+        f"in {wall:.0f} s of wall time on {os.cpu_count()} cores"
+    )
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "database": vendor,
+                    "counties": args.counties,
+                    "clients": args.clients,
+                    "workers": args.workers,
+                    "duration": args.duration,
+                    "requests": args.requests,
+                    "cpu_seconds": {"server": server_cpu, "clients": client_cpu, "wall": wall},
+                    "baseline": [asdict(b) for b in baselines],
+                    "rows": [asdict(r) for r in rows],
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
+    return 0
+
+
+def run_all(args, server: Server, subjects: Subjects, paths: dict, roles: list):
+    """Log the clients in, check every page once, then measure page by page with the
+    baseline measured before, between (every ``--baseline-every`` runs) and after."""
+    anonymous = [Client(server.port) for _ in range(args.clients)]
+    sessions = {role: [Client(server.port) for _ in range(args.clients)] for role in roles}
+    tokens = {role: [Client(server.port) for _ in range(args.clients)] for role in roles}
+    logins = [(client, subjects.usernames[role]) for role in roles for client in sessions[role]]
+    with ThreadPoolExecutor(max_workers=args.clients) as pool:
+        list(pool.map(lambda login: login[0].log_in(login[1]), logins))
+    for role in roles:
+        tokens[role][0].use_token(subjects.usernames[role])
+        for client in tokens[role][1:]:
+            client.headers.update(tokens[role][0].headers)
+    runs = [
+        (page, role, path, (tokens if page.startswith("api") else sessions)[role])
+        for page, path in paths.items()
+        for role in roles
+    ]
+    for page, role, path, clients in runs:
+        status, response, body = clients[0].get(path)
+        if status != 200:
+            probe = Measurement(page=page, role=role, path=path)
+            raise PageFailed(probe, status, body[:400])
+    options = {"duration": args.duration, "count": args.requests, "warmup": args.warmup}
+
+    def baseline() -> Measurement:
+        balance(anonymous, args.workers)
+        result = measure(anonymous, "baseline", "anonymous", BASELINE_PATH, **options)
+        if result.statements_max != 1:
+            raise SystemExit(f"the baseline sent {result.statements_max} statements, not 1")
+        print(f"  baseline: {result.rps:.0f} req/s, p95 {result.p95_ms:.0f} ms")
+        return result
+
+    baselines = [baseline()]
+    pending: list[Measurement] = []
+    rows = []
+    for number, (page, role, path, clients) in enumerate(runs, start=1):
+        balance(clients, args.workers)
+        result = measure(clients, page, role, path, **options)
+        print(
+            f"  {page} / {role}: {result.rps:.1f} req/s, p95 {result.p95_ms:.0f} ms, "
+            f"{result.statements} statements, {result.bytes / 1024:.1f} KB"
+        )
+        pending.append(result)
+        if number % args.baseline_every == 0 or number == len(runs):
+            before = baselines[-1]
+            baselines.append(baseline())
+            reference = (before.rps + baselines[-1].rps) / 2
+            for row in pending:
+                row.ratio = row.rps / reference
+                row.meets_targets = row.ratio >= TARGET_RATIO and row.p95_ms <= TARGET_P95_MS
+            rows += pending
+            pending = []
+    for client in anonymous + [
+        c for group in (*sessions.values(), *tokens.values()) for c in group
+    ]:
+        client.close()
+    return rows, baselines
+
+
+if __name__ == "__main__":
+    sys.exit(main())
