@@ -185,6 +185,32 @@ def bench_county_code(divisions: list[Division]) -> str:
     return max(divisions, key=lambda d: (len(d.townships), -int(d.code))).code
 
 
+@dataclass(frozen=True)
+class _Version:
+    """One history record of an item to be written."""
+
+    when: datetime.datetime
+    history_type: str
+    reason: str
+    fields: dict
+    applies_to_all: bool
+    named: tuple[int, ...]
+
+
+@dataclass
+class _ItemPlan:
+    """An item's versions, oldest first; the item row is the last one."""
+
+    versions: list[_Version]
+    recorded_by: object
+    townships: list
+    topic: str
+
+    @property
+    def current(self) -> _Version:
+        return self.versions[-1]
+
+
 class Builder:
     """Writes one data set; ``run`` returns the seconds each part took."""
 
@@ -410,7 +436,7 @@ class Builder:
         additions, changes = self.flows.published(self)
         items_total = self.scale.items - additions
         per_county = spread(items_total, len(self.counties))
-        plans = []  # (item, versions): versions are (when, fields, named townships)
+        plans: list[_ItemPlan] = []
         with transaction.atomic():
             lists = {}
             for county in self.counties:
@@ -445,8 +471,10 @@ class Builder:
                         created = first + (now - first) * rng.random() * 0.95
                         fields["effective_date"] = timezone.localdate(created)
                         applies_to_all, named = self._applicability(townships)
-                        versions = [(created, "+", fields, applies_to_all, named)]
-                        plans.append([versions, office, townships, topic])
+                        first_version = _Version(
+                            created, "+", "县委县政府审定印发", fields, applies_to_all, named
+                        )
+                        plans.append(_ItemPlan([first_version], office, townships, topic))
             # Amendments and withdrawals: the history records beyond the first of each item.
             extra = self.scale.history - changes - items_total
             withdrawn = set(rng.sample(range(len(plans)), round(len(plans) * WITHDRAWN_SHARE)))
@@ -456,35 +484,38 @@ class Builder:
             for index, plan in enumerate(plans):
                 self._add_versions(plan, amendments[index], index in withdrawn, now)
             items = DutyItem.objects.bulk_create(
-                (self._item(plan) for plan in plans), batch_size=BATCH
+                (
+                    DutyItem(applies_to_all=plan.current.applies_to_all, **plan.current.fields)
+                    for plan in plans
+                ),
+                batch_size=BATCH,
             )
             through = DutyItem.townships.through
             current = through.objects.bulk_create(
                 (
                     through(dutyitem_id=item.pk, township_id=township_id)
                     for item, plan in zip(items, plans, strict=True)
-                    for township_id in plan[0][-1][4]
+                    for township_id in plan.current.named
                 ),
                 batch_size=BATCH,
             )
+            # simple-history keeps the applicability row's id in each record's copy.
             through_pk = {(row.dutyitem_id, row.township_id): row.pk for row in current}
             records, record_townships = [], []
             for item, plan in zip(items, plans, strict=True):
-                for when, history_type, fields, applies_to_all, named in plan[0]:
+                for version in plan.versions:
                     records.append(
                         history_model(
                             id=item.pk,
-                            history_date=when,
-                            history_type=history_type,
-                            history_user=plan[1],
-                            history_change_reason=(
-                                "县委县政府审定印发" if history_type == "+" else "动态调整"
-                            ),
-                            applies_to_all=applies_to_all,
-                            **fields,
+                            history_date=version.when,
+                            history_type=version.history_type,
+                            history_user=plan.recorded_by,
+                            history_change_reason=version.reason,
+                            applies_to_all=version.applies_to_all,
+                            **version.fields,
                         )
                     )
-                    record_townships.append((item.pk, named))
+                    record_townships.append((item.pk, version.named))
             records = history_model.objects.bulk_create(records, batch_size=BATCH)
             history_townships.objects.bulk_create(
                 (
@@ -500,40 +531,35 @@ class Builder:
                 batch_size=BATCH,
             )
 
-    def _add_versions(self, plan, amendments: int, withdraw: bool, now) -> None:
+    def _add_versions(self, plan: _ItemPlan, amendments: int, withdraw: bool, now) -> None:
         """Append ``amendments`` amendment records and maybe a withdrawal, in time order."""
         from django.utils import timezone
 
         from duty_lists.models import ItemStatus
 
         rng = self.rng
-        versions, _office, townships, topic = plan
-        created = versions[0][0]
+        created = plan.versions[0].when
         moments = sorted(
             created + (now - created) * rng.random() for _ in range(amendments + withdraw)
         )
         for number, when in enumerate(moments):
-            _, _, fields, applies_to_all, named = versions[-1]
-            fields = dict(fields)
+            fields = dict(plan.current.fields)
+            applies_to_all, named = plan.current.applies_to_all, plan.current.named
+            reason = "动态调整"
             if withdraw and number == len(moments) - 1:
                 fields.update(status=ItemStatus.WITHDRAWN, withdrawn_date=timezone.localdate(when))
+                reason = "取消事项"
             else:
                 change = rng.randrange(4)
                 if change == 0:
-                    fields["title"] = f"{rng.choice(ACTIONS)}{topic}工作（{when.year}年修订）"
+                    fields["title"] = f"{rng.choice(ACTIONS)}{plan.topic}工作（{when.year}年修订）"
                 elif change == 1:
                     fields["local_responsibilities"] += f"{when.year}年起按季度报送工作台账。"
                 elif change == 2:
                     fields["basis"] = f"{rng.choice(LAWS)}第{rng.randint(2, 90)}条"
                 else:
-                    applies_to_all, named = self._applicability(townships)
-            versions.append((when, "~", fields, applies_to_all, named))
-
-    def _item(self, plan):
-        from duty_lists.models import DutyItem
-
-        _, _, fields, applies_to_all, _ = plan[0][-1]
-        return DutyItem(applies_to_all=applies_to_all, **fields)
+                    applies_to_all, named = self._applicability(plan.townships)
+            plan.versions.append(_Version(when, "~", reason, fields, applies_to_all, named))
 
     # -- evaluation -------------------------------------------------------------
 

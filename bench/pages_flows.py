@@ -14,8 +14,10 @@ transition under the flow lock, as the task's "assign" page does.
 import datetime
 from dataclasses import dataclass
 
-# One request each, in this order (the first ten give every measured role an inbox,
-# a queue and an archive).
+from . import pages_data as data
+
+# One request each, in this order: one pass gives each measured user tasks in its
+# inbox, queue and archive (``tests/bench`` checks how many).
 BENCH_SCENARIOS = (
     "consult_assigned",
     "consult_open",
@@ -53,25 +55,21 @@ class FlowCounts:
 
     def plan(self, county_codes: list[str], bench_code: str) -> list[tuple[str, str]]:
         """``(county code, scenario)`` of every request, in filing order."""
-        plan = []
-        for code in county_codes:
-            if code == bench_code:
-                count, scenarios = self.bench_requests, BENCH_SCENARIOS
-            else:
-                count, scenarios = self.requests_per_county, OTHER_SCENARIOS
-            plan += [(code, scenarios[i % len(scenarios)]) for i in range(count)]
-        return plan
+        return _plan(
+            county_codes,
+            bench_code,
+            (self.bench_requests, BENCH_SCENARIOS),
+            (self.requests_per_county, OTHER_SCENARIOS),
+        )
 
     def report_plan(self, county_codes: list[str], bench_code: str) -> list[tuple[str, str]]:
         """``(county code, scenario)`` of every off-list report."""
-        plan = []
-        for code in county_codes:
-            if code == bench_code:
-                count, scenarios = self.bench_reports, BENCH_REPORTS
-            else:
-                count, scenarios = self.reports_per_county, OTHER_REPORTS
-            plan += [(code, scenarios[i % len(scenarios)]) for i in range(count)]
-        return plan
+        return _plan(
+            county_codes,
+            bench_code,
+            (self.bench_reports, BENCH_REPORTS),
+            (self.reports_per_county, OTHER_REPORTS),
+        )
 
     def published(self, builder) -> tuple[int, int]:
         """How many requests of the plan publish a new item, and how many publish any
@@ -83,6 +81,14 @@ class FlowCounts:
             sum(scenario in ADDITIONS_PUBLISHED for scenario in scenarios),
             sum(scenario in CHANGES_PUBLISHED for scenario in scenarios),
         )
+
+
+def _plan(codes, bench_code, bench, other) -> list[tuple[str, str]]:
+    plan = []
+    for code in codes:
+        count, scenarios = bench if code == bench_code else other
+        plan += [(code, scenarios[i % len(scenarios)]) for i in range(count)]
+    return plan
 
 
 def open_tasks(process_pk: int, node):
@@ -122,8 +128,6 @@ class _County:
     and township are the ones whose users are measured (in the bench county)."""
 
     def __init__(self, builder, county):
-        from . import pages_data as data
-
         self.builder = builder
         self.county = county
         self.departments = builder.departments_of[county.pk]
@@ -134,13 +138,9 @@ class _County:
         self.head = builder.user(data.township_username(self.township.code))
 
     def staff(self, department):
-        from . import pages_data as data
-
         return self.builder.user(data.department_username(department.code))
 
     def head_of(self, township):
-        from . import pages_data as data
-
         return self.builder.user(data.township_username(township.code))
 
 
@@ -173,9 +173,7 @@ class _Request:
         from workflow import services
         from workflow.models import ChangeKind
 
-        from .pages_data import TOPICS
-
-        topic = self.rng.choice(TOPICS)
+        topic = self.rng.choice(data.TOPICS)
         self.process = services.change_request_file(
             actor=self.staff,
             county=self.place.county,
@@ -410,10 +408,8 @@ def _report(place: _County, rng, number: int, scenario: str) -> None:
     from workflow.offlist_flow import OffListReportFlow
     from workflow.services.reporting import report_answer, report_file, report_rule
 
-    from .pages_data import TOPICS
-
     township = place.township if number % 2 == 0 else rng.choice(place.townships)
-    topic = rng.choice(TOPICS)
+    topic = rng.choice(data.TOPICS)
     year = timezone.localdate().year - 1
     report = report_file(
         actor=place.head_of(township),
