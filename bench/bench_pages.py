@@ -431,6 +431,7 @@ class Measurement:
     statements_max: int = 0
     bytes: int = 0
     statuses: dict = field(default_factory=dict)
+    baseline_rps: float | None = None
     ratio: float | None = None
     meets_targets: bool | None = None
 
@@ -540,20 +541,24 @@ def verdict(row: Measurement) -> str:
 
 
 def print_table(rows: list[Measurement], baselines: list[Measurement]) -> None:
-    rates = ", ".join(f"{b.rps:.0f}" for b in baselines)
+    rates = sorted(b.rps for b in baselines)
     print()
-    print(f"baseline ({BASELINE_PATH}, 1 statement): {rates} req/s in its {len(baselines)} runs")
+    print(
+        f"baseline ({BASELINE_PATH}, 1 statement): {len(rates)} runs, "
+        f"{rates[0]:.0f} to {rates[-1]:.0f} req/s (median {statistics.median(rates):.0f})"
+    )
     print()
     print(
         "| page | role | req/s | p50 ms | p95 ms | p99 ms | statements | KB | "
-        "ratio | meets targets |"
+        "baseline req/s | ratio | meets targets |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for row in rows:
         print(
             f"| {row.page} | {ROLE_LABELS.get(row.role, row.role)} | {row.rps:.1f} | "
             f"{row.p50_ms:.0f} | {row.p95_ms:.0f} | {row.p99_ms:.0f} | {row.statements} | "
-            f"{row.bytes / 1024:.1f} | {row.ratio:.3f} | {verdict(row)} |"
+            f"{row.bytes / 1024:.1f} | {row.baseline_rps:.0f} | {row.ratio:.3f} | "
+            f"{verdict(row)} |"
         )
     met = sum(bool(row.meets_targets) for row in rows)
     print()
@@ -601,7 +606,10 @@ def parse_args(argv=None):
     )
     load.add_argument("--warmup", type=int, default=1, help="uncounted requests per client")
     load.add_argument(
-        "--baseline-every", type=int, default=6, help="page runs between two baseline runs"
+        "--baseline-duration", type=float, default=4.0, help="seconds per baseline run"
+    )
+    load.add_argument(
+        "--baseline-every", type=int, default=1, help="page runs between two baseline runs"
     )
     load.add_argument("--pages", help="regular expression: only the matching pages")
     load.add_argument("--roles", default=",".join(ROLES), help="comma-separated roles")
@@ -714,6 +722,7 @@ def main(argv=None) -> int:
                     "workers": args.workers,
                     "duration": args.duration,
                     "requests": args.requests,
+                    "baseline_duration": args.baseline_duration,
                     "cpu_seconds": {"server": server_cpu, "clients": client_cpu, "wall": wall},
                     "baseline": [asdict(b) for b in baselines],
                     "rows": [asdict(r) for r in rows],
@@ -728,7 +737,8 @@ def main(argv=None) -> int:
 
 def run_all(args, server: Server, subjects: Subjects, paths: dict, roles: list):
     """Log the clients in, check every page once, then measure page by page with the
-    baseline measured before, between (every ``--baseline-every`` runs) and after."""
+    baseline measured before, between (every ``--baseline-every`` page runs) and after;
+    a page's ratio is taken against the mean of the baseline runs around it."""
     anonymous = [Client(server.port) for _ in range(args.clients)]
     sessions = {role: [Client(server.port) for _ in range(args.clients)] for role in roles}
     tokens = {role: [Client(server.port) for _ in range(args.clients)] for role in roles}
@@ -753,7 +763,15 @@ def run_all(args, server: Server, subjects: Subjects, paths: dict, roles: list):
 
     def baseline() -> Measurement:
         balance(anonymous, args.workers)
-        result = measure(anonymous, "baseline", "anonymous", BASELINE_PATH, **options)
+        result = measure(
+            anonymous,
+            "baseline",
+            "anonymous",
+            BASELINE_PATH,
+            duration=args.baseline_duration,
+            count=None,
+            warmup=args.warmup,
+        )
         if result.statements_max != 1:
             raise SystemExit(f"the baseline sent {result.statements_max} statements, not 1")
         print(f"  baseline: {result.rps:.0f} req/s, p95 {result.p95_ms:.0f} ms")
@@ -775,6 +793,7 @@ def run_all(args, server: Server, subjects: Subjects, paths: dict, roles: list):
             baselines.append(baseline())
             reference = (before.rps + baselines[-1].rps) / 2
             for row in pending:
+                row.baseline_rps = reference
                 row.ratio = row.rps / reference
                 row.meets_targets = row.ratio >= TARGET_RATIO and row.p95_ms <= TARGET_P95_MS
             rows += pending
