@@ -430,6 +430,7 @@ class Measurement:
     statements_min: int = 0
     statements_max: int = 0
     bytes: int = 0
+    cpu_ms: float = 0.0
     statuses: dict = field(default_factory=dict)
     baseline_rps: float | None = None
     ratio: float | None = None
@@ -454,7 +455,7 @@ def measure(
     """Run the clients in parallel on ``path``: ``warmup`` requests each, not counted,
     then for ``duration`` seconds (or ``count`` requests in all). Each client sends its
     next request as soon as it has read the previous answer."""
-    from bench.pages_site import STATEMENTS_HEADER
+    from bench.pages_site import CPU_HEADER, STATEMENTS_HEADER
 
     for client in clients:
         for _ in range(warmup):
@@ -488,7 +489,8 @@ def measure(
             status, response, body = client.get(path)
             ended = time.perf_counter()
             statements = int(response.getheader(STATEMENTS_HEADER, "-1"))
-            out.append((ended - began, status, len(body), statements, ended, body[:400]))
+            cpu = int(response.getheader(CPU_HEADER, "-1")) / 1000
+            out.append((ended - began, status, len(body), statements, ended, body[:400], cpu))
 
     threads = [
         threading.Thread(target=run, args=(client, out), daemon=True)
@@ -517,6 +519,7 @@ def measure(
     statements = [row[3] for row in rows]
     result.statements_min, result.statements_max = min(statements), max(statements)
     result.bytes = int(statistics.median(row[2] for row in rows))
+    result.cpu_ms = statistics.median(row[6] for row in rows)
     for row in rows:
         result.statuses[row[1]] = result.statuses.get(row[1], 0) + 1
     bad = [row for row in rows if row[1] != 200]
@@ -542,23 +545,24 @@ def verdict(row: Measurement) -> str:
 
 def print_table(rows: list[Measurement], baselines: list[Measurement]) -> None:
     rates = sorted(b.rps for b in baselines)
+    cpu = statistics.median(b.cpu_ms for b in baselines)
     print()
     print(
-        f"baseline ({BASELINE_PATH}, 1 statement): {len(rates)} runs, "
+        f"baseline ({BASELINE_PATH}, 1 statement, {cpu:.2f} CPU ms): {len(rates)} runs, "
         f"{rates[0]:.0f} to {rates[-1]:.0f} req/s (median {statistics.median(rates):.0f})"
     )
     print()
     print(
-        "| page | role | req/s | p50 ms | p95 ms | p99 ms | statements | KB | "
+        "| page | role | req/s | p50 ms | p95 ms | p99 ms | statements | CPU ms | KB | "
         "baseline req/s | ratio | meets targets |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for row in rows:
         print(
             f"| {row.page} | {ROLE_LABELS.get(row.role, row.role)} | {row.rps:.1f} | "
             f"{row.p50_ms:.0f} | {row.p95_ms:.0f} | {row.p99_ms:.0f} | {row.statements} | "
-            f"{row.bytes / 1024:.1f} | {row.baseline_rps:.0f} | {row.ratio:.3f} | "
-            f"{verdict(row)} |"
+            f"{row.cpu_ms:.1f} | {row.bytes / 1024:.1f} | {row.baseline_rps:.0f} | "
+            f"{row.ratio:.3f} | {verdict(row)} |"
         )
     met = sum(bool(row.meets_targets) for row in rows)
     print()
@@ -785,7 +789,8 @@ def run_all(args, server: Server, subjects: Subjects, paths: dict, roles: list):
         result = measure(clients, page, role, path, **options)
         print(
             f"  {page} / {role}: {result.rps:.1f} req/s, p95 {result.p95_ms:.0f} ms, "
-            f"{result.statements} statements, {result.bytes / 1024:.1f} KB"
+            f"{result.statements} statements, {result.cpu_ms:.1f} CPU ms, "
+            f"{result.bytes / 1024:.1f} KB"
         )
         pending.append(result)
         if number % args.baseline_every == 0 or number == len(runs):

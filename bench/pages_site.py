@@ -2,6 +2,7 @@
 ``bench.pages_settings``): the product's URLs unchanged, plus a baseline view."""
 
 import os
+import time
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -12,6 +13,7 @@ from config.urls import urlpatterns as product_urlpatterns
 from organisations.models import County
 
 STATEMENTS_HEADER = "X-Bench-Statements"
+CPU_HEADER = "X-Bench-CPU-Microseconds"
 WORKER_HEADER = "X-Bench-Worker"
 
 
@@ -28,7 +30,10 @@ class StatementCountMiddleware:
     """Counts the SQL statements a request sends through Django's connection (session
     and user lookups, savepoints and, on SQLite, ``BEGIN`` included) with
     ``connection.execute_wrapper``, the hook ``CaptureQueriesContext`` relies on too,
-    and reports the count and the worker's process id in response headers."""
+    and measures the CPU time the request's thread spent in Django
+    (``time.thread_time``: time the thread waited for a core is not in it, so it does
+    not depend on how busy the machine is). Reports both, and the worker's process id,
+    in response headers."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -41,8 +46,10 @@ class StatementCountMiddleware:
             count += 1
             return execute(sql, params, many, context)
 
+        began = time.thread_time_ns()
         with connection.execute_wrapper(counted):
             response = self.get_response(request)
+        response[CPU_HEADER] = str((time.thread_time_ns() - began) // 1000)
         response[STATEMENTS_HEADER] = str(count)
         response[WORKER_HEADER] = str(os.getpid())
         return response

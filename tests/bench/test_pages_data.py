@@ -203,3 +203,5 @@ def test_every_measured_page_answers_each_role(built, db, client, settings):
             else:
                 response = client.get(path)
             assert (page, role, response.status_code) == (page, role, 200)
+            assert int(response["X-Bench-Statements"]) > 1
+            assert int(response["X-Bench-CPU-Microseconds"]) > 0
