@@ -1,18 +1,19 @@
 """Benchmark the pages at province scale: throughput and latency under concurrent users.
 
 Builds (or reuses) a Zhejiang-sized data set (``bench.pages_data``: 90 counties, 1,387
-real townships, 20,639 villages, 61,917 grids, 24,384 items with ~85,370 history
+real townships, 20,639 villages, 61,917 grids, 24,384 items with 85,370 history
 records, 9,254 users, change requests and off-list reports in every state through the
 real workflow services, one published evaluation round per county with 97,090 score
-sheets), serves it with gunicorn on 127.0.0.1 (4 workers, DEBUG off, a throwaway
-SECRET_KEY, ``bench.pages_settings``), and drives 10 concurrent keep-alive HTTP clients
-over each page as a county office user, a department user and a township head of the
-bench county, each client with its own login session (pages) or the user's API token
-(API). Next to the pages, in the same run, it measures a one-query baseline view
-(``/bench/baseline/``, only in the bench URLconf) and prints per page and role:
-requests/s, p50/p95/p99 latency, SQL statements per request, response size, and the
-throughput ratio page ÷ baseline, against the targets of issue 8 (ratio ≥ 0.33,
-p95 ≤ 150 ms). Any answer other than 200 stops the run with the page, role and body.
+sheets and the bench county's open round), serves it with gunicorn on 127.0.0.1
+(4 workers, DEBUG off, a throwaway SECRET_KEY, ``bench.pages_settings``), and drives 10
+concurrent keep-alive HTTP clients over each page as a county office user, a
+department user and a township head of the bench county, each client with its own
+login session (pages) or the user's API token (API). Next to the pages, in the same
+run, it measures a one-query baseline view (``/bench/baseline/``, only in the bench
+URLconf) and prints per page and role: requests/s, p50/p95/p99 latency, SQL statements
+and CPU ms per request, response size, and the throughput ratio page ÷ baseline,
+against the targets of issue 8 (ratio ≥ 0.33, p95 ≤ 150 ms). Any answer other than
+200 stops the run with the page, role and body.
 
 Run ``.venv/bin/python bench/bench_pages.py --help`` for the options; bench/README.md
 describes what is measured and how. Without ``DATABASE_URL`` it uses a throwaway SQLite

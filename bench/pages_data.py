@@ -10,8 +10,8 @@ At full scale (``build(counties=90)``):
   the membership, group and django-guardian object permissions that
   ``organisations.services.membership_grant`` gives (taken from
   ``organisations.permissions.permissions_of_membership``, so they cannot drift);
-- the three lists of every county with 24,384 items in all and about 85,370 history
-  records over the last three years (items added, amended, some withdrawn; about a
+- the three lists of every county with 24,384 items in all and 85,370 history records
+  over the last three years (items added, amended, some withdrawn; about a
   third apply to named townships only, and some amendments change that);
 - change requests and off-list reports in every state, filed and advanced through the
   workflow services as the users themselves (``pages_flows``), so their tasks are
@@ -19,12 +19,15 @@ At full scale (``build(counties=90)``):
 - one published evaluation round per county in which every township rates every
   department and every department every township (35 × 1,387 × 2 = 97,090 score
   sheets), with base scores, and results computed by the close step's own code
-  (``evaluation.round_services.round_results_store``).
+  (``evaluation.round_services.round_results_store``); and this year's round of the
+  bench county, opened through ``evaluation_round_open`` (its sheet tasks and timers).
 
-Everything except the workflow and the results is written with ``bulk_create``; a
-smaller scale (``counties=N``) takes the first N counties of the file, with villages,
-items and history records in proportion. The measured users work in the "bench county":
-the selected county with the most townships (青田县, 32 townships, at full scale).
+Everything except the workflow, the indicator sets and the results is written with
+``bulk_create`` (exactly 24,384 items and 85,370 history records, those the workflow
+publishes included); a smaller scale (``counties=N``) takes the first N counties of the
+file, with villages, items and history records in proportion. The measured users work
+in the "bench county": the selected county with the most townships (青田县, 32 townships,
+at full scale).
 """
 
 import csv
