@@ -37,6 +37,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .bench_import_orgs import DEPARTMENT_NAMES
+
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 COUNTIES_FILE = "zhejiang_counties.csv"
 TOWNSHIPS_FILE = "zhejiang_townships.csv"
@@ -61,15 +63,6 @@ BATCH = 2000
 # The single password of every user of the data set (a throwaway local database).
 PASSWORD = "qingdan-bench-pages"  # noqa: S105
 
-DEPARTMENT_NAMES = [
-    "住房和城乡建设局", "应急管理局", "市场监督管理局", "自然资源和规划局", "生态环境分局",
-    "农业农村局", "水利局", "交通运输局", "卫生健康局", "教育局", "民政局", "公安局",
-    "司法局", "财政局", "人力资源和社会保障局", "商务局", "文化广电旅游体育局",
-    "综合行政执法局", "消防救援大队", "退役军人事务局", "医疗保障局", "统计局",
-    "审计局", "林业局", "发展和改革局", "经济和信息化局", "科学技术局", "档案馆",
-    "信访局", "数据资源管理局", "机关事务管理中心", "气象局", "供销合作社",
-    "残疾人联合会", "妇女联合会",
-]  # fmt: skip
 TOPICS = [
     "安全生产检查", "燃气安全隐患排查", "自建房安全排查", "河道保洁", "垃圾分类督导",
     "森林防火巡查", "农村饮用水安全", "食品安全协管", "流动人口登记", "退役军人走访慰问",
