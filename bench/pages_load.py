@@ -76,12 +76,14 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn exited ({self.process.returncode}):\n{self.log_tail()}")
+            probe = Client(self.port)
             try:
-                status, _, _ = Client(self.port).get(BASELINE_PATH)
-                if status == 200:
+                if probe.get(BASELINE_PATH)[0] == 200:
                     return
             except OSError:
                 pass
+            finally:
+                probe.close()
             time.sleep(0.3)
         raise SystemExit(f"gunicorn did not answer within {timeout} s:\n{self.log_tail()}")
 
