@@ -272,6 +272,31 @@ class _Request:
             meeting_record="县委编办召集部门和乡镇(街道)召开协调会。",
         )
 
+    def decide(self):
+        """The county leadership's decision (审定), recorded by the county office in a
+        batch of its own: every party as the consultation or the ruling left it."""
+        from django.utils import timezone
+
+        from workflow import services
+
+        today = timezone.localdate()
+        batch = services.decision_batch_prepare(
+            actor=self.place.office,
+            county=self.process.county,
+            title=f"清单调整事项第{self.process.pk}批",
+            requests=[self.process],
+        )
+        parties = {services.party_key(c): "as_proposed" for c in self.process.consultations.all()}
+        services.decision_batch_record(
+            actor=self.place.office,
+            batch=batch,
+            decided_by="县委常委会",
+            meeting_date=today,
+            document_number=f"委办发〔{today.year}〕{self.process.pk}号",
+            effective_date=today,
+            decisions={self.process.pk: parties},
+        )
+
     def take(self, node, user, **party):
         task = (
             party_task(self.process.pk, node, *party.popitem())
@@ -335,6 +360,7 @@ class _Request:
         self.file_add()
         self.review("forward")
         self.answer_all()
+        self.decide()
 
     def arbitration(self):
         self.file_add()
@@ -348,6 +374,7 @@ class _Request:
     def ruled(self):
         self.arbitration()
         self.rule()
+        self.decide()
 
     def amend(self):
         from workflow.models import ChangeKind
@@ -367,6 +394,7 @@ class _Request:
         self.review("forward")
         self.townships = consulted_townships(self.process)
         self.answer_all()
+        self.decide()
 
     def township_request(self):
         """The measured township asks to amend an item of the measured department that

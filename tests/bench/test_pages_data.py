@@ -7,7 +7,6 @@ import pytest
 from django.db import transaction
 from django.test import RequestFactory
 from guardian.models import UserObjectPermission
-from rest_framework.authtoken.models import Token
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -18,6 +17,7 @@ from duty_lists.selectors import duty_item_list
 from evaluation.models import EvaluationRound, RoundResult, RoundStage, ScoreSheet
 from organisations.models import County, Department, Grid, Membership, Township, User, Village
 from organisations.permissions import permissions_of_membership
+from organisations.services import api_token_issue
 from workflow.evaluation_flow import EvaluationRoundFlow
 from workflow.flows import ChangeRequestFlow
 from workflow.models import ChangeKind, Consultation
@@ -196,7 +196,7 @@ def test_every_measured_page_answers_each_role(built, db, client, settings):
     for role in bench_pages.ROLES:
         user = User.objects.get(username=subjects.usernames[role])
         client.force_login(user)
-        token = Token.objects.get_or_create(user=user)[0].key
+        _, token = api_token_issue(user=user)
         for page, path in bench_pages.page_paths(subjects).items():
             if page.startswith("api"):
                 response = client.get(path, HTTP_AUTHORIZATION=f"Token {token}")
