@@ -104,7 +104,7 @@ def _finish(
         consultations = list(process.consultations.all())
     recipients = selectors.users_of(
         initiator_of=process,
-        county_offices=[process.county_id],
+        reviewer_of=process,
         townships=[c.township_id for c in consultations if c.township_id],
         departments=[c.department_id for c in consultations if not c.township_id],
     )
