@@ -151,9 +151,10 @@ class ChangeRequestFlow(flow.Flow):
     rejected = flow.End().Annotation(title="结束")
 
     def has_view_permission(self, user, obj=None):
-        """Anyone with a role sees the application (scoped); a process only if visible."""
+        """Anyone with a county, department or township role sees the application
+        (scoped); a process only if visible."""
         if obj is None:
-            return permissions.has_any_role(user)
+            return permissions.has_county_role(user)
         return permissions.can_view_process(user, obj)
 
     def has_manage_permission(self, user, obj=None):

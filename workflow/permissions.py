@@ -125,7 +125,7 @@ def can_file_request(
     if township is None or not can_act_for_township(user, township):
         return False
     if kind == ChangeKind.ADD:
-        return target_item is None
+        return True
     if target_item is None:
         return False
     return (
@@ -209,6 +209,24 @@ def has_any_role(user) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or org_permissions.has_membership(user)
+
+
+def has_county_role(user) -> bool:
+    """True if ``user`` holds a county, department or township role (or is a
+    superuser): the roles that work with change requests. Village users and grid
+    workers only read their own lists (and a village reports off-list demands). No
+    query once the user's scope is read."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(
+        org_permissions.county_ids_visible_to(user) or org_permissions.township_ids_visible_to(user)
+    )
+
+
+def may_use_reports(user) -> bool:
+    """True if ``user`` works with off-list reports: a county, department or township
+    role, or a village's secretary or director (who reports through its township)."""
+    return has_county_role(user) or bool(org_permissions.village_ids_acted_for_by(user))
 
 
 def townships_acted_for_by(user) -> list[Township]:

@@ -260,8 +260,11 @@ def _issue_releases(batch: DecisionBatch, process_ids, before: dict) -> list:
     releases = []
     for duty_list, processes in sorted(by_list.items(), key=lambda pair: pair[0].pk):
         items = {process.published_item.pk: process.published_item for process in processes}
+        # Written on the authority of the recorded decision, whose recorder's right
+        # (the county office or the list's reviewing department) is already checked.
         release = duty_services.release_publish(
-            actor=batch.recorded_by,
+            actor=None,
+            recorded_by=batch.recorded_by,
             duty_list=duty_list,
             items=items.values(),
             document_number=batch.document_number,

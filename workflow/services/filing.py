@@ -90,9 +90,21 @@ def _validated_request(
             if kind == ChangeKind.AMEND:
                 # An amendment may change a required field, not empty it.
                 errors.update(_missing_required(values))
+            lead = fields.get("lead_department")
+            if township is not None and lead is not None and lead != target_item.lead_department:
+                # The lead department is the party a township's request is put to.
+                errors["lead_department"] = "乡镇(街道)申请修改事项时不能更改牵头部门。"
     else:
+        if target_item is not None:
+            errors["target_item"] = "新增事项时不选择涉及事项。"
         if department is not None:
             values.setdefault("lead_department", department)
+        elif township is not None:
+            # A township asks for an item of its own (乡镇申请新增): it applies there.
+            others = [t for t in target_townships if t.pk != township.pk]
+            if applies_to_all or others:
+                errors["target_townships"] = "乡镇(街道)申请新增的事项只适用于本乡镇(街道)。"
+            applies_to_all, target_townships = False, [township]
         errors.update(_missing_required(values))
     if level not in Level.values:
         errors["level"] = "请选择清单层级。"
