@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from viewflow.workflow.models import Task
 
 from arbitration.models import DecisionBatch, Ruling
@@ -298,3 +299,52 @@ def test_the_request_keeps_its_reviewer_when_the_setting_changes(levels):
         actor=levels.social_staff, task_id=open_task(process, "review").pk, decision="forward"
     )
     assert ChangeRequestProcess.objects.get(pk=process.pk).review_decision == "forward"
+
+
+def _waiting_village_request(world):
+    process = file_for(world, "village")
+    services.change_request_review(
+        actor=world.social_staff, task_id=open_task(process, "review").pk, decision="forward"
+    )
+    for index, township in enumerate(world.townships):
+        services.consultation_answer(
+            actor=world.heads[index],
+            task_id=open_task(process, "consult", township=township.pk).pk,
+            answer=ConsultationAnswer.ACCEPT,
+        )
+    return process
+
+
+def test_the_village_reviewer_prepares_its_batch_on_the_decisions_pages(client, levels):
+    process = _waiting_village_request(levels)
+
+    client.force_login(levels.office)
+    office_page = client.get(reverse("decisions:index"))
+    refused = client.post(
+        reverse("decisions:new"), {"title": "村级第一批", "requests": [process.pk]}
+    )
+    client.force_login(levels.social_staff)
+    page = client.get(reverse("decisions:index"))
+    response = client.post(
+        reverse("decisions:new"), {"title": "村级第一批", "requests": [process.pk]}
+    )
+
+    assert office_page.context["waiting"] == []
+    # The county office is offered no village request: the choice is refused as invalid.
+    assert refused.status_code == 200
+    assert list(refused.context["form"].errors) == ["requests"]
+    assert (page.context["may_prepare"], page.context["waiting"]) == (True, [process])
+    batch = DecisionBatch.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("decisions:detail", args=[batch.pk])
+    assert (batch.reviewing_department, batch.prepared_by) == (levels.social, levels.social_staff)
+    detail = client.get(response.url)
+    assert detail.context["may_upload"] is True
+
+
+@pytest.mark.parametrize("who", ["grid_staff", "heads", "staff"])
+def test_others_may_not_open_the_prepare_page(client, levels, who):
+    _waiting_village_request(levels)
+    client.force_login(_user(levels, who))
+
+    assert client.get(reverse("decisions:new")).status_code == 403
