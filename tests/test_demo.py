@@ -861,6 +861,17 @@ def test_demo_village_and_grid_users_read_their_own_lists(debug_on, client):
     assert [item.code for item in grid_list.items] == in_force_for_chengguan(Level.GRID)
     assert len(grid_list.items) == 8
 
+    # Nothing else: the demo's batches, reports and requests are not theirs to see.
+    for username in ("beimen_shuji", "beimen_wangge"):
+        client.force_login(User.objects.get(username=username))
+        decisions = client.get(reverse("decisions:index")).context
+        assert (decisions["batches"], decisions["waiting"]) == ([], [])
+        assert client.get("/changerequest/").status_code == 403
+    assert DecisionBatch.objects.count() == 2
+    assert OffListReport.objects.count() == 2
+    client.force_login(User.objects.get(username="beimen_shuji"))
+    assert list(client.get(reverse("reports:index")).context["object_list"]) == []
+
 
 def test_demo_village_list_is_reviewed_by_the_social_work_department(debug_on):
     _demo()
