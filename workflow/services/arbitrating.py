@@ -1,5 +1,6 @@
-"""The county office's proposed ruling (拟办意见) on a request's contested and silent
-parties, which the county leadership then decides on (审定)."""
+"""The reviewing unit's proposed ruling (拟办意见) on a request's contested and silent
+parties, which the county leadership then decides on (审定). The reviewing unit is the
+county office, or the village or grid list's reviewing department."""
 
 from django.core.exceptions import ValidationError
 
@@ -55,6 +56,7 @@ def change_request_rule(
             reasoning=reasoning,
             meeting_record=meeting_record,
             amendments=amendments,
+            reviewing_department=process.reviewing_department,
         )
 
     return run_human_task(actor=actor, task_id=task_id, node_name="arbitrate", work=work)

@@ -71,7 +71,7 @@ def consultation_answer(
         )
         if answer == ConsultationAnswer.CONTEST:
             notify(
-                recipients=selectors.users_of_county_office(process.county_id),
+                recipients=selectors.users_of_reviewer(process),
                 subject=f"{party_of_task(activation.task)}对申请提出异议：{process}",
                 body=reason,
                 process=process,
@@ -118,7 +118,7 @@ def consultation_close_silent(*, timer_task) -> Consultation:
         actor=None,
     )
     notify(
-        recipients=_party_recipients(host.data, county_offices=[process.county_id]),
+        recipients=_party_recipients(host.data, reviewer_of=process),
         subject=f"征求意见已逾期：{process}（{party}）",
         body=reason,
         process=process,

@@ -40,7 +40,7 @@ def legality_review(*, actor, task_id: int, decision: str, opinion: str = "") ->
         review._history_user = actor
         review.save()
         label = LegalityDecision(decision).label
-        recipients = selectors.users_of(county_offices=[process.county_id])
+        recipients = selectors.users_of(reviewer_of=process)
         if decision == LegalityDecision.RETURN:
             recipients += selectors.users_of_initiator(process)
         notify(
