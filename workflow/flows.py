@@ -47,6 +47,7 @@ class ChangeRequestFlow(flow.Flow):
         TaskView(task_views.ReviewTaskView.as_view())
         .Annotation(title="形式审查")
         .Permission("organisations.arbitrate_county", obj=permissions.process_county)
+        .onCreate(flow_steps.announce_review)
         .Next(this.check_review)
     )
 
@@ -63,6 +64,7 @@ class ChangeRequestFlow(flow.Flow):
         TaskView(task_views.LegalityReviewTaskView.as_view())
         .Annotation(title="合法性审查")
         .Permission("organisations.act_for_department", obj=permissions.process_legality_reviewer)
+        .onCreate(flow_steps.announce_legality_review)
         .Next(this.check_legality)
     )
 
@@ -77,6 +79,7 @@ class ChangeRequestFlow(flow.Flow):
         TaskView(task_views.ReviseTaskView.as_view())
         .Annotation(title="修改后重新提交")
         .Permission(permissions.initiator_permission, obj=permissions.process_initiator)
+        .onCreate(flow_steps.announce_revision)
         .Next(this.review)
     )
 
@@ -91,6 +94,7 @@ class ChangeRequestFlow(flow.Flow):
         .Annotation(title="征求意见")
         .OnTimeout(flow_steps.reminder_due, this.remind, interrupting=False, title="到期提醒")
         .OnTimeout(flow_steps.deadline_due, this.close_silent, title="逾期")
+        .onCreate(flow_steps.announce_consultation)
         .Next(this.join_consult)
     )
 
@@ -119,6 +123,7 @@ class ChangeRequestFlow(flow.Flow):
         TaskView(task_views.ArbitrateTaskView.as_view())
         .Annotation(title="拟办意见")
         .Permission("organisations.arbitrate_county", obj=permissions.process_county)
+        .onCreate(flow_steps.announce_proposal)
         .Next(this.await_decision)
     )
 

@@ -8,6 +8,7 @@ from arbitration.models import Ruling
 
 from .. import selectors
 from .common import run_human_task
+from .notifications import proposal_recorded
 
 
 def party_key(consultation) -> str:
@@ -30,9 +31,9 @@ def change_request_rule(
     request then waits for the county leadership's decision (审定).
 
     ``decisions`` maps each party key (``party_key``) to admit / admit_amended / reject.
-    Returns the proposal (a ``Ruling``). Raises ``ValidationError`` when a contested party has no
-    decision or an unknown party is named, ``PermissionDenied`` or ``TaskNotOpen``;
-    nothing is written then.
+    Returns the proposal (a ``Ruling``); the filer is told it. Raises
+    ``ValidationError`` when a contested party has no decision or an unknown party is
+    named, ``PermissionDenied`` or ``TaskNotOpen``; nothing is written then.
     """
 
     def work(activation):
@@ -47,7 +48,7 @@ def change_request_rule(
             errors["decisions"] = f"以下单位不在拟办范围内：{'、'.join(unknown)}"
         if errors:
             raise ValidationError(errors)
-        return arbitration_services.ruling_record(
+        ruling = arbitration_services.ruling_record(
             actor=actor,
             county=process.county,
             process=process,
@@ -56,5 +57,7 @@ def change_request_rule(
             meeting_record=meeting_record,
             amendments=amendments,
         )
+        proposal_recorded(process, ruling)
+        return ruling
 
     return run_human_task(actor=actor, task_id=task_id, node_name="arbitrate", work=work)
