@@ -40,7 +40,7 @@ def legality_review(*, actor, task_id: int, decision: str, opinion: str = "") ->
         review.full_clean(exclude=["process", "department", "reviewed_by"])
         review._history_user = actor
         review.save()
-        label = LegalityDecision(decision).label
+        outcome = "通过" if decision == LegalityDecision.PASS else "退回修改"
         # Passed, the filer hears it too; returned, it hears from its revision task.
         recipients = selectors.users_of(
             county_offices=[process.county_id],
@@ -48,7 +48,7 @@ def legality_review(*, actor, task_id: int, decision: str, opinion: str = "") ->
         )
         notify(
             recipients=recipients,
-            subject=f"合法性审查{label}：{process}",
+            subject=f"合法性审查{outcome}：{process}",
             body=opinion,
             process=process,
         )
