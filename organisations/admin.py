@@ -260,7 +260,10 @@ class UserAdmin(CountyScopedMixin, DjangoUserAdmin):
     search_fields = ("username", "display_name", "email")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("display_name", "first_name", "last_name", "email")}),
+        (
+            "个人信息",
+            {"fields": ("display_name", "first_name", "last_name", "email", "dingtalk_userid")},
+        ),
         (
             "权限",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -278,7 +281,7 @@ class UserAdmin(CountyScopedMixin, DjangoUserAdmin):
     )
     county_admin_fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("display_name", "email")}),
+        ("个人信息", {"fields": ("display_name", "email", "dingtalk_userid")}),
         ("状态", {"fields": ("is_active", "last_login", "date_joined")}),
     )
 

@@ -16,6 +16,14 @@ class User(AbstractUser):
     """A person who logs in. ``display_name`` is the Chinese full name shown in the UI."""
 
     display_name = models.CharField("姓名", max_length=100, blank=True)
+    # Filled in by the administrator from the DingTalk (or 浙政钉) address book; work
+    # notices go only to users who have one.
+    dingtalk_userid = models.CharField(
+        "钉钉用户ID",
+        max_length=64,
+        blank=True,
+        help_text="工作通知的接收人（钉钉或浙政钉通讯录中的 userid）；留空则不发送工作通知。",
+    )
 
     class Meta:
         verbose_name = "用户"

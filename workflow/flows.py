@@ -50,6 +50,7 @@ class ChangeRequestFlow(flow.Flow):
         TaskView(task_views.ReviewTaskView.as_view())
         .Annotation(title="形式审查")
         .Permission(permissions.reviewer_permission, obj=permissions.process_reviewer)
+        .onCreate(flow_steps.announce_review)
         .Next(this.check_review)
     )
 
@@ -66,6 +67,7 @@ class ChangeRequestFlow(flow.Flow):
         TaskView(task_views.LegalityReviewTaskView.as_view())
         .Annotation(title="合法性审查")
         .Permission("organisations.act_for_department", obj=permissions.process_legality_reviewer)
+        .onCreate(flow_steps.announce_legality_review)
         .Next(this.check_legality)
     )
 
@@ -80,6 +82,7 @@ class ChangeRequestFlow(flow.Flow):
         TaskView(task_views.ReviseTaskView.as_view())
         .Annotation(title="修改后重新提交")
         .Permission(permissions.initiator_permission, obj=permissions.process_initiator)
+        .onCreate(flow_steps.announce_revision)
         .Next(this.review)
     )
 
@@ -94,6 +97,7 @@ class ChangeRequestFlow(flow.Flow):
         .Annotation(title="征求意见")
         .OnTimeout(flow_steps.reminder_due, this.remind, interrupting=False, title="到期提醒")
         .OnTimeout(flow_steps.deadline_due, this.close_silent, title="逾期")
+        .onCreate(flow_steps.announce_consultation)
         .Next(this.join_consult)
     )
 
@@ -122,6 +126,7 @@ class ChangeRequestFlow(flow.Flow):
         TaskView(task_views.ArbitrateTaskView.as_view())
         .Annotation(title="拟办意见")
         .Permission(permissions.reviewer_permission, obj=permissions.process_reviewer)
+        .onCreate(flow_steps.announce_proposal)
         .Next(this.await_decision)
     )
 

@@ -3,6 +3,7 @@ who is told, and scoped lists of requests and tasks."""
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -142,6 +143,25 @@ def users_of(
             role__in=[Role.DEPARTMENT_STAFF, Role.DEPARTMENT_HEAD],
         )
     return _members(condition)
+
+
+def task_actors(task) -> list:
+    """Active users a human task is meant for: its owner once it has one, else the
+    members of the unit its permission object names whose role carries that permission
+    (a township's heads for its consultation, a department's staff and heads, the county
+    office for a review). Superusers and grants outside the roles are left out: a task
+    is not addressed to them. Returns ``[]`` for a task without a permission."""
+    if task.owner_id:
+        return [task.owner] if task.owner.is_active else []
+    if not task.owner_permission or task.owner_permission_obj_pk is None:
+        return []
+    kind = ContentType.objects.get_for_id(task.owner_permission_content_type_id).model
+    roles = [
+        role
+        for role, grants in org_permissions.ROLE_PERMISSIONS.items()
+        if task.owner_permission in grants.get(kind, ())
+    ]
+    return _members(**{f"{kind}_id": int(task.owner_permission_obj_pk)}, role__in=roles)
 
 
 def _members(*conditions, **lookups):

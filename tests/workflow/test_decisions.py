@@ -341,7 +341,15 @@ def test_legality_return_goes_back_to_the_filer_and_is_reviewed_again(legality_w
         opinion="《城镇燃气管理条例》未授权乡镇开展执法检查。",
     )
 
-    assert f"合法性审查退回修改：{process}" in subjects_of(world.staff)
+    # The filer hears it from its revision task, with the bureau's opinion.
+    returned = Notification.objects.get(recipient=world.staff, subject=f"申请被退回修改：{process}")
+    assert returned.body == (
+        "县司法局合法性审查意见：《城镇燃气管理条例》未授权乡镇开展执法检查。\n请修改后重新提交。"
+    )
+    assert returned.url == (
+        f"/changerequest/{process.pk}/revise/{open_task(process, 'revise').pk}/execute/"
+    )
+    assert f"合法性审查退回修改：{process}" in subjects_of(world.office)
     services.change_request_revise(
         actor=world.staff,
         task_id=open_task(process, "revise").pk,

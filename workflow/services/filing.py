@@ -10,11 +10,11 @@ from organisations import permissions as org_permissions
 from organisations.models import County, Department, Township
 from organisations.text import clean_text, invalid_ids_message, unit_reference
 
-from .. import permissions, selectors
+from .. import permissions
 from ..deadlines import county_settings, remember_county_settings
 from ..models import ITEM_FIELDS, ChangeKind, ChangeRequestProcess, ReviewDecision
+from . import notifications
 from .common import deny, run_human_task
-from .notifications import notify
 
 REQUIRED_FOR_ADD = {
     "title": "请填写事项名称。",
@@ -244,8 +244,8 @@ def _start_request(
 ) -> ChangeRequestProcess:
     """Validate a request (``ValidationError`` naming each bad field), start its
     process filed by ``actor`` with its level's reviewing unit (the county office, or
-    the reviewing department the county names for the village or grid list) and tell
-    that unit. Returns the process."""
+    the reviewing department the county names for the village or grid list); its
+    review task tells that unit, with ``notice``. Returns the process."""
     from ..flows import ChangeRequestFlow
 
     values, applies_to_all, townships = _validated_request(
@@ -269,15 +269,12 @@ def _start_request(
         reviewing_department=county_settings(county).reviewer_for(values["level"]),
         _history_user=actor,
         _change_reason=change_reason,
+        # Read by the review task when it opens (``notifications.review_opened``), on
+        # the same instance, to tell the county office why the request is there.
+        _filing_notice=notice,
     )
     process = ChangeRequestFlow.start.run(fields=values)
     process.target_townships.add(*townships)  # a new request has none yet
-    notify(
-        recipients=selectors.users_of_reviewer(process),
-        subject=f"待审查：{process}",
-        body=notice,
-        process=process,
-    )
     return process
 
 
@@ -312,20 +309,10 @@ def change_request_review(*, actor, task_id: int, decision: str, comment: str = 
         process.save(
             update_fields=["review_decision", "review_comment", "reviewed_by", "legality_reviewer"]
         )
-        if process.legality_reviewer is not None:
-            notify(
-                recipients=selectors.users_of_department(process.legality_reviewer_id),
-                subject=f"待合法性审查：{process}",
-                body=f"{selectors.reviewer_name(process)}形式审查已通过，请进行合法性审查。",
-                process=process,
-            )
-        if decision == ReviewDecision.RETURN:
-            notify(
-                recipients=selectors.users_of_initiator(process),
-                subject=f"申请被退回修改：{process}",
-                body=comment,
-                process=process,
-            )
+        # The reviewing department, the consulted parties or (returned) the filer
+        # hear from the tasks that open next.
+        if decision == ReviewDecision.FORWARD:
+            notifications.request_forwarded(process)
 
     run_human_task(actor=actor, task_id=task_id, node_name="review", work=work)
 
@@ -372,10 +359,6 @@ def change_request_revise(
         process._change_reason = "修改后重新提交"
         process.save()
         process.target_townships.set(townships)
-        notify(
-            recipients=selectors.users_of_reviewer(process),
-            subject=f"待审查（已修改）：{process}",
-            process=process,
-        )
+        # The reviewing unit hears from the review task that opens next.
 
     run_human_task(actor=actor, task_id=task_id, node_name="revise", work=work)

@@ -27,7 +27,7 @@ from ..models import (
     Outcome,
     PublicationBasis,
 )
-from .notifications import notify, release_notify
+from .notifications import decided_text_changes, notify, release_notify
 
 STANDING_REFERENCE_FALLBACK = "常设授权"
 
@@ -168,15 +168,17 @@ def change_request_publish(*, process: ChangeRequestProcess) -> DutyItem | None:
             body=f"{batch.decided_by}审定（{batch.document_number}），清单不作调整。",
         )
     else:
+        decided = (
+            f"依据{batch.decided_by}审定（{batch.document_number}），"
+            f"自{batch.effective_date:%Y-%m-%d}起施行：{item}"
+        )
+        changes = decided_text_changes(process, ruling=_ruling_of(process), entry=entry)
         _finish(
             process,
             Outcome.PUBLISHED,
             item,
             note="申请已发布",
-            body=(
-                f"依据{batch.decided_by}审定（{batch.document_number}），"
-                f"自{batch.effective_date:%Y-%m-%d}起施行：{item}"
-            ),
+            body="\n".join(part for part in (decided, changes) if part),
         )
     return item
 

@@ -44,6 +44,11 @@ def report_url(report_pk: int) -> str:
     return reverse("reports:detail", args=[report_pk])
 
 
+def report_task_url(report_pk: int, node_name: str) -> str:
+    """The page of the report's open ``answer`` or ``rule`` task."""
+    return reverse(f"reports:{node_name}", args=[report_pk])
+
+
 def _evidence_checked(files) -> list:
     """Check every evidence file before anything is written; errors go on ``evidence``."""
     files = list(files)
@@ -134,7 +139,7 @@ def report_file(
         recipients=selectors.users_of_department(department.pk),
         subject=f"待答复：{reporter}报告清单外事项 #{report.pk}",
         body=f"{reporter}报告贵单位交办了清单外事项，请于 {due} 前答复。",
-        url=report_url(report.pk),
+        url=report_task_url(report.pk, "answer"),
     )
     if village is not None:
         notify(
@@ -200,7 +205,7 @@ def report_answer(*, actor, task_id: int, answer: str, reason: str) -> OffListRe
             recipients=selectors.users_of_county_office(report.county_id),
             subject=f"待裁定：清单外事项报告 #{report.pk}（{report.department}已答复）",
             body=f"答复：{report.get_department_answer_display()}。{report.department_reason}",
-            url=report_url(report.pk),
+            url=report_task_url(report.pk, "rule"),
         )
         return report
 
@@ -264,7 +269,7 @@ def report_remind(*, timer_task) -> int:
         recipients=selectors.users_of_department(report.department_id),
         subject=f"答复即将到期：清单外事项报告 #{report.pk}",
         body=f"请于 {due} 前答复{report.township}报告的清单外事项，逾期将记录为逾期未答复。",
-        url=report_url(report.pk),
+        url=report_task_url(report.pk, "answer"),
     )
 
 
@@ -275,12 +280,16 @@ def report_close_unanswered(*, timer_task) -> bool:
     report = timer_task.previous.get().process.coerced
     recorded = report_services.report_silence_record(report=report)
     if recorded:
+        subject = f"逾期未答复，待裁定：清单外事项报告 #{report.pk}（{report.department}）"
         notify(
-            recipients=[
-                *selectors.users_of_county_office(report.county_id),
-                *selectors.users_of_department(report.department_id),
-            ],
-            subject=f"逾期未答复，待裁定：清单外事项报告 #{report.pk}（{report.department}）",
+            recipients=selectors.users_of_county_office(report.county_id),
+            subject=subject,
+            body=report.department_reason,
+            url=report_task_url(report.pk, "rule"),
+        )
+        notify(
+            recipients=selectors.users_of_department(report.department_id),
+            subject=subject,
             body=report.department_reason,
             url=report_url(report.pk),
         )
