@@ -776,6 +776,15 @@ def test_demo_evaluation_rounds_one_published_one_open(debug_on, client):
     response = client.get(reverse("evaluation:results", args=[past.pk]))
     assert response.status_code == 200
     assert [row.name for row in response.context["data"].township_ranking] == ["城关街道"]
+    # The notices agree with the demo's dates: nobody is asked to fill in or reminded
+    # of the published round, whose deadline passed in January; the open round's
+    # "please fill in" notices stay, and no reminder is about a deadline already past.
+    subjects = Counter(Notification.objects.values_list("subject", flat=True))
+    about_past = {s: n for s, n in subjects.items() if s.endswith(f"：{past.name}")}
+    assert about_past == {f"考核评价结果已公布：{past.name}": 45}
+    assert subjects[f"请填写评分表：{current.name}"] == 46
+    assert current.deadline > django_timezone.now()
+    assert not [s for s in subjects if s.startswith(("评分表即将截止", "征求意见即将到期"))]
 
 
 def test_demo_lists_are_issued_and_one_batch_decided_one_on_notice(debug_on, client):
@@ -917,3 +926,46 @@ def test_demo_village_list_is_reviewed_by_the_social_work_department(debug_on):
     assert process.reviewing_department.name == "县委社会工作部"
     assert queue_of("shegong_staff") == [(process.pk, "review")]
     assert (process.pk, "review") not in queue_of("office")
+
+
+def _readme_logins() -> set[tuple[str, str, tuple[str, ...]]]:
+    """``(username, role, unit path)`` of each row of the README's demo login table; a
+    role's remark in brackets, e.g. "县委编办 (arbiter)", is not part of it."""
+    text = (django_settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Demo logins", 1)[1].split("\n## ", 1)[0]
+    rows = set()
+    for line in section.splitlines():
+        if not line.startswith("| `"):
+            continue
+        username, role, unit = (cell.strip() for cell in line.strip("|").split("|")[:3])
+        rows.add(
+            (
+                username.strip("`"),
+                role.split(" (", 1)[0].strip(),
+                tuple(part.strip() for part in unit.split("·")),
+            )
+        )
+    return rows
+
+
+def test_readme_login_table_matches_the_demo_users(debug_on):
+    _demo()
+
+    loaded = set()
+    for m in Membership.objects.select_related(
+        "user", "county", "department", "township", "village__township", "grid__village__township"
+    ):
+        if m.grid_id:
+            path = (m.county.name, m.grid.village.township.name, m.grid.name)
+        elif m.village_id:
+            path = (m.county.name, m.village.township.name, m.village.name)
+        elif m.township_id:
+            path = (m.county.name, m.township.name)
+        elif m.department_id:
+            path = (m.county.name, m.department.name)
+        else:
+            path = (m.county.name,)
+        loaded.add((m.user.username, Role(m.role).label, path))
+
+    assert _readme_logins() == loaded
+    assert len(loaded) == User.objects.count() == 15

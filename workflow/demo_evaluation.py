@@ -13,7 +13,9 @@ Last year's round is replayed: it is opened with a deadline in the future (the s
 accepts no other), most sheets are submitted, then its deadline is moved to the past and
 the flow's deadline timers are fired, as ``manage.py workflow_timers`` would have done,
 so the two sheets left open become missing (逾期未交) with a late flag. A round that
-already exists (same county and name) is left alone, so a re-run writes nothing.
+already exists (same county and name) is left alone, so a re-run writes nothing. The
+notices of the replayed year (fill in, deadline near, scoring closed) are removed
+afterwards: only the publication of its results is news on the day the demo loads.
 """
 
 import datetime
@@ -31,6 +33,7 @@ from organisations import services as org_services
 from organisations.models import County, Membership, Role, User
 
 from .evaluation_flow import EvaluationRoundFlow
+from .models import Notification
 from .services import evaluating
 from .services.common import OPEN_STATUSES
 
@@ -196,6 +199,23 @@ def _past_round(county, office, heads) -> None:
         },
     )
     evaluating.evaluation_round_publish(actor=assessment, round_id=evaluation_round.pk)
+    _forget_replayed_notices(evaluation_round)
+
+
+def _forget_replayed_notices(evaluation_round: EvaluationRound) -> int:
+    """Remove the in-app notices the replay of a past round left behind, except that
+    its results are published: "please fill in", "the deadline is near" and "the scoring
+    closed" were news in January, not on the day the demo loads, and would sit in the
+    users' notifications as tasks to do for a round long published. Returns the number
+    removed."""
+    name = evaluation_round.name
+    subjects = [
+        f"请填写评分表：{name}",
+        f"评分表即将截止：{name}",
+        f"评分已截止，请录入基础分并公布结果：{name}",
+    ]
+    removed, _ = Notification.objects.filter(subject__in=subjects).delete()
+    return removed
 
 
 def _current_round(county, office) -> None:
