@@ -9,7 +9,15 @@ a 文号 is given. Any problem refuses the whole file: nothing is written.
 """
 
 from .issues import ImportIssue, ImportRefused
-from .service import ImportResult, lists_import
+from .service import ImportResult, can_import_lists, counties_importable_by, lists_import
 from .template import template_xlsx
 
-__all__ = ["ImportIssue", "ImportRefused", "ImportResult", "lists_import", "template_xlsx"]
+__all__ = [
+    "ImportIssue",
+    "ImportRefused",
+    "ImportResult",
+    "can_import_lists",
+    "counties_importable_by",
+    "lists_import",
+    "template_xlsx",
+]

@@ -64,6 +64,14 @@ def can_import_lists(user, county: County) -> bool:
     )
 
 
+def counties_importable_by(user) -> list[County]:
+    """The counties whose lists ``user`` may import (by code)."""
+    ids = org_permissions.county_ids_arbitrated_by(user) | (
+        org_permissions.county_ids_administered_by(user)
+    )
+    return list(County.objects.filter(pk__in=ids).order_by("code"))
+
+
 def lists_import(
     *,
     actor,
