@@ -1,10 +1,11 @@
 """Benchmark ``import_lists`` (``duty_lists.importing.lists_import``) at province scale.
 
 Builds Zhejiang's lists as the counties would import them: 90 counties (35 departments
-and ~15 townships each, as ``bench_import_orgs`` generates them), 24,384 items over their
-three lists (55 % township, 30 % village, 15 % grid; a third apply to named townships
-only), one approved lists workbook (.xlsx) per county, as a county issues it. Then
-measures in the same run and on the same database:
+and ~15 townships each, as ``bench_import_orgs`` generates them), 24,378 items
+(Zhejiang's 24,384, rounded per list) over their three lists (55 % township, 30 %
+village, 15 % grid; a third apply to named townships only), one approved lists
+workbook (.xlsx) per county, as a county issues it. Then measures in the same run and
+on the same database:
 
 - baseline: the same item rows and applicability rows inserted with plain
   ``bulk_create`` (no reading, validation, history or release), one transaction;
@@ -15,8 +16,8 @@ measures in the same run and on the same database:
 
 Run: ``.venv/bin/python bench/bench_import.py [--counties 90] [--quiet]``. Without
 ``DATABASE_URL`` it uses a throwaway SQLite file in a temporary folder; with it (e.g. a
-PostgreSQL URL) the database must hold no counties, and its lists tables are emptied at
-the end.
+PostgreSQL URL) the database must hold no counties; its lists tables are emptied at the
+end (the generated counties, departments and townships stay).
 """
 
 import argparse

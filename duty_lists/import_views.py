@@ -86,6 +86,10 @@ class ListImportView(View):
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
             return render(request, self.template_name, {"county": county, "form": form})
+        previous = request.session.get(SESSION_KEY)
+        if previous:
+            # One pending preview per session: the earlier upload is no longer needed.
+            default_storage.delete(previous["path"])
         token = secrets.token_hex(16)
         path = default_storage.save(f"{UPLOAD_DIR}/{token}.xlsx", ContentFile(content))
         request.session[SESSION_KEY] = {

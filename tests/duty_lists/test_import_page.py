@@ -31,6 +31,10 @@ def test_office_previews_then_confirms_and_the_items_are_written(client):
     county = qinghe()
     client.force_login(county_office_user(county))
 
+    menu = client.get(reverse("lists:releases")).content.decode()
+    assert f'data-testid="menu-import" href="{reverse("lists:import")}"' not in menu
+    assert f'href="{reverse("lists:import")}" data-testid="menu-import"' in menu
+
     preview = _upload(client, qinghe_file())
 
     assert preview.status_code == 200
@@ -113,6 +117,7 @@ def test_other_roles_may_not_import(client, who):
 
     assert client.get(reverse("lists:import")).status_code == 403
     assert _upload(client, qinghe_file()).status_code == 403
+    assert 'data-testid="menu-import"' not in client.get(reverse("lists:releases")).content.decode()
     assert DutyItem.objects.count() == 0
 
 

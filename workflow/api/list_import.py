@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from duty_lists.import_views import MAX_FILE_SIZE
 from duty_lists.importing import ImportRefused, can_import_lists, lists_import
 from organisations.models import County
 
@@ -24,6 +25,11 @@ class ListImportInputSerializer(serializers.Serializer):
     effective_date = serializers.DateField(help_text="生效日期（文件中未填的事项取此日期）")
     withdraw_missing = serializers.BooleanField(default=False, help_text="取消文件中没有的在用事项")
     dry_run = serializers.BooleanField(default=True, help_text="只预览，不写入（默认）")
+
+    def validate_file(self, upload):
+        if upload.size > MAX_FILE_SIZE:
+            raise serializers.ValidationError("文件不能超过 20 MB。")
+        return upload
 
 
 def result_data(result) -> dict:
