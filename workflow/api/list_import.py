@@ -3,7 +3,8 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, parsers, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -72,7 +73,15 @@ class ListImportView(APIView):
             "工作表、行和列，不写入任何数据。仅县委编办和县级管理员可用。"
         ),
         request={"multipart/form-data": ListImportInputSerializer},
-        responses={200: dict, 400: dict, 403: dict},
+        responses={
+            200: OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description="每个工作表和每张清单将（或已）新增、修改、取消的事项编码",
+            ),
+            400: OpenApiResponse(description="请求或文件有误：issues 列出每处错误的工作表、行和列"),
+            401: OpenApiResponse(description="未登录或令牌无效"),
+            403: OpenApiResponse(description="无权导入该县的清单"),
+        },
     )
     def post(self, request):
         """Run ``lists_import`` with the request's user as actor."""
