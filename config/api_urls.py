@@ -25,6 +25,7 @@ from organisations.api import LogoutView, TokenObtainView
 from workflow.api import ChangeRequestViewSet, TaskViewSet
 from workflow.api.decisions import DecisionBatchViewSet
 from workflow.api.evaluation import EvaluationRoundViewSet, ScoreSheetViewSet
+from workflow.api.list_import import ListImportView
 from workflow.api.reports import ReportViewSet
 
 app_name = "api"
@@ -68,6 +69,7 @@ urlpatterns = exempt_from_login_redirect(
         ),
         path("public/", include("public.api_urls")),
         path("documents/<str:file_format>/", DocumentExportView.as_view(), name="documents"),
+        path("lists/import/", ListImportView.as_view(), name="list-import"),
         path("", include(router.urls)),
     ]
 )
