@@ -83,7 +83,7 @@ def test_all_accept_waits_for_decision_then_publishes_for_all_named_townships(co
     assert record.history_user == world.office  # who recorded the decision
     assert record.history_change_reason == (
         f"依据县委常委会审定（清委办发〔2026〕12号）发布："
-        f"新增事项申请 #{process.pk}（新增事项：燃气安全入户排查）"
+        f"新增事项申请 {process.number}（新增事项：燃气安全入户排查）"
     )
     release = Release.objects.get()
     assert (release.number, release.document_number, release.decided_by) == (

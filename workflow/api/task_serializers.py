@@ -180,6 +180,12 @@ class ConsultCompletionSerializer(TaskCompletionSerializer):
     counter_proposal = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="修改建议"
     )
+    stamped_reply = serializers.FileField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="盖章意见：PDF 或图片，不超过 10 MB（以 multipart/form-data 提交时可附）",
+    )
 
     def submit(self, *, actor, task_id: int) -> None:
         services.consultation_answer(actor=actor, task_id=task_id, **self.validated_data)

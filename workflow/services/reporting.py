@@ -324,7 +324,7 @@ def report_convert(*, report: OffListReport) -> ChangeRequestProcess:
     report._change_reason = FINISHED
     notify(
         recipients=selectors.users_of_department(report.department_id),
-        subject=f"待审查：由清单外事项报告 #{report.pk} 转入的申请 #{process.pk}",
+        subject=f"待审查：由清单外事项报告 #{report.pk} 转入的申请 {process.label}",
         body=f"{process}",
         process=process,
     )

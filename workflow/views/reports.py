@@ -384,7 +384,7 @@ class ReportRuleView(_ReportTaskView):
         )
         if report.admission_request_id:
             messages.info(
-                self.request, f"已转为事项准入申请 #{report.admission_request_id}，等待形式审查。"
+                self.request, f"已转为事项准入申请 {report.admission_request.label}，等待形式审查。"
             )
 
 
