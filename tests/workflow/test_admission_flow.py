@@ -339,13 +339,15 @@ def test_mail_goes_after_commit_to_users_with_addresses(
     world.office.save()
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        file_add(world)
+        process = file_add(world)
     assert mail.outbox == []  # nothing leaves before the commit
 
     for callback in callbacks:
         callback()
     assert [message.to for message in mail.outbox] == [["office@example.org"]]
-    assert mail.outbox[0].subject == "[清单管理] 待审查：新增事项：燃气安全入户排查"
+    assert (
+        mail.outbox[0].subject == f"[清单管理] 待审查：{process.number} 新增事项：燃气安全入户排查"
+    )
 
 
 def _expire_consultation(process, township):

@@ -71,7 +71,7 @@ class TaskSerializer(serializers.Serializer):
         return str(task.flow_task.task_title)
 
     def get_subject(self, task) -> str:
-        return str(self._request(task))
+        return self._request(task).subject_line
 
     @extend_schema_field(serializers.ChoiceField(choices=ChangeKind.choices))
     def get_kind(self, task) -> str:
