@@ -35,6 +35,11 @@ site = Site(
     ],
 )
 
+# The admin's own titles ("Django 管理") in the product's words.
+admin.site.site_header = "清单管理系统后台"
+admin.site.site_title = "清单管理系统后台"
+admin.site.index_title = "后台管理"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", AuthViewset(with_profile_view=False).urls),

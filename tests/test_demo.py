@@ -495,7 +495,7 @@ def test_demo_published_requests_are_on_the_list_with_their_history(debug_on):
     assert [(entry.kind, entry.user_name) for entry in history] == [("新增", "周建华")]
     assert history[0].reason == (
         f"依据县委常委会审定（清委办发〔2026〕35号）发布："
-        f"新增事项申请 #{all_accepted.pk}（新增事项：城镇老旧小区改造居民意见征集）"
+        f"新增事项申请 {all_accepted.number}（新增事项：城镇老旧小区改造居民意见征集）"
     )
 
     ruled = _request("SQ-2026-02")
@@ -508,7 +508,9 @@ def test_demo_published_requests_are_on_the_list_with_their_history(debug_on):
     ]
     assert ruled.ruling.meeting_record.startswith("2026年11月县委编办召开协调会")
     assert item_history(item)[0].reason.startswith("依据县委常委会审定（清委办发〔2026〕35号）发布")
-    assert item_history(item)[0].reason.endswith(f"新增事项申请 #{ruled.pk}（{ruled}）")
+    assert item_history(item)[0].reason.endswith(
+        f"新增事项申请 {ruled.number}（{ruled.subject_line}）"
+    )
 
     # Not admitted, rejected at review, or still open: nothing reached the lists.
     assert not DutyItem.objects.filter(code__in=["XZ-ZJ-0006", "XZ-YJ-0004"]).exists()

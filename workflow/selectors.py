@@ -229,8 +229,11 @@ def party_names(tasks) -> dict[tuple[str, int], str]:
 
 def consultation_list(user, process: ChangeRequestProcess) -> list[Consultation]:
     """The answers of a request that ``user`` may read: all of them for the county
-    office, administrators and the filing side; otherwise only the user's own party's."""
-    consultations = process.consultations.select_related("township", "department", "answered_by")
+    office, administrators and the filing side; otherwise only the user's own party's.
+    Each comes with its stamped reply (盖章意见), if any."""
+    consultations = process.consultations.select_related(
+        "township", "department", "answered_by", "stamped_reply"
+    )
     if not can_see_every_answer(user, process):
         consultations = consultations.filter(
             Q(township_id__in=sorted(org_permissions.township_ids_visible_to(user)))

@@ -29,6 +29,7 @@ from tests.evaluation.round_factories import (
     sheet_of,
     submit_everything,
 )
+from workflow import services
 from workflow.models import ConsultationAnswer
 from workflow.services import evaluating
 
@@ -113,6 +114,17 @@ def request_create_call(request):
         "reasons": "属地需要配合入户排查。",
     }
     return Call(world.staff, "/api/requests/", body)
+
+
+def attachment_remove_call(request):
+    world = api_world(request)
+    process = file_request(world)
+    attachment = services.attachment_add(
+        actor=world.staff,
+        process=process,
+        uploaded_file=report_world.pdf(),
+    )
+    return Call(world.staff, f"/api/requests/{process.pk}/attachments/{attachment.pk}/remove/", {})
 
 
 def attachment_call(request):
@@ -348,6 +360,9 @@ ENDPOINTS = {
         texts={"document_number": ("document_number", "请填写文号（或导入理由）。")},
     ),
     "request_attachment": Endpoint("api:request-attachments", attachment_call, ok=201),
+    "request_attachment_remove": Endpoint(
+        "api:request-attachment-remove", attachment_remove_call, ok=204
+    ),
     "task_review": Endpoint(
         "api:task-complete",
         review_call,

@@ -93,6 +93,29 @@ def download_action(world):
     return "get", f"/api/requests/{process.pk}/attachments/{attachment.pk}/", None
 
 
+def download_stamped_reply_action(world):
+    process = file_request(world)
+    forward(world, process)
+    services.consultation_answer(
+        actor=world.heads[0],
+        task_id=open_task(process, "consult", township=world.townships[0].pk).pk,
+        answer=ConsultationAnswer.ACCEPT,
+        stamped_reply=SimpleUploadedFile("盖章意见.pdf", PDF_BYTES),
+    )
+    reply = process.consultations.get().stamped_reply
+    return "get", f"/api/requests/{process.pk}/stamped-replies/{reply.pk}/", None
+
+
+def remove_attachment_action(world):
+    process = file_request(world)
+    attachment = services.attachment_add(
+        actor=world.staff,
+        process=process,
+        uploaded_file=SimpleUploadedFile("依据.pdf", PDF_BYTES),
+    )
+    return "post", f"/api/requests/{process.pk}/attachments/{attachment.pk}/remove/", None
+
+
 def read_item_action(world):
     item = make_item(
         county=world.county, lead_department=world.department, townships=[world.townships[1]]
@@ -563,6 +586,30 @@ MATRIX = {
         {
             "anonymous": 401,
             "other_staff": 403,
+            "head_3": 403,
+            "other_office": 403,
+            "other_county_head": 403,
+        },
+    ),
+    "remove_attachment": (
+        remove_attachment_action,
+        ("staff", 204),
+        {
+            "anonymous": 401,
+            "other_staff": 403,
+            "county_admin": 403,
+            "head_0": 403,
+            "other_office": 403,
+            "other_county_staff": 403,
+        },
+    ),
+    "download_stamped_reply": (
+        download_stamped_reply_action,
+        ("office", 200),
+        {
+            "anonymous": 401,
+            "other_staff": 403,
+            "head_1": 403,
             "head_3": 403,
             "other_office": 403,
             "other_county_head": 403,

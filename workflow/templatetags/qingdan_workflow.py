@@ -56,3 +56,11 @@ FILE_KIND_LABELS = {
 def file_kind(content_type: str) -> str:
     """A readable name of an attachment's type ("PDF 文档"), else the MIME type."""
     return FILE_KIND_LABELS.get(content_type, content_type)
+
+
+@register.filter
+def percent(score) -> str:
+    """A similarity score between 0 and 1 as a whole percentage (0.83 → "83%")."""
+    if score is None or score == "":
+        return ""
+    return f"{round(float(score) * 100)}%"
