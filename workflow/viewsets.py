@@ -29,6 +29,7 @@ from .filters import STEP_TITLES, ChangeRequestFilter, TaskFilter, TaskListFilte
 from .models import ChangeRequestProcess
 from .services.common import deny
 from .views.attachments import AttachmentDownloadView
+from .views.handover import handover_context
 from .views.requests import (
     ChangeRequestCreateView,
     MyChangeRequestListView,
@@ -259,6 +260,7 @@ class ProcessDetailView(flow_views.DetailProcessView):
             decision=batch_selectors.decision_of(user, process),
             open_task_count=sum(task.status in OPEN_STATUSES for task in tasks),
             attachments=list(process.attachments.select_related("uploaded_by").order_by("pk")),
+            **handover_context(user, process, tasks, names),
         )
         return context
 
