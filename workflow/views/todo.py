@@ -62,12 +62,8 @@ class DeputyForm(forms.Form):
 
     unit = forms.ChoiceField(label="代理单位")
     deputy = forms.ChoiceField(label="代理人")
-    starts_at = forms.DateTimeField(
-        label="开始时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ends_at = forms.DateTimeField(
-        label="结束时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = forms.DateTimeField(label="开始时间")
+    ends_at = forms.DateTimeField(label="结束时间")
     reason = forms.CharField(label="委托事由", max_length=200)
 
     def __init__(self, *args, actor, units, **kwargs):
@@ -98,8 +94,9 @@ class DeputyListView(generic.FormView):
     def get_initial(self):
         now = timezone.localtime().replace(second=0, microsecond=0)
         return {
-            "starts_at": now.strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": (now + datetime.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+            "unit": unit_key(self.units[0]) if self.units else "",
+            "starts_at": now,
+            "ends_at": now + datetime.timedelta(days=7),
         }
 
     def get_form_kwargs(self):
