@@ -184,7 +184,7 @@ def _report_row(task, report, deadline) -> TodoRow:
         task.flow_task.task_title,
         sender,
         task.created,
-        deadline or report.answer_due_at if node == "answer" else deadline,
+        deadline,
         url,
         task.finished,
     )

@@ -153,3 +153,43 @@ def test_answering_removes_it(county_world):
     )
     assert todo.todo_count(world.heads[0]) == 0
     assert todo.todo_count(world.heads[1]) == 1
+
+
+def test_off_list_report_waits_for_the_department_then_the_county_office(db):
+    from tests.arbitration import world as report_world
+
+    world = report_world.make_world()
+    report = report_world.file_report(world)
+
+    rows = todo.todo_rows(world.staff)
+    assert [(r.flow, r.number, r.step, r.sender) for r in rows] == [
+        ("清单外事项", f"报告 #{report.pk}", "部门答复", f"张丽华（{world.township.name}）")
+    ]
+    assert rows[0].url == f"/reports/{report.pk}/answer/"
+    assert rows[0].deadline is not None
+    assert todo.todo_count(world.other_staff) == 0
+    assert todo.todo_count(world.office) == 0
+
+    report_world.answer(world, report)
+    rows = todo.todo_rows(world.office)
+    assert [(r.flow, r.step, r.url) for r in rows] == [
+        ("清单外事项", "县委编办裁定", f"/reports/{report.pk}/rule/")
+    ]
+    assert todo.todo_count(world.staff) == 0
+    assert [r.number for r in todo.started_rows(world.head)] == [f"报告 #{report.pk}"]
+
+
+def test_score_sheets_wait_for_the_rater_unit(db):
+    from evaluation.models import ScoreSheet
+    from tests.evaluation.round_factories import evaluation_world, open_round
+
+    world = evaluation_world(with_round=False)
+    evaluation_round = open_round(world, name="2026年度双向互评")
+    township = world.townships[0]
+    sheets = ScoreSheet.objects.filter(evaluation_round=evaluation_round, rater_township=township)
+    rows = todo.todo_rows(world.township_head)
+    assert sorted(r.number for r in rows) == sorted(f"评分表 #{s.pk}" for s in sheets)
+    assert {(r.flow, r.step, r.deadline) for r in rows} == {
+        ("双向互评", "填写评分表", evaluation_round.deadline)
+    }
+    assert rows[0].title.startswith("2026年度双向互评：评价")

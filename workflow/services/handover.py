@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 from viewflow.workflow.models import Task
@@ -38,12 +37,6 @@ URGEABLE_NODES = ("consult",)
 def urge_interval() -> datetime.timedelta:
     """The least time between two reminders on one task (``QINGDAN_URGE_INTERVAL_HOURS``)."""
     return datetime.timedelta(hours=settings.QINGDAN_URGE_INTERVAL_HOURS)
-
-
-def _open_task(task_id: int) -> tuple[Task, object]:
-    """The task ``task_id`` and its node; raises ``Task.DoesNotExist``."""
-    task = Task.objects.select_related("process").get(pk=task_id)
-    return task, task.flow_task
 
 
 def _due_text(moment: datetime.datetime) -> str:
@@ -81,7 +74,7 @@ def task_urge(*, actor, task_id: int, note: str = "") -> Urge:
         recipients = selectors.task_actors(task)
         due = task_deadline(task)
         party = selectors.party_names([task]).get(_party_key(task), "")
-        lines = [f"{actor_unit_name(process)}催办：请尽快办理{task.flow_task.task_title}。"]
+        lines = [f"{selectors.reviewer_name(process)}催办：请尽快办理{task.flow_task.task_title}。"]
         if due is not None:
             overdue = "（已逾期）" if due <= timezone.now() else ""
             lines.append(f"办理期限：{_due_text(due)}{overdue}")
@@ -102,11 +95,6 @@ def task_urge(*, actor, task_id: int, note: str = "") -> Urge:
         urge.save()
     audit_log.info("urged: task #%s by %s (%s told)", task_id, actor, told)
     return urge
-
-
-def actor_unit_name(process) -> str:
-    """The unit that urges a request's parties: its reviewing unit's name."""
-    return selectors.reviewer_name(process)
 
 
 def _party_key(task) -> tuple[str, int] | None:
@@ -257,8 +245,3 @@ def task_transfer(*, actor, task_id: int, to_user_id: int, reason: str = "") -> 
         )
     audit_log.info("task handed over: #%s from %s to %s", task_id, actor, receiver)
     return transfer
-
-
-def sheet_url(task) -> str:
-    """The page of a score sheet task (the sheet's form)."""
-    return reverse("evaluation:sheet", args=[task.data["sheet"]])
