@@ -24,6 +24,7 @@ from organisations import deputies
 from organisations.models import Township
 
 from .. import todo
+from ..flows import ChangeRequestFlow
 from ..permissions import can_view_task
 from ..services.common import TaskNotOpen, deny
 from ..services.handover import round_urge, task_transfer, task_urge, transfer_candidates
@@ -175,7 +176,9 @@ class TaskTransferView(generic.FormView):
     def dispatch(self, request, *args, **kwargs):
         self.task = get_object_or_404(Task.objects.select_related("process"), pk=kwargs["pk"])
         node = self.task.flow_task
-        if node is None or not can_view_task(request.user, self.task):
+        if node is None or node.flow_class is not ChangeRequestFlow or node.task_type != "HUMAN":
+            raise Http404("只能转交准入申请的办理任务。")
+        if not can_view_task(request.user, self.task):
             raise deny(request.user, f"转交任务 #{self.task.pk}")
         if not (
             node.can_assign(request.user, self.task) or node.can_execute(request.user, self.task)
