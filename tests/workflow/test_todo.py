@@ -133,7 +133,7 @@ def test_todo_page_runs_a_constant_number_of_queries(
     assert response.content.decode().count('data-testid="todo-row"') == 5
 
 
-TODO_PAGE_QUERIES = 12
+TODO_PAGE_QUERIES = 8
 
 
 def test_staff_of_a_township_sees_no_consultation_to_answer(county_world):
