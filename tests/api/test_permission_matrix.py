@@ -860,3 +860,34 @@ def test_public_reads_of_an_unpublished_county_answer_nobody(world, url, who):
     response = client.get(url.format(code="331100", item=item.pk))
 
     assert response.status_code == 404
+
+
+ROUND_URGE = {
+    "anonymous": 401,
+    "county_admin": 403,
+    "department_head": 403,
+    "township_head": 403,
+    "township_staff": 403,
+    "other_county_office": 403,
+    "office": 201,
+}
+
+
+@pytest.mark.parametrize(("who", "expected"), ROUND_URGE.items())
+def test_round_urge_permission(db, who, expected):
+    from tests.evaluation.round_factories import evaluation_world, open_round
+    from workflow.models import Urge
+
+    world = evaluation_world(with_round=False)
+    evaluation_round = open_round(world)
+    client = client_for(None if who == "anonymous" else getattr(world, who))
+    before = database_state()
+
+    response = client.post(f"/api/evaluation-rounds/{evaluation_round.pk}/urge/", {}, format="json")
+
+    assert response.status_code == expected, response.content
+    if expected == 201:
+        assert Urge.objects.count() == evaluation_round.sheets.count()
+        assert len(response.json()) == Urge.objects.count()
+    else:
+        assert database_state() == before
