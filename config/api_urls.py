@@ -25,6 +25,7 @@ from organisations.api import LogoutView, TokenObtainView
 from workflow.api import ChangeRequestViewSet, TaskViewSet, handover
 from workflow.api.decisions import DecisionBatchViewSet
 from workflow.api.evaluation import EvaluationRoundViewSet, ScoreSheetViewSet
+from workflow.api.list_import import ListImportView
 from workflow.api.reports import ReportViewSet
 
 app_name = "api"
@@ -82,6 +83,7 @@ urlpatterns = exempt_from_login_redirect(
             handover.DeputyshipEndView.as_view(),
             name="deputyship-end",
         ),
+        path("lists/import/", ListImportView.as_view(), name="list-import"),
         path("", include(router.urls)),
     ]
 )

@@ -2,9 +2,12 @@
 helpers to call the API as one of them (token authentication, like a real client)."""
 
 import datetime
+import io
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 from rest_framework.test import APIClient
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
@@ -18,6 +21,7 @@ from arbitration.models import (
     Ruling,
     RulingDecision,
 )
+from duty_lists.importing.template import template_headers
 from duty_lists.models import DutyItem, Release
 from organisations.models import Deputyship, Role
 from organisations.services import api_token_issue
@@ -216,3 +220,32 @@ def database_state() -> dict:
         "transfers": TaskTransfer.objects.count(),
         "deputyships": list(Deputyship.objects.order_by("pk").values_list("pk", "ended_at")),
     }
+
+
+def lists_file(world, title: str = "燃气安全入户排查") -> bytes:
+    """A one-item approved lists file (.xlsx) of ``world``'s county."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "乡镇(街道)"
+    headers = template_headers("township")
+    sheet.append(headers)
+    values = {
+        "事项编码": "XZ-ZJ-0001",
+        "事项名称": title,
+        "类别": "平安法治",
+        "履职类型": "配合履职",
+        "牵头部门": world.department.name,
+        "部门职责": "负责燃气安全监管。",
+        "乡镇(街道)职责": "配合入户排查。",
+        "实施依据": "《城镇燃气管理条例》",
+        "适用乡镇": "城关街道、青石镇",
+    }
+    sheet.append([values.get(header, "") for header in headers])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def lists_upload(world, **kw):
+    """The file of ``lists_file`` as an upload."""
+    return SimpleUploadedFile("清单.xlsx", lists_file(world, **kw))

@@ -34,7 +34,7 @@ from tests.evaluation.round_factories import (
 from workflow.models import ConsultationAnswer
 from workflow.services import evaluating
 
-from .conftest import answer, client_for, file_request, forward, open_task
+from .conftest import answer, client_for, file_request, forward, lists_upload, open_task
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +126,17 @@ def attachment_call(request):
         {"file": report_world.pdf()},
         multipart=True,
     )
+
+
+def import_lists_call(request):
+    world = api_world(request)
+    body = {
+        "file": lists_upload(world),
+        "county": world.county.pk,
+        "document_number": "清委办发〔2026〕12号",
+        "effective_date": "2026-07-01",
+    }
+    return Call(world.office, "/api/lists/import/", body, multipart=True)
 
 
 def review_call(request):
@@ -387,6 +398,12 @@ ENDPOINTS = {
             "basis": ("basis", "请填写实施依据。"),
             "reasons": ("reasons", "请填写申请理由。"),
         },
+    ),
+    "import_lists": Endpoint(
+        "api:list-import",
+        import_lists_call,
+        ids={"county": single},
+        texts={"document_number": ("document_number", "请填写文号（或导入理由）。")},
     ),
     "request_attachment": Endpoint("api:request-attachments", attachment_call, ok=201),
     "task_review": Endpoint(

@@ -23,6 +23,7 @@ from .conftest import (
     database_state,
     file_request,
     forward,
+    lists_upload,
     open_task,
 )
 
@@ -331,6 +332,17 @@ def read_grid_item_action(world):
 
 
 # Village users and grid workers act on nothing of the admission procedure.
+def import_lists_action(world):
+    body = {
+        "file": lists_upload(world),
+        "county": world.county.pk,
+        "document_number": "清委办发〔2026〕12号",
+        "effective_date": "2026-07-01",
+        "dry_run": "false",
+    }
+    return "post", "/api/lists/import/", body
+
+
 VILLAGE_USERS = {"village_head": 403, "grid_worker": 403}
 # Only 县委社会工作部 acts for the village list it reviews: not the county office.
 NOT_THE_VILLAGE_REVIEWER = {
@@ -348,6 +360,19 @@ NOT_THE_VILLAGE_REVIEWER = {
 
 # action: (set-up returning the call, the right user and its status, denied users → status)
 MATRIX = {
+    "import_lists": (
+        import_lists_action,
+        ("office", 200),
+        {
+            "anonymous": 401,
+            "staff": 403,
+            "head_0": 403,
+            "township_staff": 403,
+            "other_office": 403,
+            "other_county_staff": 403,
+            "other_county_head": 403,
+        },
+    ),
     "file": (
         file_action,
         ("staff", 201),
