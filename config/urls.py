@@ -17,6 +17,7 @@ from workflow.decisions_app import DecisionsApp
 from workflow.evaluation_app import EvaluationApp
 from workflow.flows import ChangeRequestFlow
 from workflow.reports_app import ReportsApp
+from workflow.todo_app import TodoApp
 from workflow.urls import NotificationsApp
 from workflow.viewsets import ChangeRequestViewset
 
@@ -25,6 +26,7 @@ site = Site(
     primary_color="#b71c1c",
     secondary_color="#5d4037",
     viewsets=[
+        TodoApp(),
         DutyListsApp(),
         ChangeRequestViewset(ChangeRequestFlow, icon="assignment"),
         DecisionsApp(),

@@ -585,3 +585,66 @@ class StampedReply(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class TaskTransfer(models.Model):
+    """A task handed by one person to a colleague of the same unit (转交).
+
+    The colleague becomes the task's owner and may do it, even without the unit's
+    right to act on its tasks in general (e.g. a township's staff member handed the
+    consultation by its head). Kept as the task's trail.
+    """
+
+    task = models.ForeignKey(
+        "viewflow.Task", on_delete=models.CASCADE, related_name="+", verbose_name="任务"
+    )
+    process = models.ForeignKey(
+        "viewflow.Process", on_delete=models.CASCADE, related_name="+", verbose_name="流程"
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="转交人"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="接收人"
+    )
+    reason = models.CharField("转交说明", max_length=200, blank=True)
+    created_at = models.DateTimeField("转交时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "任务转交"
+        verbose_name_plural = "任务转交"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["task", "to_user"])]
+
+    def __str__(self):
+        return f"任务 #{self.task_id}：{self.from_user} → {self.to_user}"
+
+
+class Urge(models.Model):
+    """A reminder the county office sent on an open task (催办): who, when, to how many."""
+
+    task = models.ForeignKey(
+        "viewflow.Task", on_delete=models.CASCADE, related_name="+", verbose_name="任务"
+    )
+    process = models.ForeignKey(
+        "viewflow.Process", on_delete=models.CASCADE, related_name="+", verbose_name="流程"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="催办人"
+    )
+    sent_at = models.DateTimeField("催办时间", auto_now_add=True)
+    recipient_count = models.PositiveIntegerField("通知人数")
+    note = models.CharField("催办说明", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "催办"
+        verbose_name_plural = "催办"
+        ordering = ["sent_at", "id"]
+        indexes = [models.Index(fields=["task", "sent_at"])]
+
+    def __str__(self):
+        return f"催办任务 #{self.task_id}（{self.sent_by}）"

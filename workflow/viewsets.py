@@ -14,7 +14,7 @@ from functools import cached_property, update_wrapper
 
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLResolver, path
 from django.utils.html import format_html
 from django.views import generic
@@ -30,6 +30,7 @@ from .filters import STEP_TITLES, ChangeRequestFilter, TaskFilter, TaskListFilte
 from .models import ChangeRequestProcess
 from .services.common import deny
 from .views.attachments import AttachmentDownloadView, StampedReplyDownloadView
+from .views.handover import handover_context
 from .views.requests import (
     ChangeRequestCreateView,
     MyChangeRequestListView,
@@ -287,6 +288,7 @@ class ProcessDetailView(flow_views.DetailProcessView):
                 ],
             ),
             attachments=list(process.attachments.select_related("uploaded_by").order_by("pk")),
+            **handover_context(user, process, tasks, names),
         )
         return context
 
@@ -406,6 +408,17 @@ def _may_open(node, user, task) -> bool:
     return node.can_view(user, task)
 
 
+def _opens_the_form(node, request, task) -> bool:
+    """True if the request only reads (GET/HEAD) and its user may take the open, unowned
+    human task ``task`` (what viewflow's task index sends to its claim page, 认领)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and task.flow_task_type == "HUMAN"
+        and task.status == STATUS.NEW
+        and node.can_assign(request.user, task)
+    )
+
+
 def scoped_task_view(node, url_name: str, view):
     """Wrap one task URL of ``node``: the task must exist in the URL's request (else
     404) and be visible to the user (else 403, logged); the index page also needs a
@@ -424,6 +437,10 @@ def scoped_task_view(node, url_name: str, view):
             raise deny(request.user, f"访问任务 #{task_pk}")
         if url_name == "index" and not _may_open(node, request.user, task):
             raise deny(request.user, f"打开任务 #{task_pk}")
+        if url_name in ("index", "assign") and _opens_the_form(node, request, task):
+            # No claim step: whoever may take an open task goes straight to its form;
+            # the task becomes theirs when they submit it.
+            return redirect(node.reverse("execute", args=[process_pk, task_pk]))
         return view(request, *args, process_pk=process_pk, task_pk=task_pk, **kwargs)
 
     update_wrapper(scoped, view)

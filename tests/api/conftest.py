@@ -23,7 +23,7 @@ from arbitration.models import (
 )
 from duty_lists.importing.template import template_headers
 from duty_lists.models import DutyItem, Release
-from organisations.models import Role
+from organisations.models import Deputyship, Role
 from organisations.services import api_token_issue
 from tests.factories import (
     CountyFactory,
@@ -42,6 +42,8 @@ from workflow.models import (
     Consultation,
     LegalityReview,
     Notification,
+    TaskTransfer,
+    Urge,
 )
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
@@ -214,6 +216,9 @@ def database_state() -> dict:
         "batch_documents": list(BatchDocument.objects.order_by("pk").values_list("pk", "file")),
         "opinions": NoticeOpinion.objects.count(),
         "releases": Release.objects.count(),
+        "urges": Urge.objects.count(),
+        "transfers": TaskTransfer.objects.count(),
+        "deputyships": list(Deputyship.objects.order_by("pk").values_list("pk", "ended_at")),
     }
 
 

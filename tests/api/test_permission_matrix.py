@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from duty_lists import services as duty_services
+from organisations import deputies
 from organisations.models import Role
 from tests.decisions import as_proposed, decide, prepare
 from tests.factories import DepartmentFactory, make_item, user_with_role
@@ -752,10 +753,112 @@ MATRIX.update(
         ),
     }
 )
+
+
+def _consultation_task(world):
+    process = file_request(world)
+    forward(world, process)
+    return open_task(process, "consult", township=world.townships[0].pk)
+
+
+def urge_action(world):
+    return "post", f"/api/tasks/{_consultation_task(world).pk}/urge/", {"note": "请尽快答复。"}
+
+
+def transfer_action(world):
+    task = _consultation_task(world)
+    return "post", f"/api/tasks/{task.pk}/transfer/", {"to_user": world.township_staff.pk}
+
+
+def set_deputy_action(world):
+    now = timezone.now()
+    body = {
+        "township": world.townships[0].pk,
+        "deputy": world.township_staff.pk,
+        "starts_at": now.isoformat(),
+        "ends_at": (now + datetime.timedelta(days=3)).isoformat(),
+        "reason": "外出学习。",
+    }
+    return "post", "/api/deputyships/", body
+
+
+def end_deputy_action(world):
+    now = timezone.now()
+    deputyship = deputies.deputyship_set(
+        actor=world.heads[0],
+        unit=world.townships[0],
+        deputy=world.township_staff,
+        starts_at=now,
+        ends_at=now + datetime.timedelta(days=3),
+        reason="外出学习。",
+    )
+    return "post", f"/api/deputyships/{deputyship.pk}/end/", {}
+
+
+def todo_action(world):
+    _consultation_task(world)
+    return "get", "/api/todo/", None
+
+
+MATRIX.update(
+    {
+        "urge": (
+            urge_action,
+            ("office", 201),
+            {
+                "anonymous": 401,
+                "staff": 403,
+                "county_admin": 403,
+                "head_0": 403,
+                "township_staff": 403,
+                "other_office": 403,
+                "other_county_head": 403,
+            },
+        ),
+        "transfer": (
+            transfer_action,
+            ("head_0", 201),
+            {
+                "anonymous": 401,
+                "head_1": 403,
+                "township_staff": 403,
+                "staff": 403,
+                "office": 403,
+                "county_admin": 403,
+                "other_county_head": 403,
+            },
+        ),
+        "set_deputy": (
+            set_deputy_action,
+            ("head_0", 201),
+            {
+                "anonymous": 401,
+                "head_1": 403,
+                "township_staff": 403,
+                "staff": 403,
+                "office": 403,
+                "other_county_head": 403,
+            },
+        ),
+        "end_deputy": (
+            end_deputy_action,
+            ("head_0", 200),
+            {
+                "anonymous": 401,
+                "head_1": 403,
+                "township_staff": 403,
+                "office": 403,
+                "other_county_head": 403,
+            },
+        ),
+        "todo": (todo_action, ("head_0", 200), {"anonymous": 401}),
+    }
+)
+
 # Village users and grid workers are refused every other action but the list of
 # batches (empty for them) and the reads of their own list.
 for _action, (_, (_right, _), _denied) in MATRIX.items():
-    if _action not in {"list_batches", "read_village_item", "read_grid_item"}:
+    if _action not in {"list_batches", "read_village_item", "read_grid_item", "todo"}:
         for _who, _status in VILLAGE_USERS.items():
             if _who != _right:
                 _denied.setdefault(_who, _status)
@@ -829,3 +932,34 @@ def test_public_reads_of_an_unpublished_county_answer_nobody(world, url, who):
     response = client.get(url.format(code="331100", item=item.pk))
 
     assert response.status_code == 404
+
+
+ROUND_URGE = {
+    "anonymous": 401,
+    "county_admin": 403,
+    "department_head": 403,
+    "township_head": 403,
+    "township_staff": 403,
+    "other_county_office": 403,
+    "office": 201,
+}
+
+
+@pytest.mark.parametrize(("who", "expected"), ROUND_URGE.items())
+def test_round_urge_permission(db, who, expected):
+    from tests.evaluation.round_factories import evaluation_world, open_round
+    from workflow.models import Urge
+
+    world = evaluation_world(with_round=False)
+    evaluation_round = open_round(world)
+    client = client_for(None if who == "anonymous" else getattr(world, who))
+    before = database_state()
+
+    response = client.post(f"/api/evaluation-rounds/{evaluation_round.pk}/urge/", {}, format="json")
+
+    assert response.status_code == expected, response.content
+    if expected == 201:
+        assert Urge.objects.count() == evaluation_round.sheets.count()
+        assert len(response.json()) == Urge.objects.count()
+    else:
+        assert database_state() == before

@@ -19,6 +19,17 @@ def unread_notification_count(context) -> int:
 
 
 @register.simple_tag(takes_context=True)
+def todo_count(context) -> int:
+    """How many things wait for the requesting user (待办; one query per page)."""
+    request = context.get("request")
+    if request is None or not hasattr(request, "user"):
+        return 0
+    from .. import todo
+
+    return todo.todo_count(request.user)
+
+
+@register.simple_tag(takes_context=True)
 def visible_tasks(context, tasks) -> list:
     """The tasks of ``tasks`` (a related manager or queryset of one flow's tasks) that
     the requesting user may see: another party's consultation task is left out."""

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views import generic
 
@@ -57,7 +58,10 @@ class ServiceTaskView(generic.FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        deadline = selectors.task_deadlines([self.task]).get(self.task.pk)
         return super().get_context_data(
+            deadline=deadline,
+            deadline_passed=deadline is not None and deadline <= timezone.now(),
             process=self.process,
             task=self.task,
             task_title=self.task.flow_task.task_title,
