@@ -22,6 +22,7 @@ from rest_framework.routers import DefaultRouter
 from duty_lists.api import DutyItemViewSet, DutyListViewSet, ReleaseViewSet
 from duty_lists.api_documents import DocumentExportView
 from organisations.api import LogoutView, TokenObtainView
+from stats.api import StatsFigureView
 from workflow.api import ChangeRequestViewSet, TaskViewSet
 from workflow.api.decisions import DecisionBatchViewSet
 from workflow.api.evaluation import EvaluationRoundViewSet, ScoreSheetViewSet
@@ -68,6 +69,7 @@ urlpatterns = exempt_from_login_redirect(
         ),
         path("public/", include("public.api_urls")),
         path("documents/<str:file_format>/", DocumentExportView.as_view(), name="documents"),
+        path("stats/<slug:figure>/", StatsFigureView.as_view(), name="stats"),
         path("", include(router.urls)),
     ]
 )
