@@ -71,7 +71,8 @@ class StatsFigureView(StatsMixin, generic.TemplateView):
     template_name = "stats/figure.html"
 
     def get_context_data(self, **kwargs):
-        figure = FIGURES_BY_KEY.get(self.kwargs["figure"])
+        key = kwargs.pop("figure")
+        figure = FIGURES_BY_KEY.get(key)
         if figure is None:
             raise Http404("没有该统计。")
         tables = figure.compute(self.scope)

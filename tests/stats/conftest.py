@@ -216,14 +216,20 @@ def stats_world(world, clock):  # noqa: F811
     _filed(file_request(w, title="R1"))
 
     clock.moment = NOW
-    region = Region.objects.create(code="3311", name="丽水市")
-    region.counties.set([w.county, w.other_county])
-    w.region = region
-    w.region_viewer = UserFactory(display_name="丽水市编办")
-    org_services.region_membership_grant(actor=None, user=w.region_viewer, region=region)
     w.requests = {"R1": None, "R2": r2, "R3": r3, "R4": r4, "R5": r5}
     w.clock = clock
     return w
+
+
+@pytest.fixture
+def region_world(world):  # noqa: F811
+    """``world`` (whose 丽水市 covers both counties, with its viewer) and 白沙片区 over
+    白沙县 only, with its own viewer."""
+    small = Region.objects.create(code="3312", name="白沙片区")
+    small.counties.set([world.other_county])
+    world.other_region_viewer = UserFactory(display_name="白沙片区查看")
+    org_services.region_membership_grant(actor=None, user=world.other_region_viewer, region=small)
+    return world
 
 
 def _report_task(report, node_name):
@@ -232,4 +238,4 @@ def _report_task(report, node_name):
     return report_task(report, node_name)
 
 
-__all__ = ["NOW", "answer", "open_task", "stats_world", "world"]
+__all__ = ["NOW", "answer", "open_task", "region_world", "stats_world", "world"]
