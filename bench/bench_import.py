@@ -251,7 +251,9 @@ def empty_lists() -> None:
     from duty_lists.models import DutyItem, DutyList, Release, ReleaseChange, duty_item_history
 
     models = [ReleaseChange, Release.history.model, Release]
-    models += [*duty_item_history.m2m_models.values(), DutyItem.history.model]
+    # simple-history's ``m2m_models`` holds every tracked model's tables: take ours only.
+    townships_history = duty_item_history.m2m_models[DutyItem._meta.get_field("townships")]
+    models += [townships_history, DutyItem.history.model]
     models += [DutyItem.townships.through, DutyItem, DutyList]
     with transaction.atomic(), connection.cursor() as cursor:
         for model in models:

@@ -22,6 +22,7 @@ from rest_framework.routers import DefaultRouter
 from duty_lists.api import DutyItemViewSet, DutyListViewSet, ReleaseViewSet
 from duty_lists.api_documents import DocumentExportView
 from organisations.api import LogoutView, TokenObtainView
+from stats.api import StatsFigureView
 from workflow.api import ChangeRequestViewSet, TaskViewSet, handover
 from workflow.api.decisions import DecisionBatchViewSet
 from workflow.api.evaluation import EvaluationRoundViewSet, ScoreSheetViewSet
@@ -84,6 +85,7 @@ urlpatterns = exempt_from_login_redirect(
             name="deputyship-end",
         ),
         path("lists/import/", ListImportView.as_view(), name="list-import"),
+        path("stats/<slug:figure>/", StatsFigureView.as_view(), name="stats"),
         path("", include(router.urls)),
     ]
 )

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "workflow",
     "evaluation",
     "public",
+    "stats",
     "config.apps.SiteConfig",
 ]
 

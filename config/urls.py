@@ -13,6 +13,7 @@ from viewflow.urls import Site
 
 from duty_lists.urls import DutyListsApp
 from organisations.urls import OrganisationsApp
+from stats.urls import StatsApp
 from workflow.decisions_app import DecisionsApp
 from workflow.evaluation_app import EvaluationApp
 from workflow.flows import ChangeRequestFlow
@@ -32,6 +33,7 @@ site = Site(
         DecisionsApp(),
         ReportsApp(),
         EvaluationApp(),
+        StatsApp(),
         NotificationsApp(),
         OrganisationsApp(),
     ],

@@ -281,6 +281,62 @@ class Membership(models.Model):
         return self.department or self.township or self.village or self.grid or self.county
 
 
+class Region(models.Model):
+    """A set of counties above the county level (市/省), e.g. 丽水市: its viewers
+    (``RegionMembership``) read the statistics of every county in it, and nothing else.
+
+    A county may lie in several regions (a city and its province)."""
+
+    code = models.CharField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+    counties = models.ManyToManyField(
+        County, blank=True, related_name="regions", verbose_name="所辖县(市、区)"
+    )
+
+    history = HistoricalRecords(m2m_fields=["counties"])
+
+    class Meta:
+        verbose_name = "市(省)级区域"
+        verbose_name_plural = "市(省)级区域"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class RegionMembership(models.Model):
+    """A read-only role above the counties (市/省级统计查看): the user reads the
+    statistics of every county of ``region``.
+
+    Kept apart from ``Membership``, whose rows always name one county and imply object
+    permissions on it: this role names many counties and implies none.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="region_memberships",
+        verbose_name="用户",
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="memberships", verbose_name="区域"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "市(省)级查看人员"
+        verbose_name_plural = "市(省)级查看人员"
+        ordering = ["region_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="region_membership_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.region}"
+
+
 class ApiToken(models.Model):
     """An API token (接口令牌) of one client of a user, issued by ``POST /api/token/``.
 

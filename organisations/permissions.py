@@ -34,6 +34,8 @@ from .models import (
     Deputyship,
     Grid,
     Membership,
+    Region,
+    RegionMembership,
     Role,
     Township,
     Village,
@@ -590,3 +592,33 @@ def can_unlock_user(actor, user) -> bool:
     county_ids = county_ids_administered_by(actor)
     user_county_ids = set(user.memberships.values_list("county_id", flat=True))
     return bool(user_county_ids) and user_county_ids <= county_ids
+
+
+def region_county_ids_viewed_by(user) -> frozenset[int]:
+    """Ids of the counties of every region whose statistics ``user`` reads as a
+    市(省)级查看人员 (``RegionMembership``); one query, kept on the user object like its
+    unit scope. Empty for anonymous and inactive users."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    kept = user.__dict__.get(_REGION_ATTRIBUTE)
+    if kept is None:
+        kept = frozenset(
+            Region.counties.through.objects.filter(region__memberships__user=user.pk).values_list(
+                "county_id", flat=True
+            )
+        )
+        user.__dict__[_REGION_ATTRIBUTE] = kept
+    return kept
+
+
+_REGION_ATTRIBUTE = "_qingdan_region_counties"
+
+
+def forget_region_scope(user) -> None:
+    """Drop the region counties kept on ``user`` (after its region memberships changed)."""
+    user.__dict__.pop(_REGION_ATTRIBUTE, None)
+
+
+def is_region_viewer(user) -> bool:
+    """True if ``user`` holds a region membership (one query)."""
+    return user.is_authenticated and RegionMembership.objects.filter(user=user.pk).exists()

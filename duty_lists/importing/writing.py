@@ -123,7 +123,8 @@ def _rows_by_item(new_rows, kept_item_ids: list[int]) -> dict[int, list]:
 
 def _write_history(entries, *, rows_of, history_user, reason, when) -> None:
     history_model = DutyItem.history.model
-    [m2m_model] = duty_item_history.m2m_models.values()
+    # simple-history keeps one ``m2m_models`` dict for every tracked model: pick ours.
+    m2m_model = duty_item_history.m2m_models[DutyItem._meta.get_field("townships")]
     tracked = [f.attname for f in history_model.tracked_fields]
     records = history_model.objects.bulk_create(
         [

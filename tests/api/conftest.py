@@ -23,13 +23,14 @@ from arbitration.models import (
 )
 from duty_lists.importing.template import template_headers
 from duty_lists.models import DutyItem, Release
-from organisations.models import Deputyship, Role
-from organisations.services import api_token_issue
+from organisations.models import Deputyship, Region, Role
+from organisations.services import api_token_issue, region_membership_grant
 from tests.factories import (
     CountyFactory,
     DepartmentFactory,
     GridFactory,
     TownshipFactory,
+    UserFactory,
     VillageFactory,
     user_with_role,
 )
@@ -53,7 +54,8 @@ OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 def world(db):
     """清河县: 住建局 (files requests) and 应急管理局; 城关街道, 青石镇, 云岭乡 (consulted)
     and 石门镇 (never consulted); 北门社区 (城关街道) with a grid, 石门村 (石门镇);
-    县委社会工作部; one user per role; 白沙县 with its own users."""
+    县委社会工作部; one user per role; 白沙县 with its own users; 丽水市 (both counties)
+    with a 市级查看人员."""
     county = CountyFactory(name="清河县")
     department = DepartmentFactory(county=county, name="县住房和城乡建设局")
     other_department = DepartmentFactory(county=county, name="县应急管理局")
@@ -68,7 +70,14 @@ def world(db):
     other_village = VillageFactory(township=townships[3], name="石门村")
     grid = GridFactory(village=village, name="北门一网格")
     social_work = DepartmentFactory(county=county, name="县委社会工作部")
+    # 丽水市 over both counties: its viewer reads their statistics and nothing else.
+    region = Region.objects.create(code="3311", name="丽水市")
+    region.counties.set([county, other_county])
+    region_viewer = UserFactory(display_name="丽水市编办")
+    region_membership_grant(actor=None, user=region_viewer, region=region)
     return SimpleNamespace(
+        region=region,
+        region_viewer=region_viewer,
         county=county,
         department=department,
         other_department=other_department,

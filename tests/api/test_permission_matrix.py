@@ -11,6 +11,7 @@ from django.utils import timezone
 from duty_lists import services as duty_services
 from organisations import deputies
 from organisations.models import Role
+from stats.figures import FIGURES
 from tests.decisions import as_proposed, decide, prepare
 from tests.factories import DepartmentFactory, make_item, user_with_role
 from workflow import services
@@ -851,9 +852,47 @@ MATRIX.update(
                 "other_county_head": 403,
             },
         ),
-        "todo": (todo_action, ("head_0", 200), {"anonymous": 401}),
+        # Everyone signed in reads their own 待办 (a region viewer's is empty).
+        "todo": (todo_action, ("head_0", 200), {"anonymous": 401, "region_viewer": 200}),
     }
 )
+
+
+def stats_action(key):
+    def action(world):
+        make_item(county=world.county, lead_department=world.department)
+        return "get", f"/api/stats/{key}/?county={world.county.pk}", None
+
+    return action
+
+
+STATS_DENIED = {
+    "anonymous": 401,
+    "staff": 403,
+    "other_staff": 403,
+    "county_admin": 403,
+    "head_0": 403,
+    "township_staff": 403,
+    "village_reviewer": 403,
+    "other_office": 403,
+    "other_county_staff": 403,
+    "other_county_head": 403,
+}
+for _figure in FIGURES:
+    MATRIX[f"stats_{_figure.key}"] = (
+        stats_action(_figure.key),
+        ("office", 200),
+        {**STATS_DENIED, "region_viewer": 200},
+    )
+MATRIX["stats_region"] = (
+    stats_action("burden"),
+    ("region_viewer", 200),
+    {key: status for key, status in STATS_DENIED.items() if key != "other_office"},
+)
+# The 市(省)级查看人员 reads the statistics only.
+for _action, (_, (_right, _), _denied) in MATRIX.items():
+    if not _action.startswith("stats_") and _action != "list_batches":
+        _denied.setdefault("region_viewer", 403)
 
 # Village users and grid workers are refused every other action but the list of
 # batches (empty for them) and the reads of their own list.
