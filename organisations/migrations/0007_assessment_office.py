@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0004_user_dingtalk_userid'),
+        ('organisations', '0006_regions'),
     ]
 
     operations = [
