@@ -4,6 +4,7 @@ and on a phone nothing is wider than the screen."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from evaluation.models import ScoreSheet, SheetState
 from tests.evaluation.round_factories import evaluation_world, open_round, sheet_of
@@ -30,6 +31,7 @@ def test_scoring_rules_are_shown_and_the_sheet_can_be_submitted(page, log_in, vi
     )
 
     rules = page.get_by_test_id("scoring-rule")
+    expect(rules).to_have_count(3)
     assert rules.all_inner_texts() == [
         "依单履职的评分标准",
         "资源随事转的评分标准",

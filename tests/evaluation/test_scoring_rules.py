@@ -23,7 +23,8 @@ def world(db):
 def _rows(html: str) -> list[tuple[str, str]]:
     """(indicator name, scoring rule) of each indicator row of a sheet page."""
     return re.findall(
-        r'<tr data-testid="indicator-row">\s*<td class="qd-indicator"><label[^>]*>([^<]+)</label>'
+        r'<tr data-testid="indicator-row">\s*<td class="qd-indicator"[^>]*>'
+        r"<label[^>]*>([^<]+)</label>"
         r'.*?<td class="qd-pre" data-label="评分标准" data-testid="scoring-rule">([^<]*)</td>',
         html,
         flags=re.S,
