@@ -191,11 +191,20 @@ def score_sheet_record(
     merged.update(checked_scores(indicators, scores, complete=False))
     values = checked_scores(indicators, merged, complete=submit)
     reason = "提交评分表" if submit else "保存评分表草稿"
+    new_scores = []
     for pk, value in values.items():
-        score = saved.get(pk) or Score(sheet=sheet, indicator_id=pk, value=value)
-        if score.pk is None or score.value != value:
+        score = saved.get(pk)
+        if score is None:
+            new_scores.append(Score(sheet=sheet, indicator_id=pk, value=value))
+        elif score.value != value:
             score.value = value
             _save(score, actor=actor, reason=reason)
+    if new_scores:
+        # One INSERT for the rows and one for their history: a first submission
+        # writes every indicator at once.
+        bulk_create_with_history(
+            new_scores, Score, default_user=actor, default_change_reason=reason
+        )
     if comment is not None:
         sheet.comment = clean_text(comment)
     sheet.prepared_by = sheet.prepared_by or actor
