@@ -2,6 +2,7 @@
 who is told, and scoped lists of requests and tasks."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -23,10 +24,16 @@ from .permissions import (
 
 def consulted_townships(process: ChangeRequestProcess) -> list[Township]:
     """The townships a department's request touches: all of the county's when it
-    applies to all units of the level, else the named ones."""
+    applies to all units of the level, else the named ones and those of the named
+    villages (village and grid lists)."""
     if process.applies_to_all:
         return list(Township.objects.filter(county_id=process.county_id).order_by("code"))
-    return list(process.target_townships.order_by("code"))
+    villages = process.target_villages.values("township_id")
+    return list(
+        Township.objects.filter(
+            Q(pk__in=process.target_townships.values("pk")) | Q(pk__in=villages)
+        ).order_by("code")
+    )
 
 
 def consultation_parties(process: ChangeRequestProcess) -> list[dict]:
@@ -255,3 +262,57 @@ def items_unit_may_change(unit: Department | Township) -> QuerySet[DutyItem]:
     else:
         items = DutyItem.objects.filter(lead_department=unit, status=ItemStatus.IN_FORCE)
     return items.select_related("duty_list").order_by("code")
+
+
+@dataclass(frozen=True)
+class RequestDetails:
+    """What a request proposes, in words, for its pages (a few queries)."""
+
+    item_kind_label: str
+    category_label: str
+    primary_label: str
+    local_label: str
+    cooperation: str
+    resources: tuple[str, ...]
+    applicability: str
+    expires_on: datetime.date | None
+
+
+def request_details(process: ChangeRequestProcess) -> RequestDetails:
+    """The proposed item of ``process`` in words: its category's full name, who carries
+    主体责任, the name of the local duties for its level and type, the cooperating
+    departments ("部门：职责" lines), 配套保障 lines and the applicability. Four queries
+    at most."""
+    from duty_lists import applicability
+    from duty_lists.columns import cooperation_text, resources_of
+    from duty_lists.models import (
+        ItemKind,
+        default_primary_responsibility,
+        local_responsibilities_label,
+        primary_responsibility_label,
+    )
+
+    from .services.filing import request_cooperations
+
+    level = process.level or "township"
+    primary = process.primary_responsibility or (
+        default_primary_responsibility(process.duty_type) if process.duty_type else ""
+    )
+    kind = process.item_kind or ItemKind.DUTY
+    return RequestDetails(
+        item_kind_label=str(ItemKind(kind).label),
+        category_label=process.category.full_name if process.category_id else "—",
+        primary_label=primary_responsibility_label(primary, level) or "—",
+        local_label=local_responsibilities_label(level, process.duty_type),
+        cooperation=cooperation_text(
+            (department.name, duties) for department, duties in request_cooperations(process)
+        ),
+        resources=tuple(resources_of(process).lines()),
+        applicability=applicability.short_label(
+            applies_to_all=process.applies_to_all,
+            township_names=[t.name for t in process.target_townships.order_by("code")],
+            village_names=[v.name for v in process.target_villages.order_by("code")],
+            village_kind=process.village_kind,
+        ),
+        expires_on=process.expires_on,
+    )

@@ -27,6 +27,7 @@ from arbitration import report_selectors
 from arbitration.models import OffListReport
 from arbitration.report_permissions import can_answer_report, can_rule_report
 from config.listing import IdUrls
+from duty_lists.selectors import category_choices
 from organisations.models import Department, Township
 
 from ..offlist_flow import OffListReportFlow
@@ -325,6 +326,9 @@ class ReportRuleView(_ReportTaskView):
 
     def may_act(self, user, report) -> bool:
         return can_rule_report(user, report)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "categories": category_choices(self.report.county_id)}
 
     def submit(self, form):
         report = report_rule(

@@ -17,6 +17,7 @@ from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
 from config.listing import IdUrls
+from duty_lists.selectors import category_choices
 from organisations.models import Department, Township
 
 from .. import permissions, selectors
@@ -27,7 +28,14 @@ from ..services import attachment_add, change_request_file
 from .tasks import apply_validation_error
 
 # Fields a township's request does not set: its level and scope are the item's.
-DEPARTMENT_ONLY_FIELDS = ("level", "lead_department", "applies_to_all", "target_townships")
+DEPARTMENT_ONLY_FIELDS = (
+    "level",
+    "lead_department",
+    "applies_to_all",
+    "target_townships",
+    "target_villages",
+    "village_kind",
+)
 
 
 def request_layout(form) -> Layout:
@@ -46,16 +54,33 @@ def request_layout(form) -> Layout:
                 if "level" in form.fields
                 else "修改后的事项内容（只填需要改动的项；申请取消时不填）"
             ),
-            "title",
-            Row(*present("category", "duty_type", "lead_department")),
+            Row(Column("title", desktop=8), Column("item_kind", desktop=4)),
+            Row(*present("category", "duty_type", "primary_responsibility")),
+            Row(*present("lead_department", "guidance_code")),
             "department_responsibilities",
+            "cooperation",
             "local_responsibilities",
             "basis",
-            Row(Column("resources", desktop=8), Column("effective_date", desktop=4)),
+            Row("accountability", "exemption"),
+            "work_requirements",
+            Row("effective_date", "expires_on"),
+            "remarks",
+        ),
+        FieldSet(
+            "配套保障（费随事转：新增事项须写明经费、人员、装备，没有的填“无”）",
+            Row(Column("funding_source", desktop=8), Column("funding_amount", desktop=4)),
+            Row("staffing", "equipment"),
         ),
     ]
     if present("applies_to_all", "target_townships"):
-        elements.append(FieldSet("适用范围（新增、修改时）", "applies_to_all", "target_townships"))
+        elements.append(
+            FieldSet(
+                "适用范围（新增、修改时）",
+                "applies_to_all",
+                "target_townships",
+                *present("target_villages", "village_kind"),
+            )
+        )
     elements += ["reasons", "attachments"]
     return Layout(*elements)
 
@@ -85,6 +110,7 @@ class ChangeRequestCreateView(generic.FormView):
             "items": items.distinct(),
             "departments": Department.objects.filter(county_id__in=counties),
             "townships": Township.objects.filter(county_id__in=counties),
+            "categories": category_choices(counties),
         }
 
     @property
@@ -152,6 +178,8 @@ class ChangeRequestCreateView(generic.FormView):
             fields=form.item_fields(),
             applies_to_all=data.get("applies_to_all", False),
             target_townships=data.get("target_townships", ()),
+            target_villages=data.get("target_villages", ()),
+            village_kind=data.get("village_kind", ""),
             reasons=data["reasons"],
         )
 

@@ -25,6 +25,7 @@ from workflow.demo import demo_open_tasks, demo_requests_load, demo_requests_rea
 from workflow.demo_decisions import demo_decisions_load, demo_decisions_read
 from workflow.demo_evaluation import EvaluationReport, demo_evaluation_load
 from workflow.demo_reports import demo_reports_load
+from workflow.services import temporary_items_watch
 
 
 class Command(BaseCommand):
@@ -71,6 +72,8 @@ class Command(BaseCommand):
             indicator_sets = demo_indicators_read(directory)
             with transaction.atomic():
                 report = demo_load(directory=directory)
+                # The demo's temporary items get their expiry timers.
+                temporary_started = temporary_items_watch()
                 releases_report = demo_releases_load(releases)
                 requests_report = demo_requests_load(requests)
                 decisions_report = demo_decisions_load(decisions, directory)
@@ -89,7 +92,8 @@ class Command(BaseCommand):
             f"用户：新建 {report.users_created}，已存在 {report.users_existing}；"
             f"清单事项：新建 {report.items_created}，已存在 {report.items_existing}；"
             f"变更：应用 {report.changes_applied}，已应用 {report.changes_existing}；"
-            f"申请：新建 {requests_report.created}，已存在 {requests_report.existing}。"
+            f"申请：新建 {requests_report.created}，已存在 {requests_report.existing}；"
+            f"临时事项到期计时：新建 {temporary_started}。"
         )
         self.stdout.write(
             f"发布版本：新建 {releases_report.created}，已存在 {releases_report.existing}；"
