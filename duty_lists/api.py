@@ -106,7 +106,7 @@ class DutyListSerializer(serializers.ModelSerializer):
 
 VILLAGE_KIND_HELP = "适用村(社区)类型：village 仅村 / community 仅社区；空为两者（村、网格清单）"
 FUNDING_HELP = "经费金额（万元）；未填写为空"
-LOCAL_HELP = "属地职责：乡镇(街道)职责 / 村(社区)职责 / 网格职责（配合履职事项为配合职责）"
+LOCAL_HELP = "属地职责：乡镇(街道)职责 / 村(社区)职责 / 网格职责（按清单层级）"
 
 
 class DutyItemSerializer(serializers.ModelSerializer):
@@ -143,7 +143,7 @@ class DutyItemSerializer(serializers.ModelSerializer):
         help_text="协同部门及各自的协同职责，按清单顺序"
     )
     local_responsibilities_label = serializers.SerializerMethodField(
-        help_text="属地职责的名称，如“乡镇(街道)职责”“村(社区)配合职责”"
+        help_text="属地职责的名称，如“乡镇(街道)职责”“村(社区)职责”"
     )
     funding_amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, read_only=True, allow_null=True, help_text=FUNDING_HELP
@@ -210,7 +210,7 @@ class DutyItemSerializer(serializers.ModelSerializer):
         return cooperation_data(item)
 
     def get_local_responsibilities_label(self, item) -> str:
-        return local_responsibilities_label(item.duty_list.level, item.duty_type)
+        return local_responsibilities_label(item.duty_list.level)
 
     def get_primary_responsibility_label(self, item) -> str:
         return primary_responsibility_label(item.primary_responsibility, item.duty_list.level)

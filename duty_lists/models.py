@@ -174,11 +174,10 @@ LEVEL_UNIT_LABELS = {
 }
 
 
-def local_responsibilities_label(level: str, duty_type: str | None = None) -> str:
-    """The name of the local unit's duties column: 乡镇(街道)职责, 村(社区)职责 or 网格职责
-    by level, "…配合职责" on a 配合履职 item."""
-    unit = LEVEL_UNIT_LABELS[Level(level)]
-    return f"{unit}配合职责" if duty_type == DutyType.COOPERATING else f"{unit}职责"
+def local_responsibilities_label(level: str) -> str:
+    """The name of the local unit's duties column by level, as published lists name it:
+    乡镇(街道)职责, 村(社区)职责 or 网格职责, whatever the item's duty type."""
+    return f"{LEVEL_UNIT_LABELS[Level(level)]}职责"
 
 
 def primary_responsibility_label(value: str, level: str) -> str:
@@ -313,8 +312,8 @@ class DutyItem(models.Model):
         related_name="cooperating_items",
         verbose_name="协同部门",
     )
-    # Named 乡镇(街道)职责 / 村(社区)职责 / 网格职责 by the list's level (and "配合职责" on
-    # 配合 items): ``local_responsibilities_label``.
+    # Named 乡镇(街道)职责 / 村(社区)职责 / 网格职责 by the list's level:
+    # ``local_responsibilities_label``.
     local_responsibilities = models.TextField("属地职责")
     basis = models.TextField("实施依据")
     accountability = models.TextField("追责情形", blank=True)

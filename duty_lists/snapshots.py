@@ -141,8 +141,8 @@ class ItemSnapshot:
 
     @property
     def local_responsibilities_label(self) -> str:
-        """The name of the local duties by level and type, e.g. "乡镇(街道)配合职责"."""
-        return local_responsibilities_label(self.level, self.duty_type)
+        """The name of the local duties by level, e.g. "乡镇(街道)职责"."""
+        return local_responsibilities_label(self.level)
 
     @property
     def primary_responsibility_label(self) -> str:
@@ -434,6 +434,8 @@ def _label(name: str, snapshot: ItemSnapshot) -> str:
         return snapshot.local_responsibilities_label
     if name == "townships":
         return "适用乡镇(街道)" if snapshot.level == Level.TOWNSHIP else "适用范围"
+    if name == "cooperating_departments":
+        return "协同部门及职责"
     return str(DutyItem._meta.get_field(name).verbose_name)
 
 
@@ -602,7 +604,7 @@ def _unit_rows(history_ids: list[int]) -> dict[int, _Units]:
     result: dict[int, _Units] = {}
     if not history_ids:
         return result
-    columns = ("history_id", "part", "unit_id", "name", "code", "parent_id", "text", "position")
+    columns = ("history_id", "part", "unit_id", "name", "code", "parent_id", "text", "sort")
     no_parent = Value(None, output_field=IntegerField())
     no_text = Value("", output_field=TextField())
     townships = (
@@ -616,7 +618,7 @@ def _unit_rows(history_ids: list[int]) -> dict[int, _Units]:
             code=F("township__code"),
             parent_id=no_parent,
             text=no_text,
-            position=Value(0, output_field=IntegerField()),
+            sort=Value(0, output_field=IntegerField()),
         )
         .values_list(*columns)
     )
@@ -631,7 +633,7 @@ def _unit_rows(history_ids: list[int]) -> dict[int, _Units]:
             code=F("village__code"),
             parent_id=F("village__township_id"),
             text=no_text,
-            position=Value(0, output_field=IntegerField()),
+            sort=Value(0, output_field=IntegerField()),
         )
         .values_list(*columns)
     )
@@ -646,12 +648,12 @@ def _unit_rows(history_ids: list[int]) -> dict[int, _Units]:
             code=F("department__code"),
             parent_id=no_parent,
             text=F("responsibilities"),
-            position=F("position"),
+            sort=F("position"),
         )
         .values_list(*columns)
     )
     rows = townships.union(villages, cooperations, all=True).order_by(
-        "history_id", "part", "position", "code", "unit_id"
+        "history_id", "part", "sort", "code", "unit_id"
     )
     for history_id, part, unit_id, name, _code, parent_id, text, _position in rows:
         units = result.get(history_id)

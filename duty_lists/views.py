@@ -114,7 +114,7 @@ class DutyItemDetailView(generic.TemplateView):
         return super().get_context_data(
             item=item,
             applicability=item_applicability(item),
-            local_label=local_responsibilities_label(level, item.duty_type),
+            local_label=local_responsibilities_label(level),
             primary_label=primary_responsibility_label(item.primary_responsibility, level),
             cooperation=cooperation_text(
                 (row.department.name, row.responsibilities) for row in item.cooperations.all()

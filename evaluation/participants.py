@@ -1,9 +1,9 @@
 """Who rates whom in a round (参评关系).
 
 - Every department of the county rates every township of the county.
-- A township rates a department when the department was lead department (牵头部门) of
-  an item of any of the county's lists (乡镇/村/网格) applying to the township in the
-  period, or of a change request touching the township filed in the period (the
+- A township rates a department when the department was lead department (牵头部门) or
+  a cooperating department (协同部门) of an item of any of the county's lists
+  (乡镇/村/网格) applying to the township (or to one of its villages) in the period, or of a change request touching the township filed in the period (the
   caller reads those: ``evaluation`` does not import ``workflow``).
 
   "Applying in the period" is read two ways and the union taken: from the lists'
@@ -40,25 +40,39 @@ class SheetPair:
 
 def item_links(county: County, period_start: datetime.date, period_end: datetime.date):
     """``{(department_id, township_id)}`` of the county's items applying to a township in
-    the period (see the module docstring; at most 15 queries)."""
+    the period (see the module docstring; a number of queries independent of the
+    number of items)."""
     township_ids = list(Township.objects.filter(county=county).values_list("pk", flat=True))
     links = set()
     current = (
         DutyItem.objects.filter(duty_list__county=county, effective_date__lte=period_end)
         .exclude(Q(status=ItemStatus.WITHDRAWN) & Q(withdrawn_date__lt=period_start))
         .exclude(status=ItemStatus.WITHDRAWN, withdrawn_date__isnull=True)
-        .prefetch_related("townships")
+        .prefetch_related("townships", "villages", "cooperations")
     )
     for item in current:
-        targets = township_ids if item.applies_to_all else [t.pk for t in item.townships.all()]
-        links.update((item.lead_department_id, township) for township in targets)
+        if item.applies_to_all:
+            targets = township_ids
+        else:
+            targets = {t.pk for t in item.townships.all()}
+            targets.update(v.township_id for v in item.villages.all())
+        departments = [item.lead_department_id, *(c.department_id for c in item.cooperations.all())]
+        links.update((d, township) for d in departments for township in targets)
     for duty_list in DutyList.objects.filter(county=county):
         for on_date in {period_start, period_end}:
             for item in items_as_of(duty_list, on_date):
-                if item.lead_department_id is None:
-                    continue
-                targets = township_ids if item.applies_to_all else item.township_ids
-                links.update((item.lead_department_id, township) for township in targets)
+                targets = (
+                    township_ids
+                    if item.applies_to_all
+                    else item.township_ids | item.village_township_ids
+                )
+                departments = [
+                    item.lead_department_id,
+                    *(c.department_id for c in item.cooperations),
+                ]
+                links.update(
+                    (d, township) for d in departments if d is not None for township in targets
+                )
     return links
 
 

@@ -303,7 +303,7 @@ class RulingForm(forms.Form):
         label="修改后部门职责", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     amended_local_responsibilities = forms.CharField(
-        label="修改后配合职责", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label="修改后属地职责", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     amended_funding_amount = forms.DecimalField(
         label="修改后经费金额(万元)", max_digits=12, decimal_places=2, min_value=0, required=False

@@ -303,7 +303,7 @@ def request_details(process: ChangeRequestProcess) -> RequestDetails:
         item_kind_label=str(ItemKind(kind).label),
         category_label=process.category.full_name if process.category_id else "—",
         primary_label=primary_responsibility_label(primary, level) or "—",
-        local_label=local_responsibilities_label(level, process.duty_type),
+        local_label=local_responsibilities_label(level),
         cooperation=cooperation_text(
             (department.name, duties) for department, duties in request_cooperations(process)
         ),

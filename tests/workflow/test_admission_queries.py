@@ -13,7 +13,7 @@ from viewflow.workflow.status import STATUS
 
 from organisations.models import Role
 from tests.decisions import prepare, record
-from tests.factories import TownshipFactory, user_with_role
+from tests.factories import SAFETY_LAW, TownshipFactory, category_of, user_with_role
 from workflow.flows import ChangeRequestFlow
 from workflow.models import ConsultationAnswer
 from workflow.permissions import has_object_permission
@@ -112,8 +112,10 @@ def test_a_complete_admission_stays_within_its_statement_budget(
     # the request, issues the release, links it to the batch and tells everyone: each
     # further township costs its decision row and its history record.
     world = county_world
+    # The county's categories exist before anyone files (its lists were set up).
+    category = category_of(world.county, SAFETY_LAW)
     with django_assert_max_num_queries(17):
-        process = file_add(world, townships=world.townships[:townships])
+        process = file_add(world, townships=world.townships[:townships], category=category)
     with django_assert_max_num_queries(24 + 6 * townships):
         forward(world, process)
     for index in range(townships - 1):

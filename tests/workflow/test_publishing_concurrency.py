@@ -106,7 +106,10 @@ def test_simultaneous_additions_to_one_list_get_distinct_codes(county_world):
             actor=None,
             duty_list=duty_list,
             reason="测试并发录入",
-            **{**add_fields(title=f"并发事项{number}"), "lead_department": world.department},
+            **{
+                **add_fields(world.county, title=f"并发事项{number}"),
+                "lead_department": world.department,
+            },
         )
 
     outcomes = simultaneously(*(lambda number=number: add(number) for number in range(PARALLEL)))
@@ -200,7 +203,9 @@ def code_collision(monkeypatch, county_world):
     skipped, so the INSERT itself fails (a real ``IntegrityError`` from the database).
     """
     taken = make_item(county=county_world.county, code="XZ-SQ-0001")
-    monkeypatch.setattr(duty_services, "duty_item_next_code", lambda duty_list: taken.code)
+    monkeypatch.setattr(
+        duty_services, "duty_item_next_code", lambda duty_list, category: taken.code
+    )
     monkeypatch.setattr(DutyItem, "validate_constraints", lambda self, exclude=None: None)
     return taken
 

@@ -32,7 +32,7 @@ def file_request(staff, department, townships, title):
         kind=ChangeKind.ADD,
         level="township",
         department=department,
-        fields=add_fields(title=title),
+        fields=add_fields(department.county, title=title),
         target_townships=townships,
         reasons="属地需要配合入户排查。",
     )

@@ -58,7 +58,7 @@ def _missing_required(values: dict, level: str | None) -> dict[str, str]:
         if values.get(name) in (None, "")
     }
     if "local_responsibilities" in missing and level in Level.values:
-        label = local_responsibilities_label(level, values.get("duty_type"))
+        label = local_responsibilities_label(level)
         missing["local_responsibilities"] = f"请填写{label}。"
     return missing
 
