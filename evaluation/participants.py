@@ -3,8 +3,9 @@
 - Every department of the county rates every township of the county.
 - A township rates a department when the department was lead department (牵头部门) or
   a cooperating department (协同部门) of an item of any of the county's lists
-  (乡镇/村/网格) applying to the township (or to one of its villages) in the period, or of a change request touching the township filed in the period (the
-  caller reads those: ``evaluation`` does not import ``workflow``).
+  (乡镇/村/网格) applying to the township (or to one of its villages) in the period,
+  or of a change request touching the township filed in the period (the caller reads
+  those: ``evaluation`` does not import ``workflow``).
 
   "Applying in the period" is read two ways and the union taken: from the lists'
   history (``duty_lists.snapshots.items_as_of`` at the start and at the end of the
