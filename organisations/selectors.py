@@ -64,6 +64,6 @@ def membership_list(user) -> list[Membership]:
     """The user's own memberships (for the page header and profile)."""
     return list(
         Membership.objects.filter(user=user)
-        .select_related("county", "department", "township")
+        .select_related("county", "department", "township", "village", "grid")
         .order_by("county__code", "role")
     )

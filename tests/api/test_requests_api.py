@@ -96,9 +96,39 @@ def test_township_head_files_a_withdrawal_of_an_item_that_applies_to_it(world):
     assert filed["level"] == "township"
 
 
-def test_township_head_may_not_file_an_addition(world):
-    body = add_body(world, township=world.townships[0].pk)
+def test_township_head_files_an_addition_for_its_township(world):
+    body = add_body(world, township=world.townships[0].pk, lead_department=world.department.pk)
+    del body["department"], body["target_townships"]
+
+    response = client_for(world.heads[0]).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 201, response.content
+    filed = response.json()
+    assert (filed["kind"], filed["initiator"]["id"]) == ("add", world.townships[0].pk)
+    process = ChangeRequestProcess.objects.get(pk=filed["id"])
+    assert (process.lead_department, list(process.target_townships.all())) == (
+        world.department,
+        [world.townships[0]],
+    )
+
+
+def test_township_addition_for_other_townships_is_refused(world):
+    body = add_body(world, township=world.townships[0].pk, lead_department=world.department.pk)
     del body["department"]
+    before = database_state()
+
+    response = client_for(world.heads[0]).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "target_townships": ["乡镇(街道)申请新增的事项只适用于本乡镇(街道)。"]
+    }
+    assert database_state() == before
+
+
+def test_township_head_may_not_file_an_addition_for_another_township(world):
+    body = add_body(world, township=world.townships[1].pk, lead_department=world.department.pk)
+    del body["department"], body["target_townships"]
     before = database_state()
 
     response = client_for(world.heads[0]).post("/api/requests/", body, format="json")

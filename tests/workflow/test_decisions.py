@@ -346,7 +346,15 @@ def test_legality_return_goes_back_to_the_filer_and_is_reviewed_again(legality_w
         opinion="《城镇燃气管理条例》未授权乡镇开展执法检查。",
     )
 
-    assert f"合法性审查退回修改：{process}" in subjects_of(world.staff)
+    # The filer hears it from its revision task, with the bureau's opinion.
+    returned = Notification.objects.get(recipient=world.staff, subject=f"申请被退回修改：{process}")
+    assert returned.body == (
+        "县司法局合法性审查意见：《城镇燃气管理条例》未授权乡镇开展执法检查。\n请修改后重新提交。"
+    )
+    assert returned.url == (
+        f"/changerequest/{process.pk}/revise/{open_task(process, 'revise').pk}/execute/"
+    )
+    assert f"合法性审查退回修改：{process}" in subjects_of(world.office)
     services.change_request_revise(
         actor=world.staff,
         task_id=open_task(process, "revise").pk,
@@ -554,3 +562,18 @@ def test_withdrawal_decided_takes_effect_on_the_decision_date(county_world):
     assert (item.status, item.withdrawn_date) == (ItemStatus.WITHDRAWN, effective)
     release = Release.objects.get(number=2)
     assert list(release.changes.values_list("kind", flat=True)) == ["withdrawn"]
+
+
+def test_a_meeting_held_today_is_accepted_after_midnight_china_time(county_world, monkeypatch):
+    # 01:00 on 5 December in China is still 4 December in UTC.
+    moment = datetime.datetime(2026, 12, 4, 17, 0, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    world = county_world
+    process = file_add(world)
+    forward(world, process)
+    accept_all(world, process)
+    china_today = datetime.date(2026, 12, 5)
+
+    batch = decide(world.office, process, meeting_date=china_today, effective_date=china_today)
+
+    assert (batch.meeting_date, batch.is_decided) == (china_today, True)

@@ -36,7 +36,7 @@ from arbitration.report_services import GIVEN_ANSWERS
 from config.api_parsers import JSONParser
 from duty_lists.api import UnitSerializer
 from duty_lists.models import Category, DutyType
-from organisations.models import Department, Township
+from organisations.models import Department, Township, Village
 
 from ..offlist_flow import OffListReportFlow
 from ..services import TaskNotOpen, reporting
@@ -80,6 +80,9 @@ class ReportSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="本报告的接口地址")
     county = UnitSerializer(read_only=True, help_text="所属县")
     township = UnitSerializer(read_only=True, help_text="报告乡镇(街道)")
+    village = UnitSerializer(
+        read_only=True, allow_null=True, help_text="经乡镇(街道)报告的村(社区)；乡镇自行报告时为空"
+    )
     department = UnitSerializer(read_only=True, help_text="交办部门")
     reported_by = serializers.SerializerMethodField(help_text="报告人姓名")
     answered_by = serializers.SerializerMethodField(help_text="答复人姓名")
@@ -97,6 +100,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "step",
             "county",
             "township",
+            "village",
             "department",
             "assignment",
             "assigned_on",
@@ -190,12 +194,22 @@ class ReportDetailSerializer(ReportSerializer):
 
 
 class ReportFileSerializer(serializers.Serializer):
-    """Input of ``POST /api/reports/``: a township head reports an off-list assignment."""
+    """Input of ``POST /api/reports/``: a township head reports an off-list assignment,
+    or a village's secretary or director through its township."""
 
     township = IdField(
         kind="乡镇(街道)",
         queryset=Township.objects.select_related("county"),
-        help_text="报告乡镇(街道) id",
+        required=False,
+        allow_null=True,
+        help_text="报告乡镇(街道) id（村(社区)报告时可省略，取其所属乡镇(街道)）",
+    )
+    village = IdField(
+        kind="村(社区)",
+        queryset=Village.objects.select_related("township__county"),
+        required=False,
+        allow_null=True,
+        help_text="报告村(社区) id：村(社区)书记、主任经所属乡镇(街道)报告时填写",
     )
     department = IdField(
         kind="部门",
@@ -362,7 +376,8 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         evidence = request.FILES.getlist("evidence") if request.FILES else []
         report = reporting.report_file(
             actor=request.user,
-            township=data["township"],
+            township=data.get("township"),
+            village=data.get("village"),
             department=data["department"],
             assignment=data["assignment"],
             assigned_on=data["assigned_on"],

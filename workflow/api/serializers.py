@@ -240,7 +240,10 @@ class ChangeRequestFileSerializer(ApplicabilityInputMixin, ItemFieldsSerializer)
         queryset=Township.objects.select_related("county"),
         required=False,
         allow_null=True,
-        help_text="申请乡镇(街道) id（仅可申请修改或取消适用于本乡镇的事项）",
+        help_text=(
+            "申请乡镇(街道) id：可申请新增本乡镇的事项（须填写牵头部门 lead_department，"
+            "事项只适用于本乡镇），或修改、取消适用于本乡镇的事项"
+        ),
     )
     target_item = IdField(
         kind="事项",

@@ -96,7 +96,9 @@ def request_detail_response(request, process_id: int, *, status_code=status.HTTP
         summary="提出申请",
         description=(
             "以部门（department）或乡镇(街道)（township）名义提出新增、修改或取消事项的申请，"
-            "进入县委编办形式审查。乡镇只能申请修改或取消适用于本乡镇的事项。"
+            "进入清单审查单位（县委编办，或县里为村(社区)、网格清单指定的审查部门）形式审查。"
+            "乡镇可申请新增本乡镇的事项（须指定牵头部门，征求该部门意见），或修改、取消适用于"
+            "本乡镇的事项。"
         ),
         request=ChangeRequestFileSerializer,
         responses={201: ChangeRequestDetailSerializer, **ERRORS},

@@ -54,7 +54,7 @@ def forward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("arbitration", "0006_structured_amendments"),
+        ("arbitration", "0007_structured_amendments"),
         ("duty_lists", "0006_item_fields_data"),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("arbitration", "0007_structured_amendments_data"),
+        ("arbitration", "0008_structured_amendments_data"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arbitration', '0005_decision_batches'),
+        ('arbitration', '0006_village_reports_and_batch_reviewer'),
     ]
 
     operations = [
