@@ -35,6 +35,7 @@ _LEADING = (
     "事项名称",
     "类别",
     "履职类型",
+    "主体责任",
     "牵头部门",
     "部门职责",
     "协同部门(及职责)",
@@ -51,7 +52,8 @@ _TRAILING = (
 
 
 def published_columns(level: str) -> tuple[str, ...]:
-    """The columns of a published list of ``level``: 序号 … 协同部门(及职责), the level's
+    """The columns of a published list of ``level``: 序号 … 履职类型, 主体责任 (who
+    carries it: "牵头部门" or the level's unit), 牵头部门 … 协同部门(及职责), the level's
     own duties (乡镇(街道)职责 / 村(社区)职责 / 网格职责), 实施依据 … 指导目录编码."""
     return (*_LEADING, local_responsibilities_label(Level(level)), *_TRAILING)
 
@@ -163,6 +165,9 @@ def resources_text(obj, separator: str = "\n") -> str:
 
 
 _PART = re.compile(r"^(经费|人员|装备)\s*[:：]\s*(.*)$")
+# Parts are separated by line breaks, or by "；" before the next part's label (a part's
+# own text may hold "；").
+_PART_SEPARATOR = re.compile(r"\n|[；;](?=\s*(?:经费|人员|装备)\s*[:：])")
 _FUNDING = re.compile(r"^(?P<source>.*?)\s*[（(]\s*(?P<amount>\d+(?:\.\d+)?)\s*万元\s*[)）]$")
 _AMOUNT_ONLY = re.compile(r"^(?P<amount>\d+(?:\.\d+)?)\s*万元$")
 
@@ -183,16 +188,17 @@ def parse_funding(text: str) -> tuple[Decimal | None, str]:
 
 def parse_resources(text: str) -> Resources:
     """The ``Resources`` of a 配套保障 cell written as ``Resources.text`` writes it: parts
-    "经费：…", "人员：…", "装备：…" on separate lines or separated by "；"; a cell that is
-    just "无" means none of the three. Raises ``ValueError`` for text that is not in
-    this form (e.g. a free sentence) or names a part twice."""
+    "经费：…", "人员：…", "装备：…" on separate lines or separated by "；" (a part's own
+    text may hold "；"); a cell that is just "无" means none of the three. Raises
+    ``ValueError`` for text that is not in this form (e.g. a free sentence) or names a
+    part twice."""
     text = (text or "").strip()
     if not text:
         return Resources()
     if text == NONE_MARK:
         return Resources(funding_source=NONE_MARK, staffing=NONE_MARK, equipment=NONE_MARK)
     found: dict[str, str] = {}
-    for part in re.split(r"[\n；;]", text):
+    for part in _PART_SEPARATOR.split(text):
         part = part.strip()
         if not part:
             continue

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from organisations.models import County, Department, Township, Village
@@ -391,6 +392,19 @@ class DutyItem(models.Model):
     def is_temporary(self) -> bool:
         """True for a temporary item (临时事项): one with an end date."""
         return self.expires_on is not None
+
+    def status_text(self, today=None) -> str:
+        """The item's status in words: ``有效``, ``已取消``, or, for an item whose
+        effective date is still to come, ``待生效（2027-01-01 起施行）`` (``today``
+        defaults to the local date)."""
+        today = today or timezone.localdate()
+        if (
+            self.status == ItemStatus.IN_FORCE
+            and self.effective_date
+            and (self.effective_date > today)
+        ):
+            return f"待生效（{self.effective_date:%Y-%m-%d} 起施行）"
+        return self.get_status_display()
 
     def clean_fields(self, exclude=None):
         """Clean the text fields (``organisations.text.clean_text``) first, so a title

@@ -135,32 +135,52 @@ def duty_item_next_code(duty_list: DutyList, category: Category) -> str:
     return f"{prefix}{number:04d}"
 
 
-def _cleaned_cooperations(
-    duty_list: DutyList, lead_department_id: int | None, cooperations
-) -> list[tuple[Department, str]]:
-    """``cooperations`` (pairs of department and duties) checked: each department of the
-    list's county, named once, not the lead department, with its duties. Raises
-    ``ValidationError`` on ``cooperating_departments``."""
-    cleaned, seen, problems = [], set(), []
-    foreign = []
-    for department, responsibilities in cooperations:
-        if department.county_id != duty_list.county_id:
-            foreign.append(department.pk)
-            continue
-        text = clean_text(responsibilities)
-        if department.pk == lead_department_id:
+def item_value_problems(
+    item: DutyItem,
+    level: str,
+    *,
+    has_villages: bool,
+    cooperations: list[tuple[Department, str]],
+) -> dict[str, list[str]]:
+    """The problems of ``item``'s values on a list of ``level`` that need nothing
+    stored: the item kinds and duty types the level has, applicability by village on a
+    township list (``has_villages``), a temporary item ending before it starts, 经费
+    "无" with an amount, and the cooperating departments (``cooperations``, pairs of
+    department and cleaned duties: the lead department among them, one named twice,
+    one without duties). Returns ``{field: [messages]}``, ``{}`` when there is none.
+    Runs no query; shared by the services and the import of lists."""
+    level = Level(level)
+    errors: dict[str, list[str]] = {}
+    if item.item_kind not in LEVEL_ITEM_KINDS[level]:
+        errors["item_kind"] = [
+            f"{level.label}清单没有“{ItemKind(item.item_kind).label}”这类事项"
+            "（证明事项、机制牌子只列入村(社区)清单）。"
+        ]
+    if item.duty_type not in LEVEL_DUTY_TYPES[level]:
+        allowed = "、".join(str(DutyType(value).label) for value in LEVEL_DUTY_TYPES[level])
+        errors["duty_type"] = [f"{level.label}清单的履职类型为{allowed}。"]
+    if has_villages and level == Level.TOWNSHIP:
+        errors["villages"] = ["乡镇(街道)清单的事项只能按乡镇(街道)确定适用范围。"]
+    if (
+        item.expires_on is not None
+        and item.effective_date
+        and item.expires_on < (item.effective_date)
+    ):
+        errors["expires_on"] = ["临时事项的有效期不能早于生效日期。"]
+    if item.funding_source == NONE_MARK and item.funding_amount is not None:
+        errors["funding_amount"] = ["经费来源为“无”时不应填写经费金额。"]
+    problems, seen = [], set()
+    for department, text in cooperations:
+        if department.pk == item.lead_department_id:
             problems.append(f"牵头部门“{department}”不能同时是协同部门。")
         elif department.pk in seen:
             problems.append(f"协同部门“{department}”重复。")
         elif not text:
             problems.append(f"请填写协同部门“{department}”的协同职责。")
         seen.add(department.pk)
-        cleaned.append((department, text))
-    if foreign:
-        problems.insert(0, invalid_ids_message("协同部门", foreign))
     if problems:
-        raise ValidationError({"cooperating_departments": problems})
-    return cleaned
+        errors["cooperating_departments"] = problems
+    return errors
 
 
 def _check_item(
@@ -170,9 +190,9 @@ def _check_item(
     cooperations: list,
 ) -> list[tuple[Department, str]]:
     """Check what ``full_clean`` cannot: units of the list's county, the kinds and types
-    the list's level has, applicability, dates and 配套保障. Fills 主体责任 from the duty
-    type when it is empty. Returns the cleaned cooperations. Raises ``ValidationError``
-    naming every bad field."""
+    the list's level has, applicability, dates and 配套保障 (``item_value_problems``).
+    Fills 主体责任 from the duty type when it is empty. Returns the cleaned
+    cooperations. Raises ``ValidationError`` naming every bad field."""
     duty_list = item.duty_list
     level = Level(duty_list.level)
     errors: dict[str, object] = {}
@@ -182,48 +202,41 @@ def _check_item(
         duty_list.county_id
     ):
         errors["lead_department"] = "牵头部门不属于本县。"
-    if item.item_kind not in LEVEL_ITEM_KINDS[level]:
-        errors["item_kind"] = (
-            f"{level.label}清单没有“{ItemKind(item.item_kind).label}”这类事项"
-            "（证明事项、机制牌子只列入村(社区)清单）。"
-        )
-    if item.duty_type not in LEVEL_DUTY_TYPES[level]:
-        allowed = "、".join(str(DutyType(value).label) for value in LEVEL_DUTY_TYPES[level])
-        errors["duty_type"] = f"{level.label}清单的履职类型为{allowed}。"
     foreign = [t.pk for t in townships if t.county_id != duty_list.county_id]
     if foreign:
         errors["townships"] = invalid_ids_message("乡镇(街道)", foreign)
-    if villages or item.village_kind:
-        if level == Level.TOWNSHIP:
-            errors["villages"] = "乡镇(街道)清单的事项只能按乡镇(街道)确定适用范围。"
-        else:
-            wanted = {village.pk for village in villages}
-            known = set(
-                Village.objects.filter(
-                    pk__in=sorted(wanted), township__county_id=duty_list.county_id
-                ).values_list("pk", flat=True)
-            )
-            if wanted - known:
-                errors["villages"] = invalid_ids_message("村(社区)", sorted(wanted - known))
+    if (villages or item.village_kind) and level != Level.TOWNSHIP:
+        wanted = {village.pk for village in villages}
+        known = set(
+            Village.objects.filter(
+                pk__in=sorted(wanted), township__county_id=duty_list.county_id
+            ).values_list("pk", flat=True)
+        )
+        if wanted - known:
+            errors["villages"] = invalid_ids_message("村(社区)", sorted(wanted - known))
     if not item.applies_to_all and not townships and not villages:
         errors["townships"] = (
             "未适用全部单位时，请至少选择一个乡镇(街道)。"
             if level == Level.TOWNSHIP
             else "未适用全部单位时，请至少选择一个乡镇(街道)或村(社区)。"
         )
-    if (
-        item.expires_on is not None
-        and item.effective_date
-        and item.expires_on < (item.effective_date)
-    ):
-        errors["expires_on"] = "临时事项的有效期不能早于生效日期。"
-    if item.funding_source == NONE_MARK and item.funding_amount is not None:
-        errors["funding_amount"] = "经费来源为“无”时不应填写经费金额。"
-    try:
-        cleaned = _cleaned_cooperations(duty_list, item.lead_department_id, cooperations)
-    except ValidationError as error:
-        errors.update(error.message_dict)
-        cleaned = []
+    # Departments of another county are named first, then the problems of the others.
+    foreign = [d.pk for d, _ in cooperations if d.county_id != duty_list.county_id]
+    cleaned = [
+        (department, clean_text(text))
+        for department, text in cooperations
+        if department.county_id == duty_list.county_id
+    ]
+    problems = item_value_problems(
+        item, level, has_villages=bool(villages or item.village_kind), cooperations=cleaned
+    )
+    if foreign:
+        problems["cooperating_departments"] = [
+            invalid_ids_message("协同部门", foreign),
+            *problems.get("cooperating_departments", ()),
+        ]
+    for name, messages in problems.items():
+        errors.setdefault(name, messages[0] if len(messages) == 1 else messages)
     if errors:
         raise ValidationError(errors)
     if not item.primary_responsibility:

@@ -44,7 +44,7 @@ class DutyItemListView(ListModelView):
         "cooperating",
         "applicability",
         "effective_date",
-        "status",
+        "item_status",
     )
     object_link_columns = ("code", "item_title")
     search_fields = [
@@ -94,6 +94,12 @@ class DutyItemListView(ListModelView):
         return "、".join(row.department.name for row in obj.cooperations.all())
 
     cooperating.short_description = "协同部门"
+
+    def item_status(self, obj):
+        return obj.status_text()
+
+    item_status.short_description = "状态"
+    item_status.orderby_column = "status"
 
     def applicability(self, obj):
         return item_applicability(obj)

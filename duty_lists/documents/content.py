@@ -19,8 +19,8 @@ _KIND_ORDER = {ItemKind.DUTY: 0, ItemKind.CERTIFICATE: 1, ItemKind.MECHANISM: 2}
 
 def column_headers(level: str) -> tuple[str, ...]:
     """The columns of a published list of ``level`` (``columns.published_columns``):
-    序号 … 协同部门(及职责), the level's own duties (乡镇(街道)职责 / 村(社区)职责 /
-    网格职责), 实施依据 … 指导目录编码."""
+    序号 … 履职类型, 主体责任, 牵头部门 … 协同部门(及职责), the level's own duties
+    (乡镇(街道)职责 / 村(社区)职责 / 网格职责), 实施依据 … 指导目录编码."""
     return published_columns(level)
 
 
@@ -41,6 +41,7 @@ class DocumentRow:
     title: str
     category: str
     duty_type: str
+    primary_responsibility: str
     lead_department: str
     department_responsibilities: str
     cooperation: str
@@ -61,6 +62,7 @@ class DocumentRow:
             self.title,
             self.category,
             self.duty_type,
+            self.primary_responsibility,
             self.lead_department,
             self.department_responsibilities,
             self.cooperation,
@@ -207,6 +209,7 @@ def _row(number: int, item) -> DocumentRow:
         title=item.title,
         category=item.category_label,
         duty_type=type_cell(item.item_kind, item.duty_type),
+        primary_responsibility=item.primary_responsibility_label,
         lead_department=item.lead_department_name,
         department_responsibilities=item.department_responsibilities,
         cooperation=cooperation_text(

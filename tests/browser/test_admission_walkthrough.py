@@ -11,9 +11,11 @@ from duty_lists.models import DutyItem
 from organisations.models import Role
 from tests.factories import (
     DEFAULT_PASSWORD,
+    SAFETY_LAW,
     CountyFactory,
     DepartmentFactory,
     TownshipFactory,
+    category_of,
     user_with_role,
 )
 from workflow.flows import ChangeRequestFlow
@@ -69,6 +71,8 @@ def test_department_files_townships_answer_leadership_decides_item_published(
     session_for, live_server
 ):
     county = CountyFactory(name="清河县")
+    # The county's categories exist (its lists were set up): the form offers them.
+    category_of(county, SAFETY_LAW)
     department = DepartmentFactory(county=county, name="县住房和城乡建设局")
     chengguan = TownshipFactory(county=county, name="城关街道", code="T-01")
     qingshi = TownshipFactory(county=county, name="青石镇", code="T-02")
@@ -91,6 +95,10 @@ def test_department_files_townships_answer_leadership_decides_item_published(
     staff.fill("textarea[name=department_responsibilities]", "负责燃气安全监管执法。")
     staff.fill("textarea[name=local_responsibilities]", "配合入户排查，发现隐患及时报告。")
     staff.fill("textarea[name=basis]", "《城镇燃气管理条例》")
+    # 费随事转: each part of 配套保障 stated, "无" where there is none.
+    staff.fill("input[name=funding_source]", "无")
+    staff.fill("textarea[name=staffing]", "无")
+    staff.fill("textarea[name=equipment]", "无")
     staff.fill("input[name=effective_date]", "2026-12-01")
     choose(staff, "target_townships", "城关街道", "青石镇")
     staff.fill("textarea[name=reasons]", "属地需要配合入户排查。")
@@ -147,7 +155,7 @@ def test_department_files_townships_answer_leadership_decides_item_published(
     process.refresh_from_db()
     assert process.outcome == Outcome.PENDING
     office.goto(f"{live_server.url}/decisions/new/")
-    choose(office, "requests", f"#{process.pk} 新增事项：燃气安全入户排查")
+    choose(office, "requests", f"{process.number} 新增事项：燃气安全入户排查")
     office.keyboard.press("Escape")
     office.fill("input[name=title]", "2026年第一批清单调整事项")
     office.get_by_test_id("submit").click()
@@ -170,5 +178,5 @@ def test_department_files_townships_answer_leadership_decides_item_published(
     expect(chengguan_head.locator("table.vf-list__table")).to_contain_text("燃气安全入户排查")
     chengguan_head.goto(f"{live_server.url}/lists/items/{item.pk}/")
     expect(chengguan_head.get_by_test_id("item-history")).to_contain_text(
-        f"依据县委常委会审定（清委办发〔2026〕12号）发布：新增事项申请 #{process.pk}"
+        f"依据县委常委会审定（清委办发〔2026〕12号）发布：新增事项申请 {process.number}"
     )

@@ -25,6 +25,7 @@ TOWNSHIP_HEADERS = [
     "事项名称",
     "类别",
     "履职类型",
+    "主体责任",
     "牵头部门",
     "部门职责",
     "协同部门(及职责)",
@@ -63,8 +64,8 @@ def pdf_text(pdf: bytes) -> list[str]:
 
 def test_column_headers_name_the_level_s_own_duties():
     assert list(column_headers(Level.TOWNSHIP)) == TOWNSHIP_HEADERS
-    assert column_headers(Level.VILLAGE)[8] == "村(社区)职责"
-    assert column_headers(Level.GRID)[8] == "网格职责"
+    assert column_headers(Level.VILLAGE)[9] == "村(社区)职责"
+    assert column_headers(Level.GRID)[9] == "网格职责"
 
 
 def test_excel_of_a_whole_level_has_title_version_header_and_rows(world):
@@ -87,6 +88,7 @@ def test_excel_of_a_whole_level_has_title_version_header_and_rows(world):
             "森林防火巡查",
             "城乡建设",
             "配合履职",
+            "牵头部门",
             "县应急管理局",
             "负责森林防火的指导和监督。",
             None,
@@ -105,6 +107,7 @@ def test_excel_of_a_whole_level_has_title_version_header_and_rows(world):
             "燃气安全入户排查和宣传",
             "平安法治",
             "配合履职",
+            "牵头部门",
             "县住房和城乡建设局",
             "负责燃气安全监管和隐患整改执法。",
             "县应急管理局：负责燃气事故的应急处置协调。",
@@ -123,6 +126,7 @@ def test_excel_of_a_whole_level_has_title_version_header_and_rows(world):
             "违法建设巡查",
             "城乡建设",
             "基本履职",
+            "乡镇(街道)",
             "县住房和城乡建设局",
             "负责违法建设的认定和查处。",
             None,
@@ -154,7 +158,7 @@ def test_village_level_township_document_names_the_level(world):
 
     assert sheet["A1"].value == "清河县青石镇村(社区)履行职责事项清单"
     assert sheet["A2"].value.endswith("尚未以文号发布")
-    assert sheet["I3"].value == "村(社区)职责"
+    assert sheet["J3"].value == "村(社区)职责"
     assert [row[2] for row in rows(sheet)] == ["村级燃气安全宣传"]
 
 
@@ -167,7 +171,7 @@ def test_department_document_holds_the_items_it_leads_and_works_on(world):
     assert [row[1] for row in rows(sheet)] == ["XZ-ZJ-0001", "XZ-ZJ-0002"]
     # 应急管理局 leads 森林防火巡查 and cooperates on 燃气安全入户排查.
     cooperating = sheet_of(list_document(township_list(world), department=world.yjj))
-    assert [(row[1], row[7]) for row in rows(cooperating)] == [
+    assert [(row[1], row[8]) for row in rows(cooperating)] == [
         ("XZ-YJ-0001", None),
         ("XZ-ZJ-0001", "县应急管理局：负责燃气事故的应急处置协调。"),
     ]
@@ -210,8 +214,8 @@ def test_text_that_looks_like_a_formula_stays_text(world):
 
     row = next(r for r in sheet.iter_rows(min_row=4) if r[1].value == "XZ-ZJ-0100")
     assert row[2].value == '\'=HYPERLINK("http://example.com","点击")'
-    assert row[8].value == "'@SUM(A1:A2)"
-    assert row[9].value == "'+1+1"
+    assert row[9].value == "'@SUM(A1:A2)"
+    assert row[10].value == "'+1+1"
     assert all(cell.data_type != "f" for cell in row)
 
 

@@ -10,8 +10,10 @@ from viewflow.workflow.status import PROCESS, STATUS
 from viewflow.workflow.timers import fire_due_timers
 
 from duty_lists import services as duty_services
+from duty_lists.importing import lists_import
 from duty_lists.models import DutyItem, ItemStatus
 from tests.decisions import decide
+from tests.duty_lists.import_world import qinghe, qinghe_file
 from tests.factories import DepartmentFactory
 from workflow.models import (
     ConsultationAnswer,
@@ -113,3 +115,42 @@ def test_a_changed_end_date_leaves_the_old_timer_without_effect(county_world):
     assert old.outcome == TemporaryItemOutcome.SUPERSEDED
     assert new.expires_on == datetime.date(2027, 6, 30)
     assert item.history.count() == 2  # added, extended; no withdrawal
+
+
+def test_an_imported_temporary_item_gets_its_timer_and_expires():
+    county = qinghe()
+    lists_import(
+        actor=None,
+        county=county,
+        content=qinghe_file(),
+        file_name="清河县三张清单.xlsx",
+        effective_date=datetime.date(2025, 7, 1),
+        document_number="清委办发〔2025〕9号",
+    )
+
+    # The demo file's one temporary item: XZ-XF-0002, in force up to 2027-04-30.
+    [process] = TemporaryItemProcess.objects.all()
+    item = DutyItem.objects.get(code="XZ-XF-0002")
+    assert (process.item, process.expires_on, process.status) == (
+        item,
+        datetime.date(2027, 4, 30),
+        PROCESS.NEW,
+    )
+    # A second import of the same file changes nothing and starts no other timer.
+    lists_import(
+        actor=None,
+        county=county,
+        content=qinghe_file(),
+        file_name="清河县三张清单.xlsx",
+        effective_date=datetime.date(2025, 7, 1),
+        document_number="清委办发〔2025〕9号",
+    )
+    assert TemporaryItemProcess.objects.count() == 1
+
+    make_due(process)
+    assert fire_due_timers() == 1
+
+    item.refresh_from_db()
+    assert (item.status, item.withdrawn_date) == (ItemStatus.WITHDRAWN, datetime.date(2027, 5, 1))
+    latest = item.history.order_by("-history_id").first()
+    assert latest.history_change_reason == "临时事项有效期至2027-04-30，到期自动取消"

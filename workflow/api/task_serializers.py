@@ -72,7 +72,7 @@ class TaskSerializer(serializers.Serializer):
         return str(task.flow_task.task_title)
 
     def get_subject(self, task) -> str:
-        return str(self._request(task))
+        return self._request(task).subject_line
 
     @extend_schema_field(serializers.ChoiceField(choices=ChangeKind.choices))
     def get_kind(self, task) -> str:
@@ -184,6 +184,12 @@ class ConsultCompletionSerializer(TaskCompletionSerializer):
     )
     counter_proposal = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="修改建议"
+    )
+    stamped_reply = serializers.FileField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="盖章意见：PDF 或图片，不超过 10 MB（以 multipart/form-data 提交时可附）",
     )
 
     def submit(self, *, actor, task_id: int) -> None:

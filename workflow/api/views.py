@@ -29,7 +29,7 @@ from duty_lists.models import Level
 
 from .. import permissions, selectors, services
 from ..flows import ChangeRequestFlow
-from ..models import Attachment, ChangeKind, ChangeRequestProcess, Outcome
+from ..models import Attachment, ChangeKind, ChangeRequestProcess, Outcome, StampedReply
 from ..services.common import OPEN_STATUSES
 from . import queries
 from .errors import validation_error_detail
@@ -199,6 +199,74 @@ class ChangeRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             as_attachment=True,
             filename=attachment.original_name,
             content_type=attachment.content_type,
+        )
+
+    @extend_schema(
+        summary="删除附件",
+        description=(
+            "删除办理中申请的一个附件（如退回修改时替换材料）；申请单位和审查单位可删除。"
+            "删除记入附件的历史记录。"
+        ),
+        parameters=[REQUEST_ID, ATTACHMENT_ID],
+        request=None,
+        responses={204: None, **ERRORS, **NOT_FOUND},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"attachments/(?P<attachment_pk>\d+)/remove",
+        url_name="attachment-remove",
+    )
+    def attachment_remove(self, request, pk=None, attachment_pk=None):
+        """Remove one attachment through ``services.attachment_remove`` (which checks the
+        rights); 404 for an attachment of another request."""
+        attachment = get_object_or_404(Attachment, pk=attachment_pk, process_id=pk)
+        try:
+            services.attachment_remove(actor=request.user, attachment_id=attachment.pk)
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(validation_error_detail(error)) from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="下载盖章意见",
+        description="下载被征求意见单位随答复上传的盖章意见；可查看该单位答复的用户均可下载。",
+        parameters=[
+            REQUEST_ID,
+            OpenApiParameter(
+                "reply_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="盖章意见 id"
+            ),
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            **ERRORS,
+            **NOT_FOUND,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"stamped-replies/(?P<reply_pk>\d+)",
+        url_name="stamped-reply",
+    )
+    def stamped_reply(self, request, pk=None, reply_pk=None):
+        """One stamped reply's file, for whoever may read that party's answer."""
+        reply = get_object_or_404(
+            StampedReply.objects.select_related("consultation__process"),
+            pk=reply_pk,
+            consultation__process_id=pk,
+        )
+        process = reply.consultation.process
+        readable = permissions.can_view_process(request.user, process) and any(
+            c.pk == reply.consultation_id
+            for c in selectors.consultation_list(request.user, process)
+        )
+        if not readable:
+            raise PermissionDenied("您无权查看该盖章意见。")
+        return FileResponse(
+            reply.file.open("rb"),
+            as_attachment=True,
+            filename=reply.original_name,
+            content_type=reply.content_type,
         )
 
 

@@ -3,9 +3,9 @@
 An item with an end date (``DutyItem.expires_on``) gets one ``TemporaryItemFlow``
 process per end date; its timer fires at the end of that day (viewflow's
 ``workflow_timers`` dispatcher) and withdraws the item, the history naming the reason.
-Every path that publishes or loads items calls ``temporary_item_watch`` for them
-(publication, the demo); ``temporary_items_watch`` catches up a whole county, e.g.
-after an import.
+Every path that publishes or imports items calls ``temporary_item_watch`` for them
+(publication; an import of lists through ``watch_imported_items``);
+``temporary_items_watch`` catches up a whole county.
 """
 
 import logging
@@ -65,6 +65,14 @@ def temporary_items_watch(county: County | None = None) -> int:
     for item in items.select_related("duty_list").order_by("pk"):
         started += temporary_item_watch(item) is not None
     return started
+
+
+def watch_imported_items(sender, *, county: County, items, **kwargs) -> None:
+    """Receiver of ``duty_lists.importing.lists_imported``: ``temporary_item_watch``
+    for each item an import wrote, inside the import's transaction. Changes: a process
+    and its timer task per temporary item in force without one."""
+    for item in items:
+        temporary_item_watch(item)
 
 
 def temporary_item_expire(*, process: TemporaryItemProcess) -> None:

@@ -21,6 +21,17 @@ def unread_notification_count(context) -> int:
 
 
 @register.simple_tag(takes_context=True)
+def todo_count(context) -> int:
+    """How many things wait for the requesting user (待办; one query per page)."""
+    request = context.get("request")
+    if request is None or not hasattr(request, "user"):
+        return 0
+    from .. import todo
+
+    return todo.todo_count(request.user)
+
+
+@register.simple_tag(takes_context=True)
 def visible_tasks(context, tasks) -> list:
     """The tasks of ``tasks`` (a related manager or queryset of one flow's tasks) that
     the requesting user may see: another party's consultation task is left out."""
@@ -77,3 +88,11 @@ def amendment_rows(record) -> list[tuple[str, str]]:
         label = str(record._meta.get_field(f"amended_{name}").verbose_name)
         rows.append((label, amount_text(value) if name == "funding_amount" else value))
     return rows
+
+
+@register.filter
+def percent(score) -> str:
+    """A similarity score between 0 and 1 as a whole percentage (0.83 → "83%")."""
+    if score is None or score == "":
+        return ""
+    return f"{round(float(score) * 100)}%"

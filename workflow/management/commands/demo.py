@@ -27,6 +27,7 @@ from workflow.demo_decisions import demo_decisions_load, demo_decisions_read
 from workflow.demo_evaluation import EvaluationReport, demo_evaluation_load
 from workflow.demo_reports import demo_reports_load
 from workflow.demo_reviewers import demo_reviewers_load, demo_reviewers_read
+from workflow.models import TemporaryItemProcess
 from workflow.services import temporary_items_watch
 
 
@@ -74,9 +75,12 @@ class Command(BaseCommand):
             decisions = demo_decisions_read(directory)
             indicator_sets = demo_indicators_read(directory)
             with transaction.atomic():
+                timers_before = TemporaryItemProcess.objects.count()
                 report = demo_load(directory=directory)
-                # The demo's temporary items get their expiry timers.
-                temporary_started = temporary_items_watch()
+                # The lists' import starts the timers of the temporary items it brings;
+                # this catches up those the later changes (changes.csv) made temporary.
+                temporary_items_watch()
+                temporary_started = TemporaryItemProcess.objects.count() - timers_before
                 releases_report = demo_releases_load(releases)
                 reviewers_report = demo_reviewers_load(reviewers)
                 requests_report = demo_requests_load(requests)

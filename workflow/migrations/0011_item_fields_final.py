@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflow", "0007_item_fields_data"),
+        ("workflow", "0010_item_fields_data"),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('duty_lists', '0007_item_fields_final'),
         ('organisations', '0002_api_token'),
         ('viewflow', '0015_task_scheduled'),
-        ('workflow', '0008_item_fields_final'),
+        ('workflow', '0011_item_fields_final'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('duty_lists', '0005_item_fields'),
         ('organisations', '0002_api_token'),
-        ('workflow', '0005_reviewing_unit_per_level'),
+        ('workflow', '0008_transfer_urge'),
     ]
 
     operations = [

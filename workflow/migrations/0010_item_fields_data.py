@@ -63,7 +63,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflow", "0006_item_fields"),
+        ("workflow", "0009_item_fields"),
         ("duty_lists", "0006_item_fields_data"),
     ]
 
