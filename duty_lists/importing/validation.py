@@ -446,9 +446,8 @@ def _row_spec(
         item.clean_fields(exclude=["duty_list", "lead_department", "category", "effective_date"])
     except ValidationError as error:
         for name, messages in error.message_dict.items():
-            key = "code" if name == "code" else name
             for message in messages:
-                problems.add_for_field(key, message)
+                problems.add_for_field(name, message)
         return None
     found = item_value_problems(
         item,
