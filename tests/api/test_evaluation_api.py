@@ -16,6 +16,7 @@ from tests.evaluation.round_factories import (
     open_round,
     sheet_of,
     submit_everything,
+    xlsx_upload,
 )
 from workflow.services import evaluating
 
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 OTHER_COUNTY = {
     "other_county_office": 403,
+    "other_county_assessment": 403,
     "other_county_head": 403,
     "other_county_department": 403,
 }
@@ -76,6 +78,17 @@ def base_scores_action(world):
     return "post", f"/api/evaluation-rounds/{world.round.pk}/base-scores/", body
 
 
+def base_scores_import_action(world):
+    department = world.departments[0]
+    rows = [("部门", department.code, department.name, "91.5")]
+    body = {"file": xlsx_upload(rows)}
+    return "post", f"/api/evaluation-rounds/{world.round.pk}/base-scores/import/", body
+
+
+def base_scores_template_action(world):
+    return "get", f"/api/evaluation-rounds/{world.round.pk}/base-scores/template/", None
+
+
 def close_action(world):
     submit_everything(world)
     return "post", f"/api/evaluation-rounds/{world.round.pk}/close/", {}
@@ -123,21 +136,39 @@ MATRIX = {
         {"office": 200, "township_staff": 200, "department_head": 200},
         OTHER_COUNTY,
     ),
-    "open": (open_action, {"office": 201}, {"county_admin": 403, **UNIT_USERS, **OTHER_COUNTY}),
+    "open": (
+        open_action,
+        {"office": 201},
+        {"assessment": 403, "county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
+    ),
     "base_scores": (
         base_scores_action,
-        {"office": 200},
-        {"county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
+        {"assessment": 200},
+        {"office": 403, "county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
     ),
-    "close": (close_action, {"office": 200}, {"county_admin": 403, **UNIT_USERS, **OTHER_COUNTY}),
+    "base_scores_import": (
+        base_scores_import_action,
+        {"assessment": 200},
+        {"office": 403, "county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
+    ),
+    "base_scores_template": (
+        base_scores_template_action,
+        {"assessment": 200},
+        {"office": 403, "county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
+    ),
+    "close": (
+        close_action,
+        {"office": 200},
+        {"assessment": 403, "county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
+    ),
     "publish": (
         publish_action,
-        {"office": 200},
-        {"county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
+        {"assessment": 200},
+        {"office": 403, "county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
     ),
     "results": (
         results_action,
-        {"office": 200, "county_admin": 200},
+        {"office": 200, "assessment": 200, "county_admin": 200},
         {**UNIT_USERS, **OTHER_COUNTY},
     ),
     "list_sheets": (list_sheets, EVERYONE, {}),
@@ -177,7 +208,8 @@ def test_permission_matrix(world, action, user_key, expected):
     client = client_for(None if user_key == "anonymous" else world.users[user_key])
     before = evaluation_state()
 
-    response = getattr(client, method)(url, body, format="json")
+    body_format = "multipart" if body and "file" in body else "json"
+    response = getattr(client, method)(url, body, format=body_format)
 
     assert response.status_code == expected, response.content[:500]
     if user_key not in right:

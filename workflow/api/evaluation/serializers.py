@@ -14,9 +14,12 @@ from evaluation.models import (
     EvaluationRound,
     Indicator,
     IndicatorSet,
+    Rating,
+    RoundMode,
     ScoreSheet,
     SheetState,
 )
+from evaluation.round_services import RATING_CHOICES
 from organisations.models import County, Township
 
 from ..fields import IdField
@@ -61,6 +64,7 @@ class EvaluationRoundSerializer(serializers.ModelSerializer):
             "township_set",
             "department_set",
             "stage",
+            "mode",
             "closed_at",
             "published_at",
         ]
@@ -87,6 +91,15 @@ class RoundOpenSerializer(serializers.Serializer):
     department_set = IdField(
         kind="指标体系", queryset=IndicatorSet.objects.all(), required=False, allow_null=True
     )
+    mode = serializers.ChoiceField(
+        choices=RoundMode.choices,
+        required=False,
+        help_text=(
+            "评分方式：indicators 按指标评分，simple 满意度评价（满意/基本满意/不满意）；"
+            "不填时沿用本县上一轮的方式"
+        ),
+        error_messages={"invalid_choice": "评分方式“{input}”无效，应为 indicators 或 simple。"},
+    )
 
 
 class BaseScoresSerializer(serializers.Serializer):
@@ -104,10 +117,27 @@ class BaseScoresSerializer(serializers.Serializer):
     )
 
 
+class BaseScoreImportSerializer(serializers.Serializer):
+    """Input of ``POST /api/evaluation-rounds/{id}/base-scores/import/`` (multipart)."""
+
+    file = serializers.FileField(
+        help_text="基础分文件（.xlsx，版式同基础分模板：单位类型、单位编码、单位名称、基础分）"
+    )
+
+
+class BaseScoreImportResultSerializer(serializers.Serializer):
+    """What an import did: the round and how many units' base scores changed."""
+
+    round = EvaluationRoundSerializer()
+    changed = serializers.IntegerField(help_text="基础分新录入或有变化的单位数")
+
+
 class IndicatorSerializer(serializers.ModelSerializer):
+    """An indicator of a sheet with its scoring rule (评分标准)."""
+
     class Meta:
         model = Indicator
-        fields = ["id", "name", "description", "weight", "max_score"]
+        fields = ["id", "name", "description", "scoring_rule", "weight", "max_score"]
 
 
 class ScoreSheetSerializer(serializers.ModelSerializer):
@@ -127,6 +157,7 @@ class ScoreSheetSerializer(serializers.ModelSerializer):
             "rater",
             "ratee",
             "state",
+            "rating",
             "total",
             "submitted_at",
         ]
@@ -179,6 +210,15 @@ class SheetScoresSerializer(serializers.Serializer):
         help_text="指标 id → 分值（0 至该指标满分，最多两位小数）",
     )
     comment = serializers.CharField(required=False, allow_blank=True, help_text="评价意见")
+    rating = serializers.ChoiceField(
+        choices=Rating.choices,
+        required=False,
+        help_text=(
+            "满意度评价轮次的评价（satisfied 满意 100 分，"
+            "basically_satisfied 基本满意 60 分，dissatisfied 不满意 0 分）；按指标评分的轮次不填"
+        ),
+        error_messages={"invalid_choice": f"满意度“{{input}}”无效，应为{RATING_CHOICES}之一。"},
+    )
 
 
 class CellSerializer(serializers.Serializer):

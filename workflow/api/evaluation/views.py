@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -9,16 +10,18 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from evaluation import results, selectors
+from evaluation import base_score_import, export, permissions, results, selectors
 from evaluation.models import EvaluationRound, Indicator, ScoreSheet, SheetState
 from organisations import permissions as org_permissions
 from workflow.services import evaluating
 
 from .serializers import (
+    BaseScoreImportResultSerializer,
+    BaseScoreImportSerializer,
     BaseScoresSerializer,
     EvaluationRoundSerializer,
     RoundOpenSerializer,
@@ -80,7 +83,8 @@ def _round_response(request, pk, *, status_code=status.HTTP_200_OK) -> Response:
 class EvaluationRoundViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """评价轮次: list, read, open, enter base scores, close, publish, results."""
+    """评价轮次: list, read, open (编办), close the scoring (编办), enter or import base
+    scores and publish (考核办), results."""
 
     serializer_class = EvaluationRoundSerializer
     queryset = EvaluationRound.objects.none()  # for the schema; see get_queryset
@@ -94,6 +98,7 @@ class EvaluationRoundViewSet(
         return {
             "create": RoundOpenSerializer,
             "base_scores": BaseScoresSerializer,
+            "base_scores_import": BaseScoreImportSerializer,
             "results": RoundResultsSerializer,
         }.get(self.action, EvaluationRoundSerializer)
 
@@ -111,7 +116,10 @@ class EvaluationRoundViewSet(
 
     @extend_schema(
         summary="录入基础分",
-        description="县委编办录入本轮各单位的基础分（0～100），评分截止前可修改。",
+        description=(
+            "县考核办录入本轮各参评单位在全县综合考核中的基础分（0～100），"
+            "结果公布前可修改；县委编办不能录入。"
+        ),
         parameters=[ROUND_ID],
         request=BaseScoresSerializer,
         responses={200: EvaluationRoundSerializer, **ERRORS},
@@ -131,8 +139,11 @@ class EvaluationRoundViewSet(
         return _round_response(request, pk)
 
     @extend_schema(
-        summary="截止评分并计算结果",
-        description="全部评分表已提交或逾期后，县委编办截止评分，计算综合得分和异常标记。",
+        summary="截止评分",
+        description=(
+            "全部评分表已提交或逾期后，县委编办截止评分，计算异常标记，并通知县考核办"
+            "录入基础分、公布结果。"
+        ),
         parameters=[ROUND_ID],
         request=None,
         responses={200: EvaluationRoundSerializer, **ERRORS, **CONFLICT},
@@ -145,7 +156,11 @@ class EvaluationRoundViewSet(
         return _round_response(request, pk)
 
     @extend_schema(
-        summary="公布评价结果",
+        summary="计算并公布评价结果",
+        description=(
+            "评分截止后，县考核办按已录入的基础分计算综合得分并公布；"
+            "有参评单位未录入基础分时返回 400 并列出这些单位。县委编办不能公布。"
+        ),
         parameters=[ROUND_ID],
         request=None,
         responses={200: EvaluationRoundSerializer, **ERRORS, **CONFLICT},
@@ -158,10 +173,59 @@ class EvaluationRoundViewSet(
         return _round_response(request, pk)
 
     @extend_schema(
+        summary="导入基础分（Excel）",
+        description=(
+            "县考核办上传基础分文件（multipart/form-data，字段 file；.xlsx，版式同"
+            "“下载基础分模板”）。先检查整个文件：任何一行有误时返回 400，"
+            "file 下逐条列出“工作表、行、列：问题”，不写入任何数据；"
+            "文件无误时在一个事务中写入，返回本轮信息和有变化的单位数 changed。"
+        ),
+        parameters=[ROUND_ID],
+        request={"multipart/form-data": BaseScoreImportSerializer},
+        responses={200: BaseScoreImportResultSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="base-scores/import",
+        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
+    )
+    def base_scores_import(self, request, pk=None):
+        """Import base scores through ``evaluating.base_scores_import``."""
+        _round_get(request.user, pk)
+        body = BaseScoreImportSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        changed = evaluating.base_scores_import(
+            actor=request.user, round_id=int(pk), uploaded_file=body.validated_data["file"]
+        )
+        data = EvaluationRoundSerializer(_round_get(request.user, pk)).data
+        return Response({"round": data, "changed": changed})
+
+    @extend_schema(
+        summary="下载基础分模板",
+        description="本轮参评单位的基础分导入模板（.xlsx，已录入的基础分已填入），仅县考核办可下载。",
+        parameters=[ROUND_ID],
+        responses={(200, export.CONTENT_TYPE): OpenApiTypes.BINARY, **ERRORS},
+    )
+    @action(detail=True, methods=["get"], url_path="base-scores/template")
+    def base_scores_template(self, request, pk=None):
+        """The round's base-score template (``evaluation.base_score_import``)."""
+        evaluation_round = _round_get(request.user, pk)
+        if not permissions.can_assess_rounds(request.user, evaluation_round.county):
+            raise PermissionDenied("只有本县县考核办可以下载基础分模板。")
+        response = HttpResponse(
+            base_score_import.base_score_template(evaluation_round),
+            content_type=export.CONTENT_TYPE,
+        )
+        response["Content-Disposition"] = f'attachment; filename="base-scores-{pk}.xlsx"'
+        return response
+
+    @extend_schema(
         summary="评价结果",
         description=(
             "热力图（两个方向的评分表得分）、部门和乡镇(街道)排名、缺交和异常标记的评分表。"
-            "县委编办在公布前即可查看全县；部门和乡镇(街道)在公布后只看到本单位的结果和"
+            "县委编办、县考核办和县级管理员在公布前即可查看全县（评分截止后为按已录入基础分"
+            "计算的预览）；部门和乡镇(街道)在公布后只看到本单位的结果和"
             "本单位填写的评分表，公布前为 403。"
         ),
         parameters=[ROUND_ID],
@@ -251,12 +315,16 @@ class ScoreSheetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             sheet_id=int(pk),
             scores=body.validated_data.get("scores", {}),
             comment=body.validated_data.get("comment", extra.get("comment")),
+            rating=body.validated_data.get("rating"),
         )
         return self._detail(request, pk)
 
     @extend_schema(
         summary="保存评分表草稿",
-        description="本单位经办人或负责人保存草稿（可只填部分指标）；评分截止后不能保存。",
+        description=(
+            "本单位经办人或负责人保存草稿（可只填部分指标；满意度评价轮次填 rating）；"
+            "评分截止后不能保存。"
+        ),
         parameters=[SHEET_ID],
         request=SheetScoresSerializer,
         responses={200: ScoreSheetDetailSerializer, **ERRORS},
@@ -269,7 +337,8 @@ class ScoreSheetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="提交评分表",
         description=(
-            "本单位负责人提交评分表（与已保存的草稿合并后，每项指标都须有分值）。"
+            "本单位负责人提交评分表（与已保存的草稿合并后，每项指标都须有分值；"
+            "满意度评价轮次须有 rating）。"
             "已提交的评分表再次提交返回 409。"
         ),
         parameters=[SHEET_ID],
