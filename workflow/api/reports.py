@@ -256,8 +256,12 @@ class ReportRuleSerializer(serializers.Serializer):
     title = serializers.CharField(
         required=False, allow_blank=True, max_length=200, help_text="事项名称（默认取交办内容首行）"
     )
-    category = serializers.ChoiceField(
-        choices=Category.choices, required=False, allow_blank=True, help_text="领域类别"
+    category = IdField(
+        kind="领域类别",
+        queryset=Category.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="领域类别 id（本县的类别）",
     )
     duty_type = serializers.ChoiceField(
         choices=DutyType.choices, required=False, allow_blank=True, help_text="履职类型"
@@ -266,10 +270,26 @@ class ReportRuleSerializer(serializers.Serializer):
         required=False, allow_blank=True, help_text="部门职责"
     )
     local_responsibilities = serializers.CharField(
-        required=False, allow_blank=True, help_text="配合职责（默认取交办内容）"
+        required=False, allow_blank=True, help_text="乡镇(街道)职责（默认取交办内容）"
     )
     basis = serializers.CharField(required=False, allow_blank=True, help_text="实施依据")
-    resources = serializers.CharField(required=False, allow_blank=True, help_text="配套资源")
+    funding_amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="经费金额（万元）；经费来源为“无”时不填",
+    )
+    funding_source = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="经费来源；没有的填“无”"
+    )
+    staffing = serializers.CharField(
+        required=False, allow_blank=True, help_text="人员保障；没有的填“无”"
+    )
+    equipment = serializers.CharField(
+        required=False, allow_blank=True, help_text="装备保障；没有的填“无”"
+    )
     effective_date = serializers.DateField(
         required=False, allow_null=True, help_text="拟生效日期 YYYY-MM-DD"
     )

@@ -21,6 +21,7 @@ from ..models import (
 from .fields import IdField
 from .serializers import (
     AmendmentsSerializer,
+    ApplicabilityInputMixin,
     ItemFieldsSerializer,
     PartySerializer,
     task_party_data,
@@ -136,7 +137,9 @@ class LegalityReviewCompletionSerializer(TaskCompletionSerializer):
         services.legality_review(actor=actor, task_id=task_id, **self.validated_data)
 
 
-class ReviseCompletionSerializer(ItemFieldsSerializer, TaskCompletionSerializer):
+class ReviseCompletionSerializer(
+    ApplicabilityInputMixin, ItemFieldsSerializer, TaskCompletionSerializer
+):
     """Body for a ``revise`` task (the filer edits a returned request and resubmits).
 
     Omitted fields keep the request's current values.
@@ -160,6 +163,8 @@ class ReviseCompletionSerializer(ItemFieldsSerializer, TaskCompletionSerializer)
             fields=self.item_fields(),
             applies_to_all=data.get("applies_to_all"),
             target_townships=data.get("target_townships"),
+            target_villages=data.get("target_villages"),
+            village_kind=data.get("village_kind"),
             reasons=data.get("reasons"),
         )
 
