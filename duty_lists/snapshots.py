@@ -504,38 +504,7 @@ _JOINED_COLUMNS = (
     "duty_list__level",
 )
 # Fields copied from the record into the snapshot as they are.
-_PLAIN_COLUMNS = (
-    "history_id",
-    "history_date",
-    "history_type",
-    "history_user_id",
-    "duty_list_id",
-    "code",
-    "title",
-    "item_kind",
-    "category_id",
-    "duty_type",
-    "primary_responsibility",
-    "lead_department_id",
-    "department_responsibilities",
-    "local_responsibilities",
-    "basis",
-    "accountability",
-    "exemption",
-    "work_requirements",
-    "funding_amount",
-    "funding_source",
-    "staffing",
-    "equipment",
-    "remarks",
-    "guidance_code",
-    "applies_to_all",
-    "village_kind",
-    "effective_date",
-    "expires_on",
-    "status",
-    "withdrawn_date",
-)
+_PLAIN_COLUMNS = tuple(c for c in _RECORD_COLUMNS if c not in ("id", "history_change_reason"))
 
 
 def _snapshots(records: QuerySet) -> list[ItemSnapshot]:
