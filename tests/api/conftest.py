@@ -89,6 +89,7 @@ def world(db):
         other_staff=user_with_role(Role.DEPARTMENT_STAFF, other_department, display_name="李强"),
         office=user_with_role(Role.COUNTY_OFFICE, county, display_name="周建华"),
         county_admin=user_with_role(Role.COUNTY_ADMIN, county, display_name="赵敏"),
+        assessment=user_with_role(Role.ASSESSMENT_OFFICE, county, display_name="县考核办"),
         heads=[
             user_with_role(Role.TOWNSHIP_HEAD, township, display_name=f"{township.name}负责人")
             for township in townships

@@ -905,6 +905,26 @@ for _action, (_, (_right, _), _denied) in MATRIX.items():
             if _who != _right:
                 _denied.setdefault(_who, _status)
 
+# The 县考核办 enters base scores and publishes results (its own matrix in
+# tests/api/test_evaluation_api.py). A county-level role, it reads the county's lists,
+# releases and documents and has a 待办; every other action is refused to it.
+ASSESSMENT_READS = {
+    "list_batches",
+    "list_releases",
+    "read_release",
+    "read_item",
+    "items_as_of",
+    "export_level",
+    "export_township",
+    "export_department",
+    "read_village_item",
+    "read_grid_item",
+    "todo",
+}
+for _action, (_, (_right, _), _denied) in MATRIX.items():
+    if _right != "assessment":
+        _denied.setdefault("assessment", 200 if _action in ASSESSMENT_READS else 403)
+
 CASES = [
     pytest.param(action, who, expected, id=f"{action}-{who}")
     for action, (_, (right, status), denied) in MATRIX.items()
