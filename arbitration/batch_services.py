@@ -166,7 +166,7 @@ def decision_batch_record(
         error("decided_by", "请填写审定机关，如县委常委会、县政府常务会议。")
     if meeting_date is None:
         error("meeting_date", "请填写会议日期。")
-    elif meeting_date > now.date():
+    elif meeting_date > timezone.localdate(now):
         error("meeting_date", "会议日期不能晚于今天。")
     if not document_number:
         error("document_number", "请填写印发文号，如清委办发〔2026〕12号。")
