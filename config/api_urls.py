@@ -21,10 +21,11 @@ from rest_framework.routers import DefaultRouter
 
 from duty_lists.api import DutyItemViewSet, DutyListViewSet, ReleaseViewSet
 from duty_lists.api_documents import DocumentExportView
-from organisations.api import LogoutView, TokenObtainView
+from organisations.api import LogoutView, TokenObtainView, UnitViewSet
 from workflow.api import ChangeRequestViewSet, TaskViewSet
 from workflow.api.decisions import DecisionBatchViewSet
 from workflow.api.evaluation import EvaluationRoundViewSet, ScoreSheetViewSet
+from workflow.api.me import MeView
 from workflow.api.reports import ReportViewSet
 
 app_name = "api"
@@ -39,6 +40,7 @@ router.register("evaluation-rounds", EvaluationRoundViewSet, basename="evaluatio
 router.register("score-sheets", ScoreSheetViewSet, basename="score-sheet")
 router.register("releases", ReleaseViewSet, basename="release")
 router.register("decision-batches", DecisionBatchViewSet, basename="decision-batch")
+router.register("units", UnitViewSet, basename="unit")
 
 
 def exempt_from_login_redirect(patterns: list) -> list:
@@ -55,6 +57,7 @@ urlpatterns = exempt_from_login_redirect(
     [
         path("token/", TokenObtainView.as_view(), name="token"),
         path("logout/", LogoutView.as_view(), name="logout"),
+        path("me/", MeView.as_view(), name="me"),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
         path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
         path(

@@ -245,6 +245,9 @@ SPECTACULAR_SETTINGS = {
         "BatchDocumentKindEnum": "arbitration.models.BatchDocumentKind",
         "PartyDecisionEnum": "arbitration.models.PartyDecision",
         "LegalityDecisionEnum": "workflow.models.LegalityDecision",
+        "UnitTypeEnum": "organisations.api.UNIT_TYPES",
+        "ReportStepEnum": "workflow.api.reports.REPORT_STEPS",
+        "ReportRulingEnum": "arbitration.models.ReportRuling",
     },
 }
 

@@ -1,4 +1,6 @@
-"""API endpoints of logging in and out: ``POST /api/token/`` and ``POST /api/logout/``.
+"""API endpoints of logging in and out (``POST /api/token/``, ``POST /api/logout/``), the
+units a client may look up (``GET /api/units/``), and how every endpoint shows a person
+(``ActorSerializer``).
 
 Issuing a token is a login: it is protected by the login lockout (django-axes, through
 ``authenticate``) and throttled per client address and per username. Each call issues a
@@ -9,9 +11,11 @@ import hashlib
 
 from django.contrib.auth import logout, user_logged_in, user_logged_out
 from django.core.cache import caches
+from django.db.models import Q
 from django.utils.connection import ConnectionProxy
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -20,8 +24,8 @@ from rest_framework.views import APIView
 
 from config.security import lockout_detail
 
-from . import services
-from .models import ApiToken
+from . import selectors, services
+from .models import ApiToken, Department, Township
 
 # The counters must be seen by every worker process (settings: CACHES["shared"]).
 shared_cache = ConnectionProxy(caches, "shared")
@@ -126,3 +130,122 @@ class LogoutView(APIView):
         else:
             logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ActorSerializer(serializers.Serializer):
+    """A person who acted (filed, reviewed, answered, recorded …): id, login name and
+    display name."""
+
+    id = serializers.IntegerField(read_only=True, help_text="用户 id")
+    username = serializers.CharField(read_only=True, help_text="登录名")
+    name = serializers.CharField(read_only=True, help_text="姓名（未填写时为登录名）")
+
+
+def actor_data(user) -> dict | None:
+    """``ActorSerializer`` data of ``user`` (None stays None)."""
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.get_username(), "name": str(user)}
+
+
+UNIT_TYPES = [("department", "部门"), ("township", "乡镇(街道)")]
+
+
+class UnitCountySerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True, help_text="县 id")
+    name = serializers.CharField(read_only=True, help_text="县名称")
+
+
+class OrganisationUnitSerializer(serializers.Serializer):
+    """A department or township a client may name by id (申请单位, 交办部门 …)."""
+
+    type = serializers.ChoiceField(
+        choices=UNIT_TYPES, read_only=True, help_text="department 部门 / township 乡镇(街道)"
+    )
+    id = serializers.IntegerField(read_only=True, help_text="单位 id")
+    code = serializers.CharField(read_only=True, help_text="单位编码")
+    name = serializers.CharField(read_only=True, help_text="单位名称")
+    kind = serializers.ChoiceField(
+        choices=Township.Kind.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="乡镇(街道)类型：subdistrict 街道 / town 镇 / township 乡；部门为空",
+    )
+    county = UnitCountySerializer(read_only=True, help_text="所属县")
+
+
+def unit_row(unit) -> dict:
+    """``OrganisationUnitSerializer`` data of a Department or Township (its county loaded)."""
+    is_township = isinstance(unit, Township)
+    return {
+        "type": "township" if is_township else "department",
+        "id": unit.pk,
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind if is_township else None,
+        "county": {"id": unit.county_id, "name": unit.county.name},
+    }
+
+
+class UnitQuerySerializer(serializers.Serializer):
+    """Filters of ``GET /api/units/``."""
+
+    type = serializers.ChoiceField(choices=UNIT_TYPES, required=False, help_text="单位类型")
+    county = serializers.IntegerField(required=False, min_value=1, help_text="县 id")
+    kind = serializers.ChoiceField(
+        choices=Township.Kind.choices, required=False, help_text="乡镇(街道)类型（只列乡镇）"
+    )
+    q = serializers.CharField(required=False, max_length=100, help_text="名称或编码包含的文字")
+
+
+@extend_schema(
+    summary="可选用的单位",
+    description=(
+        "本人可以按 id 引用的部门和乡镇(街道)：县委编办、县级管理员和部门用户为本县（各县）"
+        "全部部门和乡镇(街道)；乡镇(街道)用户为本县全部部门和本乡镇(街道)。"
+        "先列部门，再列乡镇(街道)，各按县和编码排序；可按类型、县、乡镇类型和名称筛选。"
+    ),
+    parameters=[
+        OpenApiParameter("type", OpenApiTypes.STR, enum=[v for v, _ in UNIT_TYPES]),
+        OpenApiParameter("county", OpenApiTypes.INT, description="县 id"),
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=Township.Kind.values),
+        OpenApiParameter("q", OpenApiTypes.STR, description="名称或编码包含的文字"),
+    ],
+    responses={
+        200: OrganisationUnitSerializer(many=True),
+        400: OpenApiResponse(description="查询参数有误：按参数给出错误信息"),
+        401: OpenApiResponse(description="未登录或令牌无效"),
+    },
+)
+class UnitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """单位: the departments and townships the user may name (scoped like the
+    organisation tree)."""
+
+    serializer_class = OrganisationUnitSerializer
+    queryset = Department.objects.none()  # for the schema; see list
+    filter_backends = []
+
+    def list(self, request):
+        """One page of units, departments first; two queries whatever the page size."""
+        query = UnitQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        departments = selectors.departments_listed_for(request.user)
+        townships = selectors.townships_listed_for(request.user)
+        if "county" in filters:
+            departments = departments.filter(county_id=filters["county"])
+            townships = townships.filter(county_id=filters["county"])
+        if "kind" in filters:
+            departments = departments.none()
+            townships = townships.filter(kind=filters["kind"])
+        if "q" in filters:
+            text = filters["q"]
+            departments = departments.filter(Q(name__icontains=text) | Q(code__icontains=text))
+            townships = townships.filter(Q(name__icontains=text) | Q(code__icontains=text))
+        units = []
+        if filters.get("type") in (None, "department"):
+            units += list(departments)
+        if filters.get("type") in (None, "township"):
+            units += list(townships)
+        page = self.paginate_queryset(units)
+        return self.get_paginated_response([unit_row(unit) for unit in page])

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
 
 from . import permissions
 from .models import County, Department, Grid, Membership, Township, Village
@@ -66,4 +66,30 @@ def membership_list(user) -> list[Membership]:
         Membership.objects.filter(user=user)
         .select_related("county", "department", "township")
         .order_by("county__code", "role")
+    )
+
+
+def departments_listed_for(user) -> QuerySet[Department]:
+    """Departments ``user`` may look up (``/api/units/``): every department of each
+    county in which the user sees anything (whole lists, or a township's items), in
+    county and code order. Lazy; reading the user's scope runs at most one query."""
+    county_ids = set(permissions.county_ids_visible_to(user))
+    county_ids.update(permissions.township_counties_visible_to(user).values())
+    return (
+        Department.objects.filter(county_id__in=sorted(county_ids))
+        .select_related("county")
+        .order_by("county__code", "code")
+    )
+
+
+def townships_listed_for(user) -> QuerySet[Township]:
+    """Townships ``user`` may look up, as the organisation tree shows them: every
+    township of the counties whose whole lists the user reads (county and department
+    users), and a township user's own townships. Lazy, in county and code order."""
+    whole = sorted(permissions.county_ids_visible_to(user))
+    own = sorted(permissions.township_ids_visible_to(user))
+    return (
+        Township.objects.filter(Q(county_id__in=whole) | Q(pk__in=own))
+        .select_related("county")
+        .order_by("county__code", "code")
     )

@@ -42,7 +42,7 @@ def test_filer_uploads_a_file_and_whoever_sees_the_request_downloads_it(world, s
         "content_type": "application/pdf",
         "size": len(PDF_BYTES),
         "sha256": attachment.sha256,
-        "uploaded_by": "王晓燕",
+        "uploaded_by": {"id": world.staff.pk, "username": world.staff.username, "name": "王晓燕"},
         "uploaded_at": response.json()["uploaded_at"],
         "download": (f"http://testserver/api/requests/{process.pk}/attachments/{attachment.pk}/"),
     }
@@ -75,8 +75,12 @@ def test_a_file_that_is_not_an_accepted_kind_is_a_400_on_file(world, settings):
     assert stored_files(settings) == []
 
 
-@pytest.mark.parametrize("who", ["head_0", "other_staff", "other_office", "anonymous"])
-def test_only_the_filer_and_county_office_upload(world, settings, who):
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("head_0", 403), ("county_admin", 403), ("other_staff", 404), ("other_office", 404)]
+    + [("anonymous", 401)],
+)
+def test_only_the_filer_and_county_office_upload(world, settings, who, status):
     process = file_request(world)
     user = (
         None if who == "anonymous" else (world.heads[0] if who == "head_0" else getattr(world, who))
@@ -85,18 +89,21 @@ def test_only_the_filer_and_county_office_upload(world, settings, who):
 
     response = upload(user, process)
 
-    assert response.status_code == (401 if user is None else 403)
+    # 403 for who sees the request, 404 (like an unknown request) for who does not.
+    assert response.status_code == status
     assert database_state() == before
     assert stored_files(settings) == []
 
 
-def test_download_is_403_for_who_may_not_see_the_request(world):
+def test_download_is_404_for_who_may_not_see_the_request(world):
     process = file_request(world)
     upload(world.office, process)
     url = f"/api/requests/{process.pk}/attachments/{Attachment.objects.get().pk}/"
 
-    assert client_for(world.heads[3]).get(url).status_code == 403
-    assert client_for(world.other_office).get(url).status_code == 403
-    assert client_for(None).get(url).status_code == 401
+    hidden = [client_for(world.heads[3]).get(url), client_for(world.other_office).get(url)]
     unknown = client_for(world.staff).get(f"/api/requests/{process.pk}/attachments/999999/")
-    assert unknown.status_code == 404
+
+    assert [(r.status_code, r.json()) for r in [*hidden, unknown]] == [
+        (404, {"detail": "没有该附件。"})
+    ] * 3
+    assert client_for(None).get(url).status_code == 401

@@ -100,7 +100,7 @@ def request_create_call(request):
     body = {
         "kind": "add",
         "level": "township",
-        "department": world.department.pk,
+        "initiator": {"type": "department", "id": world.department.pk},
         "title": "燃气安全入户排查",
         "category": "safety_law",
         "duty_type": "cooperating",
@@ -129,7 +129,11 @@ def attachment_call(request):
 def review_call(request):
     world = api_world(request)
     task = open_task(file_request(world), "review")
-    return Call(world.office, task_url(task), {"decision": "return", "comment": "请补充。"})
+    return Call(
+        world.office,
+        task_url(task),
+        {"step": "review", "decision": "return", "comment": "请补充。"},
+    )
 
 
 def revise_call(request):
@@ -144,6 +148,7 @@ def revise_call(request):
         comment="请补充。",
     )
     body = {
+        "step": "revise",
         "title": "燃气安全入户排查（修改）",
         "lead_department": world.department.pk,
         "target_townships": [world.townships[0].pk],
@@ -156,7 +161,11 @@ def consult_call(request):
     process = file_request(world)
     forward(world, process)
     task = open_task(process, "consult", township=world.townships[0].pk)
-    return Call(world.heads[0], task_url(task), {"answer": "contest", "reason": "人员不足。"})
+    return Call(
+        world.heads[0],
+        task_url(task),
+        {"step": "consult", "answer": "contest", "reason": "人员不足。"},
+    )
 
 
 def arbitrate_call(request):
@@ -167,6 +176,7 @@ def arbitrate_call(request):
     answer(world, process, 1, ConsultationAnswer.ACCEPT)
     answer(world, process, 2, ConsultationAnswer.ACCEPT)
     body = {
+        "step": "arbitrate",
         "decisions": {f"township:{world.townships[0].pk}": "admit_amended"},
         "reasoning": "经协调会研究决定。",
         "amendments": {"title": "燃气安全入户排查（修改后）"},
@@ -262,7 +272,13 @@ def batch_record_call(request):
         "meeting_date": today,
         "document_number": "清委办发〔2026〕12号",
         "effective_date": today,
-        "entries": [{"request": process.pk, "decisions": as_proposed(process)[process.pk]}],
+        "entries": [
+            {
+                "request": process.pk,
+                "decisions": as_proposed(process)[process.pk],
+                "amendments": {},
+            }
+        ],
     }
     return Call(world.office, f"/api/decision-batches/{batch.pk}/record/", body)
 
@@ -320,7 +336,7 @@ ENDPOINTS = {
         request_create_call,
         ok=201,
         ids={
-            "department": single,
+            "initiator": lambda bad: {"type": "department", "id": bad},
             "lead_department": single,
             "target_townships": listed,
         },
@@ -409,6 +425,7 @@ ENDPOINTS = {
 
 # The error each id field gets for 1.5 (a number) and "1.5" (a string).
 ID_ERRORS = {
+    "initiator": "部门 id 应为整数，“1.5”无效。",
     "department": "部门 id 应为整数，“1.5”无效。",
     "lead_department": "部门 id 应为整数，“1.5”无效。",
     "target_townships": "乡镇(街道) id 应为整数，“1.5”无效。",

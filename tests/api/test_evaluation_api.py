@@ -1,6 +1,7 @@
 """The evaluation API: every action × anonymous (401), wrong roles, the right role of
-another unit, other county (403, nothing changed), the right user; 400 naming the field
-or indicator, 409 for a second submit; results scoped like the page."""
+another unit, other county (403 on what the user sees, else 404 like an unknown round
+or sheet; nothing changed), the right user; 400 naming the field or indicator, 409 for
+a second submit; results scoped like the page."""
 
 import datetime
 from decimal import Decimal
@@ -23,11 +24,14 @@ from .conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
+# Opening a round names the county in the body (403); the other actions address a
+# round or sheet of a county the user does not see (404).
 OTHER_COUNTY = {
     "other_county_office": 403,
     "other_county_head": 403,
     "other_county_department": 403,
 }
+HIDDEN = dict.fromkeys(OTHER_COUNTY, 404)
 UNIT_USERS = {
     "department_head": 403,
     "department_staff": 403,
@@ -121,35 +125,35 @@ MATRIX = {
     "read_round": (
         read_round,
         {"office": 200, "township_staff": 200, "department_head": 200},
-        OTHER_COUNTY,
+        HIDDEN,
     ),
     "open": (open_action, {"office": 201}, {"county_admin": 403, **UNIT_USERS, **OTHER_COUNTY}),
     "base_scores": (
         base_scores_action,
         {"office": 200},
-        {"county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
+        {"county_admin": 403, **UNIT_USERS, **HIDDEN},
     ),
-    "close": (close_action, {"office": 200}, {"county_admin": 403, **UNIT_USERS, **OTHER_COUNTY}),
+    "close": (close_action, {"office": 200}, {"county_admin": 403, **UNIT_USERS, **HIDDEN}),
     "publish": (
         publish_action,
         {"office": 200},
-        {"county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
+        {"county_admin": 403, **UNIT_USERS, **HIDDEN},
     ),
     "results": (
         results_action,
         {"office": 200, "county_admin": 200},
-        {**UNIT_USERS, **OTHER_COUNTY},
+        {**UNIT_USERS, **HIDDEN},
     ),
     "list_sheets": (list_sheets, EVERYONE, {}),
     "read_sheet": (
         read_sheet,
         {"township_staff": 200, "township_head": 200, "office": 200},
-        {"other_township_head": 403, "department_head": 403, **OTHER_COUNTY},
+        {"other_township_head": 404, "department_head": 404, **HIDDEN},
     ),
     "draft": (
         draft_action,
         {"township_staff": 200, "township_head": 200},
-        {"office": 403, "county_admin": 403, "other_township_head": 403, **OTHER_COUNTY},
+        {"office": 403, "county_admin": 403, "other_township_head": 404, **HIDDEN},
     ),
     "submit": (
         submit_action,
@@ -157,9 +161,9 @@ MATRIX = {
         {
             "township_staff": 403,
             "office": 403,
-            "other_township_head": 403,
-            "department_head": 403,
-            **OTHER_COUNTY,
+            "other_township_head": 404,
+            "department_head": 404,
+            **HIDDEN,
         },
     ),
 }

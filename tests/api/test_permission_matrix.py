@@ -1,6 +1,7 @@
 """Every API action × anonymous, each wrong role, the right role of another unit, a user
-of the other county, and the right user: a denial is a 401 (anonymous) or a 403, and the
-database is unchanged after it."""
+of the other county, and the right user: a denial is a 401 (anonymous), a 404 when the
+object is outside the user's scope (answered like an unknown id), or a 403 when the user
+sees the object but may not act on it; the database is unchanged after it."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,7 +30,7 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 
 
 def _complete(task, body):
-    return "post", f"/api/tasks/{task.pk}/complete/", body
+    return "post", f"/api/tasks/{task.pk}/complete/", {"step": task.flow_task.name, **body}
 
 
 def file_action(world):
@@ -41,7 +42,9 @@ def read_request_action(world):
 
 
 def review_action(world):
-    return _complete(open_task(file_request(world), "review"), {"decision": "forward"})
+    return _complete(
+        open_task(file_request(world), "review"), {"decision": "forward", "comment": ""}
+    )
 
 
 def revise_action(world):
@@ -71,6 +74,7 @@ def arbitrate_action(world):
     body = {
         "decisions": {f"township:{world.townships[0].pk}": "reject"},
         "reasoning": "城关街道无燃气管网。",
+        "amendments": {},
     }
     return _complete(open_task(process, "arbitrate"), body)
 
@@ -129,7 +133,7 @@ def legality_review_action(world):
     )
     process = file_request(world)
     forward(world, process)
-    return _complete(open_task(process, "review_legality"), {"decision": "pass"})
+    return _complete(open_task(process, "review_legality"), {"decision": "pass", "opinion": ""})
 
 
 def waiting_request(world):
@@ -156,7 +160,11 @@ def record_batch_action(world):
         "document_number": "清委办发〔2026〕12号",
         "effective_date": today,
         "entries": [
-            {"request": process.pk, "decisions": as_proposed(process)[process.pk]},
+            {
+                "request": process.pk,
+                "decisions": as_proposed(process)[process.pk],
+                "amendments": {},
+            },
         ],
     }
     return "post", f"/api/decision-batches/{batch.pk}/record/", body
@@ -223,11 +231,11 @@ MATRIX = {
         ("head_0", 200),
         {
             "anonymous": 401,
-            "other_staff": 403,
-            "head_3": 403,
-            "other_office": 403,
-            "other_county_staff": 403,
-            "other_county_head": 403,
+            "other_staff": 404,
+            "head_3": 404,
+            "other_office": 404,
+            "other_county_staff": 404,
+            "other_county_head": 404,
         },
     ),
     "review": (
@@ -236,11 +244,11 @@ MATRIX = {
         {
             "anonymous": 401,
             "staff": 403,
-            "other_staff": 403,
+            "other_staff": 404,
             "county_admin": 403,
             "head_0": 403,
             "township_staff": 403,
-            "other_office": 403,
+            "other_office": 404,
         },
     ),
     "revise": (
@@ -248,11 +256,11 @@ MATRIX = {
         ("staff", 200),
         {
             "anonymous": 401,
-            "other_staff": 403,
+            "other_staff": 404,
             "office": 403,
             "county_admin": 403,
             "head_0": 403,
-            "other_county_staff": 403,
+            "other_county_staff": 404,
         },
     ),
     "consult": (
@@ -260,13 +268,13 @@ MATRIX = {
         ("head_0", 200),
         {
             "anonymous": 401,
-            "head_1": 403,
-            "head_3": 403,
-            "township_staff": 403,
-            "staff": 403,
+            "head_1": 404,
+            "head_3": 404,
+            "township_staff": 404,
+            "staff": 404,
             "office": 403,
-            "county_admin": 403,
-            "other_county_head": 403,
+            "county_admin": 404,
+            "other_county_head": 404,
         },
     ),
     "arbitrate": (
@@ -278,7 +286,7 @@ MATRIX = {
             "county_admin": 403,
             "head_0": 403,
             "township_staff": 403,
-            "other_office": 403,
+            "other_office": 404,
         },
     ),
     "review_legality": (
@@ -288,11 +296,11 @@ MATRIX = {
             "anonymous": 401,
             "office": 403,
             "staff": 403,
-            "other_staff": 403,
+            "other_staff": 404,
             "county_admin": 403,
             "head_0": 403,
-            "other_office": 403,
-            "other_county_staff": 403,
+            "other_office": 404,
+            "other_county_staff": 404,
         },
     ),
     "prepare_batch": (
@@ -313,12 +321,12 @@ MATRIX = {
         ("office", 200),
         {
             "anonymous": 401,
-            "staff": 403,
+            "staff": 404,
             "county_admin": 403,
-            "head_0": 403,
-            "township_staff": 403,
-            "other_office": 403,
-            "other_county_head": 403,
+            "head_0": 404,
+            "township_staff": 404,
+            "other_office": 404,
+            "other_county_head": 404,
         },
     ),
     "read_batch": (
@@ -326,11 +334,11 @@ MATRIX = {
         ("county_admin", 200),
         {
             "anonymous": 401,
-            "staff": 403,
-            "head_0": 403,
-            "township_staff": 403,
-            "other_office": 403,
-            "other_county_staff": 403,
+            "staff": 404,
+            "head_0": 404,
+            "township_staff": 404,
+            "other_office": 404,
+            "other_county_staff": 404,
         },
     ),
     "list_batches": (list_batches_action, ("office", 200), {"anonymous": 401}),
@@ -339,10 +347,10 @@ MATRIX = {
         ("office", 201),
         {
             "anonymous": 401,
-            "staff": 403,
+            "staff": 404,
             "county_admin": 403,
-            "head_0": 403,
-            "other_office": 403,
+            "head_0": 404,
+            "other_office": 404,
         },
     ),
     "download_batch_document": (
@@ -350,10 +358,10 @@ MATRIX = {
         ("county_admin", 200),
         {
             "anonymous": 401,
-            "staff": 403,
-            "head_0": 403,
-            "other_office": 403,
-            "other_county_head": 403,
+            "staff": 404,
+            "head_0": 404,
+            "other_office": 404,
+            "other_county_head": 404,
         },
     ),
     "list_releases": (
@@ -361,9 +369,9 @@ MATRIX = {
         ("head_0", 200),
         {
             "anonymous": 401,
-            "other_office": 403,
-            "other_county_head": 403,
-            "other_county_staff": 403,
+            "other_office": 404,
+            "other_county_head": 404,
+            "other_county_staff": 404,
         },
     ),
     "read_release": (
@@ -371,9 +379,9 @@ MATRIX = {
         ("staff", 200),
         {
             "anonymous": 401,
-            "other_office": 403,
-            "other_county_head": 403,
-            "other_county_staff": 403,
+            "other_office": 404,
+            "other_county_head": 404,
+            "other_county_staff": 404,
         },
     ),
     "upload_attachment": (
@@ -381,11 +389,11 @@ MATRIX = {
         ("staff", 201),
         {
             "anonymous": 401,
-            "other_staff": 403,
+            "other_staff": 404,
             "county_admin": 403,
             "head_0": 403,
-            "other_office": 403,
-            "other_county_staff": 403,
+            "other_office": 404,
+            "other_county_staff": 404,
         },
     ),
     "download_attachment": (
@@ -393,10 +401,10 @@ MATRIX = {
         ("head_0", 200),
         {
             "anonymous": 401,
-            "other_staff": 403,
-            "head_3": 403,
-            "other_office": 403,
-            "other_county_head": 403,
+            "other_staff": 404,
+            "head_3": 404,
+            "other_office": 404,
+            "other_county_head": 404,
         },
     ),
     "read_item": (
@@ -404,11 +412,11 @@ MATRIX = {
         ("head_1", 200),
         {
             "anonymous": 401,
-            "head_0": 403,
-            "township_staff": 403,
-            "other_office": 403,
-            "other_county_head": 403,
-            "other_county_staff": 403,
+            "head_0": 404,
+            "township_staff": 404,
+            "other_office": 404,
+            "other_county_head": 404,
+            "other_county_staff": 404,
         },
     ),
     "items_as_of": (
@@ -416,9 +424,9 @@ MATRIX = {
         ("head_0", 200),
         {
             "anonymous": 401,
-            "other_office": 403,
-            "other_county_head": 403,
-            "other_county_staff": 403,
+            "other_office": 404,
+            "other_county_head": 404,
+            "other_county_staff": 404,
         },
     ),
     "export_level": (
@@ -428,9 +436,9 @@ MATRIX = {
             "anonymous": 401,
             "head_0": 403,
             "township_staff": 403,
-            "other_office": 403,
-            "other_county_staff": 403,
-            "other_county_head": 403,
+            "other_office": 404,
+            "other_county_staff": 404,
+            "other_county_head": 404,
         },
     ),
     "export_township": (
@@ -440,8 +448,8 @@ MATRIX = {
             "anonymous": 401,
             "head_1": 403,
             "head_3": 403,
-            "other_office": 403,
-            "other_county_head": 403,
+            "other_office": 404,
+            "other_county_head": 404,
         },
     ),
     "export_department": (
@@ -451,8 +459,8 @@ MATRIX = {
             "anonymous": 401,
             "head_0": 403,
             "township_staff": 403,
-            "other_office": 403,
-            "other_county_staff": 403,
+            "other_office": 404,
+            "other_county_staff": 404,
         },
     ),
 }
@@ -483,7 +491,7 @@ def test_api_action_permission(world, action, who, expected):
 
     assert response.status_code == expected, response.content
     changed = database_state() != before
-    if expected in (401, 403):
+    if expected in (401, 403, 404):
         assert not changed
     else:
         assert changed == (method == "post")

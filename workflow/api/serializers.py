@@ -15,6 +15,7 @@ from viewflow.workflow.status import STATUS
 from arbitration.models import PartyDecision, Ruling, RulingDecision
 from duty_lists.api import UnitSerializer
 from duty_lists.models import Category, DutyItem, DutyType, Level
+from organisations.api import ActorSerializer, actor_data
 from organisations.models import Department, Township
 
 from ..models import (
@@ -28,7 +29,8 @@ from ..models import (
     ReviewDecision,
 )
 from ..services import party_key
-from .fields import IdField
+from ..services.filing import REQUIRED_FOR_ADD
+from .fields import IdField, UnitRefField, tag_field
 from .queries import task_party
 
 
@@ -61,14 +63,14 @@ def task_party_data(task, names: dict[tuple[str, int], str]) -> dict | None:
     return {"type": party[0], "id": party[1], "name": names.get(party, "")}
 
 
-def user_name(user) -> str | None:
-    """The display name of a user (None stays None)."""
-    return None if user is None else str(user)
+# How a person is shown: an actor object, or null where nobody acted (yet).
+actor_field = extend_schema_field(ActorSerializer)
+nullable_actor_field = extend_schema_field(ActorSerializer(allow_null=True))
 
 
 class ItemFieldsSerializer(serializers.Serializer):
-    """The proposed item fields of a request (事项内容). All optional here: which ones a
-    kind needs is checked by the service."""
+    """The proposed item fields of a request (事项内容). Optional here; the filing body
+    of an addition marks the ones it needs required (``AddFilingSerializer``)."""
 
     code = serializers.CharField(
         required=False, allow_blank=True, max_length=32, help_text="事项编码（新增时可留空）"
@@ -77,16 +79,15 @@ class ItemFieldsSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=200, help_text="事项名称"
     )
     category = serializers.ChoiceField(
-        choices=Category.choices, required=False, allow_blank=True, help_text="领域类别"
+        choices=Category.choices, required=False, help_text="领域类别"
     )
     duty_type = serializers.ChoiceField(
-        choices=DutyType.choices, required=False, allow_blank=True, help_text="履职类型"
+        choices=DutyType.choices, required=False, help_text="履职类型"
     )
     lead_department = IdField(
         kind="部门",
         queryset=Department.objects.all(),
         required=False,
-        allow_null=True,
         help_text="牵头(主体责任)部门 id；部门新增事项时默认为申请部门",
     )
     department_responsibilities = serializers.CharField(
@@ -99,9 +100,7 @@ class ItemFieldsSerializer(serializers.Serializer):
     resources = serializers.CharField(
         required=False, allow_blank=True, help_text="配套资源（经费/人员/装备，费随事转）"
     )
-    effective_date = serializers.DateField(
-        required=False, allow_null=True, help_text="拟生效日期 YYYY-MM-DD"
-    )
+    effective_date = serializers.DateField(required=False, help_text="拟生效日期 YYYY-MM-DD")
 
     def item_fields(self) -> dict:
         """The item fields the client sent; absent ones are left out."""
@@ -109,56 +108,41 @@ class ItemFieldsSerializer(serializers.Serializer):
         return {name: value for name, value in self.validated_data.items() if name in names}
 
 
-class ChangeRequestFileSerializer(ItemFieldsSerializer):
-    """Input of ``POST /api/requests/``: file a change request (提出申请)."""
+class RequiredFieldsMixin:
+    """Marks the fields named in ``required_fields`` required (a field declared once for
+    several bodies is required in some of them only)."""
 
-    kind = serializers.ChoiceField(
-        choices=ChangeKind.choices, help_text="申请类型：add 新增 / amend 修改 / withdraw 取消"
+    required_fields: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in self.required_fields:
+            fields[name].required = True
+        return fields
+
+
+class RequestFilingSerializer(RequiredFieldsMixin, serializers.Serializer):
+    """What every body of ``POST /api/requests/`` has; one variant per ``kind``
+    (``FILING_SERIALIZERS``)."""
+
+    initiator = UnitRefField(
+        help_text=(
+            '申请单位：{"type": "department", "id": 部门 id} 或 '
+            '{"type": "township", "id": 乡镇(街道) id}（乡镇只能申请修改或取消适用于'
+            "本乡镇的事项）；可用的单位见 /api/me/ 的 rights.file_requests_for"
+        )
     )
-    level = serializers.ChoiceField(
-        choices=Level.choices,
-        required=False,
-        help_text="清单层级（新增时必填；修改、取消时取涉及事项所在清单）",
-    )
-    department = IdField(
-        kind="部门",
-        queryset=Department.objects.select_related("county"),
-        required=False,
-        allow_null=True,
-        help_text="申请部门 id（与 township 二选一）",
-    )
-    township = IdField(
-        kind="乡镇(街道)",
-        queryset=Township.objects.select_related("county"),
-        required=False,
-        allow_null=True,
-        help_text="申请乡镇(街道) id（仅可申请修改或取消适用于本乡镇的事项）",
-    )
-    target_item = IdField(
-        kind="事项",
-        queryset=DutyItem.objects.select_related("duty_list"),
-        required=False,
-        allow_null=True,
-        help_text="涉及事项 id（修改、取消时必填）",
-    )
-    applies_to_all = serializers.BooleanField(
-        required=False,
-        help_text="适用本级全部乡镇(街道)；默认否，修改事项时未给出适用范围则沿用现行范围",
-    )
-    target_townships = IdField(
-        kind="乡镇(街道)",
-        queryset=Township.objects.all(),
-        many=True,
-        required=False,
-        help_text="涉及乡镇(街道) id 列表（未选择适用全部时必填）",
-    )
-    reasons = serializers.CharField(allow_blank=True, help_text="申请理由")
+    reasons = serializers.CharField(allow_blank=True, help_text="申请理由（不能为空）")
+
+    def item_fields(self) -> dict:
+        """The item fields the client sent (none in this body)."""
+        return {}
 
     def service_arguments(self) -> dict:
         """Keyword arguments of ``services.change_request_file`` (without ``actor``)."""
         data = self.validated_data
-        department, township = data.get("department"), data.get("township")
-        unit = department or township
+        unit = data["initiator"]
+        is_township = isinstance(unit, Township)
         target_item = data.get("target_item")
         applies_to_all = data.get("applies_to_all", False)
         townships = data.get("target_townships", [])
@@ -167,17 +151,88 @@ class ChangeRequestFileSerializer(ItemFieldsSerializer):
             applies_to_all = target_item.applies_to_all
             townships = list(target_item.townships.all())
         return {
-            "county": unit.county if unit is not None else None,
+            "county": unit.county,
             "kind": data["kind"],
             "level": data.get("level"),
-            "department": department,
-            "township": township,
+            "department": None if is_township else unit,
+            "township": unit if is_township else None,
             "target_item": target_item,
             "fields": self.item_fields(),
             "applies_to_all": applies_to_all,
             "target_townships": townships,
             "reasons": data["reasons"],
         }
+
+
+def target_item_field() -> IdField:
+    return IdField(
+        kind="事项",
+        queryset=DutyItem.objects.select_related("duty_list"),
+        help_text="要修改或取消的事项 id（本县的有效事项）",
+    )
+
+
+def applies_to_all_field(help_text: str) -> serializers.BooleanField:
+    return serializers.BooleanField(required=False, help_text=help_text)
+
+
+def target_townships_field(**kwargs) -> IdField:
+    return IdField(kind="乡镇(街道)", queryset=Township.objects.all(), many=True, **kwargs)
+
+
+class AddFilingSerializer(ItemFieldsSerializer, RequestFilingSerializer):
+    """新增事项 (``kind`` add): the item's fields, the level and the townships it
+    applies to. Only a department may ask to add an item; the lead department defaults
+    to it."""
+
+    kind = tag_field(ChangeKind.ADD, ChangeKind.ADD.label)
+    level = serializers.ChoiceField(choices=Level.choices, help_text="清单层级")
+    applies_to_all = applies_to_all_field("适用本级全部乡镇(街道)；默认否")
+    target_townships = target_townships_field(
+        allow_empty=True,
+        help_text="涉及乡镇(街道) id 列表；适用全部时给出空列表 []，否则至少一个",
+    )
+    # The service's list of what an addition needs, less the lead department (the
+    # filing department by default).
+    required_fields = tuple(name for name in REQUIRED_FOR_ADD if name != "lead_department")
+
+
+class AmendFilingSerializer(ItemFieldsSerializer, RequestFilingSerializer):
+    """修改事项 (``kind`` amend): the item and only the fields that change; omitted
+    fields, and the scope when neither ``applies_to_all`` nor ``target_townships`` is
+    given, keep the item's values. A township may ask to amend an item that applies
+    to it."""
+
+    kind = tag_field(ChangeKind.AMEND, ChangeKind.AMEND.label)
+    target_item = target_item_field()
+    applies_to_all = applies_to_all_field("适用本级全部乡镇(街道)；省略时沿用现行范围")
+    target_townships = target_townships_field(
+        required=False, help_text="涉及乡镇(街道) id 列表；省略时沿用现行范围"
+    )
+
+
+class WithdrawFilingSerializer(RequestFilingSerializer):
+    """取消事项 (``kind`` withdraw): the item to withdraw; it keeps its scope. A township
+    may ask to withdraw an item that applies to it."""
+
+    kind = tag_field(ChangeKind.WITHDRAW, ChangeKind.WITHDRAW.label)
+    target_item = target_item_field()
+
+
+# The body of ``POST /api/requests/`` for each ``kind``.
+FILING_SERIALIZERS: dict[str, type[RequestFilingSerializer]] = {
+    ChangeKind.ADD.value: AddFilingSerializer,
+    ChangeKind.AMEND.value: AmendFilingSerializer,
+    ChangeKind.WITHDRAW.value: WithdrawFilingSerializer,
+}
+
+
+class FilingKindSerializer(serializers.Serializer):
+    """The discriminator of a filing body, read before the body itself."""
+
+    kind = serializers.ChoiceField(
+        choices=ChangeKind.choices, help_text="申请类型：add 新增 / amend 修改 / withdraw 取消"
+    )
 
 
 class ChangeRequestListSerializer(serializers.ModelSerializer):
@@ -207,7 +262,7 @@ class ChangeRequestListSerializer(serializers.ModelSerializer):
     subject = serializers.CharField(source="__str__", read_only=True, help_text="申请摘要")
     county = UnitSerializer(read_only=True, help_text="所属县")
     initiator = serializers.SerializerMethodField(help_text="申请单位")
-    requested_by = serializers.SerializerMethodField(help_text="申请人姓名")
+    requested_by = serializers.SerializerMethodField(help_text="申请人")
     created = serializers.DateTimeField(read_only=True, help_text="提出时间")
     finished = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="办结时间；办理中为空"
@@ -241,8 +296,9 @@ class ChangeRequestListSerializer(serializers.ModelSerializer):
     def get_initiator(self, process) -> dict | None:
         return party_data(process.initiator)
 
-    def get_requested_by(self, process) -> str:
-        return str(process.requested_by)
+    @actor_field
+    def get_requested_by(self, process) -> dict:
+        return actor_data(process.requested_by)
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
@@ -255,7 +311,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
     answer_label = serializers.CharField(
         source="get_answer_display", read_only=True, help_text="意见（中文）"
     )
-    answered_by = serializers.SerializerMethodField(help_text="答复人姓名；逾期时为空")
+    answered_by = serializers.SerializerMethodField(help_text="答复人；未答复或逾期时为空")
 
     class Meta:
         model = Consultation
@@ -279,8 +335,9 @@ class ConsultationSerializer(serializers.ModelSerializer):
     def get_party_key(self, consultation) -> str:
         return party_key(consultation)
 
-    def get_answered_by(self, consultation) -> str | None:
-        return user_name(consultation.answered_by)
+    @nullable_actor_field
+    def get_answered_by(self, consultation) -> dict | None:
+        return actor_data(consultation.answered_by)
 
 
 class RulingDecisionSerializer(serializers.ModelSerializer):
@@ -323,7 +380,7 @@ class AmendmentsSerializer(serializers.Serializer):
 class RulingSerializer(serializers.ModelSerializer):
     """The county office's proposed ruling (拟办意见)."""
 
-    ruled_by = serializers.SerializerMethodField(help_text="拟办人姓名")
+    ruled_by = serializers.SerializerMethodField(help_text="拟办人")
     decisions = RulingDecisionSerializer(
         source="decisions_shown",
         many=True,
@@ -337,8 +394,9 @@ class RulingSerializer(serializers.ModelSerializer):
         fields = ["ruled_by", "ruled_at", "reasoning", "meeting_record", "decisions", "amendments"]
         read_only_fields = fields
 
-    def get_ruled_by(self, ruling) -> str:
-        return str(ruling.ruled_by)
+    @actor_field
+    def get_ruled_by(self, ruling) -> dict:
+        return actor_data(ruling.ruled_by)
 
     @extend_schema_field(AmendmentsSerializer)
     def get_amendments(self, ruling) -> dict:
@@ -350,7 +408,7 @@ class LegalityReviewSerializer(serializers.ModelSerializer):
 
     department = serializers.CharField(source="department.name", read_only=True)
     decision_label = serializers.CharField(source="get_decision_display", read_only=True)
-    reviewed_by = serializers.SerializerMethodField(help_text="审查人姓名")
+    reviewed_by = serializers.SerializerMethodField(help_text="审查人")
 
     class Meta:
         model = LegalityReview
@@ -358,8 +416,9 @@ class LegalityReviewSerializer(serializers.ModelSerializer):
         fields += ["reviewed_at"]
         read_only_fields = fields
 
-    def get_reviewed_by(self, review) -> str:
-        return str(review.reviewed_by)
+    @actor_field
+    def get_reviewed_by(self, review) -> dict:
+        return actor_data(review.reviewed_by)
 
 
 class PartyDecisionSerializer(serializers.Serializer):
@@ -413,7 +472,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
     """A file filed with a request (材料附件)."""
 
     name = serializers.CharField(source="original_name", read_only=True, help_text="原文件名")
-    uploaded_by = serializers.SerializerMethodField(help_text="上传人姓名")
+    uploaded_by = serializers.SerializerMethodField(help_text="上传人")
     download = serializers.SerializerMethodField(help_text="下载地址")
 
     class Meta:
@@ -422,8 +481,9 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields += ["download"]
         read_only_fields = fields
 
-    def get_uploaded_by(self, attachment) -> str:
-        return str(attachment.uploaded_by)
+    @actor_field
+    def get_uploaded_by(self, attachment) -> dict:
+        return actor_data(attachment.uploaded_by)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_download(self, attachment) -> str:
@@ -454,7 +514,9 @@ class TrailTaskSerializer(serializers.Serializer):
     )
     status = serializers.ChoiceField(choices=STATUS.choices, read_only=True, help_text="任务状态")
     party = serializers.SerializerMethodField(help_text="该任务所属的被征求意见单位")
-    owner = serializers.SerializerMethodField(help_text="办理人姓名")
+    owner = serializers.SerializerMethodField(
+        help_text="办理人（提出申请的一步为申请人）；无人办理的步骤和未认领的任务为空"
+    )
     created = serializers.DateTimeField(read_only=True, help_text="创建时间")
     finished = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="完成时间；未完成为空"
@@ -470,8 +532,9 @@ class TrailTaskSerializer(serializers.Serializer):
     def get_party(self, task) -> dict | None:
         return task_party_data(task, self.context.get("party_names", {}))
 
-    def get_owner(self, task) -> str | None:
-        return user_name(task.owner)
+    @nullable_actor_field
+    def get_owner(self, task) -> dict | None:
+        return actor_data(task.owner)
 
 
 class ChangeRequestDetailSerializer(ChangeRequestListSerializer):
@@ -490,7 +553,7 @@ class ChangeRequestDetailSerializer(ChangeRequestListSerializer):
         read_only=True, allow_null=True, help_text="牵头(主体责任)部门"
     )
     target_townships = UnitSerializer(many=True, read_only=True, help_text="涉及乡镇(街道)")
-    reviewed_by = serializers.SerializerMethodField(help_text="审查人姓名")
+    reviewed_by = serializers.SerializerMethodField(help_text="形式审查人；审查前为空")
     review_decision = serializers.ChoiceField(
         choices=ReviewDecision.choices,
         allow_blank=True,
@@ -555,5 +618,6 @@ class ChangeRequestDetailSerializer(ChangeRequestListSerializer):
     def get_decision(self, process) -> dict | None:
         return request_decision_data(process.visible_decision)
 
-    def get_reviewed_by(self, process) -> str | None:
-        return user_name(process.reviewed_by)
+    @nullable_actor_field
+    def get_reviewed_by(self, process) -> dict | None:
+        return actor_data(process.reviewed_by)

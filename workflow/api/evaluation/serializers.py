@@ -162,23 +162,36 @@ class ScoreSheetDetailSerializer(ScoreSheetSerializer):
 
     @extend_schema_field(ScoreSerializer(many=True))
     def get_scores(self, sheet) -> list:
-        return [
-            {"indicator": indicator, "value": value}
-            for indicator, value in sheet.scores.order_by("indicator_id").values_list(
-                "indicator_id", "value"
-            )
-        ]
+        rows = sheet.scores.order_by("indicator_id").values_list("indicator_id", "value")
+        # Through the serializer: values are decimal strings, as the schema says.
+        return ScoreSerializer(
+            [{"indicator": indicator, "value": value} for indicator, value in rows], many=True
+        ).data
 
 
-class SheetScoresSerializer(serializers.Serializer):
-    """Scores by indicator id (merged over the saved ones) and an optional comment."""
+class SheetDraftSerializer(serializers.Serializer):
+    """A draft: scores by indicator id (merged over the saved ones) and an optional
+    comment."""
 
     scores = serializers.DictField(
         child=serializers.DecimalField(max_digits=6, decimal_places=2),
         required=False,
-        help_text="指标 id → 分值（0 至该指标满分，最多两位小数）",
+        help_text="指标 id → 分值（0 至该指标满分，最多两位小数）；省略时保留已保存的分值",
     )
     comment = serializers.CharField(required=False, allow_blank=True, help_text="评价意见")
+
+
+class SheetSubmitSerializer(SheetDraftSerializer):
+    """A submission: the scores are merged over the saved draft, and then every
+    indicator must have one; ``{}`` submits the draft as saved."""
+
+    scores = serializers.DictField(
+        child=serializers.DecimalField(max_digits=6, decimal_places=2),
+        help_text=(
+            "指标 id → 分值（0 至该指标满分，最多两位小数），与已保存的草稿合并后每项指标都须"
+            "有分值；草稿已填全时可为空对象 {}"
+        ),
+    )
 
 
 class CellSerializer(serializers.Serializer):

@@ -1,6 +1,5 @@
 """Endpoints of the evaluation API (see ``workflow.api.evaluation``)."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -13,6 +12,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api_errors import get_visible, remember_body_fields, validated_body
 from evaluation import results, selectors
 from evaluation.models import EvaluationRound, Indicator, ScoreSheet, SheetState
 from organisations import permissions as org_permissions
@@ -25,33 +25,40 @@ from .serializers import (
     RoundResultsSerializer,
     ScoreSheetDetailSerializer,
     ScoreSheetSerializer,
-    SheetScoresSerializer,
+    SheetDraftSerializer,
+    SheetSubmitSerializer,
     results_payload,
 )
 
 ERRORS = {
-    400: OpenApiResponse(description="请求内容有误：按字段给出错误信息"),
+    400: OpenApiResponse(
+        description=(
+            "请求内容有误：按字段给出错误信息（与字段无关的为 non_field_errors，如评分已截止）"
+        )
+    ),
     401: OpenApiResponse(description="未登录或令牌无效"),
-    403: OpenApiResponse(description="无权进行该操作或查看该对象"),
-    404: OpenApiResponse(description="对象不存在"),
+    403: OpenApiResponse(description="对象可查看，但无权进行该操作"),
+    404: OpenApiResponse(description="对象不存在，或不在本人的查看范围内（与不存在相同）"),
 }
+NO_ROUND = "没有该评价轮次。"
+NO_SHEET = "没有该评分表。"
 CONFLICT = {409: OpenApiResponse(description="评分表已提交或任务已办结，本次提交未生效")}
 ROUND_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="轮次 id")
 SHEET_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="评分表 id")
 
 
-def _scoped_get(queryset, pk, message: str):
-    """``queryset.get(pk=pk)``; 403 if the row exists outside the user's scope, else 404."""
-    try:
-        return queryset.get(pk=pk)
-    except queryset.model.DoesNotExist:
-        if queryset.model.objects.filter(pk=pk).exists():
-            raise PermissionDenied(message) from None
-        raise
+def _scoped_get(visible, pk, message: str):
+    """Row ``pk`` of ``visible`` (the rows the user may see); 404 with ``message`` if it
+    does not exist or lies outside the user's scope."""
+    return get_visible(visible.model.objects.all(), pk, message, visible=visible)
 
 
 def _round_get(user, pk) -> EvaluationRound:
-    return _scoped_get(selectors.rounds_visible_to(user), pk, results.NOT_VISIBLE)
+    return _scoped_get(selectors.rounds_visible_to(user), pk, NO_ROUND)
+
+
+def _sheet_get(user, pk) -> ScoreSheet:
+    return _scoped_get(selectors.sheets_visible_to(user), pk, NO_SHEET)
 
 
 def _round_response(request, pk, *, status_code=status.HTTP_200_OK) -> Response:
@@ -98,13 +105,12 @@ class EvaluationRoundViewSet(
         }.get(self.action, EvaluationRoundSerializer)
 
     def retrieve(self, request, pk=None):
-        """One round (403 outside the user's counties, 404 if unknown)."""
+        """One round (404 if unknown or outside the user's counties)."""
         return _round_response(request, pk)
 
     def create(self, request):
         """Open a round through ``evaluating.evaluation_round_open``."""
-        body = RoundOpenSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated_body(request, RoundOpenSerializer)
         values = {k: v for k, v in body.validated_data.items() if v is not None}
         evaluation_round = evaluating.evaluation_round_open(actor=request.user, **values)
         return _round_response(request, evaluation_round.pk, status_code=status.HTTP_201_CREATED)
@@ -120,8 +126,7 @@ class EvaluationRoundViewSet(
     def base_scores(self, request, pk=None):
         """Set base scores through ``evaluating.base_scores_set``."""
         _round_get(request.user, pk)
-        body = BaseScoresSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated_body(request, BaseScoresSerializer)
         evaluating.base_scores_set(
             actor=request.user,
             round_id=int(pk),
@@ -141,6 +146,7 @@ class EvaluationRoundViewSet(
     def close(self, request, pk=None):
         """Close the round through ``evaluating.evaluation_round_close``."""
         _round_get(request.user, pk)
+        remember_body_fields(request, ())
         evaluating.evaluation_round_close(actor=request.user, round_id=int(pk))
         return _round_response(request, pk)
 
@@ -154,6 +160,7 @@ class EvaluationRoundViewSet(
     def publish(self, request, pk=None):
         """Publish the results through ``evaluating.evaluation_round_publish``."""
         _round_get(request.user, pk)
+        remember_body_fields(request, ())
         evaluating.evaluation_round_publish(actor=request.user, round_id=int(pk))
         return _round_response(request, pk)
 
@@ -214,14 +221,16 @@ class ScoreSheetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return sheets
 
     def get_serializer_class(self):
-        if self.action in ("draft", "submit"):
-            return SheetScoresSerializer
+        if self.action == "draft":
+            return SheetDraftSerializer
+        if self.action == "submit":
+            return SheetSubmitSerializer
         if self.action == "retrieve":
             return ScoreSheetDetailSerializer
         return ScoreSheetSerializer
 
     def _detail(self, request, pk) -> Response:
-        sheet = _scoped_get(selectors.sheets_visible_to(request.user), pk, "您无权查看该评分表。")
+        sheet = _sheet_get(request.user, pk)
         evaluation_round = sheet.evaluation_round
         set_id = (
             evaluation_round.township_set_id
@@ -239,13 +248,12 @@ class ScoreSheetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={200: ScoreSheetDetailSerializer, **ERRORS},
     )
     def retrieve(self, request, pk=None):
-        """One sheet (403 outside the user's scope, 404 if unknown)."""
+        """One sheet (404 if unknown or outside the user's scope)."""
         return self._detail(request, pk)
 
-    def _write(self, request, pk, service, **extra) -> Response:
-        _scoped_get(selectors.sheets_visible_to(request.user), pk, "您无权查看该评分表。")
-        body = SheetScoresSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+    def _write(self, request, pk, service, body_class, **extra) -> Response:
+        _sheet_get(request.user, pk)
+        body = validated_body(request, body_class)
         service(
             actor=request.user,
             sheet_id=int(pk),
@@ -258,13 +266,15 @@ class ScoreSheetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary="保存评分表草稿",
         description="本单位经办人或负责人保存草稿（可只填部分指标）；评分截止后不能保存。",
         parameters=[SHEET_ID],
-        request=SheetScoresSerializer,
+        request=SheetDraftSerializer,
         responses={200: ScoreSheetDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def draft(self, request, pk=None):
         """Save a draft through ``evaluating.score_sheet_save_draft``."""
-        return self._write(request, pk, evaluating.score_sheet_save_draft, comment="")
+        return self._write(
+            request, pk, evaluating.score_sheet_save_draft, SheetDraftSerializer, comment=""
+        )
 
     @extend_schema(
         summary="提交评分表",
@@ -273,10 +283,12 @@ class ScoreSheetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             "已提交的评分表再次提交返回 409。"
         ),
         parameters=[SHEET_ID],
-        request=SheetScoresSerializer,
+        request=SheetSubmitSerializer,
         responses={200: ScoreSheetDetailSerializer, **ERRORS, **CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit through ``evaluating.score_sheet_submit``."""
-        return self._write(request, pk, evaluating.score_sheet_submit, comment=None)
+        return self._write(
+            request, pk, evaluating.score_sheet_submit, SheetSubmitSerializer, comment=None
+        )
