@@ -40,8 +40,12 @@ def notice_last_day(batch: DecisionBatch) -> datetime.date:
     return ends.date()
 
 
-def _require_office(actor, county: County, what: str) -> None:
-    if not org_permissions.can_arbitrate_county(actor, county):
+def _require_reviewer(actor, county: County, department_id: int | None, what: str) -> None:
+    """Raise ``PermissionDenied`` (logged) unless ``actor`` is the reviewing unit: the
+    department ``department_id``, or the county office of ``county`` when it is None."""
+    if not org_permissions.can_act_as_reviewer(
+        actor, county_id=county.pk, department_id=department_id
+    ):
         audit_log.warning("denied: %s may not %s in county %s", actor, what, county.code)
         raise PermissionDenied(f"您无权{what}。")
 
@@ -55,17 +59,20 @@ def decision_batch_create(
     processes: list,
     notice_starts_at: datetime.datetime | None = None,
     notice_ends_at: datetime.datetime | None = None,
+    reviewing_department: Department | None = None,
 ) -> DecisionBatch:
     """Prepare a batch of ``county``'s requests for the leadership's decision (提请审定).
 
     ``processes`` are change requests of ``county`` not yet in a batch (the caller
-    checks they wait for a decision); ``notice_starts_at``/``notice_ends_at`` give the
-    public notice period, or are both ``None``. Returns the batch. Raises
-    ``PermissionDenied`` (logged) unless ``actor`` is the county office of ``county``,
-    ``ValidationError`` naming the field; nothing is written then. Changes: the batch
-    and one entry per request, with history records.
+    checks they wait for a decision), all reviewed by ``reviewing_department`` (a
+    village or grid list's reviewing department; ``None``: the county office);
+    ``notice_starts_at``/``notice_ends_at`` give the public notice period, or are both
+    ``None``. Returns the batch. Raises ``PermissionDenied`` (logged) unless ``actor``
+    is that reviewing unit, ``ValidationError`` naming the field; nothing is written
+    then. Changes: the batch and one entry per request, with history records.
     """
-    _require_office(actor, county, "提请审定本县事项")
+    department_id = reviewing_department.pk if reviewing_department is not None else None
+    _require_reviewer(actor, county, department_id, "提请审定这些事项")
     title = clean_text(title)
     errors = {}
     if not title:
@@ -84,12 +91,16 @@ def decision_batch_create(
     )
     if taken:
         errors["requests"] = f"以下申请已在其他审定批次中：{'、'.join(f'#{pk}' for pk in taken)}"
+    elsewhere = [f"#{p.pk}" for p in processes if p.reviewing_department_id != department_id]
+    if elsewhere:
+        errors["requests"] = f"以下申请由其他审查单位办理，不能放入本批次：{'、'.join(elsewhere)}"
     if (notice_starts_at is None) != (notice_ends_at is None):
         raise ValueError("a notice period needs both its start and its end")
     if errors:
         raise ValidationError(errors)
     batch = DecisionBatch(
         county=county,
+        reviewing_department=reviewing_department,
         title=title,
         prepared_by=actor,
         notice_starts_at=notice_starts_at,
@@ -139,13 +150,14 @@ def decision_batch_record(
     lists are issued under, ``effective_date`` the day they take effect; ``entries``
     holds the decision of every request of the batch. The batch row is locked first, so
     of two simultaneous recordings exactly one succeeds. Returns the batch. Raises
-    ``PermissionDenied`` (logged) unless ``actor`` is the county office of the batch's
-    county; ``ValidationError`` naming the field (``decisions`` / ``amendments`` name the
-    request and party) when a value is missing or bad, the batch is already decided or
-    its notice period still runs at ``now``; nothing is written then. Changes: the
-    batch, the entries' amended text, one decision row per party, history records.
+    ``PermissionDenied`` (logged) unless ``actor`` is the batch's reviewing unit (its
+    reviewing department, or the county office of its county); ``ValidationError``
+    naming the field (``decisions`` / ``amendments`` name the request and party) when a
+    value is missing or bad, the batch is already decided or its notice period still
+    runs at ``now``; nothing is written then. Changes: the batch, the entries' amended
+    text, one decision row per party, history records.
     """
-    _require_office(actor, batch.county, "登记本县事项的审定结果")
+    _require_reviewer(actor, batch.county, batch.reviewing_department_id, "登记该批次的审定结果")
     batch = DecisionBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.is_decided:
         recorded = timezone.localtime(batch.recorded_at)
@@ -190,7 +202,7 @@ def decision_batch_record(
     batch.note = clean_text(note)
     batch.recorded_by = actor
     batch.recorded_at = now
-    batch.full_clean(exclude=["county", "prepared_by", "recorded_by"])
+    batch.full_clean(exclude=["county", "prepared_by", "recorded_by", "reviewing_department"])
     batch._history_user = actor
     batch._change_reason = f"登记审定结果：{decided_by}（{document_number}）"
     batch.save()

@@ -16,7 +16,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 from viewflow.workflow.models import Process
 
-from organisations.models import County, Department, Township
+from organisations.models import County, Department, Township, Village
 
 
 class Decision(models.TextChoices):
@@ -136,7 +136,8 @@ class ReportRuling(models.TextChoices):
 
 class OffListReport(Process):
     """A township's report that a department asked it to do something not on its
-    lists (清单外事项报告); the process row of the off-list report flow.
+    lists (清单外事项报告); the process row of the off-list report flow. A village
+    reports through its township: the report is the township's, with ``village`` set.
 
     Upheld reports count against the department in the evaluation rounds of the period
     in which the task was assigned (``assigned_on``).
@@ -147,6 +148,16 @@ class OffListReport(Process):
     )
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="+", verbose_name="报告乡镇(街道)"
+    )
+    # Set when a village (村/社区) reported through its township: the report is the
+    # township's, marked as coming from that village.
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="报告村(社区)",
     )
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="+", verbose_name="交办部门"
@@ -253,7 +264,8 @@ class PartyDecision(models.TextChoices):
 class DecisionBatch(models.Model):
     """审定批次: requests put before the county leadership together, and what it decided.
 
-    The county office prepares the batch (提请审定); when the county has a notice period
+    The county office (or, for a village or grid list with a reviewing department of its
+    own, that department) prepares the batch (提请审定); when the county has a notice period
     the proposed changes are on public notice (公示) from ``notice_starts_at`` to
     ``notice_ends_at`` and the batch can be decided only after that. The office then
     records the decision: the body that decided (审定机关), the meeting and its date, the
@@ -291,6 +303,18 @@ class DecisionBatch(models.Model):
     recorded_at = models.DateTimeField("登记时间", null=True, blank=True)
     releases = models.ManyToManyField(
         "duty_lists.Release", blank=True, related_name="decision_batches", verbose_name="发布版本"
+    )
+    # The unit that prepares and records the batch: the reviewing department of its
+    # requests' list (村(社区) or 网格, where the county names one), or none for the
+    # county office. Every request of a batch has this same reviewing unit.
+    reviewing_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审查单位",
+        help_text="为空时由县委编办提请和登记。",
     )
 
     history = HistoricalRecords()

@@ -1,15 +1,16 @@
 """Who may file, answer, rule on and see off-list reports (清单外事项报告).
 
 Rights come from the organisation permissions that memberships grant
-(``organisations.permissions``): a township head files for the township, the staff and
-heads of a department answer for it, the county office rules. Reading is wider: see
+(``organisations.permissions``): a township head files for the township, a village's
+secretary or director for the village (through its township), the staff and heads of a
+department answer for it, the county office rules. Reading is wider: see
 ``reports_visible_to``.
 """
 
 from django.db.models import Q, QuerySet
 
 from organisations import permissions as org_permissions
-from organisations.models import Department, Township
+from organisations.models import Department, Township, Village
 
 from .models import OffListReport
 
@@ -17,6 +18,12 @@ from .models import OffListReport
 def can_file_report(user, township: Township) -> bool:
     """True if ``user`` may report an off-list assignment for ``township`` (its head)."""
     return org_permissions.holds(user, "organisations.act_for_township", township)
+
+
+def can_file_village_report(user, village: Village) -> bool:
+    """True if ``user`` may report an off-list demand for ``village`` (its secretary or
+    director); the report goes through the village's township."""
+    return org_permissions.holds(user, "organisations.act_for_village", village)
 
 
 def can_answer_report(user, report: OffListReport) -> bool:
@@ -36,10 +43,11 @@ def can_rule_report(user, report: OffListReport) -> bool:
 def reports_visible_to(user) -> QuerySet[OffListReport]:
     """Reports ``user`` may see.
 
-    A township's users (heads and staff): their township's reports. A department's users:
-    the reports about their department. The county office and county administrators:
-    every report of their county. Superusers: all. Nothing crosses counties; anonymous
-    users see none.
+    A township's users (heads and staff): their township's reports, its villages'
+    included. A village's secretary or director: the reports of their village. A
+    department's users: the reports about their department. The county office and
+    county administrators: every report of their county. Superusers: all. Nothing
+    crosses counties; anonymous users see none.
     """
     if not user.is_authenticated:
         return OffListReport.objects.none()
@@ -48,8 +56,12 @@ def reports_visible_to(user) -> QuerySet[OffListReport]:
     counties = sorted(org_permissions.county_ids_seen_whole_by(user))
     departments = sorted(org_permissions.department_ids_acted_for_by(user))
     townships = sorted(org_permissions.township_ids_visible_to(user))
+    villages = sorted(org_permissions.village_ids_acted_for_by(user))
     condition = (
-        Q(county_id__in=counties) | Q(department_id__in=departments) | Q(township_id__in=townships)
+        Q(county_id__in=counties)
+        | Q(department_id__in=departments)
+        | Q(township_id__in=townships)
+        | Q(village_id__in=villages)
     )
     return OffListReport.objects.filter(condition)
 

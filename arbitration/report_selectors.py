@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from organisations import permissions as org_permissions
-from organisations.models import Department, Township
+from organisations.models import Department, Township, Village
 
 from .models import OffListReport, ReportEvidence
 from .report_permissions import can_view_report, reports_visible_to
@@ -19,7 +19,7 @@ __all__ = [
     "reports_visible_to",
 ]
 
-_UNITS = ("county", "township", "department")
+_UNITS = ("county", "township", "village", "department")
 _PEOPLE = ("reported_by", "answered_by", "ruled_by")
 # The people are loaded by id after the rows rather than joined: with all six joins
 # PostgreSQL spent some 20 ms planning each list query (about 0.5 ms with three).
@@ -74,6 +74,19 @@ def report_townships_of(user) -> list[Township]:
         for township in org_permissions.townships_visible_to(user).order_by("code")
         if org_permissions.holds(user, "organisations.act_for_township", township)
     ]
+
+
+def report_villages_of(user) -> list[Village]:
+    """Villages (村/社区) ``user`` may report for (their secretaries and directors), by
+    code, with their township and county."""
+    if not user.is_authenticated:
+        return []
+    ids = sorted(org_permissions.village_ids_acted_for_by(user))
+    if not ids:
+        return []
+    return list(
+        Village.objects.filter(pk__in=ids).select_related("township__county").order_by("code")
+    )
 
 
 def departments_of_county(county_id: int) -> QuerySet[Department]:

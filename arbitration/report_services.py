@@ -13,11 +13,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from duty_lists.models import Category, DutyType
-from organisations.models import Department, Township
+from organisations.models import Department, Township, Village
 from organisations.text import clean_text, unit_reference
 
 from .models import Channel, DepartmentAnswer, OffListReport, ReportRuling
-from .report_permissions import can_answer_report, can_file_report, can_rule_report
+from .report_permissions import (
+    can_answer_report,
+    can_file_report,
+    can_file_village_report,
+    can_rule_report,
+)
 
 audit_log = logging.getLogger("qingdan.audit")
 
@@ -40,8 +45,17 @@ def _deny(actor, what: str) -> PermissionDenied:
     return PermissionDenied(f"您无权{what}。")
 
 
-def report_check_filer(*, actor, township: Township | None) -> None:
-    """Raise ``PermissionDenied`` (logged) unless ``actor`` may report for ``township``."""
+def report_check_filer(*, actor, township: Township | None, village: Village | None = None) -> None:
+    """Raise ``PermissionDenied`` (logged) unless ``actor`` may report for ``township``,
+    or, when ``village`` is given, for that village (through its township, which
+    ``township`` must then be); ``ValidationError`` naming the field when none is given
+    or the township is not the village's."""
+    if village is not None:
+        if not can_file_village_report(actor, village):
+            raise _deny(actor, f"以{unit_reference(village, actor)}的名义报告清单外事项")
+        if township is not None and township.pk != village.township_id:
+            raise ValidationError({"township": "村(社区)只能通过所属乡镇(街道)报告。"})
+        return
     if township is None:
         raise ValidationError({"township": "请选择报告的乡镇(街道)。"})
     if not can_file_report(actor, township):
@@ -52,6 +66,7 @@ def report_values_clean(
     *,
     township: Township,
     department: Department | None,
+    village: Village | None = None,
     assignment: str,
     assigned_on: datetime.date | None,
     channel: str,
@@ -88,6 +103,7 @@ def report_values_clean(
     return {
         "county": township.county,
         "township": township,
+        "village": village,
         "department": department,
         "assignment": assignment,
         "assigned_on": assigned_on,

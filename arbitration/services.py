@@ -32,19 +32,25 @@ def ruling_record(
     reasoning: str,
     meeting_record: str = "",
     amendments: dict[str, str] | None = None,
+    reviewing_department: Department | None = None,
 ) -> Ruling:
-    """Record the county office's proposed ruling (拟办意见) on ``process``, one proposed
+    """Record the reviewing unit's proposed ruling (拟办意见) on ``process``, one proposed
     decision per party.
 
+    ``reviewing_department`` is the request's reviewing department (a village or grid
+    list's, e.g. 县委社会工作部), ``None`` for the county office of ``county``.
     ``amendments`` rewrites item text (title, responsibilities, resources); it is
     required when any decision is "admit with amendments" and not allowed otherwise.
-    Returns the ruling. Raises ``PermissionDenied`` (logged) unless ``actor`` is the
-    county office of ``county``; ``ValidationError`` naming the bad field or party;
-    nothing is written then. Changes: one ruling, its decisions, history records.
+    Returns the ruling. Raises ``PermissionDenied`` (logged) unless ``actor`` is that
+    reviewing unit; ``ValidationError`` naming the bad field or party; nothing is
+    written then. Changes: one ruling, its decisions, history records.
     """
-    if not org_permissions.can_arbitrate_county(actor, county):
+    department_id = reviewing_department.pk if reviewing_department is not None else None
+    if not org_permissions.can_act_as_reviewer(
+        actor, county_id=county.pk, department_id=department_id
+    ):
         audit_log.warning("denied: %s may not rule in county %s", actor, county.code)
-        raise PermissionDenied("您无权对本县事项提出拟办意见。")
+        raise PermissionDenied("您无权对该事项提出拟办意见。")
     amendments = {name: clean_text(value) for name, value in (amendments or {}).items()}
     amendments = {name: value for name, value in amendments.items() if value}
     errors: dict[str, str] = {}

@@ -413,3 +413,33 @@ MIDDLEWARE.insert(
     "config.middleware.ApiBodyMiddleware",
 )
 MIDDLEWARE += ["config.middleware.WriteConflictMiddleware"]
+
+# --- Notifications (README "Notifications") --------------------------------------------
+# In-app notifications are always written; each channel listed here also delivers every
+# notification after the transaction commits. ``mail`` and ``dingtalk`` name the built-in
+# channels, anything else is the dotted path of a ``workflow.channels.Channel`` subclass.
+_NOTIFICATION_CHANNEL_ALIASES = {
+    "mail": "workflow.channels.MailChannel",
+    "dingtalk": "workflow.dingtalk.DingTalkChannel",
+}
+QINGDAN_NOTIFICATION_CHANNELS = [
+    _NOTIFICATION_CHANNEL_ALIASES.get(name, name)
+    for name in _env_list("QINGDAN_NOTIFICATION_CHANNELS", "mail")
+]
+# The address of the site as its users reach it: links in mail and work notices are
+# made absolute with it.
+QINGDAN_SITE_URL = os.environ.get("QINGDAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# DingTalk work notices (工作通知) through the open API of an internal application;
+# QINGDAN_DINGTALK_BASE_URL points at a 浙政钉 gateway that offers the same interface.
+QINGDAN_DINGTALK = {
+    "BASE_URL": os.environ.get("QINGDAN_DINGTALK_BASE_URL", "https://oapi.dingtalk.com"),
+    "APP_KEY": os.environ.get("QINGDAN_DINGTALK_APP_KEY", ""),
+    "APP_SECRET": os.environ.get("QINGDAN_DINGTALK_APP_SECRET", ""),
+    "AGENT_ID": os.environ.get("QINGDAN_DINGTALK_AGENT_ID", ""),
+    "TIMEOUT": float(os.environ.get("QINGDAN_DINGTALK_TIMEOUT", "5")),
+}
+LOGGING["loggers"]["qingdan.notifications"] = {
+    "handlers": _error_handlers,
+    "level": "INFO",
+    "propagate": True,
+}

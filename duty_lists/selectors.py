@@ -1,19 +1,24 @@
 """Reads of the current duty lists, scoped to what the user may see.
 
 County office, county administrators and department users see every list of their
-county; township users see only the items that apply to their township. Nobody sees
-another county's lists. Historical reads (as of a date, diffs, item history) live in
-``duty_lists.snapshots``.
+county; township users see only the items that apply to their township; village users
+(村/社区) the village list's items that apply to their village, grid workers the grid
+list's items that apply to their grid's village. Nobody sees another county's lists.
+Historical reads (as of a date, diffs, item history) live in ``duty_lists.snapshots``.
 """
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from organisations import permissions as org_permissions
-from organisations.models import County, Department, Township
+from organisations.models import County, Department, Grid, Township, Village
+from organisations.permissions import Place
 
-from .models import DutyItem, DutyList
+from .models import DutyItem, DutyList, ItemStatus, Level
 
 _Applicability = DutyItem.townships.through
 
@@ -24,11 +29,23 @@ def applies_to_townships(township_ids) -> Q:
     return Q(applies_to_all=True) | Q(Exists(named))
 
 
+def applies_to_villages(villages: Mapping[int, Place]) -> Q:
+    """Q for items of a village-level list (村(社区) or 网格) that apply to any of
+    ``villages`` (``{village id: Place}``, all of one county).
+
+    The one place that says which village-level items apply to a village: today an
+    item of those lists names townships, so it applies to a village when it applies to
+    the village's township.
+    """
+    return applies_to_townships(sorted({place.township_id for place in villages.values()}))
+
+
 def duty_item_scope(user) -> Q:
     """Return the Q selecting every item ``user`` may see, in any state.
 
     Reads the user's scope (``organisations.permissions.unit_scope``, kept on the user
-    object) to build the condition: no query once the scope is read.
+    object) to build the condition: no query once the scope is read (at most one for a
+    village user's or grid worker's places, the first time).
     """
     county_ids = org_permissions.county_ids_visible_to(user)
     townships = org_permissions.township_counties_visible_to(user)
@@ -36,7 +53,22 @@ def duty_item_scope(user) -> Q:
     for county_id in sorted(set(townships.values()) - county_ids):
         ids = sorted(pk for pk, county in townships.items() if county == county_id)
         scope |= Q(duty_list__county_id=county_id) & applies_to_townships(ids)
+    own_villages = org_permissions.village_places_visible_to(user).values()
+    grid_villages = org_permissions.grid_places_visible_to(user).values()
+    for level, places in ((Level.VILLAGE, own_villages), (Level.GRID, grid_villages)):
+        for county_id, villages in _villages_by_county(places).items():
+            if county_id not in county_ids:
+                scope |= Q(
+                    duty_list__county_id=county_id, duty_list__level=level
+                ) & applies_to_villages(villages)
     return scope
+
+
+def _villages_by_county(places) -> dict[int, dict[int, Place]]:
+    by_county: dict[int, dict[int, Place]] = {}
+    for place in sorted(places):
+        by_county.setdefault(place.county_id, {})[place.village_id] = place
+    return by_county
 
 
 def duty_item_list(user) -> QuerySet[DutyItem]:
@@ -127,3 +159,83 @@ def _sees_county(user, county_id: int) -> bool:
     return county_id in org_permissions.county_ids_visible_to(user) or (
         county_id in own_townships.values()
     )
+
+
+@dataclass(frozen=True)
+class OwnList:
+    """One village-level list (村(社区) or 网格) as a village user or grid worker reads
+    it (我的清单): the list, the names of the user's villages or grids it is read for,
+    and its items in force that apply there, by code."""
+
+    duty_list: DutyList
+    unit_names: tuple[str, ...]
+    items: tuple[DutyItem, ...]
+
+
+def reads_only_own_lists(user) -> bool:
+    """True if ``user`` reads lists only as a village user or grid worker (no county,
+    department or township role, and not a superuser): their lists page is 我的清单.
+    No query once the user's scope is read."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    wider = (
+        org_permissions.county_ids_visible_to(user)
+        or org_permissions.township_ids_visible_to(user)
+        or org_permissions.department_ids_acted_for_by(user)
+    )
+    own = org_permissions.village_ids_visible_to(user) or org_permissions.grid_ids_visible_to(user)
+    return bool(own) and not wider
+
+
+def own_lists(user, *, words=()) -> list[OwnList]:
+    """The village and grid lists ``user`` reads as a village user (the village list of
+    its village) or grid worker (the grid list of its grid's village), each with its
+    items in force that apply there and contain every one of ``words`` (in code, title,
+    responsibilities or basis), in list and code order.
+
+    Runs a fixed number of queries whatever the number of items: the user's places and
+    their names, the items with their list and lead department, their townships.
+    """
+    villages = org_permissions.village_places_visible_to(user)
+    grids = org_permissions.grid_places_visible_to(user)
+    names: dict[tuple[int, str], list[str]] = {}
+    for model, places, level in ((Village, villages, Level.VILLAGE), (Grid, grids, Level.GRID)):
+        if places:
+            rows = model.objects.filter(pk__in=sorted(places)).order_by("code")
+            for pk, name in rows.values_list("pk", "name"):
+                names.setdefault((places[pk].county_id, level), []).append(name)
+    if not names:
+        return []
+    wanted = Q(pk__in=[])
+    for county_id, level in names:
+        wanted |= Q(duty_list__county_id=county_id, duty_list__level=level)
+    items = duty_item_list(user).filter(wanted, status=ItemStatus.IN_FORCE)
+    for word in words:
+        items = items.filter(
+            Q(code__icontains=word)
+            | Q(title__icontains=word)
+            | Q(department_responsibilities__icontains=word)
+            | Q(local_responsibilities__icontains=word)
+            | Q(basis__icontains=word)
+        )
+    by_list: dict[int, list[DutyItem]] = {}
+    lists: dict[tuple[int, str], DutyList] = {}
+    for item in items.order_by("duty_list__county_id", "duty_list__level", "code"):
+        by_list.setdefault(item.duty_list_id, []).append(item)
+        lists[(item.duty_list.county_id, item.duty_list.level)] = item.duty_list
+    missing = [key for key in names if key not in lists]
+    if missing:
+        condition = Q(pk__in=[])
+        for county_id, level in missing:
+            condition |= Q(county_id=county_id, level=level)
+        for duty_list in DutyList.objects.filter(condition).select_related("county"):
+            lists[(duty_list.county_id, duty_list.level)] = duty_list
+    return [
+        OwnList(
+            duty_list=lists[key],
+            unit_names=tuple(names[key]),
+            items=tuple(by_list.get(lists[key].pk, ())),
+        )
+        for key in sorted(names, key=lambda key: (key[0], key[1] != Level.VILLAGE))
+        if key in lists
+    ]

@@ -15,6 +15,7 @@ class DutyListsApp(Application):
     menu_template_name = "duty_lists/app_menu.html"
 
     index_path = path("", views.DutyItemListView.as_view(), name="index")
+    mine_path = path("mine/", views.MyListView.as_view(), name="mine")
     detail_path = path("items/<int:pk>/", views.DutyItemDetailView.as_view(), name="detail")
     as_of_path = path("as-of/", views.DutyListAsOfView.as_view(), name="as_of")
     diff_path = path("diff/", views.DutyListDiffView.as_view(), name="diff")

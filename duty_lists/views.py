@@ -6,12 +6,14 @@ changes, the list as it issued it, and two releases compared. Every read goes th
 import dataclasses
 from functools import cached_property
 
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
 from config.listing import IdUrls
+from organisations import permissions as org_permissions
 
 from . import release_selectors, selectors, snapshots
 from .filters import DutyItemFilter
@@ -47,6 +49,12 @@ class DutyItemListView(ListModelView):
     paginate_by = 50
     template_name = "duty_lists/dutyitem_list.html"
 
+    def get(self, request, *args, **kwargs):
+        # Village users and grid workers read their own list on a phone page.
+        if selectors.reads_only_own_lists(request.user):
+            return redirect("lists:mine")
+        return super().get(request, *args, **kwargs)
+
     @viewprop
     def queryset(self):
         return selectors.duty_item_list(self.request.user)
@@ -78,6 +86,25 @@ class DutyItemListView(ListModelView):
         return "、".join(t.name for t in obj.townships.all())
 
     applicability.short_description = "适用范围"
+
+
+class MyListView(generic.TemplateView):
+    """我的清单: the village list of a village user's village, the grid list of a grid
+    worker's grid (its village's items), as cards made for a phone, searchable."""
+
+    template_name = "duty_lists/my_list.html"
+    max_words = 5
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        query = self.request.GET.get("q", "").strip()[:100]
+        words = query.split()[: self.max_words]
+        return super().get_context_data(
+            lists=selectors.own_lists(user, words=words),
+            query=query,
+            may_report=bool(org_permissions.village_ids_acted_for_by(user)),
+            **kwargs,
+        )
 
 
 class DutyItemDetailView(generic.TemplateView):

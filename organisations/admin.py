@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions, services
 from .models import (
+    MEMBERSHIP_UNIT_FIELDS,
     ApiToken,
     County,
     Department,
@@ -259,7 +260,10 @@ class UserAdmin(CountyScopedMixin, DjangoUserAdmin):
     search_fields = ("username", "display_name", "email")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("display_name", "first_name", "last_name", "email")}),
+        (
+            "个人信息",
+            {"fields": ("display_name", "first_name", "last_name", "email", "dingtalk_userid")},
+        ),
         (
             "权限",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -277,7 +281,7 @@ class UserAdmin(CountyScopedMixin, DjangoUserAdmin):
     )
     county_admin_fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("display_name", "email")}),
+        ("个人信息", {"fields": ("display_name", "email", "dingtalk_userid")}),
         ("状态", {"fields": ("is_active", "last_login", "date_joined")}),
     )
 
@@ -314,26 +318,26 @@ class UserAdmin(CountyScopedMixin, DjangoUserAdmin):
 class MembershipAdminForm(forms.ModelForm):
     class Meta:
         model = Membership
-        fields = ("user", "role", "county", "department", "township")
+        fields = ("user", "role", "county", "department", "township", "village", "grid")
 
     def clean(self):
         cleaned = super().clean()
         role = cleaned.get("role")
         county = cleaned.get("county")
-        department = cleaned.get("department")
-        township = cleaned.get("township")
-        unit_errors = "department" in self.errors or "township" in self.errors
-        if (
-            role
-            and not unit_errors
-            and not permissions.role_unit_is_valid(role, department=department, township=township)
-        ):
+        units = {name: cleaned.get(name) for name in MEMBERSHIP_UNIT_FIELDS}
+        unit_errors = any(name in self.errors for name in MEMBERSHIP_UNIT_FIELDS)
+        if role and not unit_errors and not permissions.role_unit_is_valid(role, **units):
             raise ValidationError(
                 f"角色“{Role(role).label}”与所选单位不匹配：部门角色选部门，"
-                "乡镇(街道)角色选乡镇(街道)，县级角色两者都不选。"
+                "乡镇(街道)角色选乡镇(街道)，村(社区)角色选村(社区)，网格员选网格，"
+                "县级角色都不选。"
             )
-        for name, unit in (("department", department), ("township", township)):
-            if unit is not None and county is not None and unit.county_id != county.pk:
+        for name, unit in units.items():
+            if (
+                unit is not None
+                and county is not None
+                and permissions.unit_county_id(unit) != county.pk
+            ):
                 self.add_error(name, "所选单位不属于该县。")
         return cleaned
 
@@ -349,16 +353,27 @@ class MembershipAdmin(CountyScopedHistoryAdmin):
     form = MembershipAdminForm
     superuser_writes = frozenset({"add", "delete"})
     county_admin_writes = frozenset({"add", "delete"})
-    list_display = ("user", "role", "county", "department", "township", "created_at")
+    list_display = (
+        "user",
+        "role",
+        "county",
+        "department",
+        "township",
+        "village",
+        "grid",
+        "created_at",
+    )
     list_filter = ("role", ("county", admin.RelatedOnlyFieldListFilter))
-    list_select_related = ("user", "county", "department", "township")
+    list_select_related = ("user", "county", "department", "township", "village", "grid")
     search_fields = (
         "user__username",
         "user__display_name",
         "department__name",
         "township__name",
+        "village__name",
+        "grid__name",
     )
-    autocomplete_fields = ("user", "department", "township")
+    autocomplete_fields = ("user", "department", "township", "village", "grid")
 
     def save_model(self, request, obj, form, change):
         membership = services.membership_grant(
@@ -368,6 +383,8 @@ class MembershipAdmin(CountyScopedHistoryAdmin):
             county=obj.county,
             department=obj.department,
             township=obj.township,
+            village=obj.village,
+            grid=obj.grid,
             reason="管理后台授予",
         )
         obj.pk = membership.pk

@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 from config.security import lockout_detail
 
 from . import selectors, services
-from .models import ApiToken, Department, Township
+from .models import ApiToken, Department, Grid, Township, Village
 
 # The counters must be seen by every worker process (settings: CACHES["shared"]).
 shared_cache = ConnectionProxy(caches, "shared")
@@ -148,7 +148,13 @@ def actor_data(user) -> dict | None:
     return {"id": user.pk, "username": user.get_username(), "name": str(user)}
 
 
-UNIT_TYPES = [("department", "部门"), ("township", "乡镇(街道)")]
+UNIT_TYPES = [
+    ("department", "部门"),
+    ("township", "乡镇(街道)"),
+    ("village", "村(社区)"),
+    ("grid", "网格"),
+]
+UNIT_KINDS = [*Township.Kind.choices, *Village.Kind.choices]
 
 
 class UnitCountySerializer(serializers.Serializer):
@@ -157,34 +163,58 @@ class UnitCountySerializer(serializers.Serializer):
 
 
 class OrganisationUnitSerializer(serializers.Serializer):
-    """A department or township a client may name by id (申请单位, 交办部门 …)."""
+    """A unit a client may name by id: a department or township (申请单位, 交办部门 …),
+    or the village or grid a village-level user works in."""
 
     type = serializers.ChoiceField(
-        choices=UNIT_TYPES, read_only=True, help_text="department 部门 / township 乡镇(街道)"
+        choices=UNIT_TYPES,
+        read_only=True,
+        help_text="department 部门 / township 乡镇(街道) / village 村(社区) / grid 网格",
     )
     id = serializers.IntegerField(read_only=True, help_text="单位 id")
     code = serializers.CharField(read_only=True, help_text="单位编码")
     name = serializers.CharField(read_only=True, help_text="单位名称")
     kind = serializers.ChoiceField(
-        choices=Township.Kind.choices,
+        choices=UNIT_KINDS,
         read_only=True,
         allow_null=True,
-        help_text="乡镇(街道)类型：subdistrict 街道 / town 镇 / township 乡；部门为空",
+        help_text="乡镇(街道)或村(社区)的类型；部门和网格为空",
+    )
+    township = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="村(社区)、网格所属乡镇(街道) id；其他为空"
+    )
+    village = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="网格所属村(社区) id；其他为空"
     )
     county = UnitCountySerializer(read_only=True, help_text="所属县")
 
 
 def unit_row(unit) -> dict:
-    """``OrganisationUnitSerializer`` data of a Department or Township (its county loaded)."""
-    is_township = isinstance(unit, Township)
+    """``OrganisationUnitSerializer`` data of a Department, Township, Village or Grid
+    (the path to its county loaded)."""
+    township = village = None
+    if isinstance(unit, Grid):
+        village = unit.village
+        township = village.township
+        county = township.county
+    elif isinstance(unit, Village):
+        township = unit.township
+        county = township.county
+    else:
+        county = unit.county
     return {
-        "type": "township" if is_township else "department",
+        "type": UNIT_TYPE_OF[type(unit)],
         "id": unit.pk,
         "code": unit.code,
         "name": unit.name,
-        "kind": unit.kind if is_township else None,
-        "county": {"id": unit.county_id, "name": unit.county.name},
+        "kind": getattr(unit, "kind", None),
+        "township": None if township is None else township.pk,
+        "village": None if village is None else village.pk,
+        "county": {"id": county.pk, "name": county.name},
     }
+
+
+UNIT_TYPE_OF = {Department: "department", Township: "township", Village: "village", Grid: "grid"}
 
 
 class UnitQuerySerializer(serializers.Serializer):
@@ -193,7 +223,7 @@ class UnitQuerySerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=UNIT_TYPES, required=False, help_text="单位类型")
     county = serializers.IntegerField(required=False, min_value=1, help_text="县 id")
     kind = serializers.ChoiceField(
-        choices=Township.Kind.choices, required=False, help_text="乡镇(街道)类型（只列乡镇）"
+        choices=UNIT_KINDS, required=False, help_text="乡镇(街道)或村(社区)类型（只列这些单位）"
     )
     q = serializers.CharField(required=False, max_length=100, help_text="名称或编码包含的文字")
 
@@ -201,14 +231,16 @@ class UnitQuerySerializer(serializers.Serializer):
 @extend_schema(
     summary="可选用的单位",
     description=(
-        "本人可以按 id 引用的部门和乡镇(街道)：县委编办、县级管理员和部门用户为本县（各县）"
-        "全部部门和乡镇(街道)；乡镇(街道)用户为本县全部部门和本乡镇(街道)。"
-        "先列部门，再列乡镇(街道)，各按县和编码排序；可按类型、县、乡镇类型和名称筛选。"
+        "本人可以按 id 引用的单位：县委编办、县级管理员和部门用户为本县（各县）全部部门和"
+        "乡镇(街道)；乡镇(街道)用户为本县全部部门和本乡镇(街道)；村(社区)书记、主任为本县"
+        "全部部门、所属乡镇(街道)和本村(社区)（经乡镇报告清单外事项时填写 village）；网格员"
+        "另有本网格及其村(社区)。依次列部门、乡镇(街道)、村(社区)、网格，各按县和编码排序；"
+        "可按类型、县、类型细分（乡镇、村社区类型）和名称筛选。"
     ),
     parameters=[
         OpenApiParameter("type", OpenApiTypes.STR, enum=[v for v, _ in UNIT_TYPES]),
         OpenApiParameter("county", OpenApiTypes.INT, description="县 id"),
-        OpenApiParameter("kind", OpenApiTypes.STR, enum=Township.Kind.values),
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=[v for v, _ in UNIT_KINDS]),
         OpenApiParameter("q", OpenApiTypes.STR, description="名称或编码包含的文字"),
     ],
     responses={
@@ -218,34 +250,39 @@ class UnitQuerySerializer(serializers.Serializer):
     },
 )
 class UnitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """单位: the departments and townships the user may name (scoped like the
-    organisation tree)."""
+    """单位: the units the user may name (scoped like the organisation tree, plus a
+    village-level user's own village or grid)."""
 
     serializer_class = OrganisationUnitSerializer
     queryset = Department.objects.none()  # for the schema; see list
     filter_backends = []
 
     def list(self, request):
-        """One page of units, departments first; two queries whatever the page size."""
+        """One page of units, departments first; a query per type of unit whatever the
+        page size (besides reading the user's scope)."""
         query = UnitQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         filters = query.validated_data
-        departments = selectors.departments_listed_for(request.user)
-        townships = selectors.townships_listed_for(request.user)
-        if "county" in filters:
-            departments = departments.filter(county_id=filters["county"])
-            townships = townships.filter(county_id=filters["county"])
-        if "kind" in filters:
-            departments = departments.none()
-            townships = townships.filter(kind=filters["kind"])
-        if "q" in filters:
-            text = filters["q"]
-            departments = departments.filter(Q(name__icontains=text) | Q(code__icontains=text))
-            townships = townships.filter(Q(name__icontains=text) | Q(code__icontains=text))
+        user = request.user
+        by_type = {
+            "department": (selectors.departments_listed_for(user), "county_id"),
+            "township": (selectors.townships_listed_for(user), "county_id"),
+            "village": (selectors.villages_listed_for(user), "township__county_id"),
+            "grid": (selectors.grids_listed_for(user), "village__township__county_id"),
+        }
         units = []
-        if filters.get("type") in (None, "department"):
-            units += list(departments)
-        if filters.get("type") in (None, "township"):
-            units += list(townships)
+        for unit_type, (rows, county_path) in by_type.items():
+            if filters.get("type", unit_type) != unit_type:
+                continue
+            if "county" in filters:
+                rows = rows.filter(**{county_path: filters["county"]})
+            if "kind" in filters:
+                if unit_type not in ("township", "village"):
+                    continue
+                rows = rows.filter(kind=filters["kind"])
+            if "q" in filters:
+                text = filters["q"]
+                rows = rows.filter(Q(name__icontains=text) | Q(code__icontains=text))
+            units += list(rows)
         page = self.paginate_queryset(units)
         return self.get_paginated_response([unit_row(unit) for unit in page])

@@ -16,6 +16,14 @@ class User(AbstractUser):
     """A person who logs in. ``display_name`` is the Chinese full name shown in the UI."""
 
     display_name = models.CharField("姓名", max_length=100, blank=True)
+    # Filled in by the administrator from the DingTalk (or 浙政钉) address book; work
+    # notices go only to users who have one.
+    dingtalk_userid = models.CharField(
+        "钉钉用户ID",
+        max_length=64,
+        blank=True,
+        help_text="工作通知的接收人（钉钉或浙政钉通讯录中的 userid）；留空则不发送工作通知。",
+    )
 
     class Meta:
         verbose_name = "用户"
@@ -128,6 +136,10 @@ class Village(models.Model):
         verbose_name = "村(社区)"
         verbose_name_plural = "村(社区)"
         ordering = ["township_id", "code"]
+        permissions = [
+            ("act_for_village", "可代表本村(社区)办理"),
+            ("view_village_items", "可查看本村(社区)适用事项"),
+        ]
 
     def __str__(self):
         return self.name
@@ -148,6 +160,7 @@ class Grid(models.Model):
         verbose_name = "网格"
         verbose_name_plural = "网格"
         ordering = ["village_id", "code"]
+        permissions = [("view_grid_items", "可查看本网格适用事项")]
 
     def __str__(self):
         return self.name
@@ -162,18 +175,37 @@ class Role(models.TextChoices):
     TOWNSHIP_STAFF = "township_staff", "乡镇(街道)经办人"
     COUNTY_OFFICE = "county_office", "县委编办"
     COUNTY_ADMIN = "county_admin", "县级管理员"
+    # Village and grid level: they read their own list; a village reports off-list
+    # demands through its township.
+    VILLAGE_HEAD = "village_head", "村(社区)书记/主任"
+    GRID_WORKER = "grid_worker", "网格员"
 
 
 DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_STAFF, Role.DEPARTMENT_HEAD})
 TOWNSHIP_ROLES = frozenset({Role.TOWNSHIP_HEAD, Role.TOWNSHIP_STAFF})
 COUNTY_ROLES = frozenset({Role.COUNTY_OFFICE, Role.COUNTY_ADMIN})
+VILLAGE_ROLES = frozenset({Role.VILLAGE_HEAD})
+GRID_ROLES = frozenset({Role.GRID_WORKER})
+
+
+MEMBERSHIP_UNIT_FIELDS = ("department", "township", "village", "grid")
+
+
+def _unit_condition(roles, unit_field: str | None) -> Q:
+    """Q of a membership whose role is one of ``roles`` naming exactly ``unit_field``
+    (``None``: no unit besides the county)."""
+    return Q(
+        role__in=sorted(r.value for r in roles),
+        **{f"{name}__isnull": name != unit_field for name in MEMBERSHIP_UNIT_FIELDS},
+    )
 
 
 class Membership(models.Model):
     """A user's role in one unit.
 
-    Department roles name a department, township roles a township, county roles only
-    the county. ``county`` is always set (denormalised) so scoping is one join away.
+    Department roles name a department, township roles a township, village roles a
+    village (村/社区), grid roles a grid, county roles only the county. ``county`` is
+    always set (denormalised) so scoping is one join away.
     """
 
     user = models.ForeignKey(
@@ -202,6 +234,22 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name="乡镇(街道)",
     )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="村(社区)",
+    )
+    grid = models.ForeignKey(
+        Grid,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="网格",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     history = HistoricalRecords()
@@ -214,21 +262,11 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_unit_matches_role",
                 condition=(
-                    Q(
-                        role__in=sorted(r.value for r in DEPARTMENT_ROLES),
-                        department__isnull=False,
-                        township__isnull=True,
-                    )
-                    | Q(
-                        role__in=sorted(r.value for r in TOWNSHIP_ROLES),
-                        township__isnull=False,
-                        department__isnull=True,
-                    )
-                    | Q(
-                        role__in=sorted(r.value for r in COUNTY_ROLES),
-                        department__isnull=True,
-                        township__isnull=True,
-                    )
+                    _unit_condition(DEPARTMENT_ROLES, "department")
+                    | _unit_condition(TOWNSHIP_ROLES, "township")
+                    | _unit_condition(VILLAGE_ROLES, "village")
+                    | _unit_condition(GRID_ROLES, "grid")
+                    | _unit_condition(COUNTY_ROLES, None)
                 ),
             ),
         ]
@@ -238,8 +276,9 @@ class Membership(models.Model):
 
     @property
     def unit(self):
-        """The unit this membership is for: a Department, a Township or the County."""
-        return self.department or self.township or self.county
+        """The unit this membership is for: a Department, Township, Village, Grid or the
+        County."""
+        return self.department or self.township or self.village or self.grid or self.county
 
 
 class ApiToken(models.Model):

@@ -14,6 +14,8 @@ sequential scans. The queryset functions stay lazy: by id once the scope is read
 through indexed subqueries of the grant rows before.
 """
 
+from typing import NamedTuple
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.functions import Cast
@@ -23,12 +25,16 @@ from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 from .models import (
     COUNTY_ROLES,
     DEPARTMENT_ROLES,
+    GRID_ROLES,
     TOWNSHIP_ROLES,
+    VILLAGE_ROLES,
     County,
     Department,
+    Grid,
     Membership,
     Role,
     Township,
+    Village,
 )
 
 # Object permissions implied by each role, keyed by the kind of object they sit on.
@@ -53,11 +59,17 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.COUNTY_ADMIN: {
         "county": ("organisations.view_county_lists", "organisations.administer_county"),
     },
+    Role.VILLAGE_HEAD: {
+        "village": ("organisations.view_village_items", "organisations.act_for_village"),
+    },
+    Role.GRID_WORKER: {
+        "grid": ("organisations.view_grid_items",),
+    },
 }
 
 
 # The models whose object permissions ``unit_scope`` reads.
-SCOPED_MODELS = (County, Department, Township)
+SCOPED_MODELS = (County, Department, Township, Village, Grid)
 _SCOPE_ATTRIBUTE = "_qingdan_unit_scope"
 
 
@@ -78,6 +90,7 @@ class UnitScope:
         self._counties: dict[tuple[type, str], dict[int, int]] = {}
         self._all_ids: dict[type, frozenset[int]] = {}
         self._has_membership: bool | None = None
+        self._places: dict[tuple[type, str], dict[int, Place]] = {}
 
     @property
     def is_read(self) -> bool:
@@ -117,6 +130,16 @@ class UnitScope:
             )
         return self._counties[key]
 
+    def places_of(self, model, codename: str) -> dict[int, "Place"]:
+        """``{object id: Place}`` of ``ids(model, codename)`` for villages and grids: the
+        village, township and county each lies in; one query the first time it is
+        asked, none when there are no ids."""
+        key = (model, codename)
+        if key not in self._places:
+            ids = self.ids(model, codename)
+            self._places[key] = _places(model, ids) if ids else {}
+        return self._places[key]
+
     def counties_of_all(self, model) -> dict[int, int]:
         """``{object id: county id}`` of every ``model`` object; one query, kept."""
         key = (model, "")
@@ -129,6 +152,27 @@ class UnitScope:
         if model not in self._all_ids:
             self._all_ids[model] = frozenset(model.objects.values_list("pk", flat=True))
         return self._all_ids[model]
+
+
+class Place(NamedTuple):
+    """Where a village-level unit lies: its village, township and county ids (for a
+    grid, those of the village the grid belongs to)."""
+
+    village_id: int
+    township_id: int
+    county_id: int
+
+
+# The path from a village or a grid to its village, township and county.
+_PLACE_PATHS = {
+    Village: ("pk", "township_id", "township__county_id"),
+    Grid: ("village_id", "village__township_id", "village__township__county_id"),
+}
+
+
+def _places(model, ids) -> dict[int, Place]:
+    rows = model.objects.filter(pk__in=sorted(ids)).values_list("pk", *_PLACE_PATHS[model])
+    return {pk: Place(*place) for pk, *place in rows}
 
 
 def _integer_pk(value) -> int | None:
@@ -264,6 +308,8 @@ def _membership_targets(membership: Membership) -> dict[str, object]:
         "county": membership.county,
         "department": membership.department,
         "township": membership.township,
+        "village": membership.village,
+        "grid": membership.grid,
     }
 
 
@@ -292,7 +338,7 @@ def revoke_membership_permissions(membership: Membership) -> None:
     """
     still_implied = set()
     for other in Membership.objects.filter(user=membership.user).select_related(
-        "county", "department", "township"
+        "county", "department", "township", "village", "grid"
     ):
         still_implied.update(
             (perm, type(obj), obj.pk) for perm, obj in permissions_of_membership(other)
@@ -315,6 +361,16 @@ def can_arbitrate_county(user, county: County) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or holds(user, "organisations.arbitrate_county", county)
+
+
+def can_act_as_reviewer(user, *, county_id: int, department_id: int | None) -> bool:
+    """True if ``user`` is a list's reviewing unit: acts for department ``department_id``
+    (a level's reviewing department, e.g. 县委社会工作部 for the village list), or, when
+    it is ``None``, is the county office of county ``county_id``. No query once the
+    user's scope is read."""
+    if department_id is not None:
+        return holds_on_pk(user, "organisations.act_for_department", Department, department_id)
+    return holds_on_pk(user, "organisations.arbitrate_county", County, county_id)
 
 
 def counties_visible_to(user) -> QuerySet[County]:
@@ -357,15 +413,37 @@ def departments_acted_for_by(user) -> QuerySet[Department]:
     return _granted_objects(user, Department, "act_for_department")
 
 
-def role_unit_is_valid(role: str, *, department, township) -> bool:
-    """True if the unit arguments fit ``role`` (see ``Membership``'s check constraint)."""
-    if role in DEPARTMENT_ROLES:
-        return department is not None and township is None
-    if role in TOWNSHIP_ROLES:
-        return township is not None and department is None
-    if role in COUNTY_ROLES:
-        return department is None and township is None
+def role_unit_is_valid(role: str, *, department, township, village=None, grid=None) -> bool:
+    """True if the unit arguments fit ``role`` (see ``Membership``'s check constraint):
+    exactly the role's kind of unit is given (none for a county role)."""
+    given = {
+        "department": department is not None,
+        "township": township is not None,
+        "village": village is not None,
+        "grid": grid is not None,
+    }
+    for roles, field in (
+        (DEPARTMENT_ROLES, "department"),
+        (TOWNSHIP_ROLES, "township"),
+        (VILLAGE_ROLES, "village"),
+        (GRID_ROLES, "grid"),
+        (COUNTY_ROLES, None),
+    ):
+        if role in roles:
+            return all(present == (name == field) for name, present in given.items())
     return False
+
+
+def unit_county_id(unit) -> int:
+    """The county id of a county, department, township, village or grid (a village or
+    grid reads its township once)."""
+    if isinstance(unit, County):
+        return unit.pk
+    if isinstance(unit, Village):
+        return unit.township.county_id
+    if isinstance(unit, Grid):
+        return unit.village.township.county_id
+    return unit.county_id
 
 
 def counties_arbitrated_by(user) -> QuerySet[County]:
@@ -405,6 +483,42 @@ def township_ids_visible_to(user) -> frozenset[int]:
 def department_ids_acted_for_by(user) -> frozenset[int]:
     """Ids of ``departments_acted_for_by(user)``."""
     return _granted(user, Department, "act_for_department")
+
+
+def village_ids_visible_to(user) -> frozenset[int]:
+    """Ids of the villages (村/社区) whose items ``user`` reads as a village user."""
+    return _granted(user, Village, "view_village_items")
+
+
+def village_ids_acted_for_by(user) -> frozenset[int]:
+    """Ids of the villages ``user`` may act for (report off-list demands): their
+    secretaries and directors."""
+    return _granted(user, Village, "act_for_village")
+
+
+def grid_ids_visible_to(user) -> frozenset[int]:
+    """Ids of the grids whose items ``user`` reads as a grid worker (网格员)."""
+    return _granted(user, Grid, "view_grid_items")
+
+
+def village_places_visible_to(user) -> dict[int, Place]:
+    """``{village id: Place}`` of the villages whose items ``user`` reads as a village
+    user (one query at most, kept with the user's scope). Empty for anonymous users and
+    superusers: a superuser reads every county whole (``county_ids_visible_to``)."""
+    return _places_of(user, Village, "view_village_items")
+
+
+def grid_places_visible_to(user) -> dict[int, Place]:
+    """``{grid id: Place of its village}`` of the grids whose items ``user`` reads as a
+    grid worker (one query at most, kept with the user's scope). Empty for anonymous
+    users and superusers, as ``village_places_visible_to``."""
+    return _places_of(user, Grid, "view_grid_items")
+
+
+def _places_of(user, model, codename: str) -> dict[int, Place]:
+    if not user.is_authenticated or user.is_superuser:
+        return {}
+    return unit_scope(user).places_of(model, codename)
 
 
 def township_counties_visible_to(user) -> dict[int, int]:

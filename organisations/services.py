@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import permissions
-from .models import ApiToken, County, Department, Membership, Role, Township, User
+from .models import ApiToken, County, Department, Grid, Membership, Role, Township, User, Village
 from .text import clean_text
 
 audit_log = logging.getLogger("qingdan.audit")
@@ -74,9 +74,12 @@ def membership_grant(
     county: County,
     department: Department | None = None,
     township: Township | None = None,
+    village: Village | None = None,
+    grid: Grid | None = None,
     reason: str = "",
 ) -> Membership:
-    """Give ``user`` ``role`` in a unit of ``county``, idempotently.
+    """Give ``user`` ``role`` in a unit of ``county``, idempotently: a department,
+    township, village (村/社区) or grid, as the role requires, or none for a county role.
 
     Returns the (new or existing) membership. Adds the user to the role's group and
     assigns the role's guardian object permissions. Raises ``PermissionDenied`` if
@@ -84,18 +87,15 @@ def membership_grant(
     fit the role or belongs to another county.
     """
     _require_admin(actor, county)
-    if not permissions.role_unit_is_valid(role, department=department, township=township):
+    units = {"department": department, "township": township, "village": village, "grid": grid}
+    if not permissions.role_unit_is_valid(role, **units):
         raise ValidationError({"role": f"角色“{Role(role).label}”与所选单位不匹配。"})
-    unit = department or township
-    if unit is not None and unit.county_id != county.pk:
+    unit = department or township or village or grid
+    if unit is not None and permissions.unit_county_id(unit) != county.pk:
         raise ValidationError({"county": "所选单位不属于该县。"})
-    membership = Membership.objects.filter(
-        user=user, role=role, county=county, department=department, township=township
-    ).first()
+    membership = Membership.objects.filter(user=user, role=role, county=county, **units).first()
     if membership is None:
-        membership = Membership(
-            user=user, role=role, county=county, department=department, township=township
-        )
+        membership = Membership(user=user, role=role, county=county, **units)
         membership.full_clean()
         membership._history_user = actor
         membership._change_reason = reason or "授予角色"

@@ -59,13 +59,14 @@ def clean_text_fields(instance, names, exclude=()) -> dict[str, list[str]]:
 
 
 def unit_reference(unit, viewer) -> str:
-    """How a message shown to ``viewer`` names a county, department or township: its
-    name in quotes (``“城关街道”``) when ``viewer`` holds a role in the unit's county
-    (or is a superuser), else its kind and id (``乡镇(街道)（id 12）``), an id the
-    viewer sent. One query."""
-    from .models import County, Membership
+    """How a message shown to ``viewer`` names a county, department, township, village
+    or grid: its name in quotes (``“城关街道”``) when ``viewer`` holds a role in the
+    unit's county (or is a superuser), else its kind and id (``乡镇(街道)（id 12）``), an
+    id the viewer sent. One query (two for a village or grid)."""
+    from .models import Membership
+    from .permissions import unit_county_id
 
-    county_id = unit.pk if isinstance(unit, County) else unit.county_id
+    county_id = unit_county_id(unit)
     if getattr(viewer, "is_superuser", False) or (
         getattr(viewer, "is_authenticated", False)
         and Membership.objects.filter(user=viewer, county_id=county_id).exists()

@@ -78,13 +78,22 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def user_with_role(role: str, unit, **user_fields) -> User:
-    """Create a user holding ``role`` in ``unit`` (a County, Department or Township)."""
+    """Create a user holding ``role`` in ``unit`` (a County, Department, Township,
+    Village or Grid)."""
     user = UserFactory(**user_fields)
     if isinstance(unit, County):
         org_services.membership_grant(actor=None, user=user, role=role, county=unit)
     elif isinstance(unit, Department):
         org_services.membership_grant(
             actor=None, user=user, role=role, county=unit.county, department=unit
+        )
+    elif isinstance(unit, Village):
+        org_services.membership_grant(
+            actor=None, user=user, role=role, county=unit.township.county, village=unit
+        )
+    elif isinstance(unit, Grid):
+        org_services.membership_grant(
+            actor=None, user=user, role=role, county=unit.village.township.county, grid=unit
         )
     else:
         org_services.membership_grant(

@@ -47,7 +47,12 @@ from organisations.models import (
 )
 from workflow import services
 from workflow.flows import ChangeRequestFlow
-from workflow.models import ChangeRequestProcess, Consultation, Notification
+from workflow.models import (
+    ChangeRequestProcess,
+    Consultation,
+    CountyWorkflowSettings,
+    Notification,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -122,13 +127,13 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         "Township": 17,
         "Village": 57,
         "Grid": 138,
-        "User": 11,
-        "Membership": 11,
+        "User": 14,
+        "Membership": 14,
         "DutyList": 5,
         # 63 from duty_items.csv and 2 published by the decided demo batch.
         "DutyItem": 65,
         "DutyItem history": 72,
-        "Membership history": 11,
+        "Membership history": 14,
         "ChangeRequestProcess": 13,
         "Consultation": 12,
         "Ruling": 2,
@@ -148,23 +153,36 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         "Indicator history": 16,
     }
     assert (
-        "用户：新建 11，已存在 0；清单事项：新建 63，已存在 0；变更：应用 7，已应用 0；"
+        "用户：新建 14，已存在 0；清单事项：新建 63，已存在 0；变更：应用 7，已应用 0；"
         "申请：新建 13，已存在 0。"
     ) in first_output
     assert (
-        "用户：新建 0，已存在 11；清单事项：新建 0，已存在 63；变更：应用 0，已应用 7；"
+        "用户：新建 0，已存在 14；清单事项：新建 0，已存在 63；变更：应用 0，已应用 7；"
         "申请：新建 0，已存在 13。"
     ) in second_output
     assert "发布版本：新建 5，已存在 0；审定批次：新建 2，已存在 0。" in first_output
     assert "发布版本：新建 0，已存在 5；审定批次：新建 0，已存在 2。" in second_output
     assert "评价指标体系：新建 4，已存在 0。" in first_output
     assert "评价指标体系：新建 0，已存在 4。" in second_output
+    assert "清单审查单位：设置 1，已设置 0。" in first_output
+    assert "清单审查单位：设置 0，已设置 1。" in second_output
     assert "密码均为 qingdan-demo" in second_output
     login_lines = _indented_rows(second_output, "demo logins")
     assert login_lines[0] == ["用户名", "姓名", "角色", "单位"]
     assert ["chengguan_head", "张丽华", "乡镇(街道)负责人", "清河县", "城关街道"] in login_lines
     assert ["baisha_office", "黄志明", "县委编办", "白沙县委编办"] in login_lines
-    assert len(login_lines) == 12
+    village_login = [
+        "beimen_shuji",
+        "林晓梅",
+        "村(社区)书记/主任",
+        "清河县",
+        "城关街道",
+        "北门社区",
+    ]
+    assert village_login in login_lines
+    grid_login = ["beimen_wangge", "何建军", "网格员", "清河县", "城关街道", "北门社区第一网格"]
+    assert grid_login in login_lines
+    assert len(login_lines) == 15
     task_lines = _indented_rows(second_output, "open tasks (inbox and queue):")
     assert task_lines == [
         ["用户名", "任务"],
@@ -173,10 +191,13 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         ["zjj_staff", "修改后重新提交", "1，征求意见", "1"],
         ["zjj_head", "修改后重新提交", "1，征求意见", "1"],
         ["yjj_staff", "征求意见", "1，部门答复", "1"],
+        ["shegong_staff", "—"],
         ["chengguan_head", "征求意见", "1"],
         ["chengguan_staff", "—"],
         ["qingshi_head", "征求意见", "1"],
         ["yunling_head", "征求意见", "1"],
+        ["beimen_shuji", "—"],
+        ["beimen_wangge", "—"],
         ["baisha_office", "形式审查", "1"],
         ["baisha_head", "—"],
     ]
@@ -310,7 +331,9 @@ def test_demo_users_hold_their_roles(debug_on, client):
 
     memberships = {
         m.user.username: (m.role, m.unit.name, m.county.name)
-        for m in Membership.objects.select_related("user", "county", "department", "township")
+        for m in Membership.objects.select_related(
+            "user", "county", "department", "township", "village", "grid"
+        )
     }
     assert memberships == {
         "office": (Role.COUNTY_OFFICE, "清河县", "清河县"),
@@ -318,6 +341,9 @@ def test_demo_users_hold_their_roles(debug_on, client):
         "zjj_staff": (Role.DEPARTMENT_STAFF, "县住房和城乡建设局", "清河县"),
         "zjj_head": (Role.DEPARTMENT_HEAD, "县住房和城乡建设局", "清河县"),
         "yjj_staff": (Role.DEPARTMENT_STAFF, "县应急管理局", "清河县"),
+        "shegong_staff": (Role.DEPARTMENT_STAFF, "县委社会工作部", "清河县"),
+        "beimen_shuji": (Role.VILLAGE_HEAD, "北门社区", "清河县"),
+        "beimen_wangge": (Role.GRID_WORKER, "北门社区第一网格", "清河县"),
         "chengguan_head": (Role.TOWNSHIP_HEAD, "城关街道", "清河县"),
         "chengguan_staff": (Role.TOWNSHIP_STAFF, "城关街道", "清河县"),
         "qingshi_head": (Role.TOWNSHIP_HEAD, "青石镇", "清河县"),
@@ -517,10 +543,13 @@ def test_demo_users_have_their_open_tasks(debug_on):
         "zjj_staff": [("SQ-2026-08", "revise"), ("SQ-2026-10", "consult:县住房和城乡建设局")],
         "zjj_head": [("SQ-2026-08", "revise"), ("SQ-2026-10", "consult:县住房和城乡建设局")],
         "yjj_staff": [("SQ-2026-11", "consult:县应急管理局")],
+        "shegong_staff": [],
         "chengguan_head": [("SQ-2026-06", "consult:城关街道")],
         "chengguan_staff": [],
         "qingshi_head": [("SQ-2026-07", "consult:青石镇")],
         "yunling_head": [("SQ-2026-06", "consult:云岭乡")],
+        "beimen_shuji": [],
+        "beimen_wangge": [],
         "baisha_office": [("SQ-2026-12", "review")],
         "baisha_head": [],
     }
@@ -635,7 +664,7 @@ def _broken_copy(tmp_path, file_name: str, old: str, new: str):
             "users.csv",
             "qingshi_head,孙伟,乡镇(街道)负责人,清河县,青石镇",
             "qingshi_head,孙伟,乡镇(街道)负责人,清河县,青山镇",
-            "users.csv 第 9 行：单位“青山镇”不是清河县的乡镇(街道)",
+            "users.csv 第 10 行：单位“青山镇”不是清河县的乡镇(街道)",
             id="unknown-township",
         ),
         pytest.param(
@@ -802,3 +831,82 @@ def test_demo_lists_are_issued_and_one_batch_decided_one_on_notice(debug_on, cli
     html = page.content.decode()
     assert "乡镇应急物资储备点日常管理" in html
     assert "工贸企业安全生产执法检查" not in html  # proposed for rejection: no change
+
+
+def test_demo_village_and_grid_users_read_their_own_lists(debug_on, client):
+    _demo()
+    qinghe = County.objects.get(name="清河县")
+    chengguan = Township.objects.get(name="城关街道")
+
+    client.force_login(User.objects.get(username="beimen_shuji"))
+    [village_list] = client.get(reverse("lists:mine")).context["lists"]
+    client.force_login(User.objects.get(username="beimen_wangge"))
+    [grid_list] = client.get(reverse("lists:mine")).context["lists"]
+
+    def in_force_for_chengguan(level):
+        items = DutyItem.objects.filter(
+            duty_list__county=qinghe, duty_list__level=level, status=ItemStatus.IN_FORCE
+        )
+        return sorted(
+            item.code
+            for item in items.prefetch_related("townships")
+            if item.applies_to_all or chengguan in item.townships.all()
+        )
+
+    assert (village_list.duty_list.level, village_list.unit_names) == ("village", ("北门社区",))
+    assert [item.code for item in village_list.items] == in_force_for_chengguan(Level.VILLAGE)
+    # Counted by hand in duty_items.csv: 村(社区) items for 全部 or naming 城关街道.
+    assert len(village_list.items) == 13
+    assert (grid_list.duty_list.level, grid_list.unit_names) == ("grid", ("北门社区第一网格",))
+    assert [item.code for item in grid_list.items] == in_force_for_chengguan(Level.GRID)
+    assert len(grid_list.items) == 8
+
+    # Nothing else: the demo's batches, reports and requests are not theirs to see.
+    for username in ("beimen_shuji", "beimen_wangge"):
+        client.force_login(User.objects.get(username=username))
+        decisions = client.get(reverse("decisions:index")).context
+        assert (decisions["batches"], decisions["waiting"]) == ([], [])
+        assert client.get("/changerequest/").status_code == 403
+    assert DecisionBatch.objects.count() == 2
+    assert OffListReport.objects.count() == 2
+    client.force_login(User.objects.get(username="beimen_shuji"))
+    assert list(client.get(reverse("reports:index")).context["object_list"]) == []
+
+
+def test_demo_village_list_is_reviewed_by_the_social_work_department(debug_on):
+    _demo()
+    qinghe = County.objects.get(name="清河县")
+
+    settings = CountyWorkflowSettings.objects.get(county=qinghe)
+
+    assert settings.village_list_reviewer.name == "县委社会工作部"
+    assert settings.grid_list_reviewer is None
+    assert CountyWorkflowSettings.objects.filter(county__name="白沙县").first() is None
+    process = services.change_request_file(
+        actor=User.objects.get(username="zjj_staff"),
+        county=qinghe,
+        kind="add",
+        level=Level.VILLAGE,
+        department=Department.objects.get(county=qinghe, name="县住房和城乡建设局"),
+        fields={
+            "title": "村级燃气安全宣传",
+            "category": "safety_law",
+            "duty_type": "cooperating",
+            "department_responsibilities": "负责编印燃气安全宣传材料。",
+            "local_responsibilities": "村(社区)张贴宣传材料。",
+            "basis": "《城镇燃气管理条例》",
+            "effective_date": datetime.date(2027, 1, 1),
+        },
+        applies_to_all=True,
+        reasons="村(社区)需要配合宣传。",
+    )
+
+    def queue_of(username):
+        user = User.objects.get(username=username)
+        return [
+            (t.process_id, t.flow_task.name) for t in Task.objects.queue([ChangeRequestFlow], user)
+        ]
+
+    assert process.reviewing_department.name == "县委社会工作部"
+    assert queue_of("shegong_staff") == [(process.pk, "review")]
+    assert (process.pk, "review") not in queue_of("office")

@@ -33,13 +33,18 @@ def _counties_of_office_or_admin(user) -> set[int]:
 
 
 def batches_visible_to(user) -> QuerySet[DecisionBatch]:
-    """Batches of the counties whose county office or administrator ``user`` is (every
-    batch for a superuser, none for anyone else)."""
+    """Batches of the counties whose county office or administrator ``user`` is, and
+    those its department prepared as a list's reviewing unit (every batch for a
+    superuser, none for anyone else)."""
     if not user.is_authenticated:
         return DecisionBatch.objects.none()
     if user.is_superuser:
         return DecisionBatch.objects.all()
-    return DecisionBatch.objects.filter(county_id__in=_counties_of_office_or_admin(user))
+    departments = sorted(org_permissions.department_ids_acted_for_by(user))
+    return DecisionBatch.objects.filter(
+        Q(county_id__in=_counties_of_office_or_admin(user))
+        | Q(reviewing_department_id__in=departments)
+    )
 
 
 def batch_list(user) -> QuerySet[DecisionBatch]:
@@ -145,17 +150,43 @@ def batch_opinions(batch: DecisionBatch) -> list[NoticeOpinion]:
     return list(batch.opinions.select_related("entry").order_by("pk"))
 
 
+def _reviewed_by(user) -> Q:
+    """Requests whose reviewing unit ``user`` is: those without a reviewing department
+    in the counties whose county office it is, those of its departments."""
+    counties = sorted(org_permissions.county_ids_arbitrated_by(user))
+    departments = sorted(org_permissions.department_ids_acted_for_by(user))
+    return Q(county_id__in=counties, reviewing_department__isnull=True) | Q(
+        reviewing_department_id__in=departments
+    )
+
+
+def may_prepare_batches(user) -> bool:
+    """True if ``user`` may prepare decision batches somewhere: it is a county office,
+    or its department is the reviewing unit of a request (a village or grid list's)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or org_permissions.county_ids_arbitrated_by(user):
+        return True
+    departments = sorted(org_permissions.department_ids_acted_for_by(user))
+    return (
+        bool(departments)
+        and ChangeRequestProcess.objects.filter(reviewing_department_id__in=departments).exists()
+    )
+
+
 def requests_awaiting_decision(user, county: County | None = None):
-    """Requests of the counties whose county office ``user`` is that wait for the
-    leadership's decision and are in no batch yet, oldest first."""
+    """Requests whose reviewing unit ``user`` is (the county office, or a village or
+    grid list's reviewing department) that wait for the leadership's decision and are
+    in no batch yet, oldest first."""
     from .flows import ChangeRequestFlow
 
-    counties = org_permissions.counties_arbitrated_by(user).values("pk")
+    if not user.is_authenticated:
+        return ChangeRequestProcess.objects.none()
     waiting = Task.objects.filter(
         flow_task=ChangeRequestFlow.await_decision, status__in=OPEN_STATUSES
     ).values("process_id")
     requests = ChangeRequestProcess.objects.filter(
-        county_id__in=counties, pk__in=waiting, batch_entry__isnull=True
+        _reviewed_by(user), pk__in=waiting, batch_entry__isnull=True
     )
     if county is not None:
         requests = requests.filter(county=county)

@@ -11,7 +11,7 @@ from django.db import transaction
 from . import selectors
 from .deadlines import county_settings
 from .models import LegalityDecision, ReviewDecision
-from .services import consultation, publishing
+from .services import consultation, notifications, publishing
 
 logger = logging.getLogger("qingdan.workflow")
 
@@ -25,6 +25,29 @@ def start_process(activation, *, fields: dict):
     # A StartHandle runs without a request: viewflow leaves its task without an owner.
     activation.task.owner = fields.get("requested_by")
     return activation.process
+
+
+# Each human task, when it opens, tells the people it is meant for (``onCreate``).
+
+
+def announce_review(activation) -> None:
+    notifications.review_opened(activation.task)
+
+
+def announce_legality_review(activation) -> None:
+    notifications.legality_review_opened(activation.task)
+
+
+def announce_revision(activation) -> None:
+    notifications.revision_opened(activation.task)
+
+
+def announce_consultation(activation) -> None:
+    notifications.consultation_opened(activation.task)
+
+
+def announce_proposal(activation) -> None:
+    notifications.proposal_opened(activation.task)
 
 
 def is_forwarded(activation) -> bool:

@@ -1,14 +1,15 @@
 """The admission and adjustment flow (事项准入/动态调整): the process graph only.
 
-propose (a service starts the process) → review by the county office (forward / return
-for revision, looping back to the filer / reject) → when the county has legality review
+propose (a service starts the process) → review by the county office, or by the
+village or grid list's reviewing department where the county names one (forward /
+return for revision, looping back to the filer / reject) → when the county has legality review
 on, the reviewing department (司法局) checks legality (pass / return for revision) → one
 consultation task per affected township in parallel (or the lead department, when a
 township filed the request), each with a reminder one working day before its deadline
 and a "no answer" closing when it passes → join → if a party contested or stayed
-silent, the county office writes its proposed ruling (拟办意见) party by party → every
-request then waits for the county leadership's decision (审定), which the county office
-records in a decision batch (审定批次) → publish what was adopted → end. Under a
+silent, the reviewing unit writes its proposed ruling (拟办意见) party by party → every
+request then waits for the county leadership's decision (审定), which the reviewing
+unit records in a decision batch (审定批次) → publish what was adopted → end. Under a
 county's standing authorisation an uncontested request is published by the county
 office at the join, without a batch.
 
@@ -43,10 +44,13 @@ class ChangeRequestFlow(flow.Flow):
         flow.StartHandle(flow_steps.start_process).Annotation(title="提出申请").Next(this.review)
     )
 
+    # Review and proposal go to the request's reviewing unit: the county office, or the
+    # village or grid list's reviewing department where the county names one.
     review = (
         TaskView(task_views.ReviewTaskView.as_view())
         .Annotation(title="形式审查")
-        .Permission("organisations.arbitrate_county", obj=permissions.process_county)
+        .Permission(permissions.reviewer_permission, obj=permissions.process_reviewer)
+        .onCreate(flow_steps.announce_review)
         .Next(this.check_review)
     )
 
@@ -63,6 +67,7 @@ class ChangeRequestFlow(flow.Flow):
         TaskView(task_views.LegalityReviewTaskView.as_view())
         .Annotation(title="合法性审查")
         .Permission("organisations.act_for_department", obj=permissions.process_legality_reviewer)
+        .onCreate(flow_steps.announce_legality_review)
         .Next(this.check_legality)
     )
 
@@ -77,6 +82,7 @@ class ChangeRequestFlow(flow.Flow):
         TaskView(task_views.ReviseTaskView.as_view())
         .Annotation(title="修改后重新提交")
         .Permission(permissions.initiator_permission, obj=permissions.process_initiator)
+        .onCreate(flow_steps.announce_revision)
         .Next(this.review)
     )
 
@@ -91,6 +97,7 @@ class ChangeRequestFlow(flow.Flow):
         .Annotation(title="征求意见")
         .OnTimeout(flow_steps.reminder_due, this.remind, interrupting=False, title="到期提醒")
         .OnTimeout(flow_steps.deadline_due, this.close_silent, title="逾期")
+        .onCreate(flow_steps.announce_consultation)
         .Next(this.join_consult)
     )
 
@@ -118,7 +125,8 @@ class ChangeRequestFlow(flow.Flow):
     arbitrate = (
         TaskView(task_views.ArbitrateTaskView.as_view())
         .Annotation(title="拟办意见")
-        .Permission("organisations.arbitrate_county", obj=permissions.process_county)
+        .Permission(permissions.reviewer_permission, obj=permissions.process_reviewer)
+        .onCreate(flow_steps.announce_proposal)
         .Next(this.await_decision)
     )
 
@@ -148,9 +156,10 @@ class ChangeRequestFlow(flow.Flow):
     rejected = flow.End().Annotation(title="结束")
 
     def has_view_permission(self, user, obj=None):
-        """Anyone with a role sees the application (scoped); a process only if visible."""
+        """Anyone with a county, department or township role sees the application
+        (scoped); a process only if visible."""
         if obj is None:
-            return permissions.has_any_role(user)
+            return permissions.has_county_role(user)
         return permissions.can_view_process(user, obj)
 
     def has_manage_permission(self, user, obj=None):

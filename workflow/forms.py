@@ -77,7 +77,7 @@ class ChangeRequestForm(ItemFieldsForm):
 
     ``units`` (optional) are the units the user may file for: with more than one, a
     required "申请单位" choice keyed ``department:<pk>`` / ``township:<pk>`` is shown.
-    ``kinds`` (optional) limits the request kinds offered (a township may not add).
+    ``kinds`` (optional) limits the request kinds offered.
     """
 
     unit = forms.ChoiceField(label="申请单位", required=False)

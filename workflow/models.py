@@ -165,6 +165,19 @@ class ChangeRequestProcess(Process):
     published_under = models.CharField(
         "发布依据", max_length=16, choices=PublicationBasis.choices, blank=True
     )
+    # The unit that reviews the request, proposes the ruling and records its 审定: the
+    # level's reviewing department of the county's settings when the request is filed
+    # (村(社区) list: e.g. 县委社会工作部; 网格 list: the 网格化工作机构), or none for
+    # the county office (县委编办). Kept on the request so its tasks stay with one unit.
+    reviewing_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审查单位",
+        help_text="为空时由县委编办审查。",
+    )
 
     history = HistoricalRecords(inherit=False, excluded_fields=["data"])
 
@@ -297,7 +310,9 @@ MAX_NOTICE_DAYS = 30
 
 
 class CountyWorkflowSettings(models.Model):
-    """Per-county procedure settings (deadlines, silence rule)."""
+    """Per-county procedure settings (deadlines, silence rule, legality review, standing
+    authorisation, public notice and pages, and the reviewing unit of the village and
+    grid lists)."""
 
     county = models.OneToOneField(
         County, on_delete=models.CASCADE, related_name="workflow_settings", verbose_name="县"
@@ -340,6 +355,30 @@ class CountyWorkflowSettings(models.Model):
     public_pages = models.BooleanField(
         "公开清单页面", default=True, help_text="关闭后，本县的公开页面不再显示任何内容。"
     )
+    village_list_reviewer = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="村(社区)清单审查单位",
+        help_text=(
+            "对村(社区)清单的事项申请进行形式审查、提出拟办意见、提请并登记审定的单位，"
+            "如县委社会工作部、县委组织部、县民政局；不选则由县委编办办理。"
+        ),
+    )
+    grid_list_reviewer = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="网格清单审查单位",
+        help_text=(
+            "对网格清单的事项申请进行形式审查、提出拟办意见、提请并登记审定的单位，"
+            "通常为县网格化服务管理机构；不选则由县委编办办理。"
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -368,8 +407,21 @@ class CountyWorkflowSettings(models.Model):
             and self.legality_reviewer.county_id != self.county_id
         ):
             errors["legality_reviewer"] = "合法性审查部门应为本县部门。"
+        for name in ("village_list_reviewer", "grid_list_reviewer"):
+            reviewer = getattr(self, name)
+            if reviewer is not None and self.county_id and reviewer.county_id != self.county_id:
+                errors[name] = f"{self._meta.get_field(name).verbose_name}应为本县部门。"
         if errors:
             raise ValidationError(errors)
+
+    def reviewer_for(self, level: str) -> Department | None:
+        """The department that reviews requests for the ``level`` list, or ``None`` when
+        the county office (县委编办) does (always for the township list)."""
+        if level == Level.VILLAGE:
+            return self.village_list_reviewer
+        if level == Level.GRID:
+            return self.grid_list_reviewer
+        return None
 
 
 class Holiday(models.Model):

@@ -331,9 +331,10 @@ class PartyView(TaskView):
     def can_view(self, user, task):
         if self._holds_party_permission(user, task):
             return True
-        from .permissions import can_arbitrate_process
+        from .permissions import can_arbitrate_process, can_review_process
 
-        return can_arbitrate_process(user, task.process.coerced)
+        process = task.process.coerced
+        return can_arbitrate_process(user, process) or can_review_process(user, process)
 
 
 class PartyJoinActivation(JoinActivation):

@@ -20,14 +20,14 @@ from arbitration.report_permissions import can_view_report
 
 from . import offlist_steps
 from .nodes import If, PartySplit, PartyView, TaskView
-from .permissions import has_any_role
+from .permissions import may_use_reports
 
 
 class OffListReportFlow(flow.Flow):
     """清单外事项报告
 
-    A township reports that a department asked it to do something not on its lists;
-    the department answers, the county office rules.
+    A township (or a village, through its township) reports that a department asked it
+    to do something not on its lists; the department answers, the county office rules.
     """
 
     process_class = OffListReport
@@ -87,9 +87,9 @@ class OffListReportFlow(flow.Flow):
 
     def has_view_permission(self, user, obj=None):
         """Reports are read through ``reports_visible_to``; the flow itself is shown
-        (chart) to anyone with a role."""
+        (chart) to anyone who works with reports."""
         if obj is None:
-            return has_any_role(user)
+            return may_use_reports(user)
         return can_view_report(user, offlist_steps.report_of(obj))
 
     def has_manage_permission(self, user, obj=None):

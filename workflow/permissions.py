@@ -22,6 +22,22 @@ def process_county(process) -> County:
     return process.county
 
 
+def process_reviewer(process) -> County | Department:
+    """The reviewing unit of a request (the permission object of its review and
+    proposal tasks): its level's reviewing department, or its county (the county
+    office)."""
+    process = process if isinstance(process, ChangeRequestProcess) else process.coerced
+    return process.reviewing_department or process.county
+
+
+def reviewer_permission(activation) -> str:
+    """Permission of the review and proposal (拟办意见) tasks: acting for the request's
+    reviewing department, or being the county office when it has none."""
+    if activation.process.coerced.reviewing_department_id:
+        return "organisations.act_for_department"
+    return "organisations.arbitrate_county"
+
+
 def process_legality_reviewer(process) -> Department:
     """The department (司法局) that reviews the request's legality."""
     process = process if isinstance(process, ChangeRequestProcess) else process.coerced
@@ -100,14 +116,17 @@ def can_file_request(
 ) -> bool:
     """True if ``user`` may file a request of ``kind`` on behalf of the given unit.
 
-    Departments may file any kind; a township (its head) may only ask to amend or
-    withdraw an item in force that applies to it.
+    Departments may file any kind; a township (its head) may ask to add an item for
+    itself (乡镇申请新增, naming the proposed lead department) and to amend or withdraw
+    an item in force that applies to it.
     """
     if department is not None:
         return can_act_for_department(user, department)
     if township is None or not can_act_for_township(user, township):
         return False
-    if kind == ChangeKind.ADD or target_item is None:
+    if kind == ChangeKind.ADD:
+        return True
+    if target_item is None:
         return False
     return (
         target_item.status == ItemStatus.IN_FORCE
@@ -119,6 +138,15 @@ def can_file_request(
 def can_arbitrate_process(user, process) -> bool:
     """True if ``user`` is the county office of the process's county."""
     return org_permissions.can_arbitrate_county(user, process_county(process))
+
+
+def can_review_process(user, process) -> bool:
+    """True if ``user`` is the request's reviewing unit: a user of its reviewing
+    department, or the county office when it has none (see ``process_reviewer``)."""
+    process = process if isinstance(process, ChangeRequestProcess) else process.coerced
+    return org_permissions.can_act_as_reviewer(
+        user, county_id=process.county_id, department_id=process.reviewing_department_id
+    )
 
 
 def can_revise_process(user, process) -> bool:
@@ -133,8 +161,9 @@ def change_requests_visible_to(user) -> QuerySet[ChangeRequestProcess]:
     """Requests ``user`` may see.
 
     County office and county administrators: every request of their county.
-    Department users: their department's requests, those naming it lead department and
-    those it reviews for legality (司法局).
+    Department users: their department's requests, those naming it lead department,
+    those it reviews for legality (司法局) and those it reviews as its list's reviewing
+    unit (e.g. 县委社会工作部 for the village list).
     Township users: requests they filed, requests that touch their township (target
     townships, or an item applying to all townships of their county), and nothing else.
     """
@@ -151,6 +180,7 @@ def change_requests_visible_to(user) -> QuerySet[ChangeRequestProcess]:
     condition |= Q(initiator_department_id__in=departments) | Q(lead_department_id__in=departments)
     condition |= Q(initiator_township_id__in=township_ids)
     condition |= Q(legality_reviewer_id__in=departments)
+    condition |= Q(reviewing_department_id__in=departments)
     # An uncorrelated IN over the m2m table instead of a join: no duplicate rows to
     # wrap away, and PostgreSQL can hash it whatever its row estimates are.
     touched = ChangeRequestProcess.target_townships.through.objects.filter(
@@ -181,6 +211,24 @@ def has_any_role(user) -> bool:
     return user.is_superuser or org_permissions.has_membership(user)
 
 
+def has_county_role(user) -> bool:
+    """True if ``user`` holds a county, department or township role (or is a
+    superuser): the roles that work with change requests. Village users and grid
+    workers only read their own lists (and a village reports off-list demands). No
+    query once the user's scope is read."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(
+        org_permissions.county_ids_visible_to(user) or org_permissions.township_ids_visible_to(user)
+    )
+
+
+def may_use_reports(user) -> bool:
+    """True if ``user`` works with off-list reports: a county, department or township
+    role, or a village's secretary or director (who reports through its township)."""
+    return has_county_role(user) or bool(org_permissions.village_ids_acted_for_by(user))
+
+
 def townships_acted_for_by(user) -> list[Township]:
     """Townships ``user`` may act for (answer consultations, file requests): heads only."""
     if not user.is_authenticated:
@@ -200,11 +248,14 @@ def township_ids_acted_for_by(user) -> list[int]:
 
 def _party_access(user) -> Q:
     """Condition on consultation (party) tasks that ``user`` may view: its own party's
-    tasks, and every party task of a county whose office it is (``PartyView.can_view``)."""
+    tasks, every party task of a county whose office it is, and those of the requests
+    its department reviews (``PartyView.can_view``)."""
     townships = [str(pk) for pk in township_ids_acted_for_by(user)]
     departments = sorted(org_permissions.department_ids_acted_for_by(user))
     arbitrated = sorted(org_permissions.county_ids_arbitrated_by(user))
-    arbitrated_requests = ChangeRequestProcess.objects.filter(county_id__in=arbitrated)
+    arbitrated_requests = ChangeRequestProcess.objects.filter(
+        Q(county_id__in=arbitrated) | Q(reviewing_department_id__in=departments)
+    )
     return (
         Q(owner_permission="organisations.act_for_township", owner_permission_obj_pk__in=townships)
         | Q(
@@ -284,11 +335,14 @@ def can_view_task(user, task) -> bool:
 
 def can_see_every_answer(user, process: ChangeRequestProcess) -> bool:
     """True if ``user`` may read every consulted party's answer and ruling of a request:
-    the county office and administrators of its county, and the filing unit (and the
-    lead department of a department's request). Others see their own party's only."""
+    the county office and administrators of its county, its reviewing unit, and the
+    filing unit (and the lead department of a department's request). Others see their
+    own party's only."""
     if not user.is_authenticated:
         return False
     if user.is_superuser or org_permissions.can_arbitrate_county(user, process.county):
+        return True
+    if can_review_process(user, process):
         return True
     if org_permissions.can_administer_county(user, process.county):
         return True

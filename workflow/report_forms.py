@@ -7,7 +7,7 @@ from django import forms
 from arbitration.models import Channel, DepartmentAnswer, OffListReport, ReportRuling
 from arbitration.report_services import GIVEN_ANSWERS
 from duty_lists.models import Category, DutyType
-from organisations.models import Department, Township
+from organisations.models import Department, Township, Village
 
 from .forms import MultipleFileField
 
@@ -35,13 +35,34 @@ class ReportForm(forms.Form):
         help_text="PDF、Word、Excel 或图片，每个不超过 10 MB，可多选。",
     )
 
-    def __init__(self, *args, townships, departments, **kwargs):
+    village = forms.ModelChoiceField(
+        label="报告村(社区)",
+        queryset=Village.objects.none(),
+        help_text="村(社区)通过所属乡镇(街道)报告，乡镇(街道)可以看到报告。",
+    )
+    field_order = ["village", "township"]
+
+    def __init__(self, *args, townships, departments, villages=None, **kwargs):
+        """``townships`` the user heads, ``villages`` it acts for: a village user
+        reports for its village (no township to choose), a township head for its
+        township."""
         super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = townships
         self.fields["department"].queryset = departments
-        if len(townships) == 1:
-            self.fields["township"].initial = townships[0].pk
-            self.fields["township"].widget = forms.HiddenInput()
+        villages = villages if villages is not None else Village.objects.none()
+        both = bool(townships) and bool(villages)
+        for name, units in (("township", townships), ("village", villages)):
+            if not units:
+                del self.fields[name]
+                continue
+            self.fields[name].queryset = units
+            if len(units) == 1 and not both:
+                self.fields[name].initial = units[0].pk
+                self.fields[name].widget = forms.HiddenInput()
+        if both:
+            # A township head who also heads a village reports for the township unless
+            # a village is chosen.
+            self.fields["village"].required = False
+            self.fields["township"].required = False
 
 
 class AnswerForm(forms.Form):

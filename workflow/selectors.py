@@ -3,6 +3,7 @@ who is told, and scoped lists of requests and tasks."""
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -76,6 +77,21 @@ def users_of_county_office(county_id: int):
     return _members(county_id=county_id, role__in=[Role.COUNTY_OFFICE])
 
 
+def users_of_reviewer(process: ChangeRequestProcess):
+    """Users of the request's reviewing unit: the staff and heads of its reviewing
+    department (a village or grid list's), or the county office when it has none."""
+    if process.reviewing_department_id:
+        return users_of_department(process.reviewing_department_id)
+    return users_of_county_office(process.county_id)
+
+
+def reviewer_name(process: ChangeRequestProcess) -> str:
+    """The name of the request's reviewing unit (its department, or the county office)."""
+    if process.reviewing_department_id:
+        return process.reviewing_department.name
+    return process.county.office_display_name
+
+
 def users_of_township(township_id: int):
     """Heads and staff of a township (heads answer; staff are kept informed)."""
     return _members(township_id=township_id, role__in=[Role.TOWNSHIP_HEAD, Role.TOWNSHIP_STAFF])
@@ -94,12 +110,21 @@ def users_of_initiator(process: ChangeRequestProcess):
     return users_of_township(process.initiator_township_id)
 
 
-def users_of(*, county_offices=(), townships=(), departments=(), initiator_of=None) -> list:
+def users_of(
+    *, county_offices=(), townships=(), departments=(), initiator_of=None, reviewer_of=None
+) -> list:
     """Active users of all the given units, each once, in one query: the county office
     of each county in ``county_offices``, heads and staff of each township and each
     department (as ``users_of_county_office`` / ``users_of_township`` /
-    ``users_of_department``), and the filing unit of ``initiator_of``."""
+    ``users_of_department``), the filing unit of ``initiator_of`` and the reviewing
+    unit of ``reviewer_of`` (see ``users_of_reviewer``)."""
     townships, departments = set(townships), set(departments)
+    county_offices = set(county_offices)
+    if reviewer_of is not None:
+        if reviewer_of.reviewing_department_id:
+            departments.add(reviewer_of.reviewing_department_id)
+        else:
+            county_offices.add(reviewer_of.county_id)
     if initiator_of is not None:
         if initiator_of.initiator_department_id:
             departments.add(initiator_of.initiator_department_id)
@@ -107,7 +132,7 @@ def users_of(*, county_offices=(), townships=(), departments=(), initiator_of=No
             townships.add(initiator_of.initiator_township_id)
     condition = Q(pk__in=[])
     if county_offices:
-        condition |= Q(county_id__in=set(county_offices), role=Role.COUNTY_OFFICE)
+        condition |= Q(county_id__in=county_offices, role=Role.COUNTY_OFFICE)
     if townships:
         condition |= Q(
             township_id__in=townships, role__in=[Role.TOWNSHIP_HEAD, Role.TOWNSHIP_STAFF]
@@ -118,6 +143,25 @@ def users_of(*, county_offices=(), townships=(), departments=(), initiator_of=No
             role__in=[Role.DEPARTMENT_STAFF, Role.DEPARTMENT_HEAD],
         )
     return _members(condition)
+
+
+def task_actors(task) -> list:
+    """Active users a human task is meant for: its owner once it has one, else the
+    members of the unit its permission object names whose role carries that permission
+    (a township's heads for its consultation, a department's staff and heads, the county
+    office for a review). Superusers and grants outside the roles are left out: a task
+    is not addressed to them. Returns ``[]`` for a task without a permission."""
+    if task.owner_id:
+        return [task.owner] if task.owner.is_active else []
+    if not task.owner_permission or task.owner_permission_obj_pk is None:
+        return []
+    kind = ContentType.objects.get_for_id(task.owner_permission_content_type_id).model
+    roles = [
+        role
+        for role, grants in org_permissions.ROLE_PERMISSIONS.items()
+        if task.owner_permission in grants.get(kind, ())
+    ]
+    return _members(**{f"{kind}_id": int(task.owner_permission_obj_pk)}, role__in=roles)
 
 
 def _members(*conditions, **lookups):

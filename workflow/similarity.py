@@ -8,7 +8,7 @@ the title counted twice and the same lead department ranked up.
 from dataclasses import dataclass
 
 from duty_lists.models import DutyItem, ItemStatus
-from duty_lists.selectors import applies_to_townships
+from duty_lists.selectors import applies_to_townships, applies_to_villages
 from duty_lists.text import bigrams, jaccard
 
 SAME_DEPARTMENT_BONUS = 0.1
@@ -39,18 +39,22 @@ def similar_items(
     lead_department_id: int | None,
     exclude_item_id: int | None = None,
     township_id: int | None = None,
+    villages=None,
     limit: int = 5,
 ) -> list[SimilarItem]:
     """Up to ``limit`` items in force of the county's ``level`` list most like the
     proposal, best first, with their scores (rounded to 2 places). With
-    ``township_id``, only items that apply to that township (what its users may see).
-    One query."""
+    ``township_id``, only items that apply to that township; with ``villages``
+    (``{village id: Place}``), only items of a village-level list that apply to one of
+    them (what their users may see). One query."""
     proposal = _profile(title, department_responsibilities, local_responsibilities)
     candidates = DutyItem.objects.filter(
         duty_list__county_id=county_id, duty_list__level=level, status=ItemStatus.IN_FORCE
     )
     if township_id is not None:
         candidates = candidates.filter(applies_to_townships([township_id]))
+    if villages is not None:
+        candidates = candidates.filter(applies_to_villages(villages))
     candidates = candidates.exclude(pk=exclude_item_id).select_related("lead_department")
     scored = []
     for item in candidates:

@@ -16,12 +16,16 @@ from organisations import services as org_services
 from organisations.models import (
     COUNTY_ROLES,
     DEPARTMENT_ROLES,
+    GRID_ROLES,
+    VILLAGE_ROLES,
     County,
     Department,
+    Grid,
     Membership,
     Role,
     Township,
     User,
+    Village,
 )
 
 from .. import services
@@ -130,7 +134,8 @@ def demo_load(*, directory: Path | None = None) -> DemoReport:
 
 
 class Units:
-    """Counties, and their departments and townships by code or name, cached per county.
+    """Counties, and their departments and townships by code or name, cached per county
+    (villages and grids looked up by code or name, one query each).
 
     Each lookup raises ``DemoDataError`` naming the line when the unit is unknown.
     """
@@ -158,6 +163,25 @@ class Units:
         if department is None:
             raise line.error(f"{column}“{text}”不是{county.name}的部门（名称或编码）。")
         return department
+
+    def village(self, line: Line, column: str, county: County, text: str) -> Village:
+        """The county's village (村/社区) named or coded ``text``."""
+        found = Village.objects.filter(township__county=county).filter(Q(code=text) | Q(name=text))
+        return self._one(line, column, county, text, list(found[:2]), "村(社区)")
+
+    def grid(self, line: Line, column: str, county: County, text: str) -> Grid:
+        """The county's grid named or coded ``text``."""
+        found = Grid.objects.filter(village__township__county=county).filter(
+            Q(code=text) | Q(name=text)
+        )
+        return self._one(line, column, county, text, list(found[:2]), "网格")
+
+    @staticmethod
+    def _one(line: Line, column: str, county: County, text: str, matches: list, kind: str):
+        if len(matches) != 1:
+            why = "有多个同名单位，请填写编码" if matches else f"不是{county.name}的{kind}"
+            raise line.error(f"{column}“{text}”无法确定：{why}（名称或编码）。")
+        return matches[0]
 
     def township(self, line: Line, column: str, county: County, text: str) -> Township:
         township = self._townships[county.pk].get(text)
@@ -188,6 +212,29 @@ class _UserSpec:
     county: County
     department: Department | None
     township: Township | None
+    village: Village | None = None
+    grid: Grid | None = None
+
+    @property
+    def units(self) -> dict:
+        """The membership's unit arguments."""
+        return {
+            "department": self.department,
+            "township": self.township,
+            "village": self.village,
+            "grid": self.grid,
+        }
+
+    @property
+    def unit_names(self) -> list[str]:
+        """The names from the county down to the user's unit."""
+        if self.grid is not None:
+            units = [self.grid.village.township, self.grid]
+        elif self.village is not None:
+            units = [self.village.township, self.village]
+        else:
+            units = [self.department or self.township]
+        return [self.county.name, *(unit.name for unit in units if unit is not None)]
 
 
 @dataclass
@@ -209,6 +256,14 @@ def _user_spec(line: Line, units: Units) -> _UserSpec:
     elif role in COUNTY_ROLES:
         if unit not in ("", county.name, county.code, county.office_display_name):
             raise line.error(f"单位“{unit}”无效：{Role(role).label}的单位是县本身，请留空。")
+    elif role in VILLAGE_ROLES:
+        return _UserSpec(
+            line, role, county, None, None, village=units.village(line, "单位", county, unit)
+        )
+    elif role in GRID_ROLES:
+        return _UserSpec(
+            line, role, county, None, None, grid=units.grid(line, "单位", county, unit)
+        )
     else:
         township = units.township(line, "单位", county, unit)
     return _UserSpec(line, role, county, department, township)
@@ -276,7 +331,7 @@ def _write_user(spec: _UserSpec, report: DemoReport) -> None:
         report.users_created += 1
     else:
         report.users_existing += 1
-    unit = {"department": spec.department, "township": spec.township}
+    unit = spec.units
     if not Membership.objects.filter(
         user=user, role=spec.role, county=spec.county, **unit
     ).exists():
@@ -293,7 +348,7 @@ def _write_user(spec: _UserSpec, report: DemoReport) -> None:
     if spec.role == Role.COUNTY_OFFICE:
         unit_name = spec.county.office_display_name
     else:
-        unit_name = " ".join(u.name for u in (spec.county, spec.department or spec.township) if u)
+        unit_name = " ".join(spec.unit_names)
     report.logins.append(Login(username, user.display_name, Role(spec.role).label, unit_name))
 
 

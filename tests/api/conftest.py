@@ -21,7 +21,14 @@ from arbitration.models import (
 from duty_lists.models import DutyItem, Release
 from organisations.models import Role
 from organisations.services import api_token_issue
-from tests.factories import CountyFactory, DepartmentFactory, TownshipFactory, user_with_role
+from tests.factories import (
+    CountyFactory,
+    DepartmentFactory,
+    GridFactory,
+    TownshipFactory,
+    VillageFactory,
+    user_with_role,
+)
 from workflow import services
 from workflow.flows import ChangeRequestFlow
 from workflow.models import (
@@ -39,7 +46,8 @@ OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 @pytest.fixture
 def world(db):
     """清河县: 住建局 (files requests) and 应急管理局; 城关街道, 青石镇, 云岭乡 (consulted)
-    and 石门镇 (never consulted); one user per role; 白沙县 with its own users."""
+    and 石门镇 (never consulted); 北门社区 (城关街道) with a grid, 石门村 (石门镇);
+    县委社会工作部; one user per role; 白沙县 with its own users."""
     county = CountyFactory(name="清河县")
     department = DepartmentFactory(county=county, name="县住房和城乡建设局")
     other_department = DepartmentFactory(county=county, name="县应急管理局")
@@ -50,6 +58,10 @@ def world(db):
     other_county = CountyFactory(name="白沙县")
     other_county_department = DepartmentFactory(county=other_county, name="白沙县住建局")
     other_county_township = TownshipFactory(county=other_county, name="沙湾街道")
+    village = VillageFactory(township=townships[0], name="北门社区")
+    other_village = VillageFactory(township=townships[3], name="石门村")
+    grid = GridFactory(village=village, name="北门一网格")
+    social_work = DepartmentFactory(county=county, name="县委社会工作部")
     return SimpleNamespace(
         county=county,
         department=department,
@@ -74,6 +86,16 @@ def world(db):
         ),
         other_county_staff=user_with_role(
             Role.DEPARTMENT_STAFF, other_county_department, display_name="白沙住建"
+        ),
+        village=village,
+        grid=grid,
+        social_work=social_work,
+        village_head=user_with_role(Role.VILLAGE_HEAD, village, display_name="北门书记"),
+        other_village_head=user_with_role(Role.VILLAGE_HEAD, other_village, display_name="石门村"),
+        grid_worker=user_with_role(Role.GRID_WORKER, grid, display_name="北门网格员"),
+        # 县委社会工作部's staff: the village list's reviewer where a test names it so.
+        village_reviewer=user_with_role(
+            Role.DEPARTMENT_STAFF, social_work, display_name="社工部经办"
         ),
     )
 

@@ -17,8 +17,9 @@ from .conftest import client_for, file_request, forward
 pytestmark = pytest.mark.django_db
 
 
-def unit(kind, row):
-    county = row.pk if kind == "county" else row.county_id
+def unit(kind, row, county_id=None):
+    """``/api/me/``'s unit; ``county_id`` for a unit without its own (a village)."""
+    county = row.pk if kind == "county" else county_id or row.county_id
     return {"type": kind, "id": row.pk, "name": row.name, "county": county}
 
 
@@ -75,7 +76,7 @@ def test_me_of_a_township_head_and_of_the_county_office(world):
         {"id": world.county.pk, "code": world.county.code, "name": "清河县", "whole_lists": False}
     ]
     assert head["rights"]["file_requests_for"] == [
-        {"unit": township, "kinds": ["amend", "withdraw"]}
+        {"unit": township, "kinds": ["add", "amend", "withdraw"]}
     ]
     assert head["rights"]["report_off_list_for"] == [township]
     assert head["rights"]["answer_consultations_for"] == [township]
@@ -94,6 +95,7 @@ def names(response) -> list[tuple[str, str]]:
 COUNTY_UNITS = [
     ("department", "县住房和城乡建设局"),
     ("department", "县应急管理局"),
+    ("department", "县委社会工作部"),
     ("township", "城关街道"),
     ("township", "青石镇"),
     ("township", "云岭乡"),
@@ -108,11 +110,7 @@ def test_units_are_scoped_to_the_users_county(world):
     assert sorted(names(client_for(world.staff).get("/api/units/"))) == sorted(COUNTY_UNITS)
     # A township user: the county's departments and its own township.
     assert sorted(names(client_for(world.heads[2]).get("/api/units/"))) == sorted(
-        [
-            ("department", "县住房和城乡建设局"),
-            ("department", "县应急管理局"),
-            ("township", "云岭乡"),
-        ]
+        [*COUNTY_UNITS[:3], ("township", "云岭乡")]
     )
     assert names(client_for(world.other_office).get("/api/units/")) == [
         ("department", "白沙县住建局"),
@@ -138,8 +136,52 @@ def test_units_answer_ids_and_types_a_filing_takes(world):
         "code": "QH-0",
         "name": "城关街道",
         "kind": world.townships[0].kind,
+        "township": None,
+        "village": None,
         "county": {"id": world.county.pk, "name": "清河县"},
     }
+
+
+def test_village_and_grid_users_find_their_own_units(world):
+    village_head = client_for(world.village_head).get("/api/units/").json()["results"]
+    grid_worker = names(client_for(world.grid_worker).get("/api/units/"))
+
+    # A village reports a department's demand through its township, naming the village.
+    assert [(row["type"], row["name"]) for row in village_head] == [
+        *COUNTY_UNITS[:3],
+        ("township", "城关街道"),
+        ("village", "北门社区"),
+    ]
+    assert village_head[-1] == {
+        "type": "village",
+        "id": world.village.pk,
+        "code": world.village.code,
+        "name": "北门社区",
+        "kind": world.village.kind,
+        "township": world.townships[0].pk,
+        "village": None,
+        "county": {"id": world.county.pk, "name": "清河县"},
+    }
+    assert grid_worker == [
+        *COUNTY_UNITS[:3],
+        ("township", "城关街道"),
+        ("village", "北门社区"),
+        ("grid", "北门一网格"),
+    ]
+    # Township and county users name no village through the API.
+    assert names(client_for(world.heads[0]).get("/api/units/?type=village")) == []
+    assert names(client_for(world.office).get("/api/units/?type=grid")) == []
+
+
+def test_me_of_a_village_head_names_the_village_it_reports_for(world):
+    me = client_for(world.village_head).get("/api/me/").json()
+
+    village = unit("village", world.village, world.county.pk)
+    assert me["memberships"] == [
+        {"role": Role.VILLAGE_HEAD.value, "role_label": Role.VILLAGE_HEAD.label, "unit": village}
+    ]
+    assert me["rights"]["report_off_list_for"] == [village]
+    assert me["rights"]["file_requests_for"] == []
 
 
 def test_bad_unit_filter_is_a_400_naming_the_parameter(world):
@@ -174,7 +216,7 @@ def test_data_migration_names_the_starter_of_stored_processes(world):
     """Processes stored before the start callbacks named their starter get it from the
     field that records who filed (request), reported (off-list report) or opened
     (evaluation round)."""
-    migration = import_module("workflow.migrations.0005_start_task_owner")
+    migration = import_module("workflow.migrations.0006_start_task_owner")
     request = file_request(world)
     reports = report_world.make_world()
     report = report_world.file_report(reports)

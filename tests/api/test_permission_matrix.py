@@ -3,6 +3,8 @@ of the other county, and the right user: a denial is a 401 (anonymous), a 404 wh
 object is outside the user's scope (answered like an unknown id), or a 403 when the user
 sees the object but may not act on it; the database is unchanged after it."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -12,7 +14,7 @@ from organisations.models import Role
 from tests.decisions import as_proposed, decide, prepare
 from tests.factories import DepartmentFactory, make_item, user_with_role
 from workflow import services
-from workflow.models import ConsultationAnswer, CountyWorkflowSettings
+from workflow.models import ChangeKind, ConsultationAnswer, CountyWorkflowSettings
 
 from .conftest import (
     add_body,
@@ -208,6 +210,148 @@ def list_releases_action(world):
 def read_release_action(world):
     return "get", f"/api/releases/{_a_release(world).pk}/", None
 
+
+def _village_reviewer_configured(world) -> None:
+    CountyWorkflowSettings.objects.update_or_create(
+        county=world.county, defaults={"village_list_reviewer": world.social_work}
+    )
+
+
+def village_request(world):
+    """A village-list addition by 住建局 in a county whose village list 县委社会工作部
+    reviews."""
+    _village_reviewer_configured(world)
+    return services.change_request_file(
+        actor=world.staff,
+        county=world.county,
+        kind=ChangeKind.ADD,
+        level="village",
+        department=world.department,
+        fields={
+            "title": "村级燃气安全宣传",
+            "category": "safety_law",
+            "duty_type": "cooperating",
+            "department_responsibilities": "负责燃气安全宣传材料的编印和培训。",
+            "local_responsibilities": "村(社区)张贴宣传材料。",
+            "basis": "《城镇燃气管理条例》",
+            "effective_date": datetime.date(2026, 1, 1),
+        },
+        target_townships=world.consulted,
+        reasons="村(社区)需要配合宣传。",
+    )
+
+
+def _forward_village(world, process) -> None:
+    services.change_request_review(
+        actor=world.village_reviewer, task_id=open_task(process, "review").pk, decision="forward"
+    )
+
+
+def file_village_action(world):
+    return "post", "/api/requests/", add_body(world, level="village")
+
+
+def review_village_action(world):
+    return _complete(open_task(village_request(world), "review"), {"decision": "forward"})
+
+
+def _village_waiting(world, *, contested: bool):
+    process = village_request(world)
+    _forward_village(world, process)
+    answer(
+        world,
+        process,
+        0,
+        ConsultationAnswer.CONTEST if contested else ConsultationAnswer.ACCEPT,
+        reason="缺少人员。",
+    )
+    answer(world, process, 1, ConsultationAnswer.ACCEPT)
+    answer(world, process, 2, ConsultationAnswer.ACCEPT)
+    return process
+
+
+def arbitrate_village_action(world):
+    process = _village_waiting(world, contested=True)
+    body = {
+        "decisions": {f"township:{world.townships[0].pk}": "reject"},
+        "reasoning": "城关街道的社区无燃气管网。",
+    }
+    return _complete(open_task(process, "arbitrate"), body)
+
+
+def prepare_village_batch_action(world):
+    process = _village_waiting(world, contested=False)
+    return "post", "/api/decision-batches/", {"title": "村级清单第一批", "requests": [process.pk]}
+
+
+def record_village_batch_action(world):
+    process = _village_waiting(world, contested=False)
+    batch = prepare(world.village_reviewer, process)
+    today = timezone.localdate().isoformat()
+    body = {
+        "decided_by": "县委常委会",
+        "meeting_date": today,
+        "document_number": "清委办发〔2026〕20号",
+        "effective_date": today,
+        "entries": [
+            {"request": process.pk, "decisions": as_proposed(process)[process.pk]},
+        ],
+    }
+    return "post", f"/api/decision-batches/{batch.pk}/record/", body
+
+
+def file_township_addition_action(world):
+    body = add_body(world, township=world.townships[0].pk, lead_department=world.department.pk)
+    del body["department"], body["target_townships"]
+    return "post", "/api/requests/", body
+
+
+def file_village_report_action(world):
+    body = {
+        "village": world.village.pk,
+        "department": world.department.pk,
+        "assignment": "要求社区开展自建房结构安全排查并逐户建档。",
+        "assigned_on": "2026-09-01",
+        "channel": "meeting",
+    }
+    return "post", "/api/reports/", body
+
+
+def read_village_item_action(world):
+    item = make_item(
+        county=world.county,
+        level="village",
+        lead_department=world.department,
+        townships=[world.townships[0]],
+    )
+    return "get", f"/api/items/{item.pk}/", None
+
+
+def read_grid_item_action(world):
+    item = make_item(
+        county=world.county,
+        level="grid",
+        lead_department=world.department,
+        townships=[world.townships[0]],
+    )
+    return "get", f"/api/items/{item.pk}/", None
+
+
+# Village users and grid workers act on nothing of the admission procedure.
+VILLAGE_USERS = {"village_head": 403, "grid_worker": 403}
+# Only 县委社会工作部 acts for the village list it reviews: not the county office.
+NOT_THE_VILLAGE_REVIEWER = {
+    "anonymous": 401,
+    "office": 403,
+    "staff": 403,
+    "other_staff": 403,
+    "county_admin": 403,
+    "head_0": 403,
+    "township_staff": 403,
+    "other_office": 403,
+    "other_county_staff": 403,
+    **VILLAGE_USERS,
+}
 
 # action: (set-up returning the call, the right user and its status, denied users → status)
 MATRIX = {
@@ -464,6 +608,93 @@ MATRIX = {
         },
     ),
 }
+
+MATRIX.update(
+    {
+        "file_village": (
+            file_village_action,
+            ("staff", 201),
+            {"anonymous": 401, "village_reviewer": 403, "office": 403, **VILLAGE_USERS},
+        ),
+        "review_village": (
+            review_village_action,
+            ("village_reviewer", 200),
+            NOT_THE_VILLAGE_REVIEWER,
+        ),
+        "arbitrate_village": (
+            arbitrate_village_action,
+            ("village_reviewer", 200),
+            NOT_THE_VILLAGE_REVIEWER,
+        ),
+        "prepare_village_batch": (
+            prepare_village_batch_action,
+            ("village_reviewer", 201),
+            NOT_THE_VILLAGE_REVIEWER,
+        ),
+        "record_village_batch": (
+            record_village_batch_action,
+            ("village_reviewer", 200),
+            NOT_THE_VILLAGE_REVIEWER,
+        ),
+        "file_township_addition": (
+            file_township_addition_action,
+            ("head_0", 201),
+            {
+                "anonymous": 401,
+                "head_1": 403,
+                "township_staff": 403,
+                "staff": 403,
+                "office": 403,
+                "other_county_head": 403,
+                **VILLAGE_USERS,
+            },
+        ),
+        "file_village_report": (
+            file_village_report_action,
+            ("village_head", 201),
+            {
+                "anonymous": 401,
+                "other_village_head": 403,
+                "grid_worker": 403,
+                "head_0": 403,
+                "township_staff": 403,
+                "staff": 403,
+                "office": 403,
+                "other_county_head": 403,
+            },
+        ),
+        "read_village_item": (
+            read_village_item_action,
+            ("village_head", 200),
+            {
+                "anonymous": 401,
+                "other_village_head": 403,
+                "grid_worker": 403,
+                "head_1": 403,
+                "other_office": 403,
+                "other_county_head": 403,
+            },
+        ),
+        "read_grid_item": (
+            read_grid_item_action,
+            ("grid_worker", 200),
+            {
+                "anonymous": 401,
+                "village_head": 403,
+                "other_village_head": 403,
+                "head_1": 403,
+                "other_county_staff": 403,
+            },
+        ),
+    }
+)
+# Village users and grid workers are refused every other action but the list of
+# batches (empty for them) and the reads of their own list.
+for _action, (_, (_right, _), _denied) in MATRIX.items():
+    if _action not in {"list_batches", "read_village_item", "read_grid_item"}:
+        for _who, _status in VILLAGE_USERS.items():
+            if _who != _right:
+                _denied.setdefault(_who, _status)
 
 CASES = [
     pytest.param(action, who, expected, id=f"{action}-{who}")

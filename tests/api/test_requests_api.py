@@ -128,8 +128,61 @@ def test_township_head_files_a_withdrawal_of_an_item_that_applies_to_it(world):
     assert filed["level"] == "township"
 
 
-def test_township_head_may_not_file_an_addition(world):
-    body = add_body(world, initiator={"type": "township", "id": world.townships[0].pk})
+def township(world, index: int) -> dict:
+    return {"type": "township", "id": world.townships[index].pk}
+
+
+def test_township_head_files_an_addition_for_its_township(world):
+    body = add_body(
+        world,
+        initiator=township(world, 0),
+        lead_department=world.department.pk,
+        target_townships=[world.townships[0].pk],
+    )
+
+    response = client_for(world.heads[0]).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 201, response.content
+    filed = response.json()
+    assert (filed["kind"], filed["initiator"]["id"]) == ("add", world.townships[0].pk)
+    process = ChangeRequestProcess.objects.get(pk=filed["id"])
+    assert (process.lead_department, list(process.target_townships.all())) == (
+        world.department,
+        [world.townships[0]],
+    )
+
+
+def test_township_addition_without_a_lead_department_names_it(world):
+    body = add_body(world, initiator=township(world, 0), target_townships=[world.townships[0].pk])
+    before = database_state()
+
+    response = client_for(world.heads[0]).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["lead_department"]
+    assert database_state() == before
+
+
+def test_township_addition_for_other_townships_is_refused(world):
+    body = add_body(world, initiator=township(world, 0), lead_department=world.department.pk)
+    before = database_state()
+
+    response = client_for(world.heads[0]).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "target_townships": ["乡镇(街道)申请新增的事项只适用于本乡镇(街道)。"]
+    }
+    assert database_state() == before
+
+
+def test_township_head_may_not_file_an_addition_for_another_township(world):
+    body = add_body(
+        world,
+        initiator=township(world, 1),
+        lead_department=world.department.pk,
+        target_townships=[world.townships[1].pk],
+    )
     before = database_state()
 
     response = client_for(world.heads[0]).post("/api/requests/", body, format="json")

@@ -103,18 +103,21 @@ def test_a_complete_admission_stays_within_its_statement_budget(
     county_world, townships, django_assert_max_num_queries
 ):
     # Pinned at two sizes: each further township costs its task and its two timers
-    # (an INSERT and a link each) and its answer, never a re-read of what the flow
-    # already holds. The answers' and the review's budgets include the helpers' task
-    # lookup; each answer arrives at the join (its incoming tasks read in two index
-    # lookups); the last answer runs the join and stops at the wait for the decision
+    # (an INSERT and a link each), the notice to its heads (their read, one INSERT)
+    # and its answer, never a re-read of what the flow already holds. Forwarding also
+    # tells the filer (the parties' names, the filer's users, one INSERT). The
+    # answers' and the review's budgets include the helpers' task lookup; each answer
+    # arrives at the join (its incoming tasks read in two index lookups); the last
+    # answer runs the join and stops at the wait for the decision
     # (审定). Recording the decision (with the helper's read of the parties) completes
     # that wait, publishes (locking the list's row to allocate the item's code), ends
     # the request, issues the release, links it to the batch and tells everyone: each
     # further township costs its decision row and its history record.
+    # Filing reads the county's settings for the level's reviewing unit.
     world = county_world
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         process = file_add(world, townships=world.townships[:townships])
-    with django_assert_max_num_queries(24 + 6 * townships):
+    with django_assert_max_num_queries(28 + 8 * townships):
         forward(world, process)
     for index in range(townships - 1):
         with django_assert_max_num_queries(23 - 2 * min(index, 1)):

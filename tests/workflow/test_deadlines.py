@@ -298,9 +298,17 @@ def test_reminder_tells_the_township_and_leaves_its_task_open(world):
     assert fire_timers().startswith("1 timer(s) fired")
 
     subject = "征求意见即将到期：新增事项：燃气安全入户排查"
-    assert subjects_of(world.heads[0]) == [subject]
+    opened = "请答复征求意见：新增事项：燃气安全入户排查"  # when the consultation opened
+    assert subjects_of(world.heads[0]) == [subject, opened]
     assert subjects_of(staff) == [subject]
-    assert subjects_of(world.heads[1]) == []
+    assert subjects_of(world.heads[1]) == [opened]
+    # The head, who answers, is led to the task; the staff to the request's page.
+    task = consult_task(world, process, 0)
+    reminders = Notification.objects.filter(subject=subject)
+    assert dict(reminders.values_list("recipient__username", "url")) == {
+        world.heads[0].username: f"/changerequest/{process.pk}/consult/{task.pk}/execute/",
+        staff.username: f"/changerequest/{process.pk}/",
+    }
     assert consult_task(world, process, 0).status == STATUS.NEW
     assert timers(process, REMINDER, world.townships[0]).get().status == STATUS.DONE
     assert timers(process, DEADLINE, world.townships[0]).get().status == STATUS.SCHEDULED
@@ -311,7 +319,7 @@ def test_reminder_tells_the_township_and_leaves_its_task_open(world):
     # The township can still answer, and a second sweep sends nothing more.
     assert fire_timers() == NO_TIMERS_FIRED
     answer(world, process, 0, ConsultationAnswer.ACCEPT)
-    assert subjects_of(world.heads[0]) == [subject]
+    assert subjects_of(world.heads[0]) == [subject, opened]
 
 
 @pytest.mark.parametrize(
@@ -511,7 +519,7 @@ def test_a_failing_reminder_is_logged_and_does_not_hold_up_the_request(world, mo
         STATUS.DONE
     )
     assert "mail server unreachable" in caplog.text
-    assert subjects_of(world.heads[0]) == []
+    assert subjects_of(world.heads[0]) == ["请答复征求意见：新增事项：燃气安全入户排查"]
     for index in range(3):
         answer(world, process, index, ConsultationAnswer.ACCEPT)
     assert open_task(process, "await_decision").status == STATUS.NEW

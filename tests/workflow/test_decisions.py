@@ -342,7 +342,15 @@ def test_legality_return_goes_back_to_the_filer_and_is_reviewed_again(legality_w
         opinion="《城镇燃气管理条例》未授权乡镇开展执法检查。",
     )
 
-    assert f"合法性审查退回修改：{process}" in subjects_of(world.staff)
+    # The filer hears it from its revision task, with the bureau's opinion.
+    returned = Notification.objects.get(recipient=world.staff, subject=f"申请被退回修改：{process}")
+    assert returned.body == (
+        "县司法局合法性审查意见：《城镇燃气管理条例》未授权乡镇开展执法检查。\n请修改后重新提交。"
+    )
+    assert returned.url == (
+        f"/changerequest/{process.pk}/revise/{open_task(process, 'revise').pk}/execute/"
+    )
+    assert f"合法性审查退回修改：{process}" in subjects_of(world.office)
     services.change_request_revise(
         actor=world.staff,
         task_id=open_task(process, "revise").pk,
@@ -579,3 +587,18 @@ def test_a_meeting_held_today_in_china_is_not_in_the_future_while_utc_is_a_day_b
 
     assert "meeting_date" not in problems(datetime.date(2026, 5, 6))
     assert problems(datetime.date(2026, 5, 7))["meeting_date"] == ["会议日期不能晚于今天。"]
+
+
+def test_a_meeting_held_today_is_accepted_after_midnight_china_time(county_world, monkeypatch):
+    # 01:00 on 5 December in China is still 4 December in UTC.
+    moment = datetime.datetime(2026, 12, 4, 17, 0, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    world = county_world
+    process = file_add(world)
+    forward(world, process)
+    accept_all(world, process)
+    china_today = datetime.date(2026, 12, 5)
+
+    batch = decide(world.office, process, meeting_date=china_today, effective_date=china_today)
+
+    assert (batch.meeting_date, batch.is_decided) == (china_today, True)

@@ -72,7 +72,7 @@ def test_opening_creates_one_sheet_task_per_pair_and_tells_each_unit_once(world)
     assert set(evaluation_round.data) == {"remind_at", "due_at"}
 
 
-def test_round_from_opening_to_published_results(world):
+def test_round_from_opening_to_published_results(world, client):
     evaluation_round = open_round(world)
     staff = world.township_staff[world.t1.pk]
     ids = indicator_ids(world.township_set)
@@ -153,6 +153,11 @@ def test_round_from_opening_to_published_results(world):
     told = Notification.objects.filter(subject="考核评价结果已公布：2025年度双向互评")
     assert told.count() == 10
     assert told.filter(recipient=world.office).count() == 0
+    assert set(told.values_list("url", flat=True)) == {
+        f"/evaluation/rounds/{evaluation_round.pk}/results/"
+    }
+    client.force_login(world.township_staff[world.t2.pk])
+    assert client.get(f"/evaluation/rounds/{evaluation_round.pk}/results/").status_code == 200
 
 
 def test_deadline_closes_open_sheets_as_missing_and_the_round_waits_for_nobody(world):

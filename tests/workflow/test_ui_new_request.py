@@ -184,22 +184,43 @@ def test_department_withdraws_an_item_it_leads(client, county_world, items):
     assert [t.name for t in process.target_townships.all()] == ["青石镇"]
 
 
-def test_township_head_is_offered_amend_and_withdraw_of_its_items_only(client, county_world, items):
+def test_township_head_is_offered_add_and_changes_of_its_items_only(client, county_world, items):
     client.force_login(county_world.heads[0])
 
     response = client.get(NEW)
 
     form = response.context["form"]
     assert response.status_code == 200
-    assert [value for value, _ in form.fields["kind"].choices] == ["amend", "withdraw"]
+    assert [value for value, _ in form.fields["kind"].choices] == ["add", "amend", "withdraw"]
     assert set(form.fields["target_item"].queryset) == {
         items["chengguan"],
         items["everywhere"],
         items["other_department"],
     }
-    # a township's request takes the item's level and scope: those fields are left out
-    assert not {"unit", "level", "lead_department", "applies_to_all", "target_townships"} & set(
-        form.fields
+    # a township's addition applies to itself, a change keeps the item's scope: no
+    # scope fields; the level and the proposed lead department are asked for an addition
+    assert not {"unit", "applies_to_all", "target_townships"} & set(form.fields)
+    assert {"level", "lead_department"} <= set(form.fields)
+
+
+def test_township_head_asks_to_add_an_item_for_its_township(client, county_world):
+    world = county_world
+    client.force_login(world.heads[0])
+
+    response = client.post(
+        NEW, add_post(world, target_townships=None, lead_department=world.department.pk)
+    )
+
+    process = ChangeRequestProcess.objects.get()
+    assert response.status_code == 302
+    assert (process.kind, process.initiator_township, process.lead_department) == (
+        "add",
+        world.townships[0],
+        world.department,
+    )
+    assert (process.applies_to_all, list(process.target_townships.all())) == (
+        False,
+        [world.townships[0]],
     )
 
 
@@ -228,10 +249,10 @@ def test_township_head_asks_to_amend_an_item_that_applies_to_it(client, county_w
     ("data", "field"),
     [
         ({"kind": ChangeKind.WITHDRAW, "item": "qingshi"}, "target_item"),
-        ({"kind": ChangeKind.ADD, "item": "chengguan"}, "kind"),
+        ({"kind": ChangeKind.AMEND, "item": "qingshi"}, "target_item"),
     ],
 )
-def test_township_head_cannot_contest_other_items_or_add(client, county_world, items, data, field):
+def test_township_head_cannot_contest_other_items(client, county_world, items, data, field):
     client.force_login(county_world.heads[0])
     before = written()
 
@@ -264,7 +285,11 @@ def test_user_of_two_units_chooses_the_filing_unit(client, county_world, items):
         "县住房和城乡建设局",
         "青石镇",
     ]
-    assert list(response.context["form"].errors) == ["kind"]
+    # A township's addition applies to itself only and names its lead department.
+    assert response.context["form"].errors == {
+        "lead_department": ["请选择牵头部门。"],
+        "target_townships": ["乡镇(街道)申请新增的事项只适用于本乡镇(街道)。"],
+    }
     assert written() == before
 
 

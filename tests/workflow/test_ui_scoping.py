@@ -555,3 +555,100 @@ def test_inbox_and_archive_follow_the_users_own_tasks(client, ui):
 def test_user_without_a_role_cannot_open_the_application(client, ui, who):
     for name in ("index", "inbox", "queue", "process_list", "task_list"):
         assert get_as(client, user_of(ui, who), url(name)).status_code == 403, name
+
+
+# -- a village list with its own reviewing unit ------------------------------------
+
+
+@pytest.fixture
+def village_ui(ui):
+    """清河县's village list is reviewed by 县委社会工作部; 住建局 filed a village-list
+    request that waits for that review. 北门社区 (城关街道) has a secretary and a grid
+    worker."""
+    from tests.factories import GridFactory, VillageFactory
+    from workflow.models import CountyWorkflowSettings
+
+    social = DepartmentFactory(county=ui.county, name="县委社会工作部")
+    CountyWorkflowSettings.objects.create(county=ui.county, village_list_reviewer=social)
+    village_request = services.change_request_file(
+        actor=ui.staff,
+        county=ui.county,
+        kind=ChangeKind.ADD,
+        level="village",
+        department=ui.department,
+        fields=add_fields(title="村级燃气安全宣传"),
+        target_townships=ui.townships[:2],
+        reasons="村(社区)需要配合宣传。",
+    )
+    village = VillageFactory(township=ui.townships[0], name="北门社区")
+    return SimpleNamespace(
+        **vars(ui),
+        village_request=village_request,
+        reviewer=user_with_role(Role.DEPARTMENT_STAFF, social),
+        village_head=user_with_role(Role.VILLAGE_HEAD, village),
+        grid_worker=user_with_role(Role.GRID_WORKER, GridFactory(village=village)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "view", "expected"),
+    [
+        ("reviewer", "index", 302),
+        ("reviewer", "detail", 200),
+        ("reviewer", "assign", 200),
+        ("reviewer", "execute", 200),
+        ("office", "detail", 200),
+        ("office", "assign", 403),
+        ("office", "execute", 403),
+        ("staff", "assign", 403),
+        ("staff", "execute", 403),
+        ("head0", "assign", 403),
+        ("head0", "execute", 403),
+        ("other_office", "detail", 403),
+        ("other_office", "execute", 403),
+        ("village_head", "detail", 403),
+        ("village_head", "execute", 403),
+        ("grid_worker", "detail", 403),
+        ("grid_worker", "execute", 403),
+    ],
+)
+def test_village_review_task_urls_per_role(client, village_ui, who, view, expected):
+    task = open_task(village_ui.village_request, "review")
+    before = snapshot(village_ui.village_request)
+
+    response = get_as(client, user_of(village_ui, who), task_url(task, view))
+
+    assert response.status_code == expected
+    assert snapshot(village_ui.village_request) == before
+
+
+@pytest.mark.parametrize("who", ["office", "staff", "head0", "village_head", "grid_worker"])
+def test_only_the_village_reviewer_may_decide_the_review(client, village_ui, who):
+    task = open_task(village_ui.village_request, "review")
+    before = snapshot(village_ui.village_request)
+
+    response = post_as(
+        client, user_of(village_ui, who), task_url(task, "execute"), {"decision": "forward"}
+    )
+
+    assert response.status_code == 403
+    assert snapshot(village_ui.village_request) == before
+
+
+def test_the_village_reviewer_reviews_on_its_page(client, village_ui):
+    task = open_task(village_ui.village_request, "review")
+    client.force_login(village_ui.reviewer)
+
+    queue = client.get(url("queue"))
+    response = client.post(task_url(task, "execute"), {"decision": "forward"})
+
+    assert list(queue.context["object_list"]) == [task]
+    assert response.status_code == 302
+    village_ui.village_request.refresh_from_db()
+    assert village_ui.village_request.review_decision == "forward"
+
+
+def test_the_county_office_queue_leaves_out_the_village_review(client, village_ui):
+    response = get_as(client, village_ui.office, url("queue"))
+
+    assert list(response.context["object_list"]) == [open_task(village_ui.reviewing, "review")]

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from organisations import permissions as org_permissions
-from organisations.api import UNIT_TYPES
-from organisations.models import County, Department, Membership, Role, Township
+from organisations.api import UNIT_TYPE_OF, UNIT_TYPES
+from organisations.models import County, Department, Grid, Membership, Role, Township, Village
 
 from .. import permissions
 from ..models import ChangeKind, CountyWorkflowSettings
@@ -27,7 +27,9 @@ class MeUnitSerializer(serializers.Serializer):
     type = serializers.ChoiceField(
         choices=[*COUNTY_ROLE_TYPE, *UNIT_TYPES],
         read_only=True,
-        help_text="county 县 / department 部门 / township 乡镇(街道)",
+        help_text=(
+            "county 县 / department 部门 / township 乡镇(街道) / village 村(社区) / grid 网格"
+        ),
     )
     id = serializers.IntegerField(read_only=True, help_text="单位 id")
     name = serializers.CharField(read_only=True, help_text="单位名称")
@@ -58,7 +60,9 @@ class FilingRightSerializer(serializers.Serializer):
     kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=ChangeKind.choices),
         read_only=True,
-        help_text="可提出的申请类型（乡镇只能申请修改或取消适用于本乡镇的事项）",
+        help_text=(
+            "可提出的申请类型（乡镇可申请新增只适用于本乡镇的事项，修改、取消适用于本乡镇的事项）"
+        ),
     )
 
 
@@ -69,7 +73,9 @@ class RightsSerializer(serializers.Serializer):
         many=True, read_only=True, help_text="可以其名义提出准入/调整申请的单位"
     )
     report_off_list_for = MeUnitSerializer(
-        many=True, read_only=True, help_text="可以其名义报告清单外事项的乡镇(街道)"
+        many=True,
+        read_only=True,
+        help_text="可以其名义报告清单外事项的乡镇(街道)和村(社区)（村(社区)经所属乡镇报告）",
     )
     answer_consultations_for = MeUnitSerializer(
         many=True,
@@ -118,11 +124,18 @@ class MeSerializer(serializers.Serializer):
 
 
 def unit_data(unit) -> dict:
-    """``MeUnitSerializer`` data of a County, Department or Township."""
+    """``MeUnitSerializer`` data of a County, Department, Township, Village or Grid (a
+    village's township, a grid's village and township loaded)."""
     if isinstance(unit, County):
         return {"type": "county", "id": unit.pk, "name": unit.name, "county": unit.pk}
-    kind = "township" if isinstance(unit, Township) else "department"
-    return {"type": kind, "id": unit.pk, "name": unit.name, "county": unit.county_id}
+    if isinstance(unit, Grid):
+        county_id = unit.village.township.county_id
+    elif isinstance(unit, Village):
+        county_id = unit.township.county_id
+    else:
+        county_id = unit.county_id
+    kind = UNIT_TYPE_OF[type(unit)]
+    return {"type": kind, "id": unit.pk, "name": unit.name, "county": county_id}
 
 
 def me_data(user) -> dict:
@@ -130,7 +143,9 @@ def me_data(user) -> dict:
     rows once, then one per kind of unit)."""
     memberships = list(
         Membership.objects.filter(user_id=user.pk)
-        .select_related("county", "department", "township")
+        .select_related(
+            "county", "department", "township", "village__township", "grid__village__township"
+        )
         .order_by("county__code", "role", "pk")
     )
     whole_ids = org_permissions.county_ids_visible_to(user)
@@ -156,6 +171,15 @@ def me_data(user) -> dict:
     administers = sorted(org_permissions.county_ids_administered_by(user))
     department_rows = [unit_data(d) for d in departments]
     head_rows = [unit_data(t) for t in heads_of]
+    # A village's secretary or director reports through its township (``village``).
+    village_rows = [
+        unit_data(village)
+        for village in Village.objects.filter(
+            pk__in=sorted(org_permissions.village_ids_acted_for_by(user))
+        )
+        .select_related("township")
+        .order_by("township__county_id", "code")
+    ]
     return {
         "id": user.pk,
         "username": user.get_username(),
@@ -172,10 +196,8 @@ def me_data(user) -> dict:
             "file_requests_for": [
                 {"unit": row, "kinds": list(ChangeKind.values)} for row in department_rows
             ]
-            + [
-                {"unit": row, "kinds": [ChangeKind.AMEND, ChangeKind.WITHDRAW]} for row in head_rows
-            ],
-            "report_off_list_for": head_rows,
+            + [{"unit": row, "kinds": list(ChangeKind.values)} for row in head_rows],
+            "report_off_list_for": [*head_rows, *village_rows],
             "answer_consultations_for": [*head_rows, *department_rows],
             "answer_reports_for": department_rows,
             "review_legality_for": [unit_data(d) for d in departments if d.pk in reviewer_ids],

@@ -39,7 +39,7 @@ from config.api_errors import not_found_when_hidden, validated_body
 from config.api_parsers import JSONParser
 from duty_lists.api import UnitSerializer
 from duty_lists.models import Category, DutyType
-from organisations.models import Department, Township
+from organisations.models import Department, Township, Village
 
 from ..offlist_flow import OffListReportFlow
 from ..services import TaskNotOpen, reporting
@@ -81,6 +81,9 @@ class ReportSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="本报告的接口地址")
     county = UnitSerializer(read_only=True, help_text="所属县")
     township = UnitSerializer(read_only=True, help_text="报告乡镇(街道)")
+    village = UnitSerializer(
+        read_only=True, allow_null=True, help_text="经乡镇(街道)报告的村(社区)；乡镇自行报告时为空"
+    )
     department = UnitSerializer(read_only=True, help_text="交办部门")
     reported_by = serializers.SerializerMethodField(help_text="报告人")
     answered_by = serializers.SerializerMethodField(help_text="答复人；未答复或逾期时为空")
@@ -110,6 +113,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "step",
             "county",
             "township",
+            "village",
             "department",
             "assignment",
             "assigned_on",
@@ -209,12 +213,22 @@ class ReportDetailSerializer(ReportSerializer):
 
 
 class ReportFileSerializer(serializers.Serializer):
-    """Input of ``POST /api/reports/``: a township head reports an off-list assignment."""
+    """Input of ``POST /api/reports/``: a township head reports an off-list assignment,
+    or a village's secretary or director through its township."""
 
     township = IdField(
         kind="乡镇(街道)",
         queryset=Township.objects.select_related("county"),
-        help_text="报告乡镇(街道) id",
+        required=False,
+        allow_null=True,
+        help_text="报告乡镇(街道) id（村(社区)报告时可省略，取其所属乡镇(街道)）",
+    )
+    village = IdField(
+        kind="村(社区)",
+        queryset=Village.objects.select_related("township__county"),
+        required=False,
+        allow_null=True,
+        help_text="报告村(社区) id：村(社区)书记、主任经所属乡镇(街道)报告时填写",
     )
     department = IdField(
         kind="部门",
@@ -384,7 +398,8 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         evidence = request.FILES.getlist("evidence") if request.FILES else []
         report = reporting.report_file(
             actor=request.user,
-            township=data["township"],
+            township=data.get("township"),
+            village=data.get("village"),
             department=data["department"],
             assignment=data["assignment"],
             assigned_on=data["assigned_on"],

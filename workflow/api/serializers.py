@@ -88,7 +88,7 @@ class ItemFieldsSerializer(serializers.Serializer):
         kind="部门",
         queryset=Department.objects.all(),
         required=False,
-        help_text="牵头(主体责任)部门 id；部门新增事项时默认为申请部门",
+        help_text="牵头(主体责任)部门 id；部门新增事项时默认为申请部门，乡镇新增事项时必填",
     )
     department_responsibilities = serializers.CharField(
         required=False, allow_blank=True, help_text="部门职责"
@@ -128,8 +128,8 @@ class RequestFilingSerializer(RequiredFieldsMixin, serializers.Serializer):
     initiator = UnitRefField(
         help_text=(
             '申请单位：{"type": "department", "id": 部门 id} 或 '
-            '{"type": "township", "id": 乡镇(街道) id}（乡镇只能申请修改或取消适用于'
-            "本乡镇的事项）；可用的单位见 /api/me/ 的 rights.file_requests_for"
+            '{"type": "township", "id": 乡镇(街道) id}（乡镇可申请新增本乡镇的事项，或修改、'
+            "取消适用于本乡镇的事项）；可用的单位见 /api/me/ 的 rights.file_requests_for"
         )
     )
     reasons = serializers.CharField(allow_blank=True, help_text="申请理由（不能为空）")
@@ -182,15 +182,19 @@ def target_townships_field(**kwargs) -> IdField:
 
 class AddFilingSerializer(ItemFieldsSerializer, RequestFilingSerializer):
     """新增事项 (``kind`` add): the item's fields, the level and the townships it
-    applies to. Only a department may ask to add an item; the lead department defaults
-    to it."""
+    applies to. A department's lead department defaults to it; a township asks for an
+    item of its own (its townships: itself) and must name the lead department, which
+    the service checks (an error under ``lead_department``)."""
 
     kind = tag_field(ChangeKind.ADD, ChangeKind.ADD.label)
     level = serializers.ChoiceField(choices=Level.choices, help_text="清单层级")
     applies_to_all = applies_to_all_field("适用本级全部乡镇(街道)；默认否")
     target_townships = target_townships_field(
         allow_empty=True,
-        help_text="涉及乡镇(街道) id 列表；适用全部时给出空列表 []，否则至少一个",
+        help_text=(
+            "涉及乡镇(街道) id 列表；适用全部时给出空列表 []，否则至少一个；"
+            "乡镇(街道)申请新增时只能是本乡镇(街道)"
+        ),
     )
     # The service's list of what an addition needs, less the lead department (the
     # filing department by default).

@@ -130,9 +130,11 @@ def request_detail_response(request, process_id: int, *, status_code=status.HTTP
     create=extend_schema(
         summary="提出申请",
         description=(
-            "以部门或乡镇(街道)（initiator）名义提出新增、修改或取消事项的申请，进入县委编办"
-            "形式审查。请求体按申请类型 kind 区分：add 新增（事项各项内容必填）、amend 修改"
-            "（只给出要修改的内容）、withdraw 取消。乡镇只能申请修改或取消适用于本乡镇的事项。"
+            "以部门或乡镇(街道)（initiator）名义提出新增、修改或取消事项的申请，进入清单审查"
+            "单位（县委编办，或县里为村(社区)、网格清单指定的审查部门）形式审查。请求体按申请"
+            "类型 kind 区分：add 新增（事项各项内容必填）、amend 修改（只给出要修改的内容）、"
+            "withdraw 取消。乡镇可申请新增本乡镇的事项（须指定牵头部门 lead_department，征求"
+            "该部门意见），或修改、取消适用于本乡镇的事项。"
         ),
         request=PolymorphicProxySerializer(
             component_name="RequestFiling",

@@ -1,5 +1,6 @@
-"""The county office's proposed ruling (拟办意见) on a request's contested and silent
-parties, which the county leadership then decides on (审定)."""
+"""The reviewing unit's proposed ruling (拟办意见) on a request's contested and silent
+parties, which the county leadership then decides on (审定). The reviewing unit is the
+county office, or the village or grid list's reviewing department."""
 
 from django.core.exceptions import ValidationError
 
@@ -8,6 +9,7 @@ from arbitration.models import Ruling
 
 from .. import selectors
 from .common import run_human_task
+from .notifications import proposal_recorded
 
 
 def party_key(consultation) -> str:
@@ -30,9 +32,9 @@ def change_request_rule(
     request then waits for the county leadership's decision (审定).
 
     ``decisions`` maps each party key (``party_key``) to admit / admit_amended / reject.
-    Returns the proposal (a ``Ruling``). Raises ``ValidationError`` when a contested party has no
-    decision or an unknown party is named, ``PermissionDenied`` or ``TaskNotOpen``;
-    nothing is written then.
+    Returns the proposal (a ``Ruling``); the filer is told it. Raises
+    ``ValidationError`` when a contested party has no decision or an unknown party is
+    named, ``PermissionDenied`` or ``TaskNotOpen``; nothing is written then.
     """
 
     def work(activation):
@@ -47,7 +49,7 @@ def change_request_rule(
             errors["decisions"] = f"以下单位不在拟办范围内：{'、'.join(unknown)}"
         if errors:
             raise ValidationError(errors)
-        return arbitration_services.ruling_record(
+        ruling = arbitration_services.ruling_record(
             actor=actor,
             county=process.county,
             process=process,
@@ -55,6 +57,9 @@ def change_request_rule(
             reasoning=reasoning,
             meeting_record=meeting_record,
             amendments=amendments,
+            reviewing_department=process.reviewing_department,
         )
+        proposal_recorded(process, ruling)
+        return ruling
 
     return run_human_task(actor=actor, task_id=task_id, node_name="arbitrate", work=work)

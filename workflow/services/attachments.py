@@ -57,7 +57,8 @@ def attachment_add(*, actor, process, uploaded_file) -> Attachment:
     """Attach an uploaded file to a request that is still in progress.
 
     Who may: users acting for the filing unit (the department, or the township's
-    head) and the county office of the request's county. The file's kind is decided by
+    head) and the request's reviewing unit (the county office, or the village or grid
+    list's reviewing department). The file's kind is decided by
     its content (PDF, DOCX, XLSX, PNG, JPEG, GIF, WebP; at most 10 MB). It is stored
     as ``requests/<process pk>/<random name><extension of its kind>`` under
     ``MEDIA_ROOT``; the uploader's file name is kept for display.
@@ -71,7 +72,7 @@ def attachment_add(*, actor, process, uploaded_file) -> Attachment:
     process = ChangeRequestProcess.objects.select_related("county").get(pk=process.pk)
     if not (
         permissions.can_revise_process(actor, process)
-        or permissions.can_arbitrate_process(actor, process)
+        or permissions.can_review_process(actor, process)
     ):
         raise deny(actor, f"为申请 #{process.pk} 添加附件")
     name = original_name(uploaded_file)

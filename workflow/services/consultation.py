@@ -9,7 +9,7 @@ from ..deadlines import county_settings
 from ..models import Consultation, ConsultationAnswer
 from ..nodes import party_ids, party_of_task
 from .common import run_human_task
-from .notifications import notify
+from .notifications import notify, notify_about_task
 
 # The record's foreign keys come from rows the service already holds under the process
 # lock (the process, the task's party, the acting user): ``full_clean`` would re-read
@@ -70,10 +70,13 @@ def consultation_answer(
             actor=actor,
         )
         if answer == ConsultationAnswer.CONTEST:
+            lines = [f"理由：{reason}"]
+            if counter_proposal:
+                lines.append(f"修改建议：{counter_proposal}")
             notify(
-                recipients=selectors.users_of_county_office(process.county_id),
+                recipients=selectors.users_of(reviewer_of=process, initiator_of=process),
                 subject=f"{party_of_task(activation.task)}对申请提出异议：{process}",
-                body=reason,
+                body="\n".join(lines),
                 process=process,
             )
         return consultation
@@ -82,17 +85,18 @@ def consultation_answer(
 
 
 def consultation_remind(*, timer_task) -> int:
-    """Remind the party of a consultation one working day before its deadline.
+    """Remind the party of a consultation one working day before its deadline: those
+    who may answer get a link to the task, its staff the request's page.
 
     Called by the flow's non-interrupting timer. Returns the number of people told.
     """
     host = timer_task.previous.get()
     process = host.process.coerced
-    return notify(
+    return notify_about_task(
+        host,
         recipients=_party_recipients(host.data),
         subject=f"征求意见即将到期：{process}",
         body="请在截止时间前答复，逾期将按规定处理。",
-        process=process,
     )
 
 
@@ -118,7 +122,7 @@ def consultation_close_silent(*, timer_task) -> Consultation:
         actor=None,
     )
     notify(
-        recipients=_party_recipients(host.data, county_offices=[process.county_id]),
+        recipients=_party_recipients(host.data, reviewer_of=process),
         subject=f"征求意见已逾期：{process}（{party}）",
         body=reason,
         process=process,

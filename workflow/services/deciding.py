@@ -25,7 +25,7 @@ from arbitration import batch_services
 from arbitration.models import BatchDocument, BatchDocumentKind, DecisionBatch, NoticeOpinion
 from duty_lists import services as duty_services
 from organisations import permissions as org_permissions
-from organisations.models import County
+from organisations.models import County, Department
 
 from .. import deadlines, selectors
 from ..attachments import validate_attachment
@@ -78,14 +78,25 @@ def decision_batch_prepare(
     (提请审定); when the county has a notice period (``notice_working_days``), the batch
     goes on public notice (公示) from now to the end of that many working days.
 
-    Returns the batch. Raises ``PermissionDenied`` (logged) unless ``actor`` is the
-    county office of ``county``; ``ValidationError`` on ``requests`` when one does not
-    wait for a decision, is of another county or already in a batch (``title`` when
-    missing); nothing is written then. Changes: the batch and its entries, notifications
-    to the filing units.
+    The requests' reviewing unit prepares it and later records the decision: the county
+    office, or the village or grid list's reviewing department; one batch holds the
+    requests of one reviewing unit. Returns the batch. Raises ``PermissionDenied``
+    (logged) unless ``actor`` is that reviewing unit; ``ValidationError`` on
+    ``requests`` when they have different reviewing units, or one does not wait for a
+    decision, is of another county or already in a batch (``title`` when missing);
+    nothing is written then. Changes: the batch and its entries, notifications to the
+    filing units.
     """
-    if not org_permissions.can_arbitrate_county(actor, county):
-        raise deny(actor, "提请审定本县事项")
+    reviewers = {request.reviewing_department_id for request in requests}
+    if len(reviewers) > 1:
+        raise ValidationError(
+            {"requests": "同一审定批次只能包含由同一审查单位办理的申请（县委编办或同一审查部门）。"}
+        )
+    department_id = next(iter(reviewers), None)
+    if not org_permissions.can_act_as_reviewer(
+        actor, county_id=county.pk, department_id=department_id
+    ):
+        raise deny(actor, "提请审定这些事项")
     locked = _locked_requests(request.pk for request in requests)
     waiting = _open_decision_tasks(process.pk for process in locked)
     not_waiting = [f"#{p.pk}" for p in locked if p.pk not in waiting]
@@ -96,6 +107,7 @@ def decision_batch_prepare(
     batch = batch_services.decision_batch_create(
         actor=actor,
         county=county,
+        reviewing_department=Department.objects.get(pk=department_id) if department_id else None,
         title=title,
         processes=locked,
         notice_starts_at=period.starts_at if period else None,
@@ -110,6 +122,12 @@ def decision_batch_prepare(
             process=process,
         )
     return batch
+
+
+def _is_batch_reviewer(user, batch: DecisionBatch) -> bool:
+    return org_permissions.can_act_as_reviewer(
+        user, county_id=batch.county_id, department_id=batch.reviewing_department_id
+    )
 
 
 def _entry_decisions(batch: DecisionBatch, decisions: dict, amendments: dict) -> list:
@@ -185,13 +203,14 @@ def decision_batch_record(
     one release (``release_publish``) with the batch's 文号, body, dates; the filing
     and consulted units get the decision, and every unit whose items changed gets the
     release. Returns the batch. Raises ``PermissionDenied`` (logged) unless ``actor``
-    is the county office of the batch's county, ``ValidationError`` naming the field
+    is the batch's reviewing unit (its reviewing department, or the county office of
+    its county), ``ValidationError`` naming the field
     (``decisions`` and ``amendments`` name the request and party; ``minutes`` a refused
     file; ``__all__`` a batch already decided or still on notice); nothing is written
     then.
     """
-    if not org_permissions.can_arbitrate_county(actor, batch.county):
-        raise deny(actor, "登记本县事项的审定结果")
+    if not _is_batch_reviewer(actor, batch):
+        raise deny(actor, "登记该批次的审定结果")
     if minutes is not None:
         try:
             validate_attachment(minutes)
@@ -241,8 +260,11 @@ def _issue_releases(batch: DecisionBatch, process_ids, before: dict) -> list:
     releases = []
     for duty_list, processes in sorted(by_list.items(), key=lambda pair: pair[0].pk):
         items = {process.published_item.pk: process.published_item for process in processes}
+        # Written on the authority of the recorded decision, whose recorder's right
+        # (the county office or the list's reviewing department) is already checked.
         release = duty_services.release_publish(
-            actor=batch.recorded_by,
+            actor=None,
+            recorded_by=batch.recorded_by,
             duty_list=duty_list,
             items=items.values(),
             document_number=batch.document_number,
@@ -288,10 +310,10 @@ def batch_document_add(
     meeting) or another document, at any time.
 
     Returns the document. Raises ``PermissionDenied`` (logged) unless ``actor`` is the
-    county office of the batch's county, ``ValidationError`` on ``file`` for a refused
-    file or on ``kind``; nothing is written then.
+    batch's reviewing unit, ``ValidationError`` on ``file`` for a refused file or on
+    ``kind``; nothing is written then.
     """
-    if not org_permissions.can_arbitrate_county(actor, batch.county):
+    if not _is_batch_reviewer(actor, batch):
         raise deny(actor, "为审定批次上传材料")
     if kind not in BatchDocumentKind.values:
         raise ValidationError({"kind": "请选择材料类型。"})
@@ -306,8 +328,8 @@ def batch_document_add(
 def notice_opinion_receive(
     *, batch: DecisionBatch, entry_id: int | None, name: str, contact: str, text: str
 ) -> NoticeOpinion:
-    """Record an opinion the public sent on a batch under notice and tell the county
-    office (站内通知 and mail).
+    """Record an opinion the public sent on a batch under notice and tell the batch's
+    reviewing unit (the county office or its reviewing department; 站内通知 and mail).
 
     ``entry_id`` names the request the opinion is about (``None``: the batch as a
     whole). Returns the opinion. Raises ``ValidationError`` naming the field (see
@@ -324,7 +346,11 @@ def notice_opinion_receive(
     about = f"（{entry.process}）" if entry is not None else ""
     sender = opinion.name or "匿名"
     notify(
-        recipients=selectors.users_of_county_office(batch.county_id),
+        recipients=(
+            selectors.users_of_department(batch.reviewing_department_id)
+            if batch.reviewing_department_id
+            else selectors.users_of_county_office(batch.county_id)
+        ),
         subject=f"公示收到意见：{batch.title}{about}",
         body=f"{sender}：{opinion.text}",
         url=batch_url(batch.pk),

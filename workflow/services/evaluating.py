@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
@@ -270,19 +271,29 @@ def _unit_users(townships, departments) -> dict[tuple[str, int], list]:
     return users
 
 
-def _notify_rater_units(evaluation_round, *, subject: str, body: str, sheets) -> int:
+def _notify_rater_units(
+    evaluation_round, *, subject: str, body: str, sheets, url: str | None = None
+) -> int:
     """Tell each rater unit of ``sheets`` once; ``{count}`` in ``body`` becomes the
-    number of its sheets. Returns the number of notifications."""
-    counts = defaultdict(int)
-    for township, department in sheets.values_list("rater_township", "rater_department"):
-        counts[("township", township) if township else ("department", department)] += 1
+    number of its sheets. The link is ``url``, else the unit's sheet when it has one,
+    else the round's page (which lists the unit's sheets). Returns the number of
+    notifications."""
+    unit_sheets = defaultdict(list)
+    for pk, township, department in sheets.values_list("pk", "rater_township", "rater_department"):
+        unit_sheets[("township", township) if township else ("department", department)].append(pk)
     users = _unit_users(
-        [pk for kind, pk in counts if kind == "township"],
-        [pk for kind, pk in counts if kind == "department"],
+        [pk for kind, pk in unit_sheets if kind == "township"],
+        [pk for kind, pk in unit_sheets if kind == "department"],
     )
+    round_url = reverse("evaluation:round", args=[evaluation_round.pk])
     return sum(
-        notify(recipients=users.get(unit, []), subject=subject, body=body.format(count=count))
-        for unit, count in sorted(counts.items())
+        notify(
+            recipients=users.get(unit, []),
+            subject=subject,
+            body=body.format(count=len(pks)),
+            url=url or (reverse("evaluation:sheet", args=[pks[0]]) if len(pks) == 1 else round_url),
+        )
+        for unit, pks in sorted(unit_sheets.items())
     )
 
 
@@ -522,6 +533,7 @@ def evaluation_round_publish(*, actor, round_id: int) -> EvaluationRound:
             subject=f"考核评价结果已公布：{current.name}",
             body="请登录系统查看本单位的评价结果。",
             sheets=ScoreSheet.objects.filter(evaluation_round=current),
+            url=reverse("evaluation:results", args=[current.pk]),
         )
         return current
 

@@ -10,11 +10,11 @@ from organisations import permissions as org_permissions
 from organisations.models import County, Department, Township
 from organisations.text import clean_text, invalid_ids_message, unit_reference
 
-from .. import permissions, selectors
+from .. import permissions
 from ..deadlines import county_settings, remember_county_settings
 from ..models import ITEM_FIELDS, ChangeKind, ChangeRequestProcess, ReviewDecision
+from . import notifications
 from .common import deny, run_human_task
-from .notifications import notify
 
 REQUIRED_FOR_ADD = {
     "title": "请填写事项名称。",
@@ -90,9 +90,21 @@ def _validated_request(
             if kind == ChangeKind.AMEND:
                 # An amendment may change a required field, not empty it.
                 errors.update(_missing_required(values))
+            lead = fields.get("lead_department")
+            if township is not None and lead is not None and lead != target_item.lead_department:
+                # The lead department is the party a township's request is put to.
+                errors["lead_department"] = "乡镇(街道)申请修改事项时不能更改牵头部门。"
     else:
+        if target_item is not None:
+            errors["target_item"] = "新增事项时不选择涉及事项。"
         if department is not None:
             values.setdefault("lead_department", department)
+        elif township is not None:
+            # A township asks for an item of its own (乡镇申请新增): it applies there.
+            others = [t for t in target_townships if t.pk != township.pk]
+            if applies_to_all or others:
+                errors["target_townships"] = "乡镇(街道)申请新增的事项只适用于本乡镇(街道)。"
+            applies_to_all, target_townships = False, [township]
         errors.update(_missing_required(values))
     if level not in Level.values:
         errors["level"] = "请选择清单层级。"
@@ -138,11 +150,13 @@ def change_request_file(
 ) -> ChangeRequestProcess:
     """File a request on behalf of ``department`` or ``township`` and start its process.
 
-    Returns the new process, waiting for the county office's review. Raises
+    Returns the new process, waiting for its reviewing unit's review. Raises
     ``PermissionDenied`` (logged) if ``actor`` may not file for that unit (a township
-    may only ask to amend or withdraw an item that applies to it), ``ValidationError``
-    naming each bad field; nothing is written then. Changes: the process, its start
-    and review tasks, a history record, notifications to the county office.
+    may ask to add an item for itself, naming the proposed lead department, or to amend
+    or withdraw an item that applies to it), ``ValidationError`` naming each bad field;
+    nothing is written then. Changes: the process, its start and review tasks, a
+    history record, notifications to the reviewing unit (the county office, or the
+    village or grid list's reviewing department).
     """
 
     if (department is None) == (township is None):
@@ -229,7 +243,9 @@ def _start_request(
     notice,
 ) -> ChangeRequestProcess:
     """Validate a request (``ValidationError`` naming each bad field), start its
-    process filed by ``actor`` and tell the county office. Returns the process."""
+    process filed by ``actor`` with its level's reviewing unit (the county office, or
+    the reviewing department the county names for the village or grid list); its
+    review task tells that unit, with ``notice``. Returns the process."""
     from ..flows import ChangeRequestFlow
 
     values, applies_to_all, townships = _validated_request(
@@ -250,22 +266,21 @@ def _start_request(
         initiator_township=township,
         target_item=target_item,
         applies_to_all=applies_to_all,
+        reviewing_department=county_settings(county).reviewer_for(values["level"]),
         _history_user=actor,
         _change_reason=change_reason,
+        # Read by the review task when it opens (``notifications.review_opened``), on
+        # the same instance, to tell the county office why the request is there.
+        _filing_notice=notice,
     )
     process = ChangeRequestFlow.start.run(fields=values)
     process.target_townships.add(*townships)  # a new request has none yet
-    notify(
-        recipients=selectors.users_of_county_office(county.pk),
-        subject=f"待审查：{process}",
-        body=notice,
-        process=process,
-    )
     return process
 
 
 def change_request_review(*, actor, task_id: int, decision: str, comment: str = "") -> None:
-    """The county office's formal review (形式审查) of a request.
+    """The reviewing unit's formal review (形式审查) of a request (the county office, or
+    the village or grid list's reviewing department).
 
     ``decision`` is forward (consult the parties, after the legality review when the
     county has one: the request then names the county's reviewing department), return
@@ -294,20 +309,10 @@ def change_request_review(*, actor, task_id: int, decision: str, comment: str = 
         process.save(
             update_fields=["review_decision", "review_comment", "reviewed_by", "legality_reviewer"]
         )
-        if process.legality_reviewer is not None:
-            notify(
-                recipients=selectors.users_of_department(process.legality_reviewer_id),
-                subject=f"待合法性审查：{process}",
-                body="县委编办形式审查已通过，请进行合法性审查。",
-                process=process,
-            )
-        if decision == ReviewDecision.RETURN:
-            notify(
-                recipients=selectors.users_of_initiator(process),
-                subject=f"申请被退回修改：{process}",
-                body=comment,
-                process=process,
-            )
+        # The reviewing department, the consulted parties or (returned) the filer
+        # hear from the tasks that open next.
+        if decision == ReviewDecision.FORWARD:
+            notifications.request_forwarded(process)
 
     run_human_task(actor=actor, task_id=task_id, node_name="review", work=work)
 
@@ -354,10 +359,6 @@ def change_request_revise(
         process._change_reason = "修改后重新提交"
         process.save()
         process.target_townships.set(townships)
-        notify(
-            recipients=selectors.users_of_county_office(process.county_id),
-            subject=f"待审查（已修改）：{process}",
-            process=process,
-        )
+        # The reviewing unit hears from the review task that opens next.
 
     run_human_task(actor=actor, task_id=task_id, node_name="revise", work=work)

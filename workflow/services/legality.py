@@ -19,7 +19,8 @@ def legality_review(*, actor, task_id: int, decision: str, opinion: str = "") ->
     ``ValidationError`` naming the field, ``PermissionDenied`` (logged) unless ``actor``
     acts for the reviewing department, ``TaskNotOpen``; nothing is written then.
     Changes: one review record with its history, the task, notifications to the county
-    office (and the filer, when returned).
+    office (and the filer, when passed; a returned request's filer is told by
+    its revision task).
     """
     if decision not in LegalityDecision.values:
         raise ValidationError({"decision": "请选择合法性审查意见。"})
@@ -39,13 +40,15 @@ def legality_review(*, actor, task_id: int, decision: str, opinion: str = "") ->
         review.full_clean(exclude=["process", "department", "reviewed_by"])
         review._history_user = actor
         review.save()
-        label = LegalityDecision(decision).label
-        recipients = selectors.users_of(county_offices=[process.county_id])
-        if decision == LegalityDecision.RETURN:
-            recipients += selectors.users_of_initiator(process)
+        outcome = "通过" if decision == LegalityDecision.PASS else "退回修改"
+        # Passed, the filer hears it too; returned, it hears from its revision task.
+        recipients = selectors.users_of(
+            reviewer_of=process,
+            initiator_of=process if decision == LegalityDecision.PASS else None,
+        )
         notify(
             recipients=recipients,
-            subject=f"合法性审查{label}：{process}",
+            subject=f"合法性审查{outcome}：{process}",
             body=opinion,
             process=process,
         )

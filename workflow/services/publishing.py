@@ -27,7 +27,7 @@ from ..models import (
     Outcome,
     PublicationBasis,
 )
-from .notifications import notify, release_notify
+from .notifications import decided_text_changes, notify, release_notify
 
 STANDING_REFERENCE_FALLBACK = "常设授权"
 
@@ -104,7 +104,7 @@ def _finish(
         consultations = list(process.consultations.all())
     recipients = selectors.users_of(
         initiator_of=process,
-        county_offices=[process.county_id],
+        reviewer_of=process,
         townships=[c.township_id for c in consultations if c.township_id],
         departments=[c.department_id for c in consultations if not c.township_id],
     )
@@ -168,15 +168,17 @@ def change_request_publish(*, process: ChangeRequestProcess) -> DutyItem | None:
             body=f"{batch.decided_by}审定（{batch.document_number}），清单不作调整。",
         )
     else:
+        decided = (
+            f"依据{batch.decided_by}审定（{batch.document_number}），"
+            f"自{batch.effective_date:%Y-%m-%d}起施行：{item}"
+        )
+        changes = decided_text_changes(process, ruling=_ruling_of(process), entry=entry)
         _finish(
             process,
             Outcome.PUBLISHED,
             item,
             note="申请已发布",
-            body=(
-                f"依据{batch.decided_by}审定（{batch.document_number}），"
-                f"自{batch.effective_date:%Y-%m-%d}起施行：{item}"
-            ),
+            body="\n".join(part for part in (decided, changes) if part),
         )
     return item
 
@@ -351,19 +353,14 @@ def _publish_department_request(
     applies_to_all = process.applies_to_all and admitted_townships == county_townships
     townships = [] if applies_to_all else Township.objects.filter(pk__in=admitted_townships)
     if process.kind == ChangeKind.ADD:
-        # The decision takes effect on its date; a later proposed date is kept.
-        proposed = values.get("effective_date")
-        values["effective_date"] = max(proposed, effective_on) if proposed else effective_on
-        # An empty code gets the list's next free one, under the list's lock.
-        duty_list = duty_services.duty_list_for(process.county, process.level)
-        return duty_services.duty_item_create(
-            actor=None,
-            duty_list=duty_list,
-            reason=reason,
-            townships=townships,
-            recorded_by=recorded_by,
+        return _create_item(
+            process,
+            values,
             applies_to_all=applies_to_all,
-            **values,
+            townships=townships,
+            reason=reason,
+            recorded_by=recorded_by,
+            effective_on=effective_on,
         )
     item = process.target_item
     return duty_services.duty_item_amend(
@@ -377,10 +374,41 @@ def _publish_department_request(
     )
 
 
+def _create_item(
+    process, values, *, applies_to_all, townships, reason, recorded_by, effective_on
+) -> DutyItem:
+    """Create the item an addition adopted, on the request's list."""
+    # The decision takes effect on its date; a later proposed date is kept.
+    proposed = values.get("effective_date")
+    values["effective_date"] = max(proposed, effective_on) if proposed else effective_on
+    # An empty code gets the list's next free one, under the list's lock.
+    duty_list = duty_services.duty_list_for(process.county, process.level)
+    return duty_services.duty_item_create(
+        actor=None,
+        duty_list=duty_list,
+        reason=reason,
+        townships=townships,
+        recorded_by=recorded_by,
+        applies_to_all=applies_to_all,
+        **values,
+    )
+
+
 def _publish_township_request(process, admitted, values, reason, recorded_by, effective_on):
     department_key = f"department:{process.lead_department_id}"
     if department_key not in admitted:
         return None
+    if process.kind == ChangeKind.ADD:
+        # A township's own addition (乡镇申请新增) applies to that township.
+        return _create_item(
+            process,
+            values,
+            applies_to_all=False,
+            townships=list(process.target_townships.all()),
+            reason=reason,
+            recorded_by=recorded_by,
+            effective_on=effective_on,
+        )
     item = process.target_item
     if item.status != ItemStatus.IN_FORCE:
         return None

@@ -19,8 +19,12 @@ from viewflow.workflow.status import PROCESS
 
 from arbitration import report_services
 from arbitration.models import OffListReport, ReportEvidence, ReportRuling
-from arbitration.report_permissions import can_answer_report, can_file_report
-from organisations.models import Department, Township
+from arbitration.report_permissions import (
+    can_answer_report,
+    can_file_report,
+    can_file_village_report,
+)
+from organisations.models import Department, Township, Village
 
 from .. import selectors
 from ..attachments import original_name, validate_attachment
@@ -38,6 +42,11 @@ FINISHED = "流程办结"
 def report_url(report_pk: int) -> str:
     """The report's page in the "清单外事项" application."""
     return reverse("reports:detail", args=[report_pk])
+
+
+def report_task_url(report_pk: int, node_name: str) -> str:
+    """The page of the report's open ``answer`` or ``rule`` task."""
+    return reverse(f"reports:{node_name}", args=[report_pk])
 
 
 def _evidence_checked(files) -> list:
@@ -81,22 +90,31 @@ def report_file(
     channel: str,
     channel_detail: str = "",
     evidence=(),
+    village: Village | None = None,
 ) -> OffListReport:
-    """A township head reports an off-list assignment and starts its process.
+    """A township head reports an off-list assignment and starts its process; or a
+    village's secretary or director (``village`` given) reports one through its
+    township: the report is the township's (``township`` may be left ``None``), marked
+    as coming from the village, and the township's users are told.
 
     The department's answer falls due after the county's consultation period in working
     days (default 5), with a reminder one working day before; both moments are computed
     here, once, and stored on the report. Returns the report, waiting for the
     department's answer. Raises ``PermissionDenied`` (logged) unless ``actor`` is a head
-    of ``township``; ``ValidationError`` naming each bad field (``evidence`` for a bad
-    file); nothing is written then. Changes: the process, its tasks and timers, evidence
-    files, a history record, notifications to the department.
+    of ``township`` (or acts for ``village``); ``ValidationError`` naming each bad field
+    (``evidence`` for a bad file; ``township`` when it is not the village's); nothing is
+    written then. Changes: the process, its tasks and timers, evidence files, a history
+    record, notifications to the department (and, for a village's report, to its
+    township).
     """
     from ..offlist_flow import OffListReportFlow
 
-    report_services.report_check_filer(actor=actor, township=township)
+    report_services.report_check_filer(actor=actor, township=township, village=village)
+    if village is not None:
+        township = village.township
     values = report_services.report_values_clean(
         township=township,
+        village=village,
         department=department,
         assignment=assignment,
         assigned_on=assigned_on,
@@ -116,12 +134,20 @@ def report_file(
     for uploaded_file in files:
         _store_evidence(actor=actor, report=report, uploaded_file=uploaded_file)
     due = timezone.localtime(schedule.due_at).strftime("%Y-%m-%d %H:%M")
+    reporter = f"{township}（{village}）" if village is not None else str(township)
     notify(
         recipients=selectors.users_of_department(department.pk),
-        subject=f"待答复：{township}报告清单外事项 #{report.pk}",
-        body=f"{township}报告贵单位交办了清单外事项，请于 {due} 前答复。",
-        url=report_url(report.pk),
+        subject=f"待答复：{reporter}报告清单外事项 #{report.pk}",
+        body=f"{reporter}报告贵单位交办了清单外事项，请于 {due} 前答复。",
+        url=report_task_url(report.pk, "answer"),
     )
+    if village is not None:
+        notify(
+            recipients=selectors.users_of_township(township.pk),
+            subject=f"{village}报告清单外事项 #{report.pk}",
+            body=f"{village}经本乡镇(街道)报告{department}交办了清单外事项，已送该部门答复。",
+            url=report_url(report.pk),
+        )
     audit_log.info("off-list report %s filed by %s", report.pk, actor)
     return report
 
@@ -130,12 +156,18 @@ def report_file(
 def report_evidence_add(*, actor, report: OffListReport, uploaded_file) -> ReportEvidence:
     """Add one evidence file to a report still in progress.
 
-    Who may: heads of the reporting township and users of the department concerned.
+    Who may: heads of the reporting township (and the reporting village's secretary or
+    director) and users of the department concerned.
     Returns the stored file. Raises ``PermissionDenied`` (logged) or ``ValidationError``
     on ``evidence`` (kind, size, finished report); nothing is written then.
     """
-    report = OffListReport.objects.select_related("township", "department").get(pk=report.pk)
-    if not (can_file_report(actor, report.township) or can_answer_report(actor, report)):
+    report = OffListReport.objects.select_related("township", "village", "department").get(
+        pk=report.pk
+    )
+    reporter = report.village is not None and can_file_village_report(actor, report.village)
+    if not (
+        reporter or can_file_report(actor, report.township) or can_answer_report(actor, report)
+    ):
         raise deny(actor, f"为清单外事项报告 #{report.pk} 添加证明材料")
     if report.status in (PROCESS.DONE, PROCESS.CANCELED):
         raise ValidationError({"evidence": "报告已办结，不能再添加证明材料。"})
@@ -173,7 +205,7 @@ def report_answer(*, actor, task_id: int, answer: str, reason: str) -> OffListRe
             recipients=selectors.users_of_county_office(report.county_id),
             subject=f"待裁定：清单外事项报告 #{report.pk}（{report.department}已答复）",
             body=f"答复：{report.get_department_answer_display()}。{report.department_reason}",
-            url=report_url(report.pk),
+            url=report_task_url(report.pk, "rule"),
         )
         return report
 
@@ -237,7 +269,7 @@ def report_remind(*, timer_task) -> int:
         recipients=selectors.users_of_department(report.department_id),
         subject=f"答复即将到期：清单外事项报告 #{report.pk}",
         body=f"请于 {due} 前答复{report.township}报告的清单外事项，逾期将记录为逾期未答复。",
-        url=report_url(report.pk),
+        url=report_task_url(report.pk, "answer"),
     )
 
 
@@ -248,12 +280,16 @@ def report_close_unanswered(*, timer_task) -> bool:
     report = timer_task.previous.get().process.coerced
     recorded = report_services.report_silence_record(report=report)
     if recorded:
+        subject = f"逾期未答复，待裁定：清单外事项报告 #{report.pk}（{report.department}）"
         notify(
-            recipients=[
-                *selectors.users_of_county_office(report.county_id),
-                *selectors.users_of_department(report.department_id),
-            ],
-            subject=f"逾期未答复，待裁定：清单外事项报告 #{report.pk}（{report.department}）",
+            recipients=selectors.users_of_county_office(report.county_id),
+            subject=subject,
+            body=report.department_reason,
+            url=report_task_url(report.pk, "rule"),
+        )
+        notify(
+            recipients=selectors.users_of_department(report.department_id),
+            subject=subject,
             body=report.department_reason,
             url=report_url(report.pk),
         )

@@ -26,7 +26,9 @@ from .tasks import apply_validation_error
 
 
 def _may_record(user, batch) -> bool:
-    return org_permissions.can_arbitrate_county(user, batch.county)
+    return org_permissions.can_act_as_reviewer(
+        user, county_id=batch.county_id, department_id=batch.reviewing_department_id
+    )
 
 
 class BatchListView(generic.TemplateView):
@@ -46,7 +48,7 @@ class BatchListView(generic.TemplateView):
         return super().get_context_data(
             batches=batches,
             waiting=waiting,
-            may_prepare=org_permissions.counties_arbitrated_by(user).exists(),
+            may_prepare=batch_selectors.may_prepare_batches(user),
             **kwargs,
         )
 
@@ -59,8 +61,8 @@ class BatchPrepareView(generic.FormView):
     form_class = BatchPrepareForm
 
     def dispatch(self, request, *args, **kwargs):
-        if not org_permissions.counties_arbitrated_by(request.user).exists():
-            raise deny(request.user, "提请审定（仅县委编办）")
+        if not batch_selectors.may_prepare_batches(request.user):
+            raise deny(request.user, "提请审定（仅县委编办和清单审查单位）")
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):

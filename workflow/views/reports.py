@@ -27,10 +27,11 @@ from arbitration import report_selectors
 from arbitration.models import OffListReport
 from arbitration.report_permissions import can_answer_report, can_rule_report
 from config.listing import IdUrls
-from organisations.models import Department, Township
+from organisations.models import Department, Township, Village
+from organisations.permissions import Place
 
 from ..offlist_flow import OffListReportFlow
-from ..permissions import has_any_role
+from ..permissions import may_use_reports
 from ..report_forms import AnswerForm, ReportFilter, ReportForm, RulingForm
 from ..services import TaskNotOpen
 from ..services.common import deny
@@ -84,7 +85,7 @@ class ReportListView(ListModelView):
         return report_selectors.report_list(self.request.user, with_people=False)
 
     def has_view_permission(self, user, obj=None):
-        return has_any_role(user)
+        return may_use_reports(user)
 
     def get_object_url(self, obj):
         return self.detail_urls(obj.pk)
@@ -94,9 +95,11 @@ class ReportListView(ListModelView):
         return IdUrls(lambda pk: reverse("reports:detail", args=[pk]))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            may_file=bool(report_selectors.report_townships_of(self.request.user)), **kwargs
+        user = self.request.user
+        may_file = report_selectors.report_townships_of(user) or (
+            report_selectors.report_villages_of(user)
         )
+        return super().get_context_data(may_file=bool(may_file), **kwargs)
 
     def report_id(self, report):
         return f"#{report.pk}"
@@ -115,59 +118,80 @@ class ReportListView(ListModelView):
     step.short_description = "办理环节"
 
 
-def _similar(township, assignment: str, department_id):
-    """The items of the township's list that apply to ``township`` (what its users may
-    see, never another township's items) most like the described assignment."""
-    if township is None or len((assignment or "").strip()) < CHECK_MIN_LENGTH:
+def _similar(township, assignment: str, department_id, village=None):
+    """The items most like the described assignment of the township's list that apply
+    to ``township``, or, for a ``village``, of the village list that apply to it (what
+    its users may see, never another unit's items)."""
+    if (township is None and village is None) or len((assignment or "").strip()) < (
+        CHECK_MIN_LENGTH
+    ):
         return []
+    if village is not None:
+        place = Place(village.pk, village.township_id, village.township.county_id)
+        where = {"level": "village", "villages": {village.pk: place}}
+    else:
+        where = {"level": "township", "township_id": township.pk}
     return similar_items(
-        county_id=township.county_id,
-        level="township",
+        county_id=(township or village.township).county_id,
         title=assignment,
         department_responsibilities="",
         local_responsibilities=assignment,
         lead_department_id=department_id,
-        township_id=township.pk,
+        **where,
     )
 
 
 class ReportCreateView(generic.FormView):
-    """报告清单外事项 (township heads). "检查清单" shows the closest items of the
-    township's list without filing; "提交报告" files the report."""
+    """报告清单外事项 (township heads; a village's secretary or director through its
+    township). "检查清单" shows the closest items of the unit's list without filing;
+    "提交报告" files the report."""
 
     form_class = ReportForm
     template_name = "workflow/reports/report_form.html"
 
     def dispatch(self, request, *args, **kwargs):
         self.townships = report_selectors.report_townships_of(request.user)
-        if not self.townships:
-            raise deny(request.user, "报告清单外事项（仅乡镇(街道)负责人可报告）")
+        self.villages = report_selectors.report_villages_of(request.user)
+        if not (self.townships or self.villages):
+            raise deny(
+                request.user, "报告清单外事项（仅乡镇(街道)负责人和村(社区)书记、主任可报告）"
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        own = {str(township.pk) for township in self.townships}
-        chosen = request.POST.get("township", "")
-        # Another township's id is a denial; a value that is no id at all ("1.5") is
-        # left to the form, which names the field.
-        if chosen.isascii() and chosen.isdigit() and chosen not in own:
-            raise deny(request.user, f"以乡镇(街道) #{chosen} 的名义报告清单外事项")
+        for name, units, kind in (
+            ("township", self.townships, "乡镇(街道)"),
+            ("village", self.villages, "村(社区)"),
+        ):
+            own = {str(unit.pk) for unit in units}
+            chosen = request.POST.get(name, "")
+            # Another unit's id is a denial; a value that is no id at all ("1.5") is
+            # left to the form, which names the field.
+            if chosen.isascii() and chosen.isdigit() and chosen not in own:
+                raise deny(request.user, f"以{kind} #{chosen} 的名义报告清单外事项")
         return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         counties = {township.county_id for township in self.townships}
+        counties |= {village.township.county_id for village in self.villages}
         return {
             **super().get_form_kwargs(),
             "townships": Township.objects.filter(
                 pk__in=[township.pk for township in self.townships]
             ).order_by("code"),
+            "villages": Village.objects.filter(pk__in=[village.pk for village in self.villages])
+            .select_related("township__county")
+            .order_by("code"),
             "departments": Department.objects.filter(county_id__in=counties).order_by("code"),
         }
 
     def form_valid(self, form):
         data = form.cleaned_data
+        village = data.get("village")
+        township = data.get("township")
         if "check" in self.request.POST:
             department = data["department"]
-            similar = _similar(data["township"], data["assignment"], department.pk)
+            similar = _similar(township, data["assignment"], department.pk, village)
             return self.render_to_response(
                 self.get_context_data(form=form, similar=similar, checked=True)
             )
@@ -175,7 +199,8 @@ class ReportCreateView(generic.FormView):
             with transaction.atomic():
                 report = report_file(
                     actor=self.request.user,
-                    township=data["township"],
+                    township=township,
+                    village=village,
                     department=data["department"],
                     assignment=data["assignment"],
                     assigned_on=data["assigned_on"],
@@ -197,13 +222,22 @@ class ReportCheckView(generic.TemplateView):
     template_name = "workflow/reports/_similar_items.html"
 
     def get_context_data(self, **kwargs):
-        townships = {t.pk: t for t in report_selectors.report_townships_of(self.request.user)}
-        if not townships:
-            raise deny(self.request.user, "检查清单外事项")
+        user = self.request.user
+        townships = {t.pk: t for t in report_selectors.report_townships_of(user)}
+        villages = {v.pk: v for v in report_selectors.report_villages_of(user)}
+        if not (townships or villages):
+            raise deny(user, "检查清单外事项")
         params = self.request.GET
-        township = townships.get(_int(params.get("township"))) or next(iter(townships.values()))
+        village = villages.get(_int(params.get("village")))
+        township = None
+        if village is None:
+            township = townships.get(_int(params.get("township")))
+            if township is None and townships:
+                township = next(iter(townships.values()))
+            elif township is None:
+                village = next(iter(villages.values()))
         department_id = _int(params.get("department"))
-        similar = _similar(township, params.get("assignment", ""), department_id)
+        similar = _similar(township, params.get("assignment", ""), department_id, village)
         return super().get_context_data(similar=similar, checked=True, **kwargs)
 
 

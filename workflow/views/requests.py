@@ -22,17 +22,18 @@ from organisations.models import Department, Township
 from .. import permissions, selectors
 from ..attachments import validate_attachment
 from ..forms import ChangeRequestForm, unit_key
-from ..models import ChangeKind, ChangeRequestProcess
+from ..models import ChangeRequestProcess
 from ..services import attachment_add, change_request_file
 from .tasks import apply_validation_error
 
-# Fields a township's request does not set: its level and scope are the item's.
-DEPARTMENT_ONLY_FIELDS = ("level", "lead_department", "applies_to_all", "target_townships")
+# Fields a township's request does not set: the scope of an addition is the township
+# itself, that of an amendment or withdrawal the item's.
+DEPARTMENT_ONLY_FIELDS = ("applies_to_all", "target_townships")
 
 
 def request_layout(form) -> Layout:
     """The new request form's layout, made of the fields the form has (the unit choice
-    only for a user of several units, no level or scope for a township)."""
+    only for a user of several units, no scope for a township)."""
 
     def present(*names):
         return [name for name in names if name in form.fields]
@@ -41,11 +42,7 @@ def request_layout(form) -> Layout:
         Row(*present("unit", "kind")),
         Row(*present("level", "target_item")),
         FieldSet(
-            (
-                "事项内容（新增时必填；修改时只填需要改动的项）"
-                if "level" in form.fields
-                else "修改后的事项内容（只填需要改动的项；申请取消时不填）"
-            ),
+            "事项内容（新增时必填；修改时只填需要改动的项；申请取消时不填）",
             "title",
             Row(*present("category", "duty_type", "lead_department")),
             "department_responsibilities",
@@ -62,7 +59,8 @@ def request_layout(form) -> Layout:
 
 class ChangeRequestCreateView(generic.FormView):
     """提出申请: a department files any kind of request for the items it leads; a
-    township head asks to amend or withdraw an item that applies to its township."""
+    township head asks to add an item for its township (naming the proposed lead
+    department) or to amend or withdraw an item that applies to its township."""
 
     form_class = ChangeRequestForm
     template_name = "workflow/changerequest_create.html"
@@ -81,7 +79,6 @@ class ChangeRequestCreateView(generic.FormView):
         return {
             **super().get_form_kwargs(),
             "units": self.units,
-            "kinds": [ChangeKind.AMEND, ChangeKind.WITHDRAW] if self.townships_only else None,
             "items": items.distinct(),
             "departments": Department.objects.filter(county_id__in=counties),
             "townships": Township.objects.filter(county_id__in=counties),
@@ -112,9 +109,6 @@ class ChangeRequestCreateView(generic.FormView):
         unit = self.chosen_unit(form)
         data = form.cleaned_data
         target_item = data["target_item"]
-        if isinstance(unit, Township) and data["kind"] == ChangeKind.ADD:
-            form.add_error("kind", "乡镇(街道)只能申请修改或取消适用于本乡镇(街道)的事项。")
-            return self.form_invalid(form)
         if target_item is not None and not (
             selectors.items_unit_may_change(unit).filter(pk=target_item.pk).exists()
         ):
@@ -134,7 +128,10 @@ class ChangeRequestCreateView(generic.FormView):
         except ValidationError as error:
             apply_validation_error(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"申请 #{process.pk} 已提交，等待县委编办形式审查。")
+        messages.success(
+            self.request,
+            f"申请 #{process.pk} 已提交，等待{selectors.reviewer_name(process)}形式审查。",
+        )
         viewset = self.request.resolver_match.flow_viewset
         return redirect(viewset.reverse("process_detail", args=[process.pk]))
 
@@ -218,4 +215,4 @@ class MyChangeRequestListView(RequestColumnsMixin, ListModelView):
         )
 
     def has_view_permission(self, user, obj=None):
-        return permissions.has_any_role(user)
+        return permissions.has_county_role(user)

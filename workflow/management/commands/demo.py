@@ -2,7 +2,8 @@
 
 It lives in ``workflow`` because it loads both halves of the demo in one transaction:
 the organisations, users and duty lists (``duty_lists.demo``) and the lists' first
-releases, then the change requests in every state of the admission flow
+releases, the reviewing unit of the village list (``workflow.demo_reviewers``), then
+the change requests in every state of the admission flow
 (``workflow.demo``) and the decision batches that decide or put some of them on public
 notice (``workflow.demo_decisions``), then the default evaluation indicator sets
 (``evaluation.demo``); the domain apps may not import ``workflow``.
@@ -25,6 +26,7 @@ from workflow.demo import demo_open_tasks, demo_requests_load, demo_requests_rea
 from workflow.demo_decisions import demo_decisions_load, demo_decisions_read
 from workflow.demo_evaluation import EvaluationReport, demo_evaluation_load
 from workflow.demo_reports import demo_reports_load
+from workflow.demo_reviewers import demo_reviewers_load, demo_reviewers_read
 
 
 class Command(BaseCommand):
@@ -66,12 +68,14 @@ class Command(BaseCommand):
         directory = data_dir or demo_directory()
         try:
             requests = demo_requests_read(directory)
+            reviewers = demo_reviewers_read(directory)
             releases = demo_releases_read(directory)
             decisions = demo_decisions_read(directory)
             indicator_sets = demo_indicators_read(directory)
             with transaction.atomic():
                 report = demo_load(directory=directory)
                 releases_report = demo_releases_load(releases)
+                reviewers_report = demo_reviewers_load(reviewers)
                 requests_report = demo_requests_load(requests)
                 decisions_report = demo_decisions_load(decisions, directory)
                 indicators_report = demo_indicators_load(indicator_sets)
@@ -97,6 +101,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"评价指标体系：新建 {indicators_report.created}，已存在 {indicators_report.existing}。"
+        )
+        self.stdout.write(
+            f"清单审查单位：设置 {reviewers_report.created}，已设置 {reviewers_report.existing}。"
         )
         self.stdout.write(
             f"清单外事项报告：新建 {reports_report.created}，已存在 {reports_report.existing}。"

@@ -1,4 +1,4 @@
-/* Off-list report form: while the township types the assignment, ask the server which
+/* Off-list report form: while the township (or village) types the assignment, ask the server which
    items of its lists look similar (GET data-check-url) and show them beside the form. */
 (function () {
   "use strict";
@@ -10,6 +10,7 @@
     var data = new FormData(form);
     var params = new URLSearchParams({
       township: data.get("township") || "",
+      village: data.get("village") || "",
       department: data.get("department") || "",
       assignment: data.get("assignment") || ""
     });

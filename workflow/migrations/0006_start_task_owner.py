@@ -34,8 +34,8 @@ def fill_start_owners(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflow", "0004_legality_review_publication_basis"),
-        ("arbitration", "0005_decision_batches"),
+        ("workflow", "0005_reviewing_unit_per_level"),
+        ("arbitration", "0006_village_reports_and_batch_reviewer"),
         ("evaluation", "0002_rounds_sheets_results"),
         ("viewflow", "0015_task_scheduled"),
     ]
