@@ -246,6 +246,8 @@ SPECTACULAR_SETTINGS = {
         "PartyDecisionEnum": "arbitration.models.PartyDecision",
         "LegalityDecisionEnum": "workflow.models.LegalityDecision",
         "UnitTypeEnum": "organisations.api.UNIT_TYPES",
+        "FilingUnitTypeEnum": "organisations.api.FILING_UNIT_TYPES",
+        "MeUnitTypeEnum": "workflow.api.me.ME_UNIT_TYPES",
         "ReportStepEnum": "workflow.api.reports.REPORT_STEPS",
         "ReportRulingEnum": "arbitration.models.ReportRuling",
     },

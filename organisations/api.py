@@ -154,6 +154,8 @@ UNIT_TYPES = [
     ("village", "村(社区)"),
     ("grid", "网格"),
 ]
+# The units a request is filed for (``initiator``).
+FILING_UNIT_TYPES = UNIT_TYPES[:2]
 UNIT_KINDS = [*Township.Kind.choices, *Village.Kind.choices]
 
 

@@ -252,7 +252,9 @@ def file_village_action(world):
 
 
 def review_village_action(world):
-    return _complete(open_task(village_request(world), "review"), {"decision": "forward"})
+    return _complete(
+        open_task(village_request(world), "review"), {"decision": "forward", "comment": ""}
+    )
 
 
 def _village_waiting(world, *, contested: bool):
@@ -275,6 +277,7 @@ def arbitrate_village_action(world):
     body = {
         "decisions": {f"township:{world.townships[0].pk}": "reject"},
         "reasoning": "城关街道的社区无燃气管网。",
+        "amendments": {},
     }
     return _complete(open_task(process, "arbitrate"), body)
 
@@ -294,15 +297,23 @@ def record_village_batch_action(world):
         "document_number": "清委办发〔2026〕20号",
         "effective_date": today,
         "entries": [
-            {"request": process.pk, "decisions": as_proposed(process)[process.pk]},
+            {
+                "request": process.pk,
+                "decisions": as_proposed(process)[process.pk],
+                "amendments": {},
+            },
         ],
     }
     return "post", f"/api/decision-batches/{batch.pk}/record/", body
 
 
 def file_township_addition_action(world):
-    body = add_body(world, township=world.townships[0].pk, lead_department=world.department.pk)
-    del body["department"], body["target_townships"]
+    body = add_body(
+        world,
+        initiator={"type": "township", "id": world.townships[0].pk},
+        lead_department=world.department.pk,
+        target_townships=[world.townships[0].pk],
+    )
     return "post", "/api/requests/", body
 
 
@@ -351,6 +362,17 @@ NOT_THE_VILLAGE_REVIEWER = {
     "other_office": 403,
     "other_county_staff": 403,
     **VILLAGE_USERS,
+}
+# Acting on a village request or batch: those who do not see it get a 404 (the county
+# office, the county admin and, for the request, its filer and consulted townships see
+# it and get a 403).
+HIDDEN_FROM = {"other_staff", "other_office", "other_county_staff", *VILLAGE_USERS}
+NOT_THE_VILLAGE_REVIEWER_ON_A_REQUEST = {
+    who: 404 if who in HIDDEN_FROM else status for who, status in NOT_THE_VILLAGE_REVIEWER.items()
+}
+NOT_THE_VILLAGE_REVIEWER_ON_A_BATCH = {
+    who: 404 if who in HIDDEN_FROM | {"staff", "head_0", "township_staff"} else status
+    for who, status in NOT_THE_VILLAGE_REVIEWER.items()
 }
 
 # action: (set-up returning the call, the right user and its status, denied users → status)
@@ -619,12 +641,12 @@ MATRIX.update(
         "review_village": (
             review_village_action,
             ("village_reviewer", 200),
-            NOT_THE_VILLAGE_REVIEWER,
+            NOT_THE_VILLAGE_REVIEWER_ON_A_REQUEST,
         ),
         "arbitrate_village": (
             arbitrate_village_action,
             ("village_reviewer", 200),
-            NOT_THE_VILLAGE_REVIEWER,
+            NOT_THE_VILLAGE_REVIEWER_ON_A_REQUEST,
         ),
         "prepare_village_batch": (
             prepare_village_batch_action,
@@ -634,7 +656,7 @@ MATRIX.update(
         "record_village_batch": (
             record_village_batch_action,
             ("village_reviewer", 200),
-            NOT_THE_VILLAGE_REVIEWER,
+            NOT_THE_VILLAGE_REVIEWER_ON_A_BATCH,
         ),
         "file_township_addition": (
             file_township_addition_action,
@@ -668,11 +690,11 @@ MATRIX.update(
             ("village_head", 200),
             {
                 "anonymous": 401,
-                "other_village_head": 403,
-                "grid_worker": 403,
-                "head_1": 403,
-                "other_office": 403,
-                "other_county_head": 403,
+                "other_village_head": 404,
+                "grid_worker": 404,
+                "head_1": 404,
+                "other_office": 404,
+                "other_county_head": 404,
             },
         ),
         "read_grid_item": (
@@ -680,21 +702,30 @@ MATRIX.update(
             ("grid_worker", 200),
             {
                 "anonymous": 401,
-                "village_head": 403,
-                "other_village_head": 403,
-                "head_1": 403,
-                "other_county_staff": 403,
+                "village_head": 404,
+                "other_village_head": 404,
+                "head_1": 404,
+                "other_county_staff": 404,
             },
         ),
     }
 )
 # Village users and grid workers are refused every other action but the list of
-# batches (empty for them) and the reads of their own list.
+# batches (empty for them) and the reads of their own list: a 403 for filing or
+# preparing, a 404 for anything about an object they do not see.
+CREATIONS = {
+    "file",
+    "prepare_batch",
+    "file_village",
+    "prepare_village_batch",
+    "file_township_addition",
+    "file_village_report",
+}
 for _action, (_, (_right, _), _denied) in MATRIX.items():
     if _action not in {"list_batches", "read_village_item", "read_grid_item"}:
         for _who, _status in VILLAGE_USERS.items():
             if _who != _right:
-                _denied.setdefault(_who, _status)
+                _denied.setdefault(_who, _status if _action in CREATIONS else 404)
 
 CASES = [
     pytest.param(action, who, expected, id=f"{action}-{who}")

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from organisations.api import FILING_UNIT_TYPES
 from organisations.models import Department, Township
 from organisations.text import invalid_ids_message
 
@@ -55,7 +56,7 @@ class UnitIdSerializer(serializers.Serializer):
     """The schema of ``UnitRefField``: a unit named by its type and id."""
 
     type = serializers.ChoiceField(
-        choices=[("department", "部门"), ("township", "乡镇(街道)")],
+        choices=FILING_UNIT_TYPES,
         help_text="单位类型：department 部门 / township 乡镇(街道)",
     )
     id = serializers.IntegerField(help_text="单位 id（见 /api/units/）")

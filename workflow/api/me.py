@@ -18,14 +18,15 @@ from organisations.models import County, Department, Grid, Membership, Role, Tow
 from .. import permissions
 from ..models import ChangeKind, CountyWorkflowSettings
 
-COUNTY_ROLE_TYPE = [("county", "县")]
+# A membership's or a right's unit: the county itself, or one of the units.
+ME_UNIT_TYPES = [("county", "县"), *UNIT_TYPES]
 
 
 class MeUnitSerializer(serializers.Serializer):
     """A unit: a county, a department or a township."""
 
     type = serializers.ChoiceField(
-        choices=[*COUNTY_ROLE_TYPE, *UNIT_TYPES],
+        choices=ME_UNIT_TYPES,
         read_only=True,
         help_text=(
             "county 县 / department 部门 / township 乡镇(街道) / village 村(社区) / grid 网格"
