@@ -228,14 +228,19 @@ def decision_batch_record(
 
 
 def _entry_names(entry_ids) -> str:
-    processes = BatchEntry.objects.filter(pk__in=entry_ids).values_list("process_id", flat=True)
-    return "、".join(f"申请 #{pk}" for pk in sorted(processes))
+    # The request number (申请编号) of each entry, in filing order.
+    processes = (
+        BatchEntry.objects.filter(pk__in=entry_ids)
+        .order_by("process_id")
+        .values_list("process_id", "process__number")
+    )
+    return "、".join(f"申请 {number or f'#{pk}'}" for pk, number in processes)
 
 
 def _clean_entry(decision: EntryDecision, error) -> tuple[EntryDecision, dict[str, str]]:
     """Check one request's decisions; report problems through ``error``. Returns the
     decision with its cleaned amendments."""
-    name = f"申请 #{decision.entry.process_id}"
+    name = f"申请 {decision.entry.process.number or f'#{decision.entry.process_id}'}"
     amendments = {key: clean_text(value) for key, value in decision.amendments.items()}
     amendments = {key: value for key, value in amendments.items() if value}
     unknown = sorted(set(amendments) - set(AMENDABLE_FIELDS))

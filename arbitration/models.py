@@ -25,7 +25,32 @@ class Decision(models.TextChoices):
     REJECT = "reject", "不予准入"
 
 
-class Ruling(models.Model):
+class AmendedTextMixin:
+    """Reads the ``amended_*`` texts of a proposal (拟办意见) or a decision (审定)."""
+
+    def amendments(self) -> dict[str, str]:
+        """The item fields rewritten (only those filled in): field name → new text."""
+        fields = {
+            "title": self.amended_title,
+            "department_responsibilities": self.amended_department_responsibilities,
+            "local_responsibilities": self.amended_local_responsibilities,
+            "resources": self.amended_resources,
+        }
+        return {name: value for name, value in fields.items() if value}
+
+
+class PartyDecisionMixin:
+    """Names the party (a township or a department) a per-party decision is about."""
+
+    @property
+    def party(self):
+        return self.township or self.department
+
+    def __str__(self):
+        return f"{self.party}：{self.get_decision_display()}"
+
+
+class Ruling(AmendedTextMixin, models.Model):
     """The county office's proposed ruling (拟办意见) on one request whose consultation
     was contested or went unanswered: one proposed decision per such party. The county
     leadership decides on it in a ``DecisionBatch``."""
@@ -60,18 +85,8 @@ class Ruling(models.Model):
     def __str__(self):
         return f"拟办意见 #{self.pk}"
 
-    def amendments(self) -> dict[str, str]:
-        """The item fields the proposal rewrites (only those filled in)."""
-        fields = {
-            "title": self.amended_title,
-            "department_responsibilities": self.amended_department_responsibilities,
-            "local_responsibilities": self.amended_local_responsibilities,
-            "resources": self.amended_resources,
-        }
-        return {name: value for name, value in fields.items() if value}
 
-
-class RulingDecision(models.Model):
+class RulingDecision(PartyDecisionMixin, models.Model):
     """The proposed decision for one contested or silent party."""
 
     ruling = models.ForeignKey(
@@ -101,9 +116,6 @@ class RulingDecision(models.Model):
         verbose_name = "拟办结果"
         verbose_name_plural = "拟办结果"
         ordering = ["ruling_id", "id"]
-
-    def __str__(self):
-        return f"{self.township or self.department}：{self.get_decision_display()}"
 
 
 class Channel(models.TextChoices):
@@ -360,7 +372,7 @@ class DecisionBatch(models.Model):
         return "待审定"
 
 
-class BatchEntry(models.Model):
+class BatchEntry(AmendedTextMixin, models.Model):
     """One request of a batch (审定事项) and the text the leadership amended, if any.
 
     The per-party decisions are ``BatchPartyDecision`` rows, written when the decision
@@ -391,18 +403,8 @@ class BatchEntry(models.Model):
     def __str__(self):
         return f"{self.batch} · 申请 #{self.process_id}"
 
-    def amendments(self) -> dict[str, str]:
-        """The item fields the leadership rewrote (only those filled in)."""
-        fields = {
-            "title": self.amended_title,
-            "department_responsibilities": self.amended_department_responsibilities,
-            "local_responsibilities": self.amended_local_responsibilities,
-            "resources": self.amended_resources,
-        }
-        return {name: value for name, value in fields.items() if value}
 
-
-class BatchPartyDecision(models.Model):
+class BatchPartyDecision(PartyDecisionMixin, models.Model):
     """The leadership's decision for one consulted party of a request in a batch."""
 
     entry = models.ForeignKey(
@@ -432,13 +434,6 @@ class BatchPartyDecision(models.Model):
         verbose_name = "审定意见"
         verbose_name_plural = "审定意见"
         ordering = ["entry_id", "id"]
-
-    def __str__(self):
-        return f"{self.township or self.department}：{self.get_decision_display()}"
-
-    @property
-    def party(self):
-        return self.township or self.department
 
 
 class BatchDocumentKind(models.TextChoices):

@@ -31,6 +31,15 @@ def can_answer_report(user, report: OffListReport) -> bool:
     return can_act_for_department(user, report.department)
 
 
+def can_add_report_evidence(user, report: OffListReport) -> bool:
+    """True if ``user`` may add evidence to ``report`` (whether it is still open is the
+    service's check): the reporting township's heads, the reporting village's secretary
+    or director, and the users of the department concerned."""
+    if report.village_id is not None and can_file_village_report(user, report.village):
+        return True
+    return can_file_report(user, report.township) or can_answer_report(user, report)
+
+
 def can_act_for_department(user, department: Department) -> bool:
     return org_permissions.holds(user, "organisations.act_for_department", department)
 

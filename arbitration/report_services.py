@@ -261,5 +261,5 @@ def report_admission_link(*, report: OffListReport, process) -> None:
     """
     report.admission_request = process
     report._history_user = report.ruled_by
-    report._change_reason = f"转入事项准入申请 #{process.pk}"
+    report._change_reason = f"转入事项准入申请 {process.number or f'#{process.pk}'}"
     report.save()

@@ -22,9 +22,11 @@ from rest_framework.routers import DefaultRouter
 from duty_lists.api import DutyItemViewSet, DutyListViewSet, ReleaseViewSet
 from duty_lists.api_documents import DocumentExportView
 from organisations.api import LogoutView, TokenObtainView, UnitViewSet
-from workflow.api import ChangeRequestViewSet, TaskViewSet
+from stats.api import StatsFigureView
+from workflow.api import ChangeRequestViewSet, TaskViewSet, handover
 from workflow.api.decisions import DecisionBatchViewSet
 from workflow.api.evaluation import EvaluationRoundViewSet, ScoreSheetViewSet
+from workflow.api.list_import import ListImportView
 from workflow.api.me import MeView
 from workflow.api.reports import ReportViewSet
 
@@ -71,6 +73,23 @@ urlpatterns = exempt_from_login_redirect(
         ),
         path("public/", include("public.api_urls")),
         path("documents/<str:file_format>/", DocumentExportView.as_view(), name="documents"),
+        path("todo/", handover.TodoView.as_view(), name="todo"),
+        path("todo/started/", handover.StartedView.as_view(), name="todo-started"),
+        path("tasks/<int:pk>/urge/", handover.TaskUrgeView.as_view(), name="task-urge"),
+        path("tasks/<int:pk>/transfer/", handover.TaskTransferView.as_view(), name="task-transfer"),
+        path(
+            "evaluation-rounds/<int:pk>/urge/",
+            handover.RoundUrgeView.as_view(),
+            name="evaluation-round-urge",
+        ),
+        path("deputyships/", handover.DeputyshipListView.as_view(), name="deputyships"),
+        path(
+            "deputyships/<int:pk>/end/",
+            handover.DeputyshipEndView.as_view(),
+            name="deputyship-end",
+        ),
+        path("lists/import/", ListImportView.as_view(), name="list-import"),
+        path("stats/<slug:figure>/", StatsFigureView.as_view(), name="stats"),
         path("", include(router.urls)),
     ]
 )

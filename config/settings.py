@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "workflow",
     "evaluation",
     "public",
+    "stats",
     "config.apps.SiteConfig",
 ]
 
@@ -165,7 +166,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# Users land on their 待办 (village users and grid workers are sent on to their list).
+LOGIN_REDIRECT_URL = "/todo/"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
@@ -250,6 +252,9 @@ SPECTACULAR_SETTINGS = {
         "MeUnitTypeEnum": "workflow.api.me.ME_UNIT_TYPES",
         "ReportStepEnum": "workflow.api.reports.REPORT_STEPS",
         "ReportRulingEnum": "arbitration.models.ReportRuling",
+        # A consultation's answer is sent as JSON or, with its stamped letter, as a form.
+        "ConsultCompletionStepEnum": ["consult"],
+        "ConsultCompletionAnswerEnum": "workflow.api.task_serializers.CONSULT_ANSWERS",
     },
 }
 
@@ -445,3 +450,7 @@ LOGGING["loggers"]["qingdan.notifications"] = {
     "level": "INFO",
     "propagate": True,
 }
+
+# --- 催办 (README "待办, 催办 and 转交") --------------------------------------------------
+# How long after a reminder (催办) on a task the county office may send the next one.
+QINGDAN_URGE_INTERVAL_HOURS = float(os.environ.get("QINGDAN_URGE_INTERVAL_HOURS", "24"))

@@ -13,10 +13,12 @@ from viewflow.urls import Site
 
 from duty_lists.urls import DutyListsApp
 from organisations.urls import OrganisationsApp
+from stats.urls import StatsApp
 from workflow.decisions_app import DecisionsApp
 from workflow.evaluation_app import EvaluationApp
 from workflow.flows import ChangeRequestFlow
 from workflow.reports_app import ReportsApp
+from workflow.todo_app import TodoApp
 from workflow.urls import NotificationsApp
 from workflow.viewsets import ChangeRequestViewset
 
@@ -25,15 +27,22 @@ site = Site(
     primary_color="#b71c1c",
     secondary_color="#5d4037",
     viewsets=[
+        TodoApp(),
         DutyListsApp(),
         ChangeRequestViewset(ChangeRequestFlow, icon="assignment"),
         DecisionsApp(),
         ReportsApp(),
         EvaluationApp(),
+        StatsApp(),
         NotificationsApp(),
         OrganisationsApp(),
     ],
 )
+
+# The admin's own titles ("Django 管理") in the product's words.
+admin.site.site_header = "清单管理系统后台"
+admin.site.site_title = "清单管理系统后台"
+admin.site.index_title = "后台管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

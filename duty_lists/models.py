@@ -8,6 +8,7 @@ acting user and a reason; ``duty_lists.services`` is the only writer.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from organisations.models import County, Department, Township
@@ -149,6 +150,19 @@ class DutyItem(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def status_text(self, today=None) -> str:
+        """The item's status in words: ``有效``, ``已取消``, or, for an item whose
+        effective date is still to come, ``待生效（2027-01-01 起施行）`` (``today``
+        defaults to the local date)."""
+        today = today or timezone.localdate()
+        if (
+            self.status == ItemStatus.IN_FORCE
+            and self.effective_date
+            and (self.effective_date > today)
+        ):
+            return f"待生效（{self.effective_date:%Y-%m-%d} 起施行）"
+        return self.get_status_display()
 
     def clean_fields(self, exclude=None):
         """Clean the text fields (``organisations.text.clean_text``) first, so a title

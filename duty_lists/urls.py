@@ -3,7 +3,7 @@
 from django.urls import path
 from viewflow.urls import Application
 
-from . import document_views, views
+from . import document_views, import_views, views
 
 
 class DutyListsApp(Application):
@@ -27,6 +27,13 @@ class DutyListsApp(Application):
     )
     release_compare_path = path(
         "releases/compare/", views.ReleaseCompareView.as_view(), name="release_compare"
+    )
+
+    import_path = path("import/", import_views.ListImportView.as_view(), name="import")
+    import_template_path = path(
+        "import/template.xlsx",
+        import_views.ListImportTemplateView.as_view(),
+        name="import_template",
     )
 
     def has_view_permission(self, user, obj=None):

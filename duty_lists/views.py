@@ -36,7 +36,7 @@ class DutyItemListView(ListModelView):
         "lead_department",
         "applicability",
         "effective_date",
-        "status",
+        "item_status",
     )
     object_link_columns = ("code", "item_title")
     search_fields = [
@@ -79,6 +79,12 @@ class DutyItemListView(ListModelView):
         return obj.duty_list.get_level_display()
 
     level.short_description = "清单层级"
+
+    def item_status(self, obj):
+        return obj.status_text()
+
+    item_status.short_description = "状态"
+    item_status.orderby_column = "status"
 
     def applicability(self, obj):
         if obj.applies_to_all:

@@ -53,15 +53,26 @@ def can_prepare_sheet(user, sheet) -> bool:
 
 def can_submit_sheet(user, sheet) -> bool:
     """True if ``user`` may submit ``sheet``: a head of the rater unit (乡镇(街道)负责人 or
-    部门负责人 membership of that unit). Staff only prepare drafts; superusers without
-    such a membership do not submit either (a sheet is the unit's own judgement)."""
+    部门负责人 membership of that unit), or a deputy in force of such a head. Staff only
+    prepare drafts; superusers without such a membership do not submit either (a sheet
+    is the unit's own judgement)."""
     if not user.is_authenticated:
         return False
     if sheet.rater_township_id is not None:
-        condition = Q(role=Role.TOWNSHIP_HEAD, township_id=sheet.rater_township_id)
+        unit = {"township_id": sheet.rater_township_id}
+        condition = Q(role=Role.TOWNSHIP_HEAD, **unit)
     else:
-        condition = Q(role=Role.DEPARTMENT_HEAD, department_id=sheet.rater_department_id)
-    return Membership.objects.filter(condition, user_id=user.pk).exists()
+        unit = {"department_id": sheet.rater_department_id}
+        condition = Q(role=Role.DEPARTMENT_HEAD, **unit)
+    if Membership.objects.filter(condition, user_id=user.pk).exists():
+        return True
+    # A head's deputy in force submits for it (委托期间).
+    heads = Membership.objects.filter(condition).values("user_id")
+    return (
+        org_permissions.active_deputyships()
+        .filter(deputy_id=user.pk, principal_id__in=heads, **unit)
+        .exists()
+    )
 
 
 def _whole_counties(user) -> list[int]:

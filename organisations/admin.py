@@ -25,6 +25,8 @@ from .models import (
     Department,
     Grid,
     Membership,
+    Region,
+    RegionMembership,
     Role,
     Township,
     User,
@@ -429,3 +431,58 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for token in queryset.select_related("user"):
             self.delete_model(request, token)
+
+
+class SuperuserOnlyMixin:
+    """Regions span counties: only superusers see and manage them."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Region)
+class RegionAdmin(SuperuserOnlyMixin, SimpleHistoryAdmin):
+    """Regions (市/省) and their counties."""
+
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+    filter_horizontal = ("counties",)
+
+
+@admin.register(RegionMembership)
+class RegionMembershipAdmin(SuperuserOnlyMixin, SimpleHistoryAdmin):
+    """市(省)级查看人员, granted and revoked through ``organisations.services``; never
+    edited in place."""
+
+    list_display = ("user", "region", "created_at")
+    list_select_related = ("user", "region")
+    autocomplete_fields = ("user",)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and obj is None
+
+    def save_model(self, request, obj, form, change):
+        membership = services.region_membership_grant(
+            actor=request.user, user=obj.user, region=obj.region, reason="管理后台授予"
+        )
+        obj.pk = membership.pk
+        obj.created_at = membership.created_at
+
+    def delete_model(self, request, obj):
+        services.region_membership_revoke(actor=request.user, membership=obj, reason="管理后台撤销")
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "region").order_by("pk"):
+            self.delete_model(request, membership)

@@ -8,7 +8,7 @@ object permissions by ``organisations.services`` (never by hand).
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 
@@ -281,6 +281,62 @@ class Membership(models.Model):
         return self.department or self.township or self.village or self.grid or self.county
 
 
+class Region(models.Model):
+    """A set of counties above the county level (市/省), e.g. 丽水市: its viewers
+    (``RegionMembership``) read the statistics of every county in it, and nothing else.
+
+    A county may lie in several regions (a city and its province)."""
+
+    code = models.CharField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+    counties = models.ManyToManyField(
+        County, blank=True, related_name="regions", verbose_name="所辖县(市、区)"
+    )
+
+    history = HistoricalRecords(m2m_fields=["counties"])
+
+    class Meta:
+        verbose_name = "市(省)级区域"
+        verbose_name_plural = "市(省)级区域"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class RegionMembership(models.Model):
+    """A read-only role above the counties (市/省级统计查看): the user reads the
+    statistics of every county of ``region``.
+
+    Kept apart from ``Membership``, whose rows always name one county and imply object
+    permissions on it: this role names many counties and implies none.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="region_memberships",
+        verbose_name="用户",
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="memberships", verbose_name="区域"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "市(省)级查看人员"
+        verbose_name_plural = "市(省)级查看人员"
+        ordering = ["region_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="region_membership_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.region}"
+
+
 class ApiToken(models.Model):
     """An API token (接口令牌) of one client of a user, issued by ``POST /api/token/``.
 
@@ -309,3 +365,83 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… ({self.user})"
+
+
+class Deputyship(models.Model):
+    """A head's deputy for a period (委托/代理, e.g. during leave).
+
+    From ``starts_at`` until ``ends_at`` (or until it is ended early, ``ended_at``) the
+    deputy holds the head's task rights for the unit (``act_for_township`` or
+    ``act_for_department`` on that township or department): it sees and does the unit's
+    tasks the head would. The rights are read from this row whenever a user's scope is
+    read (``organisations.permissions``), so they end with the period by themselves.
+    """
+
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="deputyships_given",
+        verbose_name="委托人",
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="deputyships",
+        verbose_name="代理人",
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name="所属县"
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="部门",
+    )
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="乡镇(街道)",
+    )
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    reason = models.CharField("事由", max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="设置人",
+    )
+    created_at = models.DateTimeField("设置时间", auto_now_add=True)
+    ended_at = models.DateTimeField("提前结束时间", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "代理人(委托)"
+        verbose_name_plural = "代理人(委托)"
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["deputy", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(
+                name="deputyship_one_unit",
+                condition=Q(department__isnull=True, township__isnull=False)
+                | Q(department__isnull=False, township__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="deputyship_period_order", condition=Q(ends_at__gt=F("starts_at"))
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deputy} 代理 {self.principal}（{self.unit}）"
+
+    @property
+    def unit(self):
+        """The township or department the deputy acts for."""
+        return self.township or self.department

@@ -17,8 +17,9 @@ through indexed subqueries of the grant rows before.
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
@@ -30,8 +31,11 @@ from .models import (
     VILLAGE_ROLES,
     County,
     Department,
+    Deputyship,
     Grid,
     Membership,
+    Region,
+    RegionMembership,
     Role,
     Township,
     Village,
@@ -198,15 +202,50 @@ def _read_grants(
     )
     own = get_user_obj_perms_model().objects.filter(user_id=user_pk).values_list(*fields)
     of_groups = get_group_obj_perms_model().objects.filter(group__user=user_pk).values_list(*fields)
+    as_deputy = _deputy_grants(user_pk, content_types).values_list(*fields)
     unit_ids: dict[tuple[type, str], set[int]] = {}
     grants = set()
-    for app_label, content_type_id, codename, object_pk in own.union(of_groups):
+    for app_label, content_type_id, codename, object_pk in own.union(of_groups, as_deputy):
         grants.add((app_label, codename, object_pk))
         model = models.get(content_type_id)
         pk = _integer_pk(object_pk)
         if model is not None and pk is not None:
             unit_ids.setdefault((model, codename), set()).add(pk)
     return {key: frozenset(ids) for key, ids in unit_ids.items()}, frozenset(grants)
+
+
+# The head's task rights a deputy holds for the unit during its period (``Deputyship``).
+DELEGATED_CODENAMES = {Township: "act_for_township", Department: "act_for_department"}
+
+
+def active_deputyships(*, at=None) -> QuerySet[Deputyship]:
+    """Deputyships in force at ``at`` (default: now): started, not yet at their end and
+    not ended early."""
+    at = at or timezone.now()
+    return Deputyship.objects.filter(starts_at__lte=at, ends_at__gt=at, ended_at__isnull=True)
+
+
+def _deputy_grants(user_pk, content_types) -> QuerySet:
+    """The principals' grant rows that the deputyships in force of user ``user_pk``
+    lend it: a head's ``act_for_township`` / ``act_for_department`` on the very unit the
+    deputyship names (no query here; a subquery of the scope's one query)."""
+    active = active_deputyships().filter(deputy_id=user_pk)
+    condition = Q(pk__in=[])
+    for model, codename in DELEGATED_CODENAMES.items():
+        field = f"{model._meta.model_name}_id"
+        lent = (
+            active.filter(**{f"{field}__isnull": False}, principal_id=OuterRef("user_id"))
+            .annotate(unit_text=Cast(field, CharField()))
+            .filter(unit_text=OuterRef("object_pk"))
+        )
+        condition |= Q(
+            Exists(lent),
+            content_type_id=content_types[model].pk,
+            permission__codename=codename,
+        )
+    return get_user_obj_perms_model().objects.filter(
+        condition, user_id__in=active.values("principal_id")
+    )
 
 
 def unit_scope(user) -> UnitScope:
@@ -553,3 +592,33 @@ def can_unlock_user(actor, user) -> bool:
     county_ids = county_ids_administered_by(actor)
     user_county_ids = set(user.memberships.values_list("county_id", flat=True))
     return bool(user_county_ids) and user_county_ids <= county_ids
+
+
+def region_county_ids_viewed_by(user) -> frozenset[int]:
+    """Ids of the counties of every region whose statistics ``user`` reads as a
+    市(省)级查看人员 (``RegionMembership``); one query, kept on the user object like its
+    unit scope. Empty for anonymous and inactive users."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    kept = user.__dict__.get(_REGION_ATTRIBUTE)
+    if kept is None:
+        kept = frozenset(
+            Region.counties.through.objects.filter(region__memberships__user=user.pk).values_list(
+                "county_id", flat=True
+            )
+        )
+        user.__dict__[_REGION_ATTRIBUTE] = kept
+    return kept
+
+
+_REGION_ATTRIBUTE = "_qingdan_region_counties"
+
+
+def forget_region_scope(user) -> None:
+    """Drop the region counties kept on ``user`` (after its region memberships changed)."""
+    user.__dict__.pop(_REGION_ATTRIBUTE, None)
+
+
+def is_region_viewer(user) -> bool:
+    """True if ``user`` holds a region membership (one query)."""
+    return user.is_authenticated and RegionMembership.objects.filter(user=user.pk).exists()

@@ -17,7 +17,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import permissions
-from .models import ApiToken, County, Department, Grid, Membership, Role, Township, User, Village
+from .models import (
+    ApiToken,
+    County,
+    Department,
+    Grid,
+    Membership,
+    Region,
+    RegionMembership,
+    Role,
+    Township,
+    User,
+    Village,
+)
 from .text import clean_text
 
 audit_log = logging.getLogger("qingdan.audit")
@@ -222,3 +234,50 @@ def user_login_unlock(*, actor, user: User) -> int:
         count,
     )
     return count
+
+
+def _require_superuser(actor) -> None:
+    if actor is None or actor.is_superuser:
+        return
+    audit_log.warning("denied: %s may not manage regions", actor)
+    raise PermissionDenied("只有系统管理员可以管理市(省)级区域和查看人员。")
+
+
+@transaction.atomic
+def region_membership_grant(
+    *, actor, user: User, region: Region, reason: str = ""
+) -> RegionMembership:
+    """Make ``user`` a 市(省)级查看人员 of ``region`` (idempotent): the user then reads
+    the statistics of every county of the region. Returns the (new or existing) row.
+
+    Raises ``PermissionDenied`` unless ``actor`` is a superuser (or ``None``, the
+    system). Changes: one ``RegionMembership`` row with a history record.
+    """
+    _require_superuser(actor)
+    membership = RegionMembership.objects.filter(user=user, region=region).first()
+    if membership is None:
+        membership = RegionMembership(user=user, region=region)
+        membership.full_clean()
+        membership._history_user = actor
+        membership._change_reason = reason or "授予市(省)级查看权限"
+        membership.save()
+    permissions.forget_region_scope(user)
+    audit_log.info("region membership granted: %s %s by %s", user, region, actor or "system")
+    return membership
+
+
+@transaction.atomic
+def region_membership_revoke(*, actor, membership: RegionMembership, reason: str = "") -> None:
+    """Remove a region membership. Raises ``PermissionDenied`` unless ``actor`` is a
+    superuser (or ``None``). Changes: deletes the row with a history record."""
+    _require_superuser(actor)
+    membership._history_user = actor
+    membership._change_reason = reason or "撤销市(省)级查看权限"
+    membership.delete()
+    permissions.forget_region_scope(membership.user)
+    audit_log.info(
+        "region membership revoked: %s %s by %s",
+        membership.user,
+        membership.region,
+        actor or "system",
+    )

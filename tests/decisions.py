@@ -72,5 +72,5 @@ def published_reason(process, *, decided_by=DECIDED_BY, document_number=DOCUMENT
     """The history reason of a request published by a recorded decision."""
     return (
         f"依据{decided_by}审定（{document_number}）发布："
-        f"{process.get_kind_display()}申请 #{process.pk}（{process}）"
+        f"{process.get_kind_display()}申请 {process.number}（{process.subject_line}）"
     )

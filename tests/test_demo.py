@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone as django_timezone
+from openpyxl import load_workbook
 from viewflow.workflow.models import Task
 
 from arbitration.batch_services import notice_last_day
@@ -130,7 +131,7 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         "User": 14,
         "Membership": 14,
         "DutyList": 5,
-        # 63 from duty_items.csv and 2 published by the decided demo batch.
+        # 63 from the lists files and 2 published by the decided demo batch.
         "DutyItem": 65,
         "DutyItem history": 72,
         "Membership history": 14,
@@ -494,7 +495,7 @@ def test_demo_published_requests_are_on_the_list_with_their_history(debug_on):
     assert [(entry.kind, entry.user_name) for entry in history] == [("新增", "周建华")]
     assert history[0].reason == (
         f"依据县委常委会审定（清委办发〔2026〕35号）发布："
-        f"新增事项申请 #{all_accepted.pk}（新增事项：城镇老旧小区改造居民意见征集）"
+        f"新增事项申请 {all_accepted.number}（新增事项：城镇老旧小区改造居民意见征集）"
     )
 
     ruled = _request("SQ-2026-02")
@@ -507,7 +508,9 @@ def test_demo_published_requests_are_on_the_list_with_their_history(debug_on):
     ]
     assert ruled.ruling.meeting_record.startswith("2026年11月县委编办召开协调会")
     assert item_history(item)[0].reason.startswith("依据县委常委会审定（清委办发〔2026〕35号）发布")
-    assert item_history(item)[0].reason.endswith(f"新增事项申请 #{ruled.pk}（{ruled}）")
+    assert item_history(item)[0].reason.endswith(
+        f"新增事项申请 {ruled.number}（{ruled.subject_line}）"
+    )
 
     # Not admitted, rejected at review, or still open: nothing reached the lists.
     assert not DutyItem.objects.filter(code__in=["XZ-ZJ-0006", "XZ-YJ-0004"]).exists()
@@ -647,20 +650,6 @@ def _broken_copy(tmp_path, file_name: str, old: str, new: str):
     ("file_name", "old", "new", "message"),
     [
         pytest.param(
-            "duty_items.csv",
-            "XZ-YJ-0001,生产经营单位安全生产检查,平安法治",
-            "XZ-YJ-0001,生产经营单位安全生产检查,安全生产",
-            "duty_items.csv 第 6 行：领域类别“安全生产”无效",
-            id="unknown-category",
-        ),
-        pytest.param(
-            "duty_items.csv",
-            "XZ-SL-0002,山塘安全巡查,平安法治,配合履职,县水利局",
-            "XZ-SL-0002,山塘安全巡查,平安法治,配合履职,县水务局",
-            "duty_items.csv 第 17 行：牵头部门“县水务局”不是清河县的部门",
-            id="unknown-department",
-        ),
-        pytest.param(
             "users.csv",
             "qingshi_head,孙伟,乡镇(街道)负责人,清河县,青石镇",
             "qingshi_head,孙伟,乡镇(街道)负责人,清河县,青山镇",
@@ -671,7 +660,7 @@ def _broken_copy(tmp_path, file_name: str, old: str, new: str):
             "changes.csv",
             "BG-2026-005,2026-05-20,清河县,XZ-YJ-0002",
             "BG-2026-005,2026-05-20,清河县,XZ-YJ-0099",
-            "changes.csv 第 7 行：duty_items.csv 中没有清河县的事项“XZ-YJ-0099”",
+            "changes.csv 第 7 行：清河县三张清单.xlsx 中没有清河县的事项“XZ-YJ-0099”",
             id="unknown-item",
         ),
         pytest.param(
@@ -739,6 +728,43 @@ def test_bad_demo_line_is_named_and_nothing_is_written(
     assert User.objects.count() == 0
     assert ChangeRequestProcess.objects.count() == 0
     assert IndicatorSet.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "message"),
+    [
+        pytest.param(
+            "D8",
+            "安全生产",
+            "清河县三张清单.xlsx：工作表“乡镇(街道)” 第 8 行 “类别”列（D 列）：类别“安全生产”无效",
+            id="unknown-category",
+        ),
+        pytest.param(
+            "F19",
+            "县水务局",
+            "清河县三张清单.xlsx：工作表“乡镇(街道)” 第 19 行 “牵头部门”列（F 列）："
+            "“县水务局”不是清河县的部门",
+            id="unknown-department",
+        ),
+    ],
+)
+def test_bad_demo_list_cell_is_named_and_nothing_is_written(
+    debug_on, tmp_path, cell, value, message
+):
+    for path in DEMO_DIR.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    workbook = load_workbook(tmp_path / "清河县三张清单.xlsx")
+    workbook["乡镇(街道)"][cell] = value
+    workbook.save(tmp_path / "清河县三张清单.xlsx")
+
+    with pytest.raises(CommandError) as error:
+        _demo(data_dir=tmp_path)
+
+    assert message in str(error.value)
+    assert "未写入任何数据" in str(error.value)
+    assert County.objects.count() == 0
+    assert User.objects.count() == 0
+    assert DutyItem.objects.count() == 0
 
 
 def test_demo_evaluation_rounds_one_published_one_open(debug_on, client):
@@ -855,7 +881,7 @@ def test_demo_village_and_grid_users_read_their_own_lists(debug_on, client):
 
     assert (village_list.duty_list.level, village_list.unit_names) == ("village", ("北门社区",))
     assert [item.code for item in village_list.items] == in_force_for_chengguan(Level.VILLAGE)
-    # Counted by hand in duty_items.csv: 村(社区) items for 全部 or naming 城关街道.
+    # Counted by hand in 清河县三张清单.xlsx: 村(社区) items for 全部 or naming 城关街道.
     assert len(village_list.items) == 13
     assert (grid_list.duty_list.level, grid_list.unit_names) == ("grid", ("北门社区第一网格",))
     assert [item.code for item in grid_list.items] == in_force_for_chengguan(Level.GRID)

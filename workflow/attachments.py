@@ -147,6 +147,32 @@ def detect_kind(uploaded_file) -> FileKind | None:
         uploaded_file.seek(0)
 
 
+STAMPED_REPLY_KINDS = (PDF, PNG, JPEG, GIF, WEBP)
+STAMPED_REPLY_DESCRIPTION = "PDF 文档或 PNG、JPEG、GIF、WebP 图片（盖章件的扫描件或照片）"
+
+
+def validate_stamped_reply(uploaded_file) -> FileKind:
+    """Check a stamped reply (盖章意见): an attachment that is a PDF or an image.
+
+    Returns its kind. Raises ``ValidationError`` on the ``stamped_reply`` field, naming
+    the file, for what ``validate_attachment`` refuses and for Word or Excel files.
+    """
+    try:
+        kind = validate_attachment(uploaded_file)
+    except ValidationError as error:
+        raise ValidationError({"stamped_reply": error.message_dict["attachments"]}) from error
+    if kind not in STAMPED_REPLY_KINDS:
+        name = original_name(uploaded_file)
+        raise ValidationError(
+            {
+                "stamped_reply": (
+                    f"文件“{name}”是{kind.label}：盖章意见只能上传{STAMPED_REPLY_DESCRIPTION}。"
+                )
+            }
+        )
+    return kind
+
+
 def validate_attachment(uploaded_file) -> FileKind:
     """Check one uploaded file; return its kind.
 

@@ -23,7 +23,7 @@ class BatchPrepareForm(forms.Form):
     def __init__(self, *args, requests, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["requests"].queryset = requests
-        self.fields["requests"].label_from_instance = lambda p: f"#{p.pk} {p}（{p.initiator}）"
+        self.fields["requests"].label_from_instance = lambda p: f"{p}（{p.initiator}）"
         if not self.is_bound:
             today = timezone.localdate()
             self.fields["title"].initial = f"{today.year}年清单调整事项（{today:%m月%d日}提请）"
@@ -84,7 +84,7 @@ class BatchRecordForm(forms.Form):
                 key = party_key(consultation)
                 name = party_field_name(process.pk, key)
                 self.fields[name] = forms.ChoiceField(
-                    label=f"申请 #{process.pk}：对“{consultation.party}”的审定意见",
+                    label=f"申请 {process.label}：对“{consultation.party}”的审定意见",
                     choices=PartyDecision.choices,
                     initial=PartyDecision.AS_PROPOSED,
                     widget=forms.RadioSelect,
@@ -95,7 +95,7 @@ class BatchRecordForm(forms.Form):
                 name = amended_field_name(process.pk, field)
                 attrs = {"rows": 2} if widget is forms.Textarea else {}
                 self.fields[name] = forms.CharField(
-                    label=f"申请 #{process.pk}：{label}",
+                    label=f"申请 {process.label}：{label}",
                     required=False,
                     widget=widget(attrs=attrs),
                 )

@@ -140,6 +140,11 @@ class ConsultForm(forms.Form):
     counter_proposal = forms.CharField(
         label="修改建议", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    stamped_reply = forms.FileField(
+        label="盖章意见(可选)",
+        required=False,
+        help_text="加盖公章的书面意见：PDF 或图片（扫描件、照片），不超过 10 MB。",
+    )
 
 
 class LegalityReviewForm(forms.Form):
@@ -200,3 +205,26 @@ class RulingForm(forms.Form):
                 "amended_resources",
             )
         }
+
+
+class ReviseForm(ItemFieldsForm):
+    """修改后重新提交: the item fields, plus files to add and attachments to remove."""
+
+    attachments = MultipleFileField(
+        label="添加附件",
+        required=False,
+        help_text="PDF、Word、Excel 或图片，每个不超过 10 MB，可多选。",
+    )
+    remove_attachments = forms.ModelMultipleChoiceField(
+        label="删除附件",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="勾选要删除的已上传附件。",
+    )
+
+    def __init__(self, *args, attachments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove_attachments"].queryset = attachments
+        if not attachments:
+            del self.fields["remove_attachments"]

@@ -75,6 +75,9 @@ class ChangeRequestProcess(Process):
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="+", verbose_name="所属县"
     )
+    # 申请编号 SQ-<year>-<4-digit sequence>, counted per county and year, given when the
+    # request is filed (``services.filing``) and never changed.
+    number = models.CharField("申请编号", max_length=20, blank=True, db_index=True)
     kind = models.CharField("申请类型", max_length=16, choices=ChangeKind.choices)
     level = models.CharField("清单层级", max_length=16, choices=Level.choices)
     requested_by = models.ForeignKey(
@@ -184,10 +187,29 @@ class ChangeRequestProcess(Process):
     class Meta:
         verbose_name = "准入/调整申请"
         verbose_name_plural = "准入/调整申请"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "number"],
+                condition=~models.Q(number=""),
+                name="workflow_request_number_unique_per_county",
+            )
+        ]
 
     def __str__(self):
+        prefix = f"{self.number} " if self.number else ""
+        return f"{prefix}{self.subject_line}"
+
+    @property
+    def subject_line(self) -> str:
+        """Kind and subject without the number, e.g. ``新增事项：燃气安全检查``."""
         subject = self.title or (self.target_item.title if self.target_item_id else "")
         return f"{self.get_kind_display()}：{subject}"
+
+    @property
+    def label(self) -> str:
+        """How people name the request: its number (申请编号), or ``#<id>`` before it has
+        one."""
+        return self.number or f"#{self.pk}"
 
     @property
     def initiator(self):
@@ -524,3 +546,105 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+def stamped_reply_upload_to(instance, filename: str) -> str:
+    """Stamped replies are stored with their request's files:
+    ``requests/<process pk>/replies/<generated name>``."""
+    return f"requests/{instance.consultation.process_id}/replies/{filename}"
+
+
+class StampedReply(models.Model):
+    """The stamped letter (盖章意见) a consulted party sends with its answer: a PDF or an
+    image, stored under a generated name; the uploader's file name is kept for display."""
+
+    consultation = models.OneToOneField(
+        Consultation,
+        on_delete=models.CASCADE,
+        related_name="stamped_reply",
+        verbose_name="征求意见答复",
+    )
+    file = models.FileField("文件", upload_to=stamped_reply_upload_to, max_length=255)
+    original_name = models.CharField("原文件名", max_length=255)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小(字节)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="上传人",
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "盖章意见"
+        verbose_name_plural = "盖章意见"
+
+    def __str__(self):
+        return self.original_name
+
+
+class TaskTransfer(models.Model):
+    """A task handed by one person to a colleague of the same unit (转交).
+
+    The colleague becomes the task's owner and may do it, even without the unit's
+    right to act on its tasks in general (e.g. a township's staff member handed the
+    consultation by its head). Kept as the task's trail.
+    """
+
+    task = models.ForeignKey(
+        "viewflow.Task", on_delete=models.CASCADE, related_name="+", verbose_name="任务"
+    )
+    process = models.ForeignKey(
+        "viewflow.Process", on_delete=models.CASCADE, related_name="+", verbose_name="流程"
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="转交人"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="接收人"
+    )
+    reason = models.CharField("转交说明", max_length=200, blank=True)
+    created_at = models.DateTimeField("转交时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "任务转交"
+        verbose_name_plural = "任务转交"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["task", "to_user"])]
+
+    def __str__(self):
+        return f"任务 #{self.task_id}：{self.from_user} → {self.to_user}"
+
+
+class Urge(models.Model):
+    """A reminder the county office sent on an open task (催办): who, when, to how many."""
+
+    task = models.ForeignKey(
+        "viewflow.Task", on_delete=models.CASCADE, related_name="+", verbose_name="任务"
+    )
+    process = models.ForeignKey(
+        "viewflow.Process", on_delete=models.CASCADE, related_name="+", verbose_name="流程"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="催办人"
+    )
+    sent_at = models.DateTimeField("催办时间", auto_now_add=True)
+    recipient_count = models.PositiveIntegerField("通知人数")
+    note = models.CharField("催办说明", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "催办"
+        verbose_name_plural = "催办"
+        ordering = ["sent_at", "id"]
+        indexes = [models.Index(fields=["task", "sent_at"])]
+
+    def __str__(self):
+        return f"催办任务 #{self.task_id}（{self.sent_by}）"

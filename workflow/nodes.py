@@ -27,7 +27,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import NoReverseMatch, path
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 from viewflow import this
@@ -220,6 +220,24 @@ class TaskView(flow.View):
 
         return user.is_authenticated and can_view_process(user, task.process.coerced)
 
+    def get_available_actions(self, activation, user):
+        """viewflow's actions of the task page, without a claim step: whoever may take
+        an open task is offered 办理 (its form; the task becomes theirs when they
+        submit it) instead of 认领."""
+        offered = set()
+        for transition in activation.get_available_transitions(user):
+            slug, label = transition.slug, transition.label
+            if slug in ("assign", "take", "start"):
+                slug, label = "execute", "办理"
+            if slug in offered:
+                continue
+            try:
+                url = self.reverse(slug, args=[activation.process.pk, activation.task.pk])
+            except NoReverseMatch:
+                continue
+            offered.add(slug)
+            yield label, url
+
 
 class PartySplitActivation(SplitActivation):
     """Adds one ``(node, item)`` branch per item of the split's data source."""
@@ -299,6 +317,14 @@ class PartyViewActivation(TaskViewActivation):
                 activation.cancel()
 
 
+def was_handed(user, task) -> bool:
+    """True if ``task`` was handed to ``user`` by a colleague (转交, ``TaskTransfer``):
+    the receiver does that one task even without the unit's right to act in general."""
+    from .models import TaskTransfer
+
+    return TaskTransfer.objects.filter(task_id=task.pk, to_user_id=user.pk).exists()
+
+
 class PartyView(TaskView):
     """A human task that only the users of one party (township or department) may take."""
 
@@ -324,9 +350,9 @@ class PartyView(TaskView):
         return task.owner_id is None and self._holds_party_permission(user, task)
 
     def can_execute(self, user, task):
-        return task.owner_id == getattr(user, "pk", None) and self._holds_party_permission(
-            user, task
-        )
+        if task.owner_id is None or task.owner_id != getattr(user, "pk", None):
+            return False
+        return self._holds_party_permission(user, task) or was_handed(user, task)
 
     def can_view(self, user, task):
         if self._holds_party_permission(user, task):

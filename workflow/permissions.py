@@ -263,6 +263,8 @@ def _party_access(user) -> Q:
             owner_permission_obj_pk__in=[str(pk) for pk in departments],
         )
         | Q(process_id__in=arbitrated_requests.values("pk"))
+        # A task handed to the user (转交) is the user's, whatever its party.
+        | Q(owner_id=user.pk)
     )
 
 

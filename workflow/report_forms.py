@@ -65,6 +65,16 @@ class ReportForm(forms.Form):
             self.fields["township"].required = False
 
 
+class EvidenceForm(forms.Form):
+    """补充证明材料 to a report still in progress."""
+
+    evidence = MultipleFileField(
+        label="补充证明材料",
+        required=False,
+        help_text="PDF、Word、Excel 或图片，每个不超过 10 MB，可多选。",
+    )
+
+
 class AnswerForm(forms.Form):
     """部门答复: withdraw the demand, start an admission request, or dispute."""
 

@@ -25,6 +25,9 @@ class ReportsApp(Application):
     detail_path = path("<int:pk>/", reports.ReportDetailView.as_view(), name="detail")
     answer_path = path("<int:pk>/answer/", reports.ReportAnswerView.as_view(), name="answer")
     rule_path = path("<int:pk>/rule/", reports.ReportRuleView.as_view(), name="rule")
+    evidence_add_path = path(
+        "<int:pk>/evidence/", reports.EvidenceAddView.as_view(), name="evidence_add"
+    )
     evidence_path = path(
         "<int:pk>/evidence/<int:evidence_pk>/",
         reports.EvidenceDownloadView.as_view(),

@@ -11,7 +11,7 @@ from viewflow.workflow.models import Task
 from arbitration.models import Ruling
 from duty_lists.models import DutyItem, ItemStatus
 from organisations import permissions as org_permissions
-from organisations.models import Department, Membership, Role, Township
+from organisations.models import Department, Membership, Role, Township, User
 
 from . import deadlines
 from .models import ChangeRequestProcess, Consultation, ConsultationAnswer, Notification
@@ -156,12 +156,26 @@ def task_actors(task) -> list:
     if not task.owner_permission or task.owner_permission_obj_pk is None:
         return []
     kind = ContentType.objects.get_for_id(task.owner_permission_content_type_id).model
+    return unit_actors(kind, int(task.owner_permission_obj_pk), task.owner_permission)
+
+
+def unit_actors(kind: str, unit_pk: int, permission: str) -> list:
+    """Active users whose role in unit ``unit_pk`` of ``kind`` ("township",
+    "department", "county" …) carries ``permission``, and the deputies in force of those
+    of them who head a township or department (委托期间的代理人), by id; one query."""
     roles = [
         role
         for role, grants in org_permissions.ROLE_PERMISSIONS.items()
-        if task.owner_permission in grants.get(kind, ())
+        if permission in grants.get(kind, ())
     ]
-    return _members(**{f"{kind}_id": int(task.owner_permission_obj_pk)}, role__in=roles)
+    members = Membership.objects.filter(**{f"{kind}_id": unit_pk}, role__in=roles).values("user_id")
+    condition = Q(pk__in=members)
+    if kind in ("township", "department"):
+        deputies = org_permissions.active_deputyships().filter(
+            **{f"{kind}_id": unit_pk}, principal_id__in=members
+        )
+        condition |= Q(pk__in=deputies.values("deputy_id"))
+    return list(User.objects.filter(condition, is_active=True).order_by("pk"))
 
 
 def _members(*conditions, **lookups):
@@ -229,8 +243,11 @@ def party_names(tasks) -> dict[tuple[str, int], str]:
 
 def consultation_list(user, process: ChangeRequestProcess) -> list[Consultation]:
     """The answers of a request that ``user`` may read: all of them for the county
-    office, administrators and the filing side; otherwise only the user's own party's."""
-    consultations = process.consultations.select_related("township", "department", "answered_by")
+    office, administrators and the filing side; otherwise only the user's own party's.
+    Each comes with its stamped reply (盖章意见), if any."""
+    consultations = process.consultations.select_related(
+        "township", "department", "answered_by", "stamped_reply"
+    )
     if not can_see_every_answer(user, process):
         consultations = consultations.filter(
             Q(township_id__in=sorted(org_permissions.township_ids_visible_to(user)))
@@ -299,3 +316,31 @@ def items_unit_may_change(unit: Department | Township) -> QuerySet[DutyItem]:
     else:
         items = DutyItem.objects.filter(lead_department=unit, status=ItemStatus.IN_FORCE)
     return items.select_related("duty_list").order_by("code")
+
+
+def _deadline_nodes() -> list:
+    """The interrupting timers (the deadlines) of every flow's human tasks."""
+    from .evaluation_flow import EvaluationRoundFlow
+    from .flows import ChangeRequestFlow
+    from .nodes import ScheduledTimer
+    from .offlist_flow import OffListReportFlow
+
+    return [
+        node
+        for flow_class in (ChangeRequestFlow, OffListReportFlow, EvaluationRoundFlow)
+        for node in flow_class.instance.nodes()
+        if isinstance(node, ScheduledTimer) and node._interrupting
+    ]
+
+
+def task_deadlines(tasks) -> dict[int, datetime.datetime]:
+    """``{task id: deadline}`` of the given tasks that have a deadline timer (a
+    consultation, a department's answer, a score sheet): when that timer is scheduled
+    to close the task. One query, none for no tasks."""
+    ids = sorted({task.pk for task in tasks})
+    if not ids:
+        return {}
+    links = Task.previous.through.objects.filter(
+        to_task_id__in=ids, from_task__flow_task__in=_deadline_nodes()
+    ).values_list("to_task_id", "from_task__scheduled")
+    return {pk: scheduled for pk, scheduled in links if scheduled is not None}

@@ -14,21 +14,23 @@ from functools import cached_property, update_wrapper
 
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLResolver, path
 from django.utils.html import format_html
+from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.status import PROCESS, STATUS
 
 from config.listing import IdUrls
 
 from . import batch_selectors, permissions, selectors
-from .filters import STEP_TITLES, ChangeRequestFilter, TaskFilter, TaskListFilter
+from .filters import STEP_TITLES, ChangeRequestFilter, TaskFilter, TaskListFilter, step_title
 from .models import ChangeRequestProcess
 from .services.common import deny
-from .views.attachments import AttachmentDownloadView
+from .views.attachments import AttachmentDownloadView, StampedReplyDownloadView
+from .views.handover import handover_context
 from .views.requests import (
     ChangeRequestCreateView,
     MyChangeRequestListView,
@@ -221,6 +223,19 @@ class ProcessListView(
         return queryset.filter(flow_class=self.flow_class)
 
 
+HUMAN_STEP_TYPES = ("START", "HUMAN_START", "HUMAN", "END")
+
+
+def _step_actor(task, process) -> str:
+    """Who did a step of the request's log: the filer for the start, the task's owner
+    for a person's step, nobody for the end."""
+    if task.flow_task_type in ("START", "HUMAN_START"):
+        return str(process.requested_by)
+    if task.flow_task_type == "END":
+        return ""
+    return str(task.owner) if task.owner_id else ""
+
+
 class ProcessDetailView(flow_views.DetailProcessView):
     """One request: its content, the answers and ruling the user may read, and the
     tasks the user may see (another township's consultation is left out)."""
@@ -249,7 +264,13 @@ class ProcessDetailView(flow_views.DetailProcessView):
         names = selectors.party_names(tasks)
         context = super().get_context_data(**kwargs)
         context.update(
-            task_list=[(task, task_label(task, names)) for task in tasks],
+            # The log shows what people did (filing, review, answers, proposals) and the
+            # end; gateways, joins, timers and automatic steps are the engine's business.
+            task_list=[
+                (task, task_label(task, names), _step_actor(task, process))
+                for task in tasks
+                if task.flow_task_type in HUMAN_STEP_TYPES
+            ],
             target_townships=list(process.target_townships.order_by("code")),
             consultations=selectors.consultation_list(user, process),
             ruling=selectors.ruling_of(user, process),
@@ -258,7 +279,16 @@ class ProcessDetailView(flow_views.DetailProcessView):
             ),
             decision=batch_selectors.decision_of(user, process),
             open_task_count=sum(task.status in OPEN_STATUSES for task in tasks),
+            request_status=request_status(
+                process,
+                [
+                    step_title(task.flow_task)
+                    for task in tasks
+                    if task.status in OPEN_STATUSES and task.flow_task_type == "HUMAN"
+                ],
+            ),
             attachments=list(process.attachments.select_related("uploaded_by").order_by("pk")),
+            **handover_context(user, process, tasks, names),
         )
         return context
 
@@ -310,6 +340,30 @@ class DashboardView(UnchangedSessionMixin, flow_views.DashboardView):
         }
 
 
+def request_status(process, open_steps) -> str:
+    """The one status a request page shows: its outcome once finished, otherwise
+    "办理中" with the steps it waits at (``open_steps``, their titles)."""
+    if process.status == PROCESS.CANCELED:
+        return "已撤销"
+    if process.finished or process.status == PROCESS.DONE:
+        return process.get_outcome_display()
+    if open_steps:
+        return f"办理中（当前环节：{'、'.join(dict.fromkeys(open_steps))}）"
+    return "办理中"
+
+
+class ProcessFlowView(generic.TemplateView):
+    """The request's flow chart inside a page, with a link back to the request."""
+
+    template_name = "workflow/changerequest/process_flow.html"
+
+    def get_context_data(self, **kwargs):
+        process = get_object_or_404(ChangeRequestProcess, pk=self.kwargs["process_pk"])
+        if not permissions.can_view_process(self.request.user, process):
+            raise deny(self.request.user, f"查看申请 {process.label} 的流程图")
+        return super().get_context_data(process=process, **kwargs)
+
+
 class ChartView(flow_views.FlowChartView):
     """The flow chart (anyone with a role) and one request's chart (only if visible)."""
 
@@ -320,7 +374,7 @@ class ChartView(flow_views.FlowChartView):
                 ChangeRequestProcess, pk=process_pk, flow_class=self.flow_class
             )
             if not permissions.can_view_process(request.user, process):
-                raise deny(request.user, f"查看申请 #{process_pk} 的流程图")
+                raise deny(request.user, f"查看申请 {process.label} 的流程图")
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -354,6 +408,17 @@ def _may_open(node, user, task) -> bool:
     return node.can_view(user, task)
 
 
+def _opens_the_form(node, request, task) -> bool:
+    """True if the request only reads (GET/HEAD) and its user may take the open, unowned
+    human task ``task`` (what viewflow's task index sends to its claim page, 认领)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and task.flow_task_type == "HUMAN"
+        and task.status == STATUS.NEW
+        and node.can_assign(request.user, task)
+    )
+
+
 def scoped_task_view(node, url_name: str, view):
     """Wrap one task URL of ``node``: the task must exist in the URL's request (else
     404) and be visible to the user (else 403, logged); the index page also needs a
@@ -372,6 +437,10 @@ def scoped_task_view(node, url_name: str, view):
             raise deny(request.user, f"访问任务 #{task_pk}")
         if url_name == "index" and not _may_open(node, request.user, task):
             raise deny(request.user, f"打开任务 #{task_pk}")
+        if url_name in ("index", "assign") and _opens_the_form(node, request, task):
+            # No claim step: whoever may take an open task goes straight to its form;
+            # the task becomes theirs when they submit it.
+            return redirect(node.reverse("execute", args=[process_pk, task_pk]))
         return view(request, *args, process_pk=process_pk, task_pk=task_pk, **kwargs)
 
     update_wrapper(scoped, view)
@@ -411,8 +480,16 @@ class ChangeRequestViewset(FlowAppViewset):
 
     new_path = path("new/", ChangeRequestCreateView.as_view(), name="new")
     mine_path = path("mine/", MyChangeRequestListView.as_view(), name="mine")
+    process_flow_path = path(
+        "<int:process_pk>/flow/",
+        ProcessFlowView.as_view(),
+        name="process_flow",
+    )
     attachment_path = path(
         "attachments/<int:pk>/", AttachmentDownloadView.as_view(), name="attachment"
+    )
+    stamped_reply_path = path(
+        "stamped-replies/<int:pk>/", StampedReplyDownloadView.as_view(), name="stamped_reply"
     )
 
     def get_context_data(self, request):

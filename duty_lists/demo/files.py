@@ -19,7 +19,8 @@ AMEND, WITHDRAW = "修改", "取消"
 
 ORGANISATIONS_FILE = "organisations.csv"
 USERS_FILE = "users.csv"
-ITEMS_FILE = "duty_items.csv"
+# The approved lists of each county, as the county issued them: "<县名>三张清单.xlsx".
+LISTS_FILE_SUFFIX = "三张清单.xlsx"
 CHANGES_FILE = "changes.csv"
 
 USER_COLUMNS = ("用户名", "姓名", "角色", "所属县", "单位")
@@ -36,7 +37,6 @@ FIELD_COLUMNS = (
     "适用范围",
     "生效日期",
 )
-ITEM_COLUMNS = ("所属县", "清单层级", "事项编码", *FIELD_COLUMNS)
 CHANGE_COLUMNS = (
     "变更编号",
     "变更日期",
@@ -159,13 +159,16 @@ def check_unique(lines: list[Line], *columns: str) -> None:
             raise line.error(f"{'、'.join(columns)}“{shown}”与第 {first.number} 行重复。")
 
 
-def group_changes(change_lines: list[Line], item_lines: list[Line]) -> list[Change]:
+def group_changes(
+    change_lines: list[Line], item_dates: dict[tuple[str, str], datetime.date]
+) -> list[Change]:
     """Group ``changes.csv`` lines by 变更编号; return the changes in the order to apply.
 
-    Checks that the lines of one change agree, that the item is in ``duty_items.csv``,
-    that the change comes after the item's 生效日期, and each line's 变更类型/变更字段.
+    ``item_dates`` maps (县名, 事项编码) of the lists files to the item's 生效日期.
+    Checks that the lines of one change agree, that the item is in its county's lists
+    file, that the change comes after the item's 生效日期, and each line's
+    变更类型/变更字段.
     """
-    items = {(line["所属县"], line["事项编码"]): line for line in item_lines}
     changes: dict[str, Change] = {}
     for line in change_lines:
         change = Change(
@@ -183,11 +186,13 @@ def group_changes(change_lines: list[Line], item_lines: list[Line]) -> list[Chan
                 f"变更编号“{change.number}”的各行应填写相同的变更日期、所属县、事项编码、"
                 f"变更类型、变更理由和操作人（见第 {first.lines[0].number} 行）。"
             )
-        item = items.get((change.county, change.code))
-        if item is None:
-            raise line.error(f"{ITEMS_FILE} 中没有{change.county}的事项“{change.code}”。")
-        if change.date <= parse_date(item, "生效日期"):
-            raise line.error(f"变更日期应晚于该事项的生效日期 {item['生效日期']}。")
+        effective = item_dates.get((change.county, change.code))
+        if effective is None:
+            raise line.error(
+                f"{change.county}{LISTS_FILE_SUFFIX} 中没有{change.county}的事项“{change.code}”。"
+            )
+        if change.date <= effective:
+            raise line.error(f"变更日期应晚于该事项的生效日期 {effective:%Y-%m-%d}。")
         _check_change_line(line, first)
         first.lines.append(line)
     return sorted(changes.values(), key=lambda change: (change.date, change.lines[0].number))

@@ -29,21 +29,24 @@ from organisations.models import (
 )
 
 from .. import services
-from ..models import LEVEL_CODE_PREFIX, Category, DutyItem, DutyType, Level
+from ..importing import ImportRefused, lists_import
+from ..importing.columns import CellError
+from ..importing.columns import parse_date as parse_cell_date
+from ..importing.reading import UnreadableWorkbook, open_workbook, read_sheets
+from ..models import Category, DutyItem, DutyType
 from .files import (
     AMEND,
     CHANGE_COLUMNS,
     CHANGES_FILE,
-    FIELD_COLUMNS,
     IMPORT_REASON,
-    ITEM_COLUMNS,
-    ITEMS_FILE,
+    LISTS_FILE_SUFFIX,
     NAME_SEPARATOR,
     ORGANISATIONS_FILE,
     USER_COLUMNS,
     USERS_FILE,
     WITHDRAW,
     Change,
+    DemoDataError,
     Line,
     check_unique,
     group_changes,
@@ -91,6 +94,39 @@ class DemoReport:
     organisations: str = ""
 
 
+def _list_files(directory: Path) -> list[Path]:
+    """The counties' lists files of ``directory`` ("<县名>三张清单.xlsx"), by name."""
+    files = sorted(directory.glob(f"*{LISTS_FILE_SUFFIX}"))
+    if not files:
+        raise DemoDataError(directory / f"<县名>{LISTS_FILE_SUFFIX}", None, "找不到清单文件。")
+    return files
+
+
+def _item_dates(list_files: list[Path]) -> dict[tuple[str, str], datetime.date]:
+    """(县名, 事项编码) → 生效日期 of every item of the lists files (no database needed;
+    the import checks the files in full). Raises ``DemoDataError`` for an unreadable
+    file or a bad date."""
+    dates = {}
+    for path in list_files:
+        county = path.name.removesuffix(LISTS_FILE_SUFFIX)
+        try:
+            workbook = open_workbook(path.read_bytes(), path.name)
+        except UnreadableWorkbook as error:
+            raise DemoDataError(path, None, str(error)) from None
+        for sheet in read_sheets(workbook, []):
+            for row in sheet.rows:
+                code, date = row.cells.get("code"), row.cells.get("effective_date")
+                if code is None or date is None or not date.text:
+                    continue
+                try:
+                    dates[county, code.text] = parse_cell_date(date.value)
+                except CellError as error:
+                    message = f"工作表“{sheet.name}”第 {row.number} 行：{error}"
+                    raise DemoDataError(path, None, message) from None
+        workbook.close()
+    return dates
+
+
 def demo_directory() -> Path:
     """The folder holding the demo files: ``fixtures/demo`` of the project."""
     return Path(settings.BASE_DIR) / "fixtures" / "demo"
@@ -99,19 +135,19 @@ def demo_directory() -> Path:
 def demo_load(*, directory: Path | None = None) -> DemoReport:
     """Load the demo counties from ``directory`` (default ``demo_directory()``).
 
-    Returns a ``DemoReport``. Raises ``DemoDataError`` naming the file and line of a bad
-    line, or ``CommandError`` if ``import_orgs`` rejects the organisation file; nothing
-    is written then.
-    Changes: organisation units, users and their memberships, items and their dated
-    history records, all with the reason "演示数据导入", in one transaction.
+    Returns a ``DemoReport``. Raises ``DemoDataError`` naming the file and line (or
+    sheet, row and column) of a bad line, or ``CommandError`` if ``import_orgs`` rejects
+    the organisation file; nothing is written then.
+    Changes: organisation units, users and their memberships, the lists imported from
+    each county's lists file through ``lists_import`` and their items' dated history
+    records, all with the reason "演示数据导入", in one transaction.
     """
     directory = Path(directory or demo_directory())
     user_lines = read_lines(directory / USERS_FILE, USER_COLUMNS)
     check_unique(user_lines, "用户名")
-    item_lines = read_lines(directory / ITEMS_FILE, ITEM_COLUMNS)
-    check_unique(item_lines, "所属县", "事项编码")
+    list_files = _list_files(directory)
     change_lines = read_lines(directory / CHANGES_FILE, CHANGE_COLUMNS)
-    changes = group_changes(change_lines, item_lines)
+    changes = group_changes(change_lines, _item_dates(list_files))
     report = DemoReport()
     with transaction.atomic():
         organisations = io.StringIO()
@@ -120,14 +156,13 @@ def demo_load(*, directory: Path | None = None) -> DemoReport:
         # Every line is resolved against the tree before the first user or item is written.
         units = Units()
         users = [_user_spec(line, units) for line in user_lines]
-        items = [_item_spec(line, units) for line in item_lines]
         usernames = {line["用户名"] for line in user_lines}
         for change in changes:
             _resolve_change(change, units, usernames)
         for spec in users:
             _write_user(spec, report)
-        for spec in items:
-            _write_item(spec, report)
+        for path in list_files:
+            _import_lists(path, report)
         for change in changes:
             _write_change(change, report)
     return report
@@ -237,15 +272,6 @@ class _UserSpec:
         return [self.county.name, *(unit.name for unit in units if unit is not None)]
 
 
-@dataclass
-class _ItemSpec:
-    line: Line
-    county: County
-    level: str
-    fields: dict
-    townships: list[Township]
-
-
 def _user_spec(line: Line, units: Units) -> _UserSpec:
     role = parse_choice(line, "角色", Role)
     county = units.county(line)
@@ -284,20 +310,6 @@ def field_values(line: Line, column: str, text: str, units: Units, county: Count
         return {"effective_date": parse_date(line, column, text)}
     townships = units.applicability(line, column, county, text)
     return {"applies_to_all": townships is None, "townships": townships or []}
-
-
-def _item_spec(line: Line, units: Units) -> _ItemSpec:
-    county = units.county(line)
-    level = parse_choice(line, "清单层级", Level)
-    code = line["事项编码"]
-    prefix = f"{LEVEL_CODE_PREFIX[Level(level)]}-"
-    if not code.startswith(prefix):
-        raise line.error(f"事项编码“{code}”应以 {prefix} 开头（{Level(level).label}清单）。")
-    values = {"code": code}
-    for column in FIELD_COLUMNS:
-        values.update(field_values(line, column, line[column], units, county))
-    townships = values.pop("townships")
-    return _ItemSpec(line, county, level, values, townships)
 
 
 def _resolve_change(change: Change, units: Units, usernames: set[str]) -> None:
@@ -352,22 +364,50 @@ def _write_user(spec: _UserSpec, report: DemoReport) -> None:
     report.logins.append(Login(username, user.display_name, Role(spec.role).label, unit_name))
 
 
-def _write_item(spec: _ItemSpec, report: DemoReport) -> None:
-    duty_list = services.duty_list_for(spec.county, spec.level)
-    if DutyItem.objects.filter(duty_list=duty_list, code=spec.fields["code"]).exists():
-        report.items_existing += 1
+def _import_lists(path: Path, report: DemoReport) -> None:
+    """Import a county's lists file through ``lists_import``, unless the county's lists
+    already hold items (a rerun: the demo's later changes must stay); then date each new
+    history record to its item's 生效日期."""
+    county_name = path.name.removesuffix(LISTS_FILE_SUFFIX)
+    county = County.objects.filter(name=county_name).first()
+    if county is None:
+        raise DemoDataError(path, None, f"{ORGANISATIONS_FILE} 中没有“{county_name}”。")
+    content = path.read_bytes()
+    if DutyItem.objects.filter(duty_list__county=county).exists():
+        report.items_existing += sum(len(codes) for codes in _codes(content, path))
         return
-    item = _call(
-        spec.line,
-        services.duty_item_create,
-        actor=None,
-        duty_list=duty_list,
-        reason=IMPORT_REASON,
-        townships=spec.townships,
-        **spec.fields,
-    )
-    _date_latest_record(item, spec.fields["effective_date"], CREATED_AT)
-    report.items_created += 1
+    try:
+        result = lists_import(
+            actor=None,
+            county=county,
+            content=content,
+            file_name=path.name,
+            effective_date=timezone.localdate(),
+            reason=IMPORT_REASON,
+        )
+    except ImportRefused as refused:
+        raise DemoDataError(path, None, str(refused)) from None
+    added = [spec for plan in result.lists for spec in plan.added]
+    report.items_created += len(added)
+    by_date: dict[datetime.date, list[str]] = {}
+    for spec in added:
+        by_date.setdefault(spec.effective_date or timezone.localdate(), []).append(spec.code)
+    for day, codes in by_date.items():
+        DutyItem.history.filter(duty_list__county=county, code__in=codes, history_type="+").update(
+            history_date=_moment(day, CREATED_AT)
+        )
+
+
+def _codes(content: bytes, path: Path) -> list[set[str]]:
+    """The codes of each sheet of a lists file (no database needed)."""
+    workbook = open_workbook(content, path.name)
+    try:
+        return [
+            {row.cells["code"].text for row in sheet.rows if "code" in row.cells}
+            for sheet in read_sheets(workbook, [])
+        ]
+    finally:
+        workbook.close()
 
 
 def _write_change(change: Change, report: DemoReport) -> None:

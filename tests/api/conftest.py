@@ -2,9 +2,12 @@
 helpers to call the API as one of them (token authentication, like a real client)."""
 
 import datetime
+import io
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 from rest_framework.test import APIClient
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import STATUS
@@ -18,14 +21,16 @@ from arbitration.models import (
     Ruling,
     RulingDecision,
 )
+from duty_lists.importing.template import template_headers
 from duty_lists.models import DutyItem, Release
-from organisations.models import Role
-from organisations.services import api_token_issue
+from organisations.models import Deputyship, Region, Role
+from organisations.services import api_token_issue, region_membership_grant
 from tests.factories import (
     CountyFactory,
     DepartmentFactory,
     GridFactory,
     TownshipFactory,
+    UserFactory,
     VillageFactory,
     user_with_role,
 )
@@ -38,6 +43,8 @@ from workflow.models import (
     Consultation,
     LegalityReview,
     Notification,
+    TaskTransfer,
+    Urge,
 )
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
@@ -47,7 +54,8 @@ OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 def world(db):
     """清河县: 住建局 (files requests) and 应急管理局; 城关街道, 青石镇, 云岭乡 (consulted)
     and 石门镇 (never consulted); 北门社区 (城关街道) with a grid, 石门村 (石门镇);
-    县委社会工作部; one user per role; 白沙县 with its own users."""
+    县委社会工作部; one user per role; 白沙县 with its own users; 丽水市 (both counties)
+    with a 市级查看人员."""
     county = CountyFactory(name="清河县")
     department = DepartmentFactory(county=county, name="县住房和城乡建设局")
     other_department = DepartmentFactory(county=county, name="县应急管理局")
@@ -62,7 +70,14 @@ def world(db):
     other_village = VillageFactory(township=townships[3], name="石门村")
     grid = GridFactory(village=village, name="北门一网格")
     social_work = DepartmentFactory(county=county, name="县委社会工作部")
+    # 丽水市 over both counties: its viewer reads their statistics and nothing else.
+    region = Region.objects.create(code="3311", name="丽水市")
+    region.counties.set([county, other_county])
+    region_viewer = UserFactory(display_name="丽水市编办")
+    region_membership_grant(actor=None, user=region_viewer, region=region)
     return SimpleNamespace(
+        region=region,
+        region_viewer=region_viewer,
         county=county,
         department=department,
         other_department=other_department,
@@ -210,4 +225,36 @@ def database_state() -> dict:
         "batch_documents": list(BatchDocument.objects.order_by("pk").values_list("pk", "file")),
         "opinions": NoticeOpinion.objects.count(),
         "releases": Release.objects.count(),
+        "urges": Urge.objects.count(),
+        "transfers": TaskTransfer.objects.count(),
+        "deputyships": list(Deputyship.objects.order_by("pk").values_list("pk", "ended_at")),
     }
+
+
+def lists_file(world, title: str = "燃气安全入户排查") -> bytes:
+    """A one-item approved lists file (.xlsx) of ``world``'s county."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "乡镇(街道)"
+    headers = template_headers("township")
+    sheet.append(headers)
+    values = {
+        "事项编码": "XZ-ZJ-0001",
+        "事项名称": title,
+        "类别": "平安法治",
+        "履职类型": "配合履职",
+        "牵头部门": world.department.name,
+        "部门职责": "负责燃气安全监管。",
+        "乡镇(街道)职责": "配合入户排查。",
+        "实施依据": "《城镇燃气管理条例》",
+        "适用乡镇": "城关街道、青石镇",
+    }
+    sheet.append([values.get(header, "") for header in headers])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def lists_upload(world, **kw):
+    """The file of ``lists_file`` as an upload."""
+    return SimpleUploadedFile("清单.xlsx", lists_file(world, **kw))

@@ -4,8 +4,9 @@
 ``/api/``: the JSON answer must match the schema of its operation and status (every
 documented required property present, nothing undocumented, null only where the schema
 says nullable), an accepted JSON body must match the operation's request schema, and the
-keys of a 400 must be fields of the body that was sent (or query parameters) or
-``non_field_errors`` (``{"detail": …}`` alone for a body that could not be read).
+keys of a 400 must be fields of the body that was sent (or query parameters),
+``non_field_errors`` or keys the operation's 400 schema documents (``{"detail": …}``
+alone for a body that could not be read).
 
 The schema is generated once, as a client would download it, and turned from OpenAPI
 3.0 into JSON Schema (``nullable`` becomes a ``null`` type, ``$ref`` points into
@@ -87,6 +88,12 @@ class Operation:
         if response is None:
             return None
         return response.get("content", {}).get("application/json", {}).get("schema")
+
+    def error_properties(self) -> set[str]:
+        """The keys a 400 answer of this operation documents beyond the body's fields
+        (e.g. the places of a refused file's problems)."""
+        schema = self.response_schema(400)
+        return set() if schema is None else set(_resolve(schema).get("properties", {}))
 
     def parameter_names(self) -> set[str]:
         return {parameter["name"] for parameter in self.spec.get("parameters", [])}
@@ -184,7 +191,7 @@ def check_exchange(
     if answer is None:
         return
     if status == 400 and isinstance(answer, dict) and set(answer) != {"detail"}:
-        allowed = {NON_FIELD} | found.parameter_names()
+        allowed = {NON_FIELD} | found.parameter_names() | found.error_properties()
         if request_schema is not None:
             allowed |= documented_fields(request_schema, sent)
         else:

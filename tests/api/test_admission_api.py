@@ -226,7 +226,7 @@ def test_admission_from_filing_to_published_item(world):
     assert entry["user"] == office_actor
     assert entry["reason"] == (
         f"依据县委常委会审定（清委办发〔2026〕12号）发布："
-        f"新增事项申请 #{process_id}（新增事项：燃气安全入户排查）"
+        f"新增事项申请 {process.number}（新增事项：燃气安全入户排查）"
     )
     assert Consultation.objects.filter(process=process).count() == 3
     assert my_tasks(world.office) == []

@@ -3,9 +3,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from workflow.models import Attachment
+from tests.workflow.test_attachments import xlsx_bytes
+from workflow.models import Attachment, StampedReply
 
-from .conftest import client_for, database_state, file_request
+from .conftest import client_for, database_state, file_request, forward, open_task
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,92 @@ def test_download_is_404_for_who_may_not_see_the_request(world):
         (404, {"detail": "没有该附件。"})
     ] * 3
     assert client_for(None).get(url).status_code == 401
+
+
+def test_a_consultation_answer_carries_a_stamped_reply_readable_by_its_readers(world):
+    process = file_request(world)
+    forward(world, process)
+    task = open_task(process, "consult", township=world.townships[0].pk)
+    reply = SimpleUploadedFile(
+        "城关街道意见（盖章）.pdf", PDF_BYTES, content_type="application/pdf"
+    )
+
+    response = client_for(world.heads[0]).post(
+        f"/api/tasks/{task.pk}/complete/",
+        {
+            "step": "consult",
+            "answer": "contest",
+            "reason": "缺少执法人员。",
+            "stamped_reply": reply,
+        },
+        format="multipart",
+    )
+
+    assert response.status_code == 200, response.content
+    stored = StampedReply.objects.get()
+    (answer,) = response.json()["consultations"]
+    assert answer["stamped_reply"] == {
+        "id": stored.pk,
+        "name": "城关街道意见（盖章）.pdf",
+        "content_type": "application/pdf",
+        "size": len(PDF_BYTES),
+        "download": f"http://testserver/api/requests/{process.pk}/stamped-replies/{stored.pk}/",
+    }
+    download = client_for(world.office).get(answer["stamped_reply"]["download"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF_BYTES
+    hidden = client_for(world.heads[1]).get(answer["stamped_reply"]["download"])
+    assert (hidden.status_code, hidden.json()) == (404, {"detail": "没有该盖章意见。"})
+
+
+def test_a_stamped_reply_that_is_a_spreadsheet_is_a_400_and_nothing_is_answered(world):
+    process = file_request(world)
+    forward(world, process)
+    task = open_task(process, "consult", township=world.townships[0].pk)
+    before = database_state()
+    sheet = SimpleUploadedFile("意见.xlsx", xlsx_bytes(), content_type="application/pdf")
+
+    response = client_for(world.heads[0]).post(
+        f"/api/tasks/{task.pk}/complete/",
+        {"step": "consult", "answer": "accept", "reason": "", "stamped_reply": sheet},
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["stamped_reply"]) == [
+        "文件“意见.xlsx”是Excel 表格：盖章意见只能上传PDF 文档或 PNG、JPEG、GIF、WebP "
+        "图片（盖章件的扫描件或照片）。"
+    ]
+    assert database_state() == before
+
+
+def test_the_filer_removes_a_file_and_the_history_keeps_it(world):
+    process = file_request(world)
+    upload(world.staff, process)
+    attachment = Attachment.objects.get()
+
+    response = client_for(world.staff).post(
+        f"/api/requests/{process.pk}/attachments/{attachment.pk}/remove/"
+    )
+
+    assert response.status_code == 204
+    assert Attachment.objects.count() == 0
+    removal = Attachment.history.get(id=attachment.pk, history_type="-")
+    assert (removal.history_user, removal.history_change_reason) == (
+        world.staff,
+        "删除附件：实施依据.pdf",
+    )
+
+
+def test_removing_a_file_of_another_request_is_a_404(world):
+    process = file_request(world)
+    other = file_request(world, title="瓶装液化气安全检查")
+    upload(world.staff, process)
+    attachment = Attachment.objects.get()
+
+    response = client_for(world.staff).post(
+        f"/api/requests/{other.pk}/attachments/{attachment.pk}/remove/"
+    )
+
+    assert response.status_code == 404
+    assert list(Attachment.objects.all()) == [attachment]

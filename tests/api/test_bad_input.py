@@ -8,6 +8,7 @@ invisible characters (it was stored). ``ENDPOINTS`` lists every write endpoint; 
 checks the list against the API's URLs, so a new endpoint cannot be left out.
 """
 
+import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from config.api_parsers import MAX_JSON_DEPTH, json_depth_exceeds
 from evaluation.models import Indicator
+from organisations import deputies
 from tests.arbitration import world as report_world
 from tests.decisions import as_proposed, prepare
 from tests.evaluation.round_factories import (
@@ -29,10 +31,11 @@ from tests.evaluation.round_factories import (
     sheet_of,
     submit_everything,
 )
+from workflow import services
 from workflow.models import ConsultationAnswer
 from workflow.services import evaluating
 
-from .conftest import answer, client_for, file_request, forward, open_task
+from .conftest import answer, client_for, file_request, forward, lists_upload, open_task
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +118,17 @@ def request_create_call(request):
     return Call(world.staff, "/api/requests/", body)
 
 
+def attachment_remove_call(request):
+    world = api_world(request)
+    process = file_request(world)
+    attachment = services.attachment_add(
+        actor=world.staff,
+        process=process,
+        uploaded_file=report_world.pdf(),
+    )
+    return Call(world.staff, f"/api/requests/{process.pk}/attachments/{attachment.pk}/remove/", {})
+
+
 def attachment_call(request):
     world = api_world(request)
     process = file_request(world)
@@ -124,6 +138,17 @@ def attachment_call(request):
         {"file": report_world.pdf()},
         multipart=True,
     )
+
+
+def import_lists_call(request):
+    world = api_world(request)
+    body = {
+        "file": lists_upload(world),
+        "county": world.county.pk,
+        "document_number": "清委办发〔2026〕12号",
+        "effective_date": "2026-07-01",
+    }
+    return Call(world.office, "/api/lists/import/", body, multipart=True)
 
 
 def review_call(request):
@@ -318,6 +343,62 @@ def sheet_call(action):
     return prepare
 
 
+def _consultation(world):
+    process = file_request(world)
+    forward(world, process)
+    return open_task(process, "consult", township=world.townships[0].pk)
+
+
+def task_urge_call(request):
+    world = api_world(request)
+    task = _consultation(world)
+    return Call(world.office, f"/api/tasks/{task.pk}/urge/", {"note": "请尽快答复。"})
+
+
+def task_transfer_call(request):
+    world = api_world(request)
+    task = _consultation(world)
+    body = {"to_user": world.township_staff.pk, "reason": "请代为答复。"}
+    return Call(world.heads[0], f"/api/tasks/{task.pk}/transfer/", body)
+
+
+def round_urge_call(request):
+    world = round_world()
+    return Call(
+        world.office, f"/api/evaluation-rounds/{world.round.pk}/urge/", {"note": "请提交。"}
+    )
+
+
+def _deputy_body(world) -> dict:
+    now = timezone.now()
+    return {
+        "unit": {"type": "township", "id": world.townships[0].pk},
+        "deputy": world.township_staff.pk,
+        "starts_at": now.isoformat(),
+        "ends_at": (now + datetime.timedelta(days=3)).isoformat(),
+        "reason": "外出学习。",
+    }
+
+
+def deputyship_create_call(request):
+    world = api_world(request)
+    return Call(world.heads[0], "/api/deputyships/", _deputy_body(world))
+
+
+def deputyship_end_call(request):
+    world = api_world(request)
+    body = _deputy_body(world)
+    deputyship = deputies.deputyship_set(
+        actor=world.heads[0],
+        unit=world.townships[0],
+        deputy=world.township_staff,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + datetime.timedelta(days=3),
+        reason=body["reason"],
+    )
+    return Call(world.heads[0], f"/api/deputyships/{deputyship.pk}/end/", {})
+
+
 def id_key_of(name):
     """Put the bad id as the (only) key of the dict field ``name``."""
 
@@ -346,7 +427,16 @@ ENDPOINTS = {
             "reasons": ("reasons", "请填写申请理由。"),
         },
     ),
+    "import_lists": Endpoint(
+        "api:list-import",
+        import_lists_call,
+        ids={"county": single},
+        texts={"document_number": ("document_number", "请填写文号（或导入理由）。")},
+    ),
     "request_attachment": Endpoint("api:request-attachments", attachment_call, ok=201),
+    "request_attachment_remove": Endpoint(
+        "api:request-attachment-remove", attachment_remove_call, ok=204
+    ),
     "task_review": Endpoint(
         "api:task-complete",
         review_call,
@@ -421,6 +511,19 @@ ENDPOINTS = {
     "sheet_submit": Endpoint(
         "api:score-sheet-submit", sheet_call("submit"), ids={"scores": id_key_of("scores")}
     ),
+    "task_urge": Endpoint("api:task-urge", task_urge_call, ok=201),
+    "task_transfer": Endpoint(
+        "api:task-transfer", task_transfer_call, ok=201, ids={"to_user": single}
+    ),
+    "round_urge": Endpoint("api:evaluation-round-urge", round_urge_call, ok=201),
+    "deputyship_create": Endpoint(
+        "api:deputyships",
+        deputyship_create_call,
+        ok=201,
+        ids={"unit": lambda bad: {"type": "township", "id": bad}, "deputy": single},
+        texts={"reason": ("reason", "请填写委托事由。")},
+    ),
+    "deputyship_end": Endpoint("api:deputyship-end", deputyship_end_call),
 }
 
 # The error each id field gets for 1.5 (a number) and "1.5" (a string).
@@ -434,6 +537,9 @@ ID_ERRORS = {
     "requests": "申请 id 应为整数，“1.5”无效。",
     "department_scores": "部门（编号 1.5）不是本轮的参评单位。",
     "scores": "指标（编号 1.5）不属于本评分表的指标体系。",
+    "to_user": "用户 id 应为整数，“1.5”无效。",
+    "deputy": "用户 id 应为整数，“1.5”无效。",
+    "unit": "乡镇(街道) id 应为整数，“1.5”无效。",
 }
 
 # Tables every write could touch, compared whole before and after a refused call.

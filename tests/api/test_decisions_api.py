@@ -75,7 +75,7 @@ def test_a_decision_missing_a_party_is_a_400_naming_it_and_changes_nothing(world
     # The decisions are part of the body's entries: the error is filed under them.
     assert response.status_code == 400
     assert response.json() == {
-        "entries": [f"申请 #{process.pk}：请对以下单位作出审定：青石镇、云岭乡"]
+        "entries": [f"申请 {process.number}：请对以下单位作出审定：青石镇、云岭乡"]
     }
     assert database_state() == before
 

@@ -10,7 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from duty_lists import services as duty_services
+from organisations import deputies
 from organisations.models import Role
+from stats.figures import FIGURES
 from tests.decisions import as_proposed, decide, prepare
 from tests.factories import DepartmentFactory, make_item, user_with_role
 from workflow import services
@@ -23,6 +25,7 @@ from .conftest import (
     database_state,
     file_request,
     forward,
+    lists_upload,
     open_task,
 )
 
@@ -94,6 +97,29 @@ def download_action(world):
         uploaded_file=SimpleUploadedFile("依据.pdf", PDF_BYTES),
     )
     return "get", f"/api/requests/{process.pk}/attachments/{attachment.pk}/", None
+
+
+def download_stamped_reply_action(world):
+    process = file_request(world)
+    forward(world, process)
+    services.consultation_answer(
+        actor=world.heads[0],
+        task_id=open_task(process, "consult", township=world.townships[0].pk).pk,
+        answer=ConsultationAnswer.ACCEPT,
+        stamped_reply=SimpleUploadedFile("盖章意见.pdf", PDF_BYTES),
+    )
+    reply = process.consultations.get().stamped_reply
+    return "get", f"/api/requests/{process.pk}/stamped-replies/{reply.pk}/", None
+
+
+def remove_attachment_action(world):
+    process = file_request(world)
+    attachment = services.attachment_add(
+        actor=world.staff,
+        process=process,
+        uploaded_file=SimpleUploadedFile("依据.pdf", PDF_BYTES),
+    )
+    return "post", f"/api/requests/{process.pk}/attachments/{attachment.pk}/remove/", None
 
 
 def read_item_action(world):
@@ -348,6 +374,17 @@ def read_grid_item_action(world):
     return "get", f"/api/items/{item.pk}/", None
 
 
+def import_lists_action(world):
+    body = {
+        "file": lists_upload(world),
+        "county": world.county.pk,
+        "document_number": "清委办发〔2026〕12号",
+        "effective_date": "2026-07-01",
+        "dry_run": "false",
+    }
+    return "post", "/api/lists/import/", body
+
+
 # Village users and grid workers act on nothing of the admission procedure.
 VILLAGE_USERS = {"village_head": 403, "grid_worker": 403}
 # Only 县委社会工作部 acts for the village list it reviews: not the county office.
@@ -377,6 +414,19 @@ NOT_THE_VILLAGE_REVIEWER_ON_A_BATCH = {
 
 # action: (set-up returning the call, the right user and its status, denied users → status)
 MATRIX = {
+    "import_lists": (
+        import_lists_action,
+        ("office", 200),
+        {
+            "anonymous": 401,
+            "staff": 403,
+            "head_0": 403,
+            "township_staff": 403,
+            "other_office": 403,
+            "other_county_staff": 403,
+            "other_county_head": 403,
+        },
+    ),
     "file": (
         file_action,
         ("staff", 201),
@@ -573,6 +623,31 @@ MATRIX = {
             "other_county_head": 404,
         },
     ),
+    "remove_attachment": (
+        remove_attachment_action,
+        ("staff", 204),
+        {
+            "anonymous": 401,
+            "other_staff": 404,
+            "county_admin": 403,
+            "head_0": 403,
+            "other_office": 404,
+            "other_county_staff": 404,
+        },
+    ),
+    # Another township's stamped reply is hidden like its answer.
+    "download_stamped_reply": (
+        download_stamped_reply_action,
+        ("office", 200),
+        {
+            "anonymous": 401,
+            "other_staff": 404,
+            "head_1": 404,
+            "head_3": 404,
+            "other_office": 404,
+            "other_county_head": 404,
+        },
+    ),
     "read_item": (
         read_item_action,
         ("head_1", 200),
@@ -710,22 +785,171 @@ MATRIX.update(
         ),
     }
 )
-# Village users and grid workers are refused every other action but the list of
-# batches (empty for them) and the reads of their own list: a 403 for filing or
-# preparing, a 404 for anything about an object they do not see.
-CREATIONS = {
+
+
+def _consultation_task(world):
+    process = file_request(world)
+    forward(world, process)
+    return open_task(process, "consult", township=world.townships[0].pk)
+
+
+def urge_action(world):
+    return "post", f"/api/tasks/{_consultation_task(world).pk}/urge/", {"note": "请尽快答复。"}
+
+
+def transfer_action(world):
+    task = _consultation_task(world)
+    return "post", f"/api/tasks/{task.pk}/transfer/", {"to_user": world.township_staff.pk}
+
+
+def set_deputy_action(world):
+    now = timezone.now()
+    body = {
+        "unit": {"type": "township", "id": world.townships[0].pk},
+        "deputy": world.township_staff.pk,
+        "starts_at": now.isoformat(),
+        "ends_at": (now + datetime.timedelta(days=3)).isoformat(),
+        "reason": "外出学习。",
+    }
+    return "post", "/api/deputyships/", body
+
+
+def end_deputy_action(world):
+    now = timezone.now()
+    deputyship = deputies.deputyship_set(
+        actor=world.heads[0],
+        unit=world.townships[0],
+        deputy=world.township_staff,
+        starts_at=now,
+        ends_at=now + datetime.timedelta(days=3),
+        reason="外出学习。",
+    )
+    return "post", f"/api/deputyships/{deputyship.pk}/end/", {}
+
+
+def todo_action(world):
+    _consultation_task(world)
+    return "get", "/api/todo/", None
+
+
+MATRIX.update(
+    {
+        # A consultation task is seen by its township's heads and the county office
+        # only (like completing it): the others get a 404.
+        "urge": (
+            urge_action,
+            ("office", 201),
+            {
+                "anonymous": 401,
+                "staff": 404,
+                "county_admin": 404,
+                "head_0": 403,
+                "township_staff": 404,
+                "other_office": 404,
+                "other_county_head": 404,
+            },
+        ),
+        "transfer": (
+            transfer_action,
+            ("head_0", 201),
+            {
+                "anonymous": 401,
+                "head_1": 404,
+                "township_staff": 404,
+                "staff": 404,
+                "office": 403,
+                "county_admin": 404,
+                "other_county_head": 404,
+            },
+        ),
+        "set_deputy": (
+            set_deputy_action,
+            ("head_0", 201),
+            {
+                "anonymous": 401,
+                "head_1": 403,
+                "township_staff": 403,
+                "staff": 403,
+                "office": 403,
+                "other_county_head": 403,
+            },
+        ),
+        # A deputyship is seen by its principal and its deputy only.
+        "end_deputy": (
+            end_deputy_action,
+            ("head_0", 200),
+            {
+                "anonymous": 401,
+                "head_1": 404,
+                "township_staff": 403,
+                "office": 404,
+                "other_county_head": 404,
+            },
+        ),
+        # Everyone signed in reads their own 待办 (a region viewer's is empty).
+        "todo": (todo_action, ("head_0", 200), {"anonymous": 401, "region_viewer": 200}),
+    }
+)
+
+
+def stats_action(key):
+    def action(world):
+        make_item(county=world.county, lead_department=world.department)
+        return "get", f"/api/stats/{key}/?county={world.county.pk}", None
+
+    return action
+
+
+STATS_DENIED = {
+    "anonymous": 401,
+    "staff": 403,
+    "other_staff": 403,
+    "county_admin": 403,
+    "head_0": 403,
+    "township_staff": 403,
+    "village_reviewer": 403,
+    # The other county's office reads statistics, but not of this county (hidden).
+    "other_office": 404,
+    "other_county_staff": 403,
+    "other_county_head": 403,
+}
+for _figure in FIGURES:
+    MATRIX[f"stats_{_figure.key}"] = (
+        stats_action(_figure.key),
+        ("office", 200),
+        {**STATS_DENIED, "region_viewer": 200},
+    )
+MATRIX["stats_region"] = (
+    stats_action("burden"),
+    ("region_viewer", 200),
+    {key: status for key, status in STATS_DENIED.items() if key != "other_office"},
+)
+# Actions on no existing object (filing, preparing, importing, naming a deputy, the
+# statistics): a user without the right gets a 403. Any other action is about an
+# object, which those outside its county or unit do not see: a 404.
+NOT_ON_AN_OBJECT = {
     "file",
     "prepare_batch",
     "file_village",
     "prepare_village_batch",
     "file_township_addition",
     "file_village_report",
+    "import_lists",
+    "set_deputy",
+    *(action for action in MATRIX if action.startswith("stats_")),
 }
+# The 市(省)级查看人员 reads the statistics only (and its own empty lists).
 for _action, (_, (_right, _), _denied) in MATRIX.items():
-    if _action not in {"list_batches", "read_village_item", "read_grid_item"}:
+    if not _action.startswith("stats_") and _action not in {"list_batches", "todo"}:
+        _denied.setdefault("region_viewer", 403 if _action in NOT_ON_AN_OBJECT else 404)
+
+# Village users and grid workers are refused every other action but the list of
+# batches (empty for them), their own 待办 and the reads of their own list.
+for _action, (_, (_right, _), _denied) in MATRIX.items():
+    if _action not in {"list_batches", "read_village_item", "read_grid_item", "todo"}:
         for _who, _status in VILLAGE_USERS.items():
             if _who != _right:
-                _denied.setdefault(_who, _status if _action in CREATIONS else 404)
+                _denied.setdefault(_who, _status if _action in NOT_ON_AN_OBJECT else 404)
 
 CASES = [
     pytest.param(action, who, expected, id=f"{action}-{who}")
@@ -796,3 +1020,34 @@ def test_public_reads_of_an_unpublished_county_answer_nobody(world, url, who):
     response = client.get(url.format(code="331100", item=item.pk))
 
     assert response.status_code == 404
+
+
+ROUND_URGE = {
+    "anonymous": 401,
+    "county_admin": 403,
+    "department_head": 403,
+    "township_head": 403,
+    "township_staff": 403,
+    "other_county_office": 404,
+    "office": 201,
+}
+
+
+@pytest.mark.parametrize(("who", "expected"), ROUND_URGE.items())
+def test_round_urge_permission(db, who, expected):
+    from tests.evaluation.round_factories import evaluation_world, open_round
+    from workflow.models import Urge
+
+    world = evaluation_world(with_round=False)
+    evaluation_round = open_round(world)
+    client = client_for(None if who == "anonymous" else getattr(world, who))
+    before = database_state()
+
+    response = client.post(f"/api/evaluation-rounds/{evaluation_round.pk}/urge/", {}, format="json")
+
+    assert response.status_code == expected, response.content
+    if expected == 201:
+        assert Urge.objects.count() == evaluation_round.sheets.count()
+        assert len(response.json()) == Urge.objects.count()
+    else:
+        assert database_state() == before

@@ -92,7 +92,7 @@ def test_report_from_filing_to_a_converted_admission_request(world):
         "报告清单外事项",
         "部门答复：启动事项准入申请",
         "裁定：转为事项准入申请",
-        f"转入事项准入申请 #{request.pk}",
+        f"转入事项准入申请 {request.number}",
         "流程办结",
     ]
 

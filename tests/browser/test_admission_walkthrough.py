@@ -147,7 +147,7 @@ def test_department_files_townships_answer_leadership_decides_item_published(
     process.refresh_from_db()
     assert process.outcome == Outcome.PENDING
     office.goto(f"{live_server.url}/decisions/new/")
-    choose(office, "requests", f"#{process.pk} 新增事项：燃气安全入户排查")
+    choose(office, "requests", f"{process.number} 新增事项：燃气安全入户排查")
     office.keyboard.press("Escape")
     office.fill("input[name=title]", "2026年第一批清单调整事项")
     office.get_by_test_id("submit").click()
@@ -170,5 +170,5 @@ def test_department_files_townships_answer_leadership_decides_item_published(
     expect(chengguan_head.locator("table.vf-list__table")).to_contain_text("燃气安全入户排查")
     chengguan_head.goto(f"{live_server.url}/lists/items/{item.pk}/")
     expect(chengguan_head.get_by_test_id("item-history")).to_contain_text(
-        f"依据县委常委会审定（清委办发〔2026〕12号）发布：新增事项申请 #{process.pk}"
+        f"依据县委常委会审定（清委办发〔2026〕12号）发布：新增事项申请 {process.number}"
     )

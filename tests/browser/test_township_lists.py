@@ -48,7 +48,8 @@ def test_township_head_sees_own_items_and_opens_history(page, live_server, log_i
         local_responsibilities="负责日常巡查和发现报告，不承担拆除。",
     )
 
-    log_in("chengguan_head", DEFAULT_PASSWORD)
+    # Users land on their 待办; the lists are one menu away.
+    log_in("chengguan_head", DEFAULT_PASSWORD, "/lists/")
     page.click("text=乡镇(街道)清单")
     page.wait_for_url("**/lists/?level=township")
 

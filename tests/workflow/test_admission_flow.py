@@ -83,7 +83,7 @@ def test_all_accept_waits_for_decision_then_publishes_for_all_named_townships(co
     assert record.history_user == world.office  # who recorded the decision
     assert record.history_change_reason == (
         f"依据县委常委会审定（清委办发〔2026〕12号）发布："
-        f"新增事项申请 #{process.pk}（新增事项：燃气安全入户排查）"
+        f"新增事项申请 {process.number}（新增事项：燃气安全入户排查）"
     )
     release = Release.objects.get()
     assert (release.number, release.document_number, release.decided_by) == (
@@ -339,13 +339,15 @@ def test_mail_goes_after_commit_to_users_with_addresses(
     world.office.save()
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        file_add(world)
+        process = file_add(world)
     assert mail.outbox == []  # nothing leaves before the commit
 
     for callback in callbacks:
         callback()
     assert [message.to for message in mail.outbox] == [["office@example.org"]]
-    assert mail.outbox[0].subject == "[清单管理] 待审查：新增事项：燃气安全入户排查"
+    assert (
+        mail.outbox[0].subject == f"[清单管理] 待审查：{process.number} 新增事项：燃气安全入户排查"
+    )
 
 
 def _expire_consultation(process, township):

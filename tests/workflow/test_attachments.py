@@ -346,7 +346,7 @@ def test_others_may_not_add_attachment(county_world, request_process, settings, 
     assert Attachment.objects.count() == 0
     assert stored_files(settings) == []
     assert [r.getMessage() for r in caplog.records if r.name == "qingdan.audit"][-1] == (
-        f"denied: {actor} may not 为申请 #{request_process.pk} 添加附件"
+        f"denied: {actor} may not 为申请 {request_process.number} 添加附件"
     )
 
 

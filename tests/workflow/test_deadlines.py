@@ -297,8 +297,8 @@ def test_reminder_tells_the_township_and_leaves_its_task_open(world):
 
     assert fire_timers().startswith("1 timer(s) fired")
 
-    subject = "征求意见即将到期：新增事项：燃气安全入户排查"
-    opened = "请答复征求意见：新增事项：燃气安全入户排查"  # when the consultation opened
+    subject = f"征求意见即将到期：{process.number} 新增事项：燃气安全入户排查"
+    opened = f"请答复征求意见：{process.number} 新增事项：燃气安全入户排查"  # when it opened
     assert subjects_of(world.heads[0]) == [subject, opened]
     assert subjects_of(staff) == [subject]
     assert subjects_of(world.heads[1]) == [opened]
@@ -348,7 +348,7 @@ def test_silent_township_goes_to_arbitration_and_the_ruling_decides(
         None,
     )
     assert consultation.history.count() == 1
-    overdue = "征求意见已逾期：新增事项：燃气安全入户排查（城关街道）"
+    overdue = f"征求意见已逾期：{process.number} 新增事项：燃气安全入户排查（城关街道）"
     assert overdue in subjects_of(world.heads[0])
     assert overdue in subjects_of(world.office)
     arbitrate = open_task(process, "arbitrate")
@@ -519,7 +519,9 @@ def test_a_failing_reminder_is_logged_and_does_not_hold_up_the_request(world, mo
         STATUS.DONE
     )
     assert "mail server unreachable" in caplog.text
-    assert subjects_of(world.heads[0]) == ["请答复征求意见：新增事项：燃气安全入户排查"]
+    assert subjects_of(world.heads[0]) == [
+        f"请答复征求意见：{process.number} 新增事项：燃气安全入户排查"
+    ]
     for index in range(3):
         answer(world, process, index, ConsultationAnswer.ACCEPT)
     assert open_task(process, "await_decision").status == STATUS.NEW

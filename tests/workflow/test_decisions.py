@@ -258,7 +258,8 @@ def test_standing_authorisation_publishes_an_uncontested_request_without_a_batch
     assert DecisionBatch.objects.count() == 0
     record_ = process.published_item.history.get()
     assert record_.history_change_reason == (
-        f"依常设授权发布（清委办发〔2025〕3号）：新增事项申请 #{process.pk}（{process}）"
+        f"依常设授权发布（清委办发〔2025〕3号）："
+        f"新增事项申请 {process.number}（{process.subject_line}）"
     )
     assert record_.history_user == world.office
     release = Release.objects.get()
@@ -436,7 +437,7 @@ def test_a_decision_must_name_every_party_and_fields_or_nothing_is_written(count
             decisions={process.pk: {first: "as_proposed"}},
         )
     assert raised.value.message_dict == {
-        "decisions": [f"申请 #{process.pk}：请对以下单位作出审定：青石镇、云岭乡"]
+        "decisions": [f"申请 {process.number}：请对以下单位作出审定：青石镇、云岭乡"]
     }
     with pytest.raises(ValidationError) as raised:
         services.decision_batch_record(
@@ -453,7 +454,7 @@ def test_a_decision_must_name_every_party_and_fields_or_nothing_is_written(count
         "meeting_date": ["请填写会议日期。"],
         "document_number": ["请填写印发文号，如清委办发〔2026〕12号。"],
         "effective_date": ["请填写生效日期。"],
-        "amendments": [f"申请 #{process.pk}：选择“修改后通过”时，请填写修改后的事项内容。"],
+        "amendments": [f"申请 {process.number}：选择“修改后通过”时，请填写修改后的事项内容。"],
     }
     batch.refresh_from_db()
     assert not batch.is_decided

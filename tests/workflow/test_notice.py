@@ -144,7 +144,7 @@ def test_an_opinion_reaches_the_county_office_and_the_batch(client, notice):
     client.force_login(notice.office)
     batch_page = client.get(f"/decisions/{notice.batch.pk}/").content.decode()
     assert "建议明确入户排查的频次，避免社区重复上门。" in batch_page
-    assert f"申请 #{notice.accepted.pk}" in batch_page
+    assert f"申请 {notice.accepted.number}" in batch_page
 
 
 def test_the_batch_is_decided_only_after_the_notice_ends(notice, clock):

@@ -43,7 +43,7 @@ pytestmark = pytest.mark.django_db
 # A Monday: the five working days of a consultation end on the next Monday, 17:30.
 NOW = datetime.datetime(2026, 9, 7, 10, 0, tzinfo=CHINA_TIME)
 DUE = "2026-09-14 17:30"
-P = "新增事项：燃气安全入户排查"  # how the admission requests below are named
+P = "SQ-2026-0001 新增事项：燃气安全入户排查"  # how the admission requests below are named
 
 
 @pytest.fixture
@@ -465,7 +465,7 @@ def township_request_consults_the_lead_department(world):
     )
     notices = told(world, lambda: forward(world, process))
     forwarded = (
-        "申请已转征求意见：取消事项：燃气安全宣传",
+        f"申请已转征求意见：{process.number} 取消事项：燃气安全宣传",
         "清河县委编办形式审查通过，已向县住房和城乡建设局征求意见。",
         request_page(process),
     )
@@ -475,7 +475,7 @@ def township_request_consults_the_lead_department(world):
         "consulted staff": [forwarded],
         "filer": [
             (
-                "请答复征求意见：取消事项：燃气安全宣传",
+                f"请答复征求意见：{process.number} 取消事项：燃气安全宣传",
                 asked_by("城关街道"),
                 f"/changerequest/{process.pk}/consult/{department_task.pk}/execute/",
             )

@@ -168,13 +168,13 @@ def test_conversion_starts_a_prefilled_admission_request_waiting_for_review(worl
     assert review.status == STATUS.NEW
     assert history_of(ruled)[-3:] == [
         ("裁定：转为事项准入申请", world.office.username),
-        (f"转入事项准入申请 #{request.pk}", world.office.username),
+        (f"转入事项准入申请 {request.number}", world.office.username),
         ("流程办结", world.office.username),
     ]
     # The county office is asked to review the new request; the department is told
     # that its report was converted into it.
     assert f"待审查：{request}" in subjects_of(world.office)
-    assert f"待审查：由清单外事项报告 #{report.pk} 转入的申请 #{request.pk}" in subjects_of(
+    assert f"待审查：由清单外事项报告 #{report.pk} 转入的申请 {request.number}" in subjects_of(
         world.staff
     )
 

@@ -3,6 +3,8 @@ through the pages, the list's fixed query count, and every URL × every kind of 
 (anonymous: login redirect; denied: 403 and nothing changed)."""
 
 import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,6 +16,7 @@ from tests.arbitration.world import (
     file_report,
     make_world,
     pdf,
+    rule,
 )
 from tests.factories import make_item
 
@@ -285,6 +288,14 @@ URLS = {
         ),
         dict.fromkeys(SEES_REPORT, 200),
     ),
+    "evidence_add": (
+        lambda w: (
+            "post",
+            reverse("reports:evidence_add", args=[_report(w).pk]),
+            {"evidence": pdf("补充.pdf")},
+        ),
+        {"head": 302, "staff": 302, "department_head": 302},
+    ),
     "chart": (lambda w: ("get", reverse("reports:chart"), None), dict.fromkeys(EVERYONE, 200)),
     "process_chart": (
         lambda w: ("get", reverse("reports:process_chart", args=[_report(w).pk]), None),
@@ -326,3 +337,72 @@ def test_another_townships_head_may_not_file_in_its_name(world, client):
 
     assert response.status_code == 403
     assert database_state() == before
+
+
+def test_check_without_scripts_says_the_chosen_evidence_must_be_chosen_again(world, client):
+    """Without report_form.js 「检查清单」 submits the form, and the browser does not send
+    the file again: the page says so on the evidence field instead of dropping it
+    silently."""
+    logged_in(client, world.head)
+
+    response = client.post(
+        reverse("reports:new"), {**form_data(world), "check": "1", "evidence": pdf()}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["evidence"] == [
+        "检查清单时未保存所选的证明材料，请在提交报告前重新选择；"
+        "报告提交后也可以在报告页面补充证明材料。"
+    ]
+    assert OffListReport.objects.count() == 0
+
+
+def test_reporter_adds_evidence_to_an_open_report_on_its_page(world, client):
+    report = file_report(world)
+    logged_in(client, world.head)
+    page = client.get(reverse("reports:detail", args=[report.pk]))
+    assert 'data-testid="evidence-add"' in page.content.decode()
+
+    response = client.post(
+        reverse("reports:evidence_add", args=[report.pk]),
+        {"evidence": [pdf("补充通知.pdf"), pdf("现场照片说明.pdf")]},
+    )
+
+    assert response.status_code == 302
+    assert list(report.evidence.order_by("pk").values_list("original_name", "uploaded_by")) == [
+        ("补充通知.pdf", world.head.pk),
+        ("现场照片说明.pdf", world.head.pk),
+    ]
+    history = report.evidence.order_by("pk").first().history.get()
+    assert history.history_user == world.head
+
+
+def test_a_refused_file_adds_no_evidence_at_all(world, client):
+    report = file_report(world)
+    logged_in(client, world.head)
+    bad = SimpleUploadedFile("病毒.pdf", b"MZ\x90\x00not a pdf", content_type="application/pdf")
+
+    response = client.post(
+        reverse("reports:evidence_add", args=[report.pk]), {"evidence": [pdf("好.pdf"), bad]}
+    )
+
+    assert response.status_code == 302
+    assert report.evidence.count() == 0
+    message = [str(m) for m in get_messages(response.wsgi_request)]
+    assert len(message) == 1
+    assert "文件“病毒.pdf”的内容不是可接受的格式" in message[0]
+
+
+def test_finished_report_offers_no_evidence_upload(world, client):
+    report = _answered(world)
+    rule(world, report)
+    logged_in(client, world.head)
+
+    page = client.get(reverse("reports:detail", args=[report.pk]))
+    response = client.post(
+        reverse("reports:evidence_add", args=[report.pk]), {"evidence": pdf("迟到.pdf")}
+    )
+
+    assert 'data-testid="evidence-add"' not in page.content.decode()
+    assert response.status_code == 302
+    assert list(report.evidence.values_list("original_name", flat=True)) == ["交办通知.pdf"]

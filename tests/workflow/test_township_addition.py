@@ -77,7 +77,7 @@ def test_township_addition_is_consulted_with_the_lead_department_and_decided(cou
         published_reason(process),
     )
     assert published_reason(process).endswith(
-        f"新增事项申请 #{process.pk}（新增事项：农村集体经济组织财务公开）"
+        f"新增事项申请 {process.number}（新增事项：农村集体经济组织财务公开）"
     )
 
 

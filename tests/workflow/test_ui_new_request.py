@@ -328,7 +328,7 @@ def test_my_requests_lists_the_units_own_requests(client, county_world, items):
 
     def listed(user):
         client.force_login(user)
-        return [str(process) for process in client.get(MINE).context["object_list"]]
+        return [process.subject_line for process in client.get(MINE).context["object_list"]]
 
     assert listed(colleague) == ["新增事项：燃气安全入户排查"]
     assert listed(world.heads[0]) == ["取消事项：违法建筑巡查"]

@@ -3,6 +3,7 @@ in the header of every page."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from workflow import services
 from workflow.models import ChangeKind, Notification
@@ -44,13 +45,18 @@ def unread(user) -> list[str]:
     )
 
 
+def review_subject() -> str:
+    """The county office's notice of the request filed below, the year's first."""
+    return f"待审查：SQ-{timezone.localdate().year}-0001 新增事项：燃气安全入户排查"
+
+
 def test_list_shows_only_the_users_own_notifications(client, county_world, inbox):
     client.force_login(county_world.office)
 
     response = client.get(INDEX)
 
     subjects = [n.subject for n in response.context["notifications"]]
-    assert subjects == ["外部链接", "会议通知", "待审查：新增事项：燃气安全入户排查"]
+    assert subjects == ["外部链接", "会议通知", review_subject()]
     assert "城关街道的通知" not in response.content.decode()
     assert response.context["unread_count"] == 3
 
@@ -85,7 +91,7 @@ def test_marking_selected_notifications_read_touches_only_the_users_own(
     response = client.post(READ, {"ids": [meeting.pk, foreign.pk, "x"]})
 
     assert response.status_code == 302
-    assert unread(world.office) == ["外部链接", "待审查：新增事项：燃气安全入户排查"]
+    assert unread(world.office) == ["外部链接", review_subject()]
     assert unread(world.heads[0]) == ["城关街道的通知"]
 
 

@@ -263,7 +263,12 @@ class ChangeRequestListSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(
         source="get_kind_display", read_only=True, help_text="申请类型（中文）"
     )
-    subject = serializers.CharField(source="__str__", read_only=True, help_text="申请摘要")
+    number = serializers.CharField(
+        read_only=True, help_text="申请编号（SQ-年份-序号，按县、年编号，提出时给定）"
+    )
+    subject = serializers.CharField(
+        source="subject_line", read_only=True, help_text="申请摘要（申请类型和事项名称）"
+    )
     county = UnitSerializer(read_only=True, help_text="所属县")
     initiator = serializers.SerializerMethodField(help_text="申请单位")
     requested_by = serializers.SerializerMethodField(help_text="申请人")
@@ -276,6 +281,7 @@ class ChangeRequestListSerializer(serializers.ModelSerializer):
         model = ChangeRequestProcess
         fields = [
             "id",
+            "number",
             "url",
             "kind",
             "kind_label",
@@ -305,6 +311,24 @@ class ChangeRequestListSerializer(serializers.ModelSerializer):
         return actor_data(process.requested_by)
 
 
+class StampedReplySerializer(serializers.Serializer):
+    """A consulted party's stamped letter (盖章意见)."""
+
+    id = serializers.IntegerField(read_only=True, help_text="盖章意见 id")
+    name = serializers.CharField(source="original_name", read_only=True, help_text="原文件名")
+    content_type = serializers.CharField(read_only=True, help_text="文件类型")
+    size = serializers.IntegerField(read_only=True, help_text="大小（字节）")
+    download = serializers.SerializerMethodField(help_text="下载地址")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download(self, reply) -> str:
+        return reverse(
+            "api:request-stamped-reply",
+            args=[reply.consultation.process_id, reply.pk],
+            request=self.context.get("request"),
+        )
+
+
 class ConsultationSerializer(serializers.ModelSerializer):
     """One consulted party's answer (征求意见答复)."""
 
@@ -316,6 +340,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
         source="get_answer_display", read_only=True, help_text="意见（中文）"
     )
     answered_by = serializers.SerializerMethodField(help_text="答复人；未答复或逾期时为空")
+    stamped_reply = serializers.SerializerMethodField(help_text="盖章意见；未附时为空")
 
     class Meta:
         model = Consultation
@@ -327,6 +352,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "answer_label",
             "reason",
             "counter_proposal",
+            "stamped_reply",
             "answered_by",
             "answered_at",
         ]
@@ -338,6 +364,13 @@ class ConsultationSerializer(serializers.ModelSerializer):
 
     def get_party_key(self, consultation) -> str:
         return party_key(consultation)
+
+    @extend_schema_field(StampedReplySerializer(allow_null=True))
+    def get_stamped_reply(self, consultation) -> dict | None:
+        reply = getattr(consultation, "stamped_reply", None)
+        if reply is None:
+            return None
+        return StampedReplySerializer(reply, context=self.context).data
 
     @nullable_actor_field
     def get_answered_by(self, consultation) -> dict | None:

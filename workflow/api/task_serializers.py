@@ -78,7 +78,7 @@ class TaskSerializer(serializers.Serializer):
         return str(task.flow_task.task_title)
 
     def get_subject(self, task) -> str:
-        return str(self._request(task))
+        return self._request(task).subject_line
 
     @extend_schema_field(serializers.ChoiceField(choices=ChangeKind.choices))
     def get_kind(self, task) -> str:
@@ -182,16 +182,19 @@ class ReviseCompletionSerializer(ItemFieldsSerializer, TaskCompletionSerializer)
         )
 
 
+# The answers a party may give (a missed deadline is recorded by the flow, not sent).
+CONSULT_ANSWERS = [
+    (ConsultationAnswer.ACCEPT.value, ConsultationAnswer.ACCEPT.label),
+    (ConsultationAnswer.CONTEST.value, ConsultationAnswer.CONTEST.label),
+]
+
+
 class ConsultCompletionSerializer(TaskCompletionSerializer):
     """Body for a ``consult`` task (征求意见, the township head or lead department)."""
 
     step = tag_field("consult", "征求意见")
     answer = serializers.ChoiceField(
-        choices=[
-            (ConsultationAnswer.ACCEPT.value, ConsultationAnswer.ACCEPT.label),
-            (ConsultationAnswer.CONTEST.value, ConsultationAnswer.CONTEST.label),
-        ],
-        help_text="accept 同意 / contest 有异议",
+        choices=CONSULT_ANSWERS, help_text="accept 同意 / contest 有异议"
     )
     reason = serializers.CharField(
         allow_blank=True, help_text="理由：有异议时不能为空，同意时可为空字符串"
@@ -208,7 +211,17 @@ class ConsultCompletionSerializer(TaskCompletionSerializer):
             answer=data["answer"],
             reason=data["reason"],
             counter_proposal=data["counter_proposal"],
+            stamped_reply=data.get("stamped_reply"),
         )
+
+
+class ConsultUploadCompletionSerializer(ConsultCompletionSerializer):
+    """Body for a ``consult`` task sent as multipart/form-data, with the party's
+    stamped letter (盖章意见)."""
+
+    stamped_reply = serializers.FileField(
+        required=False, help_text="盖章意见：PDF 或图片（盖章件的扫描件或照片），不超过 10 MB"
+    )
 
 
 class ArbitrateCompletionSerializer(TaskCompletionSerializer):

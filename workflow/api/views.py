@@ -35,7 +35,7 @@ from duty_lists.models import Level
 
 from .. import permissions, selectors, services
 from ..flows import ChangeRequestFlow
-from ..models import Attachment, ChangeKind, ChangeRequestProcess, Outcome
+from ..models import Attachment, ChangeKind, ChangeRequestProcess, Outcome, StampedReply
 from ..services.common import OPEN_STATUSES
 from . import queries
 from .serializers import (
@@ -50,6 +50,8 @@ from .task_serializers import (
     COMPLETION_SERIALIZERS,
     TASK_COMPLETION,
     CompletionStepSerializer,
+    ConsultCompletionSerializer,
+    ConsultUploadCompletionSerializer,
     TaskSerializer,
 )
 
@@ -68,6 +70,8 @@ NOT_YOURS = "您无权办理该任务。"
 NO_REQUEST = "没有该申请。"
 NO_TASK = "没有该任务。"
 NO_ATTACHMENT = "没有该附件。"
+NO_STAMPED_REPLY = "没有该盖章意见。"
+JSON_ONLY = "{node} 任务的办理意见请以 application/json 提交（仅征求意见可附盖章意见）。"
 HUMAN = OpenApiParameter(
     "human",
     OpenApiTypes.BOOL,
@@ -81,6 +85,16 @@ TASK_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, descri
 ATTACHMENT_ID = OpenApiParameter(
     "attachment_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="附件 id"
 )
+
+
+def stamped_reply_readable(user, reply) -> bool:
+    """True if ``user`` may read the answer that ``reply`` came with: the user sees the
+    request and that party's answer is among those shown to them."""
+    process = reply.consultation.process
+    return permissions.can_view_process(user, process) and any(
+        consultation.pk == reply.consultation_id
+        for consultation in selectors.consultation_list(user, process)
+    )
 
 
 class ChangeRequestFilter(django_filters.FilterSet):
@@ -245,6 +259,76 @@ class ChangeRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             content_type=attachment.content_type,
         )
 
+    @extend_schema(
+        summary="删除附件",
+        description=(
+            "删除办理中申请的一个附件（如退回修改时替换材料）；申请单位和审查单位可删除。"
+            "删除记入附件的历史记录。"
+        ),
+        parameters=[REQUEST_ID, ATTACHMENT_ID],
+        request=None,
+        responses={204: None, **ERRORS, **NOT_FOUND},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"attachments/(?P<attachment_pk>\d+)/remove",
+        url_name="attachment-remove",
+    )
+    def attachment_remove(self, request, pk=None, attachment_pk=None):
+        """Remove one attachment through ``services.attachment_remove`` (which checks the
+        rights); 404 for an attachment of another request or of a request the user may
+        not see, 403 for who sees it but may not remove its files."""
+        attachment = get_visible(
+            Attachment.objects.select_related("process").filter(process_id=pk),
+            attachment_pk,
+            NO_ATTACHMENT,
+            visible=lambda row: permissions.can_view_process(request.user, row.process),
+        )
+        # No body: the service's error on its form field is not about a field sent here.
+        remember_body_fields(request, ())
+        services.attachment_remove(actor=request.user, attachment_id=attachment.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="下载盖章意见",
+        description="下载被征求意见单位随答复上传的盖章意见；可查看该单位答复的用户均可下载。",
+        parameters=[
+            REQUEST_ID,
+            OpenApiParameter(
+                "reply_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="盖章意见 id"
+            ),
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            **ERRORS,
+            **NOT_FOUND,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"stamped-replies/(?P<reply_pk>\d+)",
+        url_name="stamped-reply",
+    )
+    def stamped_reply(self, request, pk=None, reply_pk=None):
+        """One stamped reply's file, for whoever may read that party's answer (404 for
+        others, like an unknown id)."""
+        reply = get_visible(
+            StampedReply.objects.select_related("consultation__process").filter(
+                consultation__process_id=pk
+            ),
+            reply_pk,
+            NO_STAMPED_REPLY,
+            visible=lambda row: stamped_reply_readable(request.user, row),
+        )
+        return FileResponse(
+            reply.file.open("rb"),
+            as_attachment=True,
+            filename=reply.original_name,
+            content_type=reply.content_type,
+        )
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -282,19 +366,28 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             "comment）、review_legality 合法性审查（decision, opinion）、revise 修改后重新提交"
             "（事项字段、applies_to_all、target_townships、reasons）、consult 征求意见（answer, "
             "reason, counter_proposal）、arbitrate 拟办意见（decisions, reasoning, "
-            "meeting_record, amendments）。不在本人查看范围内的任务返回 404，可查看但无权办理"
-            "的返回 403，已办结的返回 409。"
+            "meeting_record, amendments）。征求意见可改以 multipart/form-data 提交，"
+            "并以 stamped_reply 附盖章意见（PDF 或图片）。不在本人查看范围内的任务返回 404，"
+            "可查看但无权办理的返回 403，已办结的返回 409。"
         ),
         parameters=[TASK_ID],
-        request=TASK_COMPLETION,
+        request={
+            "application/json": TASK_COMPLETION,
+            "multipart/form-data": ConsultUploadCompletionSerializer,
+        },
         responses={
             200: ChangeRequestDetailSerializer,
             **ERRORS,
             **NOT_FOUND,
             409: OpenApiResponse(description="任务已办理完毕或已关闭，本次提交未生效"),
+            415: OpenApiResponse(description="以 multipart/form-data 办理征求意见以外的任务"),
         },
     )
-    @action(detail=True, methods=["post"])
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[JSONParser, parsers.MultiPartParser],
+    )
     def complete(self, request, pk=None):
         """Complete a task with the body of its node; answers with its request."""
         user = request.user
@@ -328,6 +421,13 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                     ]
                 }
             )
+        if request.content_type.startswith("multipart/form-data"):
+            # Only a consultation's answer carries a file (the stamped letter).
+            if serializer_class is not ConsultCompletionSerializer:
+                raise exceptions.UnsupportedMediaType(
+                    request.content_type, detail=JSON_ONLY.format(node=node.name)
+                )
+            serializer_class = ConsultUploadCompletionSerializer
         serializer = validated_body(request, serializer_class)
         serializer.submit(actor=user, task_id=task.pk)
         return request_detail_response(request, task.process_id)

@@ -3,7 +3,7 @@ consultation, proposal, decision batches (审定), publication and public notice
 opinions. The UI and the REST API call these; they check rights themselves."""
 
 from .arbitrating import change_request_rule, party_key
-from .attachments import attachment_add
+from .attachments import attachment_add, attachment_remove
 from .common import CONFLICT_MESSAGE, TaskNotOpen, run_human_task
 from .consultation import consultation_answer, consultation_close_silent, consultation_remind
 from .deciding import (
@@ -25,6 +25,7 @@ __all__ = [
     "CONFLICT_MESSAGE",
     "TaskNotOpen",
     "attachment_add",
+    "attachment_remove",
     "batch_document_add",
     "change_request_file",
     "change_request_publish",

@@ -25,16 +25,25 @@ def _sha256(uploaded_file) -> str:
     return digest.hexdigest()
 
 
-def uploaded_file_save(record, uploaded_file, *, actor, reason: str, exclude=("file",)):
-    """Check ``uploaded_file`` by its content and save it with its ``record`` (an
-    ``Attachment``-like model: file, original_name, content_type, size, sha256,
-    uploaded_by), under a generated name, with a history record (``actor``, ``reason``).
+def uploaded_file_save(
+    record,
+    uploaded_file,
+    *,
+    actor,
+    reason: str,
+    exclude=("file",),
+    validate=validate_attachment,
+):
+    """Check ``uploaded_file`` by its content (``validate``, by default any accepted
+    attachment) and save it with its ``record`` (an ``Attachment``-like model: file,
+    original_name, content_type, size, sha256, uploaded_by), under a generated name,
+    with a history record (``actor``, ``reason``).
 
-    Returns the file's ``FileKind``. Raises ``ValidationError`` (on ``attachments``) for a
-    refused file or a bad record; nothing is written then. A file whose record fails to
-    save is deleted again.
+    Returns the file's ``FileKind``. Raises ``ValidationError`` (on the field ``validate``
+    names) for a refused file or a bad record; nothing is written then. A file whose
+    record fails to save is deleted again.
     """
-    kind = validate_attachment(uploaded_file)
+    kind = validate(uploaded_file)
     record.original_name = original_name(uploaded_file)
     record.content_type = kind.content_type
     record.size = uploaded_file.size
@@ -74,7 +83,7 @@ def attachment_add(*, actor, process, uploaded_file) -> Attachment:
         permissions.can_revise_process(actor, process)
         or permissions.can_review_process(actor, process)
     ):
-        raise deny(actor, f"为申请 #{process.pk} 添加附件")
+        raise deny(actor, f"为申请 {process.label} 添加附件")
     name = original_name(uploaded_file)
     if process.status in (PROCESS.DONE, PROCESS.CANCELED):
         raise ValidationError({"attachments": f"申请已办结，不能再添加附件“{name}”。"})
@@ -85,6 +94,42 @@ def attachment_add(*, actor, process, uploaded_file) -> Attachment:
         attachment.file.name,
         kind.content_type,
         attachment.size,
+        process.pk,
+        actor,
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, actor, attachment_id: int) -> Attachment:
+    """Remove an attachment from a request that is still in progress (e.g. a file
+    replaced while revising a returned request).
+
+    Who may: the same users as ``attachment_add``. The row is deleted with a history
+    record naming ``actor`` (what was removed, by whom, when); the stored file stays on
+    disk so the history can still name it.
+
+    Returns the removed attachment (unsaved). Raises ``Attachment.DoesNotExist``,
+    ``PermissionDenied`` (logged) or ``ValidationError`` (on ``attachments``, for a
+    finished request); nothing is written then.
+    """
+    attachment = Attachment.objects.select_related("process__county").get(pk=attachment_id)
+    process = attachment.process
+    if not (
+        permissions.can_revise_process(actor, process)
+        or permissions.can_review_process(actor, process)
+    ):
+        raise deny(actor, f"删除申请 {process.label} 的附件")
+    if process.status in (PROCESS.DONE, PROCESS.CANCELED):
+        raise ValidationError(
+            {"attachments": f"申请已办结，不能再删除附件“{attachment.original_name}”。"}
+        )
+    attachment._history_user = actor
+    attachment._change_reason = f"删除附件：{attachment.original_name}"
+    attachment.delete()
+    audit_log.info(
+        "attachment removed: %s from request %s by %s",
+        attachment.original_name,
         process.pk,
         actor,
     )

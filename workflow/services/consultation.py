@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 from organisations.text import clean_text
 
 from .. import selectors
+from ..attachments import original_name, validate_stamped_reply
 from ..deadlines import county_settings
-from ..models import Consultation, ConsultationAnswer
+from ..models import Consultation, ConsultationAnswer, StampedReply
 from ..nodes import party_ids, party_of_task
+from .attachments import uploaded_file_save
 from .common import run_human_task
 from .notifications import notify, notify_about_task
 
@@ -45,19 +47,32 @@ def _party_recipients(task_data: dict, **also) -> list:
 
 
 def consultation_answer(
-    *, actor, task_id: int, answer: str, reason: str = "", counter_proposal: str = ""
+    *,
+    actor,
+    task_id: int,
+    answer: str,
+    reason: str = "",
+    counter_proposal: str = "",
+    stamped_reply=None,
 ) -> Consultation:
-    """A consulted party (township head, or lead department) accepts or contests.
+    """A consulted party (township head, or lead department) accepts or contests,
+    optionally with its stamped letter (``stamped_reply``, 盖章意见: an uploaded PDF or
+    image, checked by content like any attachment).
 
     Returns the recorded answer. Raises ``ValidationError`` (contesting needs a
-    reason), ``PermissionDenied`` if ``actor`` may not act for the task's party,
-    ``TaskNotOpen`` if the task is closed; nothing is written then.
+    reason; a refused file names itself on ``stamped_reply``), ``PermissionDenied`` if
+    ``actor`` may not act for the task's party, ``TaskNotOpen`` if the task is closed;
+    nothing is written then (a stored file whose transaction rolls back afterwards stays
+    on disk unreferenced).
     """
     if answer not in (ConsultationAnswer.ACCEPT, ConsultationAnswer.CONTEST):
         raise ValidationError({"answer": "请选择“同意”或“有异议”。"})
     reason, counter_proposal = clean_text(reason), clean_text(counter_proposal)
     if answer == ConsultationAnswer.CONTEST and not reason:
         raise ValidationError({"reason": "提出异议时请说明理由。"})
+    if stamped_reply is not None:
+        # Before the task is touched: a refused file leaves everything as it was.
+        validate_stamped_reply(stamped_reply)
 
     def work(activation):
         process = activation.process.coerced
@@ -69,6 +84,15 @@ def consultation_answer(
             counter_proposal=counter_proposal,
             actor=actor,
         )
+        if stamped_reply is not None:
+            uploaded_file_save(
+                StampedReply(consultation=consultation),
+                stamped_reply,
+                actor=actor,
+                reason=f"盖章意见：{original_name(stamped_reply)}",
+                exclude=("file", "consultation"),
+                validate=validate_stamped_reply,
+            )
         if answer == ConsultationAnswer.CONTEST:
             lines = [f"理由：{reason}"]
             if counter_proposal:

@@ -156,10 +156,11 @@ def _entry_decisions(batch: DecisionBatch, decisions: dict, amendments: dict) ->
         parties = {party_key(c): c.party for c in consultations[process_id]}
         missing = [str(party) for key, party in parties.items() if not given.get(key)]
         extra = sorted(set(given) - set(parties))
+        name = entry.process.label
         if missing:
-            problems.append(f"申请 #{process_id}：请对以下单位作出审定：{'、'.join(missing)}")
+            problems.append(f"申请 {name}：请对以下单位作出审定：{'、'.join(missing)}")
         if extra:
-            problems.append(f"申请 #{process_id}：以下单位不在审定范围内：{'、'.join(extra)}")
+            problems.append(f"申请 {name}：以下单位不在审定范围内：{'、'.join(extra)}")
         resolved.append(
             batch_services.EntryDecision(
                 entry=entry,
@@ -271,7 +272,7 @@ def _issue_releases(batch: DecisionBatch, process_ids, before: dict) -> list:
             decided_by=batch.decided_by,
             decided_on=batch.meeting_date,
             effective_date=batch.effective_date,
-            note=f"{batch.title}：" + "、".join(f"申请 #{p.pk}" for p in processes),
+            note=f"{batch.title}：" + "、".join(f"申请 {p.label}" for p in processes),
         )
         units = merge_units(
             *(before.get(p.pk) for p in processes),

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from duty_lists.models import DutyItem, ItemStatus, Level
 from organisations import permissions as org_permissions
@@ -226,6 +227,31 @@ def change_request_file_by_ruling(
     )
 
 
+NUMBER_PREFIX = "SQ"
+
+
+def request_number_format(year: int, sequence: int) -> str:
+    """The request number (申请编号) ``SQ-<year>-<sequence, 4 digits>``."""
+    return f"{NUMBER_PREFIX}-{year}-{sequence:04d}"
+
+
+def request_number_next(county: County) -> str:
+    """The next free request number of ``county`` in the current (local) year.
+
+    Locks the county's row until the end of the surrounding transaction, so two requests
+    filed at once wait for each other and get consecutive numbers (the unique constraint
+    on county and number is the last line of defence).
+    """
+    County.objects.select_for_update().filter(pk=county.pk).values_list("pk", flat=True).get()
+    year = timezone.localdate().year
+    prefix = f"{NUMBER_PREFIX}-{year}-"
+    numbers = ChangeRequestProcess.objects.filter(
+        county_id=county.pk, number__startswith=prefix
+    ).values_list("number", flat=True)
+    highest = max((int(number[len(prefix) :]) for number in numbers), default=0)
+    return request_number_format(year, highest + 1)
+
+
 def _start_request(
     *,
     actor,
@@ -261,6 +287,7 @@ def _start_request(
         reasons=reasons,
     )
     values.update(
+        number=request_number_next(county),
         requested_by=actor,
         initiator_department=department,
         initiator_township=township,

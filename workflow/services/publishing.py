@@ -124,8 +124,9 @@ class Authority:
 
 def publication_reason(authority: Authority, process: ChangeRequestProcess) -> str:
     """The history reason of a published change: the authority, then the request, e.g.
-    ``依据县委常委会审定（清委办发〔2026〕12号）发布：新增事项申请 #7（新增事项：…）``."""
-    return f"{authority.reason}：{process.get_kind_display()}申请 #{process.pk}（{process}）"
+    ``依据县委常委会审定（清委办发〔2026〕12号）发布：新增事项申请 SQ-2026-0007（新增事项：…）``."""
+    request = f"{process.get_kind_display()}申请 {process.label}（{process.subject_line}）"
+    return f"{authority.reason}：{request}"
 
 
 # No savepoint of its own: the flow's publish step already runs it in one, and a
@@ -147,7 +148,7 @@ def change_request_publish(*, process: ChangeRequestProcess) -> DutyItem | None:
     """
     entry = _entry_of(process)
     if entry is None:
-        raise LookupError(f"申请 #{process.pk} 尚未审定，不能发布。")
+        raise LookupError(f"申请 {process.label} 尚未审定，不能发布。")
     batch = entry.batch
     authority = Authority(
         basis=PublicationBasis.DECISION,
@@ -227,7 +228,7 @@ def change_request_publish_authorised(*, process: ChangeRequestProcess) -> DutyI
         decided_by=f"{process.county.office_display_name}（依常设授权）",
         decided_on=today,
         effective_date=today,
-        note=f"依常设授权发布：{process.get_kind_display()}申请 #{process.pk}",
+        note=f"依常设授权发布：{process.get_kind_display()}申请 {process.label}",
         recorded_by=process.reviewed_by,
     )
     release_notify(release, units=merge_units(before, item_units(item)))

@@ -19,11 +19,7 @@ from viewflow.workflow.status import PROCESS
 
 from arbitration import report_services
 from arbitration.models import OffListReport, ReportEvidence, ReportRuling
-from arbitration.report_permissions import (
-    can_answer_report,
-    can_file_report,
-    can_file_village_report,
-)
+from arbitration.report_permissions import can_add_report_evidence
 from organisations.models import Department, Township, Village
 
 from .. import selectors
@@ -164,10 +160,7 @@ def report_evidence_add(*, actor, report: OffListReport, uploaded_file) -> Repor
     report = OffListReport.objects.select_related("township", "village", "department").get(
         pk=report.pk
     )
-    reporter = report.village is not None and can_file_village_report(actor, report.village)
-    if not (
-        reporter or can_file_report(actor, report.township) or can_answer_report(actor, report)
-    ):
+    if not can_add_report_evidence(actor, report):
         raise deny(actor, f"为清单外事项报告 #{report.pk} 添加证明材料")
     if report.status in (PROCESS.DONE, PROCESS.CANCELED):
         raise ValidationError({"evidence": "报告已办结，不能再添加证明材料。"})
@@ -331,7 +324,7 @@ def report_convert(*, report: OffListReport) -> ChangeRequestProcess:
     report._change_reason = FINISHED
     notify(
         recipients=selectors.users_of_department(report.department_id),
-        subject=f"待审查：由清单外事项报告 #{report.pk} 转入的申请 #{process.pk}",
+        subject=f"待审查：由清单外事项报告 #{report.pk} 转入的申请 {process.label}",
         body=f"{process}",
         process=process,
     )

@@ -19,6 +19,17 @@ def unread_notification_count(context) -> int:
 
 
 @register.simple_tag(takes_context=True)
+def todo_count(context) -> int:
+    """How many things wait for the requesting user (待办; one query per page)."""
+    request = context.get("request")
+    if request is None or not hasattr(request, "user"):
+        return 0
+    from .. import todo
+
+    return todo.todo_count(request.user)
+
+
+@register.simple_tag(takes_context=True)
 def visible_tasks(context, tasks) -> list:
     """The tasks of ``tasks`` (a related manager or queryset of one flow's tasks) that
     the requesting user may see: another party's consultation task is left out."""
@@ -56,3 +67,11 @@ FILE_KIND_LABELS = {
 def file_kind(content_type: str) -> str:
     """A readable name of an attachment's type ("PDF 文档"), else the MIME type."""
     return FILE_KIND_LABELS.get(content_type, content_type)
+
+
+@register.filter
+def percent(score) -> str:
+    """A similarity score between 0 and 1 as a whole percentage (0.83 → "83%")."""
+    if score is None or score == "":
+        return ""
+    return f"{round(float(score) * 100)}%"

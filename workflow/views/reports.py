@@ -25,17 +25,21 @@ from viewflow.workflow.status import STATUS
 
 from arbitration import report_selectors
 from arbitration.models import OffListReport
-from arbitration.report_permissions import can_answer_report, can_rule_report
+from arbitration.report_permissions import (
+    can_add_report_evidence,
+    can_answer_report,
+    can_rule_report,
+)
 from config.listing import IdUrls
 from organisations.models import Department, Township, Village
 from organisations.permissions import Place
 
 from ..offlist_flow import OffListReportFlow
 from ..permissions import may_use_reports
-from ..report_forms import AnswerForm, ReportFilter, ReportForm, RulingForm
+from ..report_forms import AnswerForm, EvidenceForm, ReportFilter, ReportForm, RulingForm
 from ..services import TaskNotOpen
 from ..services.common import deny
-from ..services.reporting import report_answer, report_file, report_rule
+from ..services.reporting import report_answer, report_evidence_add, report_file, report_rule
 from ..similarity import similar_items
 from .tasks import apply_validation_error
 
@@ -192,6 +196,14 @@ class ReportCreateView(generic.FormView):
         if "check" in self.request.POST:
             department = data["department"]
             similar = _similar(township, data["assignment"], department.pk, village)
+            if data["evidence"]:
+                # Only without scripts does the check come here (report_form.js checks in
+                # place); a browser never re-sends a chosen file, so say so.
+                form.add_error(
+                    "evidence",
+                    "检查清单时未保存所选的证明材料，请在提交报告前重新选择；"
+                    "报告提交后也可以在报告页面补充证明材料。",
+                )
             return self.render_to_response(
                 self.get_context_data(form=form, similar=similar, checked=True)
             )
@@ -275,6 +287,8 @@ class ReportDetailView(generic.TemplateView):
             ],
             tasks=[(task, task.flow_task.task_title) for task in tasks],
             may_answer=answer_task is not None and can_answer_report(user, report),
+            may_add_evidence=report.finished is None and can_add_report_evidence(user, report),
+            evidence_form=EvidenceForm(),
             may_rule=rule_task is not None and can_rule_report(user, report),
             **kwargs,
         )
@@ -370,8 +384,31 @@ class ReportRuleView(_ReportTaskView):
         )
         if report.admission_request_id:
             messages.info(
-                self.request, f"已转为事项准入申请 #{report.admission_request_id}，等待形式审查。"
+                self.request, f"已转为事项准入申请 {report.admission_request.label}，等待形式审查。"
             )
+
+
+class EvidenceAddView(generic.View):
+    """POST: add evidence files to an open report (补充证明材料), all or none."""
+
+    def post(self, request, pk: int):
+        report = report_selectors.report_get(request.user, pk)
+        form = EvidenceForm(request.POST, request.FILES)
+        if not form.is_valid() or not form.cleaned_data["evidence"]:
+            messages.error(request, "证明材料：请选择要补充的文件。")
+            return redirect("reports:detail", pk=report.pk)
+        try:
+            with transaction.atomic():
+                for uploaded_file in form.cleaned_data["evidence"]:
+                    report_evidence_add(
+                        actor=request.user, report=report, uploaded_file=uploaded_file
+                    )
+        except ValidationError as error:
+            messages.error(request, "；".join(error.message_dict.get("evidence", error.messages)))
+            return redirect("reports:detail", pk=report.pk)
+        count = len(form.cleaned_data["evidence"])
+        messages.success(request, f"已补充 {count} 份证明材料。")
+        return redirect("reports:detail", pk=report.pk)
 
 
 class EvidenceDownloadView(generic.View):

@@ -130,7 +130,7 @@ class ChangeRequestCreateView(generic.FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"申请 #{process.pk} 已提交，等待{selectors.reviewer_name(process)}形式审查。",
+            f"申请 {process.label} 已提交，等待{selectors.reviewer_name(process)}形式审查。",
         )
         viewset = self.request.resolver_match.flow_viewset
         return redirect(viewset.reverse("process_detail", args=[process.pk]))
@@ -158,7 +158,7 @@ class RequestColumnsMixin:
     joins the filing unit and is annotated by ``selectors.with_open_step``)."""
 
     object_link_columns = ("request_title",)
-    search_fields = ["title", "code", "reasons"]
+    search_fields = ["number", "title", "code", "reasons"]
     ordering = "-created"
 
     def get_object_url(self, obj):
@@ -170,13 +170,13 @@ class RequestColumnsMixin:
         return IdUrls(lambda pk: viewset.reverse("process_detail", args=[pk]))
 
     def process_id(self, process):
-        return f"#{process.pk}"
+        return process.label
 
-    process_id.short_description = "编号"
+    process_id.short_description = "申请编号"
     process_id.orderby_column = "pk"
 
     def request_title(self, process):
-        return str(process)
+        return process.subject_line
 
     request_title.short_description = "申请"
 

@@ -9,18 +9,22 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views import generic
 
 from organisations.models import Department, Township
 
 from .. import selectors
-from ..forms import ConsultForm, ItemFieldsForm, LegalityReviewForm, ReviewForm, RulingForm
+from ..attachments import validate_attachment
+from ..forms import ConsultForm, LegalityReviewForm, ReviewForm, ReviseForm, RulingForm
 from ..services import (
     CONFLICT_MESSAGE,
     TaskNotOpen,
+    attachment_add,
+    attachment_remove,
     change_request_review,
     change_request_revise,
     change_request_rule,
@@ -54,14 +58,21 @@ class ServiceTaskView(generic.FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        deadline = selectors.task_deadlines([self.task]).get(self.task.pk)
         return super().get_context_data(
+            deadline=deadline,
+            deadline_passed=deadline is not None and deadline <= timezone.now(),
             process=self.process,
             task=self.task,
             task_title=self.task.flow_task.task_title,
             target_townships=list(self.process.target_townships.order_by("code")),
             consultations=list(
-                self.process.consultations.select_related("township", "department", "answered_by")
+                self.process.consultations.select_related(
+                    "township", "department", "answered_by", "stamped_reply"
+                )
             ),
+            # The request's files are read where it is decided on (审查、征求意见、拟办意见).
+            attachments=list(self.process.attachments.select_related("uploaded_by").order_by("pk")),
             **kwargs,
         )
 
@@ -85,10 +96,10 @@ class ServiceTaskView(generic.FormView):
         messages.success(
             self.request,
             format_html(
-                '{} <a href="{}">查看申请 #{}</a>',
+                '{} <a href="{}">查看申请 {}</a>',
                 self.success_message,
                 viewset.reverse("process_detail", args=[self.process.pk]),
-                self.process.pk,
+                self.process.label,
             ),
         )
         return redirect(viewset.get_success_url(self.request))
@@ -149,7 +160,7 @@ class LegalityReviewTaskView(ServiceTaskView):
 class ReviseTaskView(ServiceTaskView):
     """The filer edits a returned request and resubmits it."""
 
-    form_class = ItemFieldsForm
+    form_class = ReviseForm
     success_message = "已重新提交审查。"
 
     def get_form_kwargs(self):
@@ -157,6 +168,7 @@ class ReviseTaskView(ServiceTaskView):
         kwargs.update(
             departments=Department.objects.filter(county_id=self.process.county_id),
             townships=Township.objects.filter(county_id=self.process.county_id),
+            attachments=self.process.attachments.order_by("pk"),
         )
         return kwargs
 
@@ -182,14 +194,25 @@ class ReviseTaskView(ServiceTaskView):
         return initial
 
     def submit(self, form):
-        change_request_revise(
-            actor=self.request.user,
-            task_id=self.task.pk,
-            fields=form.item_fields(),
-            applies_to_all=form.cleaned_data["applies_to_all"],
-            target_townships=form.cleaned_data["target_townships"],
-            reasons=form.cleaned_data["reasons"],
-        )
+        files = form.cleaned_data["attachments"]
+        # Every new file is checked before anything is written (nothing left on disk).
+        for uploaded_file in files:
+            validate_attachment(uploaded_file)
+        with transaction.atomic():
+            for attachment in form.cleaned_data.get("remove_attachments") or ():
+                attachment_remove(actor=self.request.user, attachment_id=attachment.pk)
+            for uploaded_file in files:
+                attachment_add(
+                    actor=self.request.user, process=self.process, uploaded_file=uploaded_file
+                )
+            change_request_revise(
+                actor=self.request.user,
+                task_id=self.task.pk,
+                fields=form.item_fields(),
+                applies_to_all=form.cleaned_data["applies_to_all"],
+                target_townships=form.cleaned_data["target_townships"],
+                reasons=form.cleaned_data["reasons"],
+            )
 
 
 class ConsultTaskView(ServiceTaskView):
@@ -209,6 +232,7 @@ class ConsultTaskView(ServiceTaskView):
             answer=form.cleaned_data["answer"],
             reason=form.cleaned_data["reason"],
             counter_proposal=form.cleaned_data["counter_proposal"],
+            stamped_reply=form.cleaned_data["stamped_reply"],
         )
 
 

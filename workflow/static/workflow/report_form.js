@@ -1,5 +1,8 @@
 /* Off-list report form: while the township (or village) types the assignment, ask the server which
-   items of its lists look similar (GET data-check-url) and show them beside the form. */
+   items of its lists look similar (GET data-check-url) and show them beside the form.
+   「检查清单」 asks the same way instead of submitting the form: a submitted form comes back
+   without the chosen evidence files (a browser never re-fills a file input), so the check must
+   not leave the page. */
 (function () {
   "use strict";
   var form = document.getElementById("report-form");
@@ -14,7 +17,7 @@
       department: data.get("department") || "",
       assignment: data.get("assignment") || ""
     });
-    fetch(form.getAttribute("data-check-url") + "?" + params.toString(), {credentials: "same-origin"})
+    return fetch(form.getAttribute("data-check-url") + "?" + params.toString(), {credentials: "same-origin"})
       .then(function (response) { return response.ok ? response.text() : ""; })
       .then(function (html) { if (html) { target.innerHTML = html; } });
   }
@@ -23,4 +26,16 @@
     clearTimeout(timer);
     timer = setTimeout(check, 600);
   });
+  var button = form.querySelector("button[name=check]");
+  if (button) {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      button.disabled = true;
+      check().then(function () {
+        button.disabled = false;
+        target.scrollIntoView({block: "nearest"});
+      }, function () { button.disabled = false; });
+    });
+  }
 })();

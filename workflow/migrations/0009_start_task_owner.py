@@ -34,7 +34,7 @@ def fill_start_owners(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflow", "0005_reviewing_unit_per_level"),
+        ("workflow", "0008_transfer_urge"),
         ("arbitration", "0006_village_reports_and_batch_reviewer"),
         ("evaluation", "0002_rounds_sheets_results"),
         ("viewflow", "0015_task_scheduled"),
