@@ -236,6 +236,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Error answers get their shape, bodies with a discriminator are required.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_schema.describe_errors_and_bodies",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ItemStatusEnum": "duty_lists.models.ItemStatus",
         "ProcessStatusEnum": "viewflow.workflow.status.PROCESS",

@@ -15,7 +15,7 @@ from django.db import transaction
 from tests.factories import make_item
 
 from .conftest import client_for
-from .schema_check import body_variant, operation
+from .schema_check import body_variant, openapi, operation, schema_variants
 from .test_bad_input import ENDPOINTS, Call, Endpoint, api_world, database_snapshot, send
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +148,37 @@ def test_each_documented_optional_field_is_optional(request, endpoint_name):
 
     accepted = {name: status for name, (status, _) in statuses.items()}
     assert accepted == dict.fromkeys(optional, endpoint.ok), statuses
+
+
+def _operations():
+    for path, operations in openapi()["paths"].items():
+        for method, spec in operations.items():
+            yield f"{method.upper()} {path}", spec
+
+
+def test_every_error_answer_is_documented_with_its_shape():
+    shapeless = [
+        f"{name} → {code}"
+        for name, spec in _operations()
+        for code, response in spec["responses"].items()
+        if code.startswith("4") and "application/json" not in response.get("content", {})
+    ]
+
+    assert shapeless == []
+
+
+def test_a_body_whose_every_variant_has_required_fields_is_itself_required():
+    optional = [
+        name
+        for name, spec in _operations()
+        if "requestBody" in spec
+        and not spec["requestBody"].get("required")
+        and all(
+            variant.get("required")
+            for content in spec["requestBody"]["content"].values()
+            for variant in schema_variants(content["schema"])
+        )
+    ]
+
+    assert optional == []
+    assert openapi()["paths"]["/api/tasks/{id}/complete/"]["post"]["requestBody"]["required"]

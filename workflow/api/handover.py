@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from viewflow.workflow.models import Task
 
 from config.api_errors import get_visible, remember_body_fields, validated_body
+from config.api_parsers import JSONParser
 from evaluation import selectors as evaluation_selectors
 from evaluation.models import EvaluationRound
 from organisations import deputies
@@ -183,6 +184,8 @@ def _visible_task(request, pk) -> Task:
 
 
 class TaskUrgeView(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         summary="催办征求意见",
         description=(
@@ -202,6 +205,8 @@ class TaskUrgeView(APIView):
 
 
 class RoundUrgeView(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         summary="催办评分表",
         description=(
@@ -249,6 +254,8 @@ class TransferSerializer(serializers.Serializer):
 
 
 class TaskTransferView(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         summary="转交任务",
         description=(
@@ -312,6 +319,8 @@ class DeputyshipInputSerializer(serializers.Serializer):
 
 
 class DeputyshipListView(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         summary="委托代理",
         description="本人设置的和本人代理的委托，开始时间最近的在前。",
@@ -344,6 +353,8 @@ class DeputyshipListView(APIView):
 
 
 class DeputyshipEndView(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         summary="结束委托",
         description=(
