@@ -84,6 +84,11 @@ urlpatterns = exempt_from_login_redirect(
         ),
         path("deputyships/", handover.DeputyshipListView.as_view(), name="deputyships"),
         path(
+            "deputyships/candidates/",
+            handover.DeputyCandidatesView.as_view(),
+            name="deputy-candidates",
+        ),
+        path(
             "deputyships/<int:pk>/end/",
             handover.DeputyshipEndView.as_view(),
             name="deputyship-end",

@@ -233,3 +233,33 @@ def test_only_a_consultation_answer_may_be_sent_as_a_form(world):
         {"detail": "review 任务的办理意见请以 application/json 提交（仅征求意见可附盖章意见）。"},
     )
     assert database_state() == before
+
+
+def test_who_may_receive_a_task_is_listed_for_whoever_may_hand_it_over(world):
+    _, task = consultation(world)
+    url = f"/api/tasks/{task.pk}/transfer/"
+
+    head = client_for(world.heads[0]).get(url)
+    office = client_for(world.office).get(url)
+    other_head = client_for(world.heads[1]).get(url)
+
+    # Besides the head itself, the township's users: its staff member.
+    assert (head.status_code, head.json()) == (200, [actor(world.township_staff)])
+    assert (office.status_code, office.json()) == (403, {"detail": "您无权办理该任务。"})
+    assert (other_head.status_code, other_head.json()) == (404, {"detail": "没有该任务。"})
+
+
+def test_a_head_finds_the_colleagues_it_may_name_deputy(world):
+    head = client_for(world.heads[0]).get("/api/deputyships/candidates/")
+    staff = client_for(world.township_staff).get("/api/deputyships/candidates/")
+
+    assert (head.status_code, head.json()) == (
+        200,
+        [
+            {
+                "unit": {"type": "township", "id": world.townships[0].pk, "name": "城关街道"},
+                "candidates": [actor(world.township_staff)],
+            }
+        ],
+    )
+    assert (staff.status_code, staff.json()) == (200, [])

@@ -802,6 +802,14 @@ def transfer_action(world):
     return "post", f"/api/tasks/{task.pk}/transfer/", {"to_user": world.township_staff.pk}
 
 
+def transfer_candidates_action(world):
+    return "get", f"/api/tasks/{_consultation_task(world).pk}/transfer/", None
+
+
+def deputy_candidates_action(world):
+    return "get", "/api/deputyships/candidates/", None
+
+
 def set_deputy_action(world):
     now = timezone.now()
     body = {
@@ -861,6 +869,25 @@ MATRIX.update(
                 "county_admin": 404,
                 "other_county_head": 404,
             },
+        ),
+        "transfer_candidates": (
+            transfer_candidates_action,
+            ("head_0", 200),
+            {
+                "anonymous": 401,
+                "head_1": 404,
+                "township_staff": 404,
+                "staff": 404,
+                "office": 403,
+                "county_admin": 404,
+                "other_county_head": 404,
+            },
+        ),
+        # Everyone signed in reads the colleagues it may name (empty unless a head).
+        "deputy_candidates": (
+            deputy_candidates_action,
+            ("head_0", 200),
+            {"anonymous": 401, "region_viewer": 200},
         ),
         "set_deputy": (
             set_deputy_action,
@@ -940,13 +967,23 @@ NOT_ON_AN_OBJECT = {
 }
 # The 市(省)级查看人员 reads the statistics only (and its own empty lists).
 for _action, (_, (_right, _), _denied) in MATRIX.items():
-    if not _action.startswith("stats_") and _action not in {"list_batches", "todo"}:
+    if not _action.startswith("stats_") and _action not in {
+        "list_batches",
+        "todo",
+        "deputy_candidates",
+    }:
         _denied.setdefault("region_viewer", 403 if _action in NOT_ON_AN_OBJECT else 404)
 
 # Village users and grid workers are refused every other action but the list of
 # batches (empty for them), their own 待办 and the reads of their own list.
 for _action, (_, (_right, _), _denied) in MATRIX.items():
-    if _action not in {"list_batches", "read_village_item", "read_grid_item", "todo"}:
+    if _action not in {
+        "list_batches",
+        "read_village_item",
+        "read_grid_item",
+        "todo",
+        "deputy_candidates",
+    }:
         for _who, _status in VILLAGE_USERS.items():
             if _who != _right:
                 _denied.setdefault(_who, _status if _action in NOT_ON_AN_OBJECT else 404)

@@ -1,7 +1,8 @@
 """The API of the 待办 (``GET /api/todo/``, ``GET /api/todo/started/``), the county
 office's reminders (催办: ``POST /api/tasks/<id>/urge/``,
 ``POST /api/evaluation-rounds/<id>/urge/``), handing a task to a colleague (转交:
-``POST /api/tasks/<id>/transfer/``) and deputies (委托: ``/api/deputyships/``).
+``GET|POST /api/tasks/<id>/transfer/``, who may receive it and the hand-over) and
+deputies (委托: ``/api/deputyships/``, ``/api/deputyships/candidates/``).
 
 Each write calls the same service as the pages. A task, round or deputyship the user
 may not see answers 404 like an unknown id; one the user sees but may not act on, 403
@@ -16,7 +17,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from viewflow.workflow.models import Task
@@ -31,8 +32,9 @@ from organisations.models import Deputyship, User
 from organisations.text import clean_text
 
 from .. import todo
+from ..flows import ChangeRequestFlow
 from ..permissions import can_view_task
-from ..services.handover import round_urge, task_transfer, task_urge
+from ..services.handover import round_urge, task_transfer, task_urge, transfer_candidates
 from .fields import IdField, UnitRefField
 from .serializers import PartySerializer, party_data
 
@@ -253,8 +255,31 @@ class TransferSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True, help_text="转交时间")
 
 
+def _transferable_task(request, pk) -> Task:
+    """The task ``pk`` if the user may hand it over: 404 if the user does not see it or
+    it is not a human task of the admission flow, 403 if the user may not do it."""
+    task = _visible_task(request, pk)
+    node = task.flow_task
+    if node is None or node.flow_class is not ChangeRequestFlow or node.task_type != "HUMAN":
+        raise NotFound(NO_TASK)
+    if not (node.can_assign(request.user, task) or node.can_execute(request.user, task)):
+        raise PermissionDenied(NOT_YOURS)
+    return task
+
+
 class TaskTransferView(APIView):
     parser_classes = [JSONParser]
+
+    @extend_schema(
+        summary="可转交的同事",
+        description="本人可办理的一项准入申请任务可以转交给的同事（该任务所属单位的其他在岗人员）。",
+        parameters=[TASK_ID],
+        responses={200: ActorSerializer(many=True), **ERRORS},
+    )
+    def get(self, request, pk: int):
+        task = _transferable_task(request, pk)
+        people = [user for user in transfer_candidates(task) if user.pk != request.user.pk]
+        return Response([actor_data(user) for user in people])
 
     @extend_schema(
         summary="转交任务",
@@ -267,10 +292,7 @@ class TaskTransferView(APIView):
         responses={201: TransferSerializer, **ERRORS, **CLOSED},
     )
     def post(self, request, pk: int):
-        task = _visible_task(request, pk)
-        node = task.flow_task
-        if not (node.can_assign(request.user, task) or node.can_execute(request.user, task)):
-            raise PermissionDenied(NOT_YOURS)
+        task = _transferable_task(request, pk)
         body = validated_body(request, TransferInputSerializer).validated_data
         transfer = task_transfer(
             actor=request.user,
@@ -350,6 +372,32 @@ class DeputyshipListView(APIView):
             reason=data["reason"],
         )
         return Response(DeputyshipSerializer(deputyship).data, status=status.HTTP_201_CREATED)
+
+
+class DeputyCandidatesSerializer(serializers.Serializer):
+    """A unit the user heads and the colleagues who may stand in for the user there."""
+
+    unit = PartySerializer(read_only=True, help_text="本人任负责人的乡镇(街道)或部门")
+    candidates = serializers.ListField(
+        child=ActorField(), read_only=True, help_text="可设为代理人的同事（本单位其他在岗人员）"
+    )
+
+
+class DeputyCandidatesView(APIView):
+    @extend_schema(
+        summary="可设的代理人",
+        description="本人任负责人的每个乡镇(街道)或部门，及其可设为代理人的同事；不是负责人的为空列表。",
+        responses={200: DeputyCandidatesSerializer(many=True), 401: ERRORS[401]},
+    )
+    def get(self, request):
+        rows = [
+            {
+                "unit": party_data(unit),
+                "candidates": list(deputies.colleagues_of(request.user, unit)),
+            }
+            for unit in deputies.headed_units(request.user)
+        ]
+        return Response(DeputyCandidatesSerializer(rows, many=True).data)
 
 
 class DeputyshipEndView(APIView):
