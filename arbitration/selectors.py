@@ -3,7 +3,7 @@
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from .models import OffListReport, ReportRuling
 
@@ -29,3 +29,16 @@ def upheld_reports_by_department(
         .values_list("department_id", "count")
     )
     return dict(rows)
+
+
+def report_links(*, county_id: int, start: datetime.date, end: datetime.date) -> set:
+    """``{(department_id, township_id)}`` of the off-list reports of county ``county_id``
+    whose task was assigned, or which were filed, from ``start`` to ``end`` (both
+    included; filing dates in China time), whatever their outcome: the evaluation's
+    ``report`` link between a department and a township. One query.
+    """
+    rows = OffListReport.objects.filter(county_id=county_id).filter(
+        Q(assigned_on__gte=start, assigned_on__lte=end)
+        | Q(created__date__gte=start, created__date__lte=end)
+    )
+    return set(rows.values_list("department_id", "township_id").distinct())

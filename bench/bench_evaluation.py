@@ -301,7 +301,8 @@ def time_open(rng: random.Random) -> tuple[float, int, int]:
             direction=direction,
             name=str(direction),
             indicators=[
-                {"name": f"指标{i}", "weight": w, "max_score": m} for i, (w, m) in enumerate(spec)
+                {"name": f"指标{i}", "scoring_rule": "按标准评分", "weight": w, "max_score": m}
+                for i, (w, m) in enumerate(spec)
             ],
         )
     office = User.objects.create_user("open-office", password=secrets.token_urlsafe(12))

@@ -27,7 +27,10 @@ def open_current_round(county, office) -> None:
             county=county,
             direction=direction,
             name=f"{today.year}年度{Direction(direction).label}",
-            indicators=[{"name": name, "weight": weight} for name, weight in indicators],
+            indicators=[
+                {"name": name, "weight": weight, "scoring_rule": f"{name}：按完成情况给分。"}
+                for name, weight in indicators
+            ],
         )
     evaluation_round_open(
         actor=office,
@@ -88,7 +91,12 @@ def build_rounds(builder) -> None:
                     direction=direction,
                     name=f"{year}年度{Direction(direction).label}",
                     indicators=[
-                        {"name": name, "weight": weight, "max_score": maximum}
+                        {
+                            "name": name,
+                            "weight": weight,
+                            "max_score": maximum,
+                            "scoring_rule": f"{name}：按完成情况给分。",
+                        }
                         for name, weight, maximum in spec
                     ],
                 )

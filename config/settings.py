@@ -260,6 +260,10 @@ SPECTACULAR_SETTINGS = {
         # A consultation's answer is sent as JSON or, with its stamped letter, as a form.
         "ConsultCompletionStepEnum": ["consult"],
         "ConsultCompletionAnswerEnum": "workflow.api.task_serializers.CONSULT_ANSWERS",
+        # A round's scoring mode, and the one-value ``mode`` of each score sheet body.
+        "RoundModeEnum": "evaluation.models.RoundMode",
+        "IndicatorsSheetModeEnum": ["indicators"],
+        "SimpleSheetModeEnum": ["simple"],
     },
 }
 

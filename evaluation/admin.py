@@ -22,7 +22,7 @@ class IndicatorInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
-    fields = ("order", "name", "description", "weight", "max_score")
+    fields = ("order", "name", "description", "scoring_rule", "weight", "max_score")
     readonly_fields = fields
 
     def has_view_permission(self, request, obj=None):

@@ -2,7 +2,8 @@
 
 ``fixtures/demo/indicators.csv`` holds one indicator per line, in the conventions of the
 other demo files (UTF-8 CSV, Chinese header; see ``duty_lists.demo``): 县 (name or
-code), 方向 (乡镇(街道)评价部门 / 部门评价乡镇(街道)), 指标, 说明, 权重 and 满分. The
+code), 方向 (乡镇(街道)评价部门 / 部门评价乡镇(街道)), 指标, 说明, 评分标准 (the
+scoring rule shown on every sheet), 权重 and 满分. The
 lines of one county and direction form one set, named after its direction, in file
 order; its weights must add up to 100.
 
@@ -26,7 +27,7 @@ from . import services
 from .models import Direction, IndicatorSet
 
 INDICATORS_FILE = "indicators.csv"
-COLUMNS = ("县", "方向", "指标", "说明", "权重", "满分")
+COLUMNS = ("县", "方向", "指标", "说明", "评分标准", "权重", "满分")
 DEMO_REASON = "演示数据：默认评价指标"
 
 
@@ -77,6 +78,7 @@ def demo_indicators_read(directory: Path) -> list[DemoIndicatorSet]:
             {
                 "name": line["指标"],
                 "description": line["说明"],
+                "scoring_rule": line["评分标准"],
                 "weight": _number(line, "权重"),
                 "max_score": _number(line, "满分"),
             }

@@ -55,7 +55,8 @@ class IndicatorSet(models.Model):
 
 
 class Indicator(models.Model):
-    """One indicator (评价指标) of a set: its weight in the set and its maximum score."""
+    """One indicator (评价指标) of a set: its scoring rule (评分标准), its weight in the
+    set and its maximum score."""
 
     indicator_set = models.ForeignKey(
         IndicatorSet,
@@ -65,6 +66,11 @@ class Indicator(models.Model):
     )
     name = models.CharField("指标", max_length=100)
     description = models.TextField("说明", blank=True)
+    scoring_rule = models.TextField(
+        "评分标准",
+        error_messages={"blank": "请填写评分标准（如何给分、扣分）。"},
+        help_text="评价人据以给分的标准，显示在评分表上，如：按时办结得满分，每逾期一次扣 2 分。",
+    )
     weight = models.PositiveSmallIntegerField(
         "权重", validators=[MinValueValidator(1, message="不能为 0，至少为 1。")]
     )
@@ -102,13 +108,39 @@ class RoundStage(models.TextChoices):
     PUBLISHED = "published", "结果已公布"
 
 
+class RoundMode(models.TextChoices):
+    """How the sheets of a round are filled in (评分方式), chosen by the county."""
+
+    INDICATORS = "indicators", "按指标评分"
+    SIMPLE = "simple", "满意度评价（满意/基本满意/不满意）"
+
+
+class Rating(models.TextChoices):
+    """A simple-mode sheet's one answer (满意度); ``RATING_POINTS`` gives its score."""
+
+    SATISFIED = "satisfied", "满意"
+    BASICALLY_SATISFIED = "basically_satisfied", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+
+
+# The score out of 100 a simple-mode sheet counts with (the usual 满意度 weighting:
+# 满意 counts whole, 基本满意 six tenths, 不满意 nothing).
+RATING_POINTS = {
+    Rating.SATISFIED: Decimal("100.00"),
+    Rating.BASICALLY_SATISFIED: Decimal("60.00"),
+    Rating.DISSATISFIED: Decimal("0.00"),
+}
+
+
 class EvaluationRound(Process):
     """A county's evaluation round for one period (评价轮次).
 
     Townships score departments with ``township_set``, departments score townships with
-    ``department_set``. A unit's result is ``(1 − bundling_weight) · base score +
-    bundling_weight · mean of its sheets − penalty_per_report · upheld off-list
-    reports`` (the penalty applies to departments only).
+    ``department_set``; in simple mode (``mode``) a sheet is one 满意/基本满意/不满意
+    answer instead, counted as ``RATING_POINTS``. A unit's result is
+    ``(1 − bundling_weight) · base score + bundling_weight · mean of its sheets −
+    penalty_per_report · upheld off-list reports`` (the penalty applies to departments
+    only).
     """
 
     county = models.ForeignKey(
@@ -147,6 +179,9 @@ class EvaluationRound(Process):
     stage = models.CharField(
         "阶段", max_length=16, choices=RoundStage.choices, default=RoundStage.OPEN
     )
+    mode = models.CharField(
+        "评分方式", max_length=16, choices=RoundMode.choices, default=RoundMode.INDICATORS
+    )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="发起人"
     )
@@ -167,6 +202,20 @@ class EvaluationRound(Process):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_simple(self) -> bool:
+        """True if the round's sheets are a 满意度 answer rather than indicator scores."""
+        return self.mode == RoundMode.SIMPLE
+
+
+class LinkKind(models.TextChoices):
+    """Why a department and a township rate each other in a round (参评依据);
+    ``evaluation.links`` finds them."""
+
+    ITEM = "item", "牵头事项"
+    REQUEST = "request", "调整申请"
+    REPORT = "report", "清单外事项报告"
 
 
 class SheetState(models.TextChoices):
@@ -224,7 +273,17 @@ class ScoreSheet(models.Model):
         "状态", max_length=16, choices=SheetState.choices, default=SheetState.PENDING
     )
     total = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True, blank=True)
+    rating = models.CharField(
+        "满意度",
+        max_length=24,
+        choices=Rating.choices,
+        blank=True,
+        help_text="满意度评价轮次的评价。",
+    )
     comment = models.TextField("评价意见", blank=True)
+    links = models.JSONField(
+        "参评依据", default=list, blank=True, help_text="LinkKind 值的列表，开启轮次时记录。"
+    )
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -294,6 +353,11 @@ class ScoreSheet(models.Model):
     def ratee(self) -> Township | Department:
         return self.ratee_department or self.ratee_township
 
+    @property
+    def link_labels(self) -> list[str]:
+        """The labels of the sheet's links (参评依据), e.g. ["牵头事项", "调整申请"]."""
+        return [LinkKind(kind).label for kind in self.links if kind in LinkKind.values]
+
 
 class Score(models.Model):
     """One indicator's score on a sheet (0 … the indicator's maximum)."""
@@ -324,7 +388,9 @@ class Score(models.Model):
 
 
 class BaseScore(models.Model):
-    """The county office's own score (0–100) of a department or township in a round (基础分)."""
+    """A department's or township's base score (基础分, 0–100) in a round: its result in
+    the county's comprehensive assessment, entered or imported by the assessment office
+    (县考核办)."""
 
     evaluation_round = models.ForeignKey(
         EvaluationRound,

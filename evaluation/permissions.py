@@ -32,9 +32,17 @@ def indicator_set_scope(user) -> Q:
 
 
 def can_run_rounds(user, county: County) -> bool:
-    """True if ``user`` may open, close and publish ``county``'s evaluation rounds and
-    enter its base scores: the county office (县委编办) of the county, or a superuser."""
+    """True if ``user`` may open and close (end the scoring of) ``county``'s evaluation
+    rounds: the county office (县委编办) of the county, or a superuser."""
     return org_permissions.can_arbitrate_county(user, county)
+
+
+def can_assess_rounds(user, county: County) -> bool:
+    """True if ``user`` may enter and import the base scores (基础分) of ``county``'s
+    rounds and publish their results: the county's assessment office (县考核办), which
+    runs the comprehensive assessment the results feed, or a superuser. The county
+    office (编办) does neither."""
+    return org_permissions.can_assess_county(user, county)
 
 
 def can_prepare_sheet(user, sheet) -> bool:
@@ -75,9 +83,16 @@ def can_submit_sheet(user, sheet) -> bool:
     )
 
 
+def county_ids_evaluated_whole_by(user) -> frozenset[int]:
+    """Ids of the counties whose every round, sheet and result ``user`` sees: those it
+    administers, is the county office of, or the assessment office of."""
+    return org_permissions.county_ids_seen_whole_by(user) | org_permissions.county_ids_assessed_by(
+        user
+    )
+
+
 def _whole_counties(user) -> list[int]:
-    """Ids of the counties whose every round, sheet and result ``user`` sees."""
-    return sorted(org_permissions.county_ids_seen_whole_by(user))
+    return sorted(county_ids_evaluated_whole_by(user))
 
 
 def round_scope(user) -> Q:
@@ -89,7 +104,8 @@ def round_scope(user) -> Q:
 def sheet_scope(user) -> Q:
     """The Q selecting the score sheets ``user`` may see.
 
-    County office and county administrators: every sheet of their counties' rounds.
+    County office, assessment office and county administrators: every sheet of their
+    counties' rounds.
     Department and township users: only the sheets their unit fills (never who rated
     their own unit how). Built from the user's scope.
     """
@@ -105,9 +121,9 @@ def sheet_scope(user) -> Q:
 def result_scope(user) -> Q:
     """The Q selecting the round results ``user`` may see.
 
-    County office and county administrators: every result of their counties' rounds,
-    published or not. Department and township users: their own unit's results, once the
-    round is published.
+    County office, assessment office and county administrators: every result of their
+    counties' rounds, published or not. Department and township users: their own
+    unit's results, once the round is published.
     """
     departments = sorted(org_permissions.department_ids_acted_for_by(user))
     townships = sorted(org_permissions.township_ids_visible_to(user))

@@ -1,7 +1,7 @@
 """Read-side assembly of an evaluation round for pages, the Excel export and the API.
 
-``audience_of`` says which counties a user sees whole (county office, county
-administrator) and which departments and townships the user belongs to. From it:
+``audience_of`` says which counties a user sees whole (county office, assessment
+office, county administrator) and which departments and townships the user belongs to. From it:
 
 - ``round_results`` builds the department × township heat maps (both directions), the
   rankings, the missing sheets and the flagged sheets of one round;
@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 
 from organisations import permissions as org_permissions
@@ -35,6 +35,8 @@ from .models import (
     SheetFlag,
     SheetState,
 )
+from .permissions import county_ids_evaluated_whole_by
+from .round_services import round_results_compute
 
 NOT_PUBLISHED = "本轮评价结果尚未公布。"
 NOT_VISIBLE = "您无权查看该评价轮次。"
@@ -64,7 +66,8 @@ class Audience:
     townships: dict[int, int] = field(default_factory=dict)
 
     def sees_county(self, county_id: int) -> bool:
-        """True if the user sees everything of ``county_id`` (its county office or admin)."""
+        """True if the user sees everything of ``county_id`` (its county office, assessment
+        office or administrator)."""
         return self.all_counties or county_id in self.counties
 
     def sees_round(self, county_id: int) -> bool:
@@ -115,7 +118,7 @@ def audience_of(user) -> Audience:
     if user.is_superuser:
         return Audience(all_counties=True)
     return Audience(
-        counties=org_permissions.county_ids_seen_whole_by(user),
+        counties=county_ids_evaluated_whole_by(user),
         departments=dict(org_permissions.department_counties_acted_for_by(user)),
         townships=dict(org_permissions.township_counties_visible_to(user)),
     )
@@ -212,6 +215,10 @@ class RoundResults:
     missing: list[SheetNote]
     flagged: list[SheetNote]
     score_range: tuple[Decimal, Decimal] | None
+    # A closed round not yet published: rankings computed from the base scores so far
+    # (``is_preview``), or why they cannot be (``preview_note``, e.g. base scores lacking).
+    is_preview: bool = False
+    preview_note: str = ""
 
     @property
     def is_published(self) -> bool:
@@ -242,7 +249,10 @@ def round_results(audience: Audience, evaluation_round: EvaluationRound) -> Roun
     ``audience`` may see them.
 
     Raises ``PermissionDenied`` if ``may_see_results`` is false. Runs five queries
-    whatever the round's size (sheets, flags, results, departments, townships).
+    whatever the round's size (sheets, flags, results, departments, townships); for a
+    closed, unpublished round seen whole, the results are a preview computed from the
+    base scores so far (``RoundResults.is_preview``), in two more (base scores, upheld
+    reports; two more again to name the units lacking a base score).
     """
     if not may_see_results(audience, evaluation_round):
         if audience.sees_round(evaluation_round.county_id):
@@ -277,6 +287,16 @@ def round_results(audience: Audience, evaluation_round: EvaluationRound) -> Roun
             "rank",
         )
     )
+    is_preview, preview_note = False, ""
+    if whole and not results and evaluation_round.stage == RoundStage.CLOSED:
+        # Closed but not yet published: the results as the base scores entered so far
+        # give them, computed here and not stored (the assessment office checks them
+        # before it publishes).
+        try:
+            results = _preview(evaluation_round, sheets)
+            is_preview = True
+        except ValidationError as error:
+            preview_note = "；".join(error.messages)
     counts = Counter("department" if r["department_id"] else "township" for r in results)
     if not whole:
         results = [
@@ -303,7 +323,7 @@ def round_results(audience: Audience, evaluation_round: EvaluationRound) -> Roun
     )
     names = {("department", d.pk): d.name for d in departments}
     names.update({("township", t.pk): t.name for t in townships})
-    return _assemble(
+    data = _assemble(
         evaluation_round=evaluation_round,
         audience=audience,
         whole=whole,
@@ -315,6 +335,41 @@ def round_results(audience: Audience, evaluation_round: EvaluationRound) -> Roun
         names=names,
         counts=counts,
     )
+    data.is_preview, data.preview_note = is_preview, preview_note
+    return data
+
+
+def _preview(evaluation_round: EvaluationRound, sheets: list[dict]) -> list[dict]:
+    """The round's results computed from ``sheets`` (values() rows) and the base scores
+    entered so far, as ``RoundResult`` values() rows. Two queries; raises
+    ``ValidationError`` listing the units without a base score."""
+    rows = [
+        (
+            s["pk"],
+            s["rater_department_id"],
+            s["ratee_department_id"],
+            s["rater_township_id"],
+            s["ratee_township_id"],
+            s["state"],
+            s["total"],
+        )
+        for s in sheets
+    ]
+    return [
+        {
+            "department_id": r.unit[1] if r.unit[0] == "department" else None,
+            "township_id": r.unit[1] if r.unit[0] == "township" else None,
+            "base_score": r.base_score,
+            "peer_mean": r.peer_mean,
+            "sheets_received": r.sheets_received,
+            "sheets_missing": r.sheets_missing,
+            "upheld_reports": r.upheld_reports,
+            "penalty": r.penalty,
+            "total": r.total,
+            "rank": r.rank,
+        }
+        for r in round_results_compute(evaluation_round, rows)
+    ]
 
 
 def _unit_name(names: dict, sheet: dict, role: str) -> str:

@@ -1,5 +1,6 @@
 """The domain half of an evaluation round (评价轮次): a sheet's scores, base scores, the
-sheets of a new round, and the stored results and flags.
+sheets of a new round, the flags stored at its close and the results computed (and
+stored at publication).
 
 These writers check no rights and take no lock: the round's workflow services
 (``workflow.services.evaluating``) do both and call them under the flow lock. Each
@@ -19,11 +20,13 @@ from organisations.text import clean_text
 
 from . import computation
 from .models import (
+    RATING_POINTS,
     BaseScore,
     Direction,
     EvaluationRound,
     FlagKind,
     Indicator,
+    Rating,
     RoundResult,
     Score,
     ScoreSheet,
@@ -111,8 +114,57 @@ def sheet_indicators(sheet: ScoreSheet) -> list[Indicator]:
     return list(Indicator.objects.filter(indicator_set_id=set_id).order_by("order", "pk"))
 
 
+RATING_CHOICES = "、".join(Rating.labels)
+
+
+def checked_rating(rating, *, scores: Mapping, complete: bool) -> str | None:
+    """A simple-mode sheet's answer: ``rating`` as a ``Rating`` value (None when not
+    given). Raises ``ValidationError`` under ``rating`` for an unknown answer, a missing
+    one when ``complete``, or indicator ``scores`` sent to a simple-mode sheet."""
+    if scores:
+        raise ValidationError(
+            {"rating": f"本轮为满意度评价，请选择{RATING_CHOICES}，不填写指标分值。"}
+        )
+    if rating in (None, ""):
+        if complete:
+            raise ValidationError({"rating": f"请选择满意度（{RATING_CHOICES}）。"})
+        return None
+    if rating not in Rating.values:
+        label = clean_text(str(rating))
+        raise ValidationError({"rating": f"满意度“{label}”无效，应为{RATING_CHOICES}之一。"})
+    return rating
+
+
+def _simple_sheet_record(
+    *, sheet: ScoreSheet, actor, rating, scores: Mapping, comment: str | None, submit: bool
+) -> ScoreSheet:
+    """``score_sheet_record`` for a simple-mode round: one answer, no indicator rows."""
+    rating = checked_rating(rating, scores=scores, complete=False) or sheet.rating
+    checked_rating(rating, scores={}, complete=submit)
+    sheet.rating = rating or ""
+    if comment is not None:
+        sheet.comment = clean_text(comment)
+    sheet.prepared_by = sheet.prepared_by or actor
+    if submit:
+        sheet.state = SheetState.SUBMITTED
+        sheet.total = RATING_POINTS[Rating(rating)]
+        sheet.submitted_by, sheet.submitted_at = actor, timezone.now()
+        reason = f"提交评分表（{Rating(rating).label}）"
+    else:
+        sheet.state = SheetState.DRAFT
+        reason = "保存评分表草稿"
+    _save(sheet, actor=actor, reason=reason)
+    return sheet
+
+
 def score_sheet_record(
-    *, sheet: ScoreSheet, actor, scores: Mapping, comment: str | None, submit: bool
+    *,
+    sheet: ScoreSheet,
+    actor,
+    scores: Mapping,
+    comment: str | None,
+    submit: bool,
+    rating: str | None = None,
 ) -> ScoreSheet:
     """Write ``scores`` (merged over the sheet's saved ones) and ``comment`` onto ``sheet``.
 
@@ -121,18 +173,38 @@ def score_sheet_record(
     time, and the all-equal flag when it applies. Returns the sheet. Raises
     ``ValidationError`` naming each bad indicator before anything is written. Changes:
     the score rows and the sheet, each with a history record carrying ``actor``.
+
+    In a simple-mode round (``EvaluationRound.is_simple``) the sheet holds ``rating``
+    (满意/基本满意/不满意, merged over the saved one) instead: a submission needs it and
+    takes its ``RATING_POINTS`` as total; ``ValidationError`` under ``rating`` for a
+    missing or unknown answer or for indicator scores; no score rows, no all-equal flag.
     """
+    if sheet.evaluation_round.is_simple:
+        return _simple_sheet_record(
+            sheet=sheet, actor=actor, rating=rating, scores=scores, comment=comment, submit=submit
+        )
+    if rating not in (None, ""):
+        raise ValidationError({"rating": "本轮按指标评分，请填写各项指标的分值。"})
     indicators = sheet_indicators(sheet)
     saved = {score.indicator_id: score for score in sheet.scores.all()}
     merged = {pk: score.value for pk, score in saved.items()}
     merged.update(checked_scores(indicators, scores, complete=False))
     values = checked_scores(indicators, merged, complete=submit)
     reason = "提交评分表" if submit else "保存评分表草稿"
+    new_scores = []
     for pk, value in values.items():
-        score = saved.get(pk) or Score(sheet=sheet, indicator_id=pk, value=value)
-        if score.pk is None or score.value != value:
+        score = saved.get(pk)
+        if score is None:
+            new_scores.append(Score(sheet=sheet, indicator_id=pk, value=value))
+        elif score.value != value:
             score.value = value
             _save(score, actor=actor, reason=reason)
+    if new_scores:
+        # One INSERT for the rows and one for their history: a first submission
+        # writes every indicator at once.
+        bulk_create_with_history(
+            new_scores, Score, default_user=actor, default_change_reason=reason
+        )
     if comment is not None:
         sheet.comment = clean_text(comment)
     sheet.prepared_by = sheet.prepared_by or actor
@@ -170,13 +242,18 @@ def base_scores_record(
     actor,
     department_scores: Mapping,
     township_scores: Mapping,
+    reason: str = "录入基础分",
 ) -> list[BaseScore]:
-    """Set the county office's base scores (0–100) of units of the round.
+    """Set the base scores (基础分, 0–100, from the county's comprehensive assessment)
+    of units of the round.
 
-    Units not named keep their base score. Returns the written rows. Raises
+    Units not named keep their base score. Returns the rows created or changed (a unit
+    given the score it has is left alone, so entering the same scores again writes
+    nothing). Raises
     ``ValidationError`` naming each unknown unit (under ``department_scores`` /
     ``township_scores``) or bad value before anything is written. Changes: one
-    ``BaseScore`` row per named unit (created or updated), each with a history record.
+    ``BaseScore`` row per named unit whose score is new or different (created or
+    updated), each with a history record carrying ``actor`` and ``reason``.
     """
     departments, townships = round_units(evaluation_round)
     errors: dict[str, list[str]] = {}
@@ -213,32 +290,26 @@ def base_scores_record(
         )
         if row.pk is None or row.value != amount:
             row.value, row.entered_by = amount, actor
-            _save(row, actor=actor, reason="录入基础分")
-        written.append(row)
+            _save(row, actor=actor, reason=reason)
+            written.append(row)
     return written
 
 
-def round_results_store(*, evaluation_round: EvaluationRound, actor) -> list[RoundResult]:
-    """Compute the round's bundled results and flags and store them (the close step).
+_SHEET_COLUMNS = (
+    "pk",
+    "rater_department",
+    "ratee_department",
+    "rater_township",
+    "ratee_township",
+    "state",
+    "total",
+)
 
-    Reads the sheets (state and stored total only: the all-equal flags were set at
-    submission), the base scores and the upheld off-list reports of the period; writes
-    one ``RoundResult`` per unit (with history records carrying ``actor``) and the
-    outlier and late ``SheetFlag`` rows. Called once per round. Returns the results.
-    Raises ``ValidationError`` under ``base_scores`` listing every unit without a base
-    score; nothing is written then.
-    """
-    rows = list(
-        evaluation_round.sheets.values_list(
-            "pk",
-            "rater_department",
-            "ratee_department",
-            "rater_township",
-            "ratee_township",
-            "state",
-            "total",
-        )
-    )
+
+def sheet_rows(rows) -> tuple[list[computation.SheetRow], set[int], set[int]]:
+    """The computation's ``SheetRow`` of each sheet, and the ids of the departments and
+    townships taking part, from plain rows ``(pk, rater department, ratee department,
+    rater township, ratee township, state, total)``."""
     departments, townships = set(), set()
     sheets = []
     for pk, rater_d, ratee_d, rater_t, ratee_t, state, total in rows:
@@ -251,6 +322,28 @@ def round_results_store(*, evaluation_round: EvaluationRound, actor) -> list[Rou
             townships.add(ratee_t)
             ratee = ("township", ratee_t)
         sheets.append(computation.SheetRow(pk, ratee, state == SheetState.SUBMITTED, total))
+    return sheets, departments, townships
+
+
+def _round_sheet_rows(evaluation_round: EvaluationRound):
+    return sheet_rows(evaluation_round.sheets.values_list(*_SHEET_COLUMNS))
+
+
+def round_results_compute(
+    evaluation_round: EvaluationRound, rows=None
+) -> list[computation.UnitResult]:
+    """The round's bundled results as they stand (nothing is written).
+
+    ``rows`` are the round's sheets as plain rows (see ``sheet_rows``), read here when
+    not given. Reads the base scores and the upheld off-list reports of the period (two
+    queries). Returns one ``computation.UnitResult`` per unit of the round, departments
+    first. Raises ``ValidationError`` under ``base_scores`` listing every unit without
+    a base score.
+    """
+    if rows is None:
+        sheets, departments, townships = _round_sheet_rows(evaluation_round)
+    else:
+        sheets, departments, townships = sheet_rows(rows)
     base = {}
     for department, township, value in evaluation_round.base_scores.values_list(
         "department", "township", "value"
@@ -259,7 +352,7 @@ def round_results_store(*, evaluation_round: EvaluationRound, actor) -> list[Rou
     _require_base_scores(evaluation_round, departments, townships, base)
     units = [("department", pk) for pk in sorted(departments)]
     units += [("township", pk) for pk in sorted(townships)]
-    results = computation.unit_results(
+    return computation.unit_results(
         sheets=sheets,
         base_scores={unit: base[unit] for unit in units},
         upheld_reports=upheld_reports_by_department(
@@ -270,6 +363,18 @@ def round_results_store(*, evaluation_round: EvaluationRound, actor) -> list[Rou
         bundling_weight=evaluation_round.bundling_weight,
         penalty_per_report=evaluation_round.penalty_per_report,
     )
+
+
+def round_results_store(*, evaluation_round: EvaluationRound, actor) -> list[RoundResult]:
+    """Compute the round's bundled results and store them (the publication step).
+
+    Reads the sheets (state and stored total only), the base scores and the upheld
+    off-list reports of the period; writes one ``RoundResult`` per unit, with history
+    records carrying ``actor``. Called once per round. Returns the results. Raises
+    ``ValidationError`` under ``base_scores`` listing every unit without a base score;
+    nothing is written then.
+    """
+    results = round_results_compute(evaluation_round)
     stored = [
         RoundResult(
             evaluation_round=evaluation_round,
@@ -286,9 +391,16 @@ def round_results_store(*, evaluation_round: EvaluationRound, actor) -> list[Rou
         )
         for r in results
     ]
-    stored = bulk_create_with_history(
+    return bulk_create_with_history(
         stored, RoundResult, default_user=actor, default_change_reason="计算评价结果"
     )
+
+
+def round_flags_store(*, evaluation_round: EvaluationRound) -> int:
+    """Store the outlier and late flags of the round's sheets (the close step; the
+    all-equal flags were set at submission). Returns the number of flags computed.
+    Changes: ``SheetFlag`` rows (a flag already there is kept)."""
+    sheets, _departments, _townships = _round_sheet_rows(evaluation_round)
     flags = computation.outlier_flags(sheets)
     flags += [computation.late_flag(s.pk) for s in sheets if not s.is_submitted]
     SheetFlag.objects.bulk_create(
@@ -296,7 +408,7 @@ def round_results_store(*, evaluation_round: EvaluationRound, actor) -> list[Rou
         ignore_conflicts=True,
         batch_size=2000,
     )
-    return stored
+    return len(flags)
 
 
 def _require_base_scores(evaluation_round, departments, townships, base) -> None:
@@ -336,7 +448,7 @@ def late_sheet_record(*, sheet: ScoreSheet) -> ScoreSheet:
 
 
 def round_sheets_create(*, evaluation_round: EvaluationRound, pairs, actor) -> list[ScoreSheet]:
-    """Create the round's sheets, one per ``participants.SheetPair``, in bulk.
+    """Create the round's sheets, one per ``links.SheetPair``, in bulk.
 
     Returns them (with ids). Changes: one ``ScoreSheet`` per pair, pending, each with a
     history record carrying ``actor``.
@@ -352,6 +464,7 @@ def round_sheets_create(*, evaluation_round: EvaluationRound, pairs, actor) -> l
                 ratee_department_id=pair.ratee if by_township else None,
                 rater_department_id=None if by_township else pair.rater,
                 ratee_township_id=None if by_township else pair.ratee,
+                links=list(pair.links),
             )
         )
     return bulk_create_with_history(

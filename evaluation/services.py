@@ -27,7 +27,7 @@ from .permissions import can_manage_indicator_sets
 audit_log = logging.getLogger("qingdan.audit")
 
 # The keys of one indicator row; ``description`` and ``max_score`` may be left out.
-INDICATOR_KEYS = ("name", "description", "weight", "max_score")
+INDICATOR_KEYS = ("name", "description", "scoring_rule", "weight", "max_score")
 CREATE_REASON = "新建评价指标体系"
 
 
@@ -58,6 +58,7 @@ def _row_errors(number: int, row: dict, seen: dict[str, int]) -> tuple[Indicator
     indicator = Indicator(
         name=name,
         description=clean_text(row.get("description")),
+        scoring_rule=clean_text(row.get("scoring_rule")),
         weight=row.get("weight"),
         max_score=row.get("max_score", 100),
         order=number,
@@ -116,8 +117,9 @@ def indicator_set_create(
 ) -> IndicatorSet:
     """Create ``county``'s indicator set for ``direction`` with its indicators, in order.
 
-    ``indicators`` are dicts with ``name``, ``weight`` and optionally ``description`` and
-    ``max_score`` (default 100); the weights must add up to 100. Returns the saved set.
+    ``indicators`` are dicts with ``name``, ``scoring_rule`` (评分标准, shown on every
+    sheet), ``weight`` and optionally ``description`` and ``max_score`` (default 100);
+    the weights must add up to 100. Returns the saved set.
     Raises ``PermissionDenied`` (logged) or ``ValidationError`` naming the field or row;
     nothing is written then. Changes: one set row and one row per indicator, each with a
     "+" history record carrying ``actor`` and ``reason``.
@@ -161,7 +163,7 @@ def indicator_set_replace_indicators(
         raise ValidationError({"reason": "请填写变更理由。"})
     built = _checked_indicators(indicators)
     existing = {indicator.name: indicator for indicator in indicator_set.indicators.all()}
-    fields = ("description", "weight", "max_score", "order")
+    fields = ("description", "scoring_rule", "weight", "max_score", "order")
     changed = [
         new
         for new in built

@@ -54,6 +54,7 @@ class County(models.Model):
             ("view_county_lists", "可查看本县全部清单"),
             ("administer_county", "可管理本县"),
             ("arbitrate_county", "可审查和裁定本县事项"),
+            ("assess_county", "可管理本县考核评价结果"),
         ]
 
     def __str__(self):
@@ -175,6 +176,9 @@ class Role(models.TextChoices):
     TOWNSHIP_STAFF = "township_staff", "乡镇(街道)经办人"
     COUNTY_OFFICE = "county_office", "县委编办"
     COUNTY_ADMIN = "county_admin", "县级管理员"
+    # The county assessment office (县考核办): base scores and publication of the
+    # two-way evaluation's results, apart from the county office (编办).
+    ASSESSMENT_OFFICE = "assessment_office", "县考核办"
     # Village and grid level: they read their own list; a village reports off-list
     # demands through its township.
     VILLAGE_HEAD = "village_head", "村(社区)书记/主任"
@@ -183,7 +187,7 @@ class Role(models.TextChoices):
 
 DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_STAFF, Role.DEPARTMENT_HEAD})
 TOWNSHIP_ROLES = frozenset({Role.TOWNSHIP_HEAD, Role.TOWNSHIP_STAFF})
-COUNTY_ROLES = frozenset({Role.COUNTY_OFFICE, Role.COUNTY_ADMIN})
+COUNTY_ROLES = frozenset({Role.COUNTY_OFFICE, Role.COUNTY_ADMIN, Role.ASSESSMENT_OFFICE})
 VILLAGE_ROLES = frozenset({Role.VILLAGE_HEAD})
 GRID_ROLES = frozenset({Role.GRID_WORKER})
 

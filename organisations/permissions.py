@@ -63,6 +63,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.COUNTY_ADMIN: {
         "county": ("organisations.view_county_lists", "organisations.administer_county"),
     },
+    Role.ASSESSMENT_OFFICE: {
+        "county": ("organisations.view_county_lists", "organisations.assess_county"),
+    },
     Role.VILLAGE_HEAD: {
         "village": ("organisations.view_village_items", "organisations.act_for_village"),
     },
@@ -402,6 +405,13 @@ def can_arbitrate_county(user, county: County) -> bool:
     return user.is_superuser or holds(user, "organisations.arbitrate_county", county)
 
 
+def can_assess_county(user, county: County) -> bool:
+    """True if ``user`` is the assessment office (县考核办) of ``county``."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or holds(user, "organisations.assess_county", county)
+
+
 def can_act_as_reviewer(user, *, county_id: int, department_id: int | None) -> bool:
     """True if ``user`` is a list's reviewing unit: acts for department ``department_id``
     (a level's reviewing department, e.g. 县委社会工作部 for the village list), or, when
@@ -507,6 +517,12 @@ def county_ids_administered_by(user) -> frozenset[int]:
 def county_ids_arbitrated_by(user) -> frozenset[int]:
     """Ids of ``counties_arbitrated_by(user)``."""
     return _granted(user, County, "arbitrate_county")
+
+
+def county_ids_assessed_by(user) -> frozenset[int]:
+    """Ids of the counties whose assessment office (县考核办) ``user`` belongs to;
+    superusers: all."""
+    return _granted(user, County, "assess_county")
 
 
 def county_ids_seen_whole_by(user) -> frozenset[int]:

@@ -63,7 +63,7 @@ HistoricalDutyItem = DutyItem.history.model
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
-    # The demo creates 11 logins; PBKDF2 costs ~0.6 s each and is not what is tested here.
+    # The demo creates 12 logins; PBKDF2 costs ~0.6 s each and is not what is tested here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -128,13 +128,13 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         "Township": 17,
         "Village": 57,
         "Grid": 138,
-        "User": 14,
-        "Membership": 14,
+        "User": 15,
+        "Membership": 15,
         "DutyList": 5,
         # 63 from the lists files and 2 published by the decided demo batch.
         "DutyItem": 65,
         "DutyItem history": 72,
-        "Membership history": 14,
+        "Membership history": 15,
         "ChangeRequestProcess": 13,
         "Consultation": 12,
         "Ruling": 2,
@@ -154,11 +154,11 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         "Indicator history": 16,
     }
     assert (
-        "用户：新建 14，已存在 0；清单事项：新建 63，已存在 0；变更：应用 7，已应用 0；"
+        "用户：新建 15，已存在 0；清单事项：新建 63，已存在 0；变更：应用 7，已应用 0；"
         "申请：新建 13，已存在 0。"
     ) in first_output
     assert (
-        "用户：新建 0，已存在 14；清单事项：新建 0，已存在 63；变更：应用 0，已应用 7；"
+        "用户：新建 0，已存在 15；清单事项：新建 0，已存在 63；变更：应用 0，已应用 7；"
         "申请：新建 0，已存在 13。"
     ) in second_output
     assert "发布版本：新建 5，已存在 0；审定批次：新建 2，已存在 0。" in first_output
@@ -183,7 +183,7 @@ def test_demo_loads_twice_without_duplicates(debug_on):
     assert village_login in login_lines
     grid_login = ["beimen_wangge", "何建军", "网格员", "清河县", "城关街道", "北门社区第一网格"]
     assert grid_login in login_lines
-    assert len(login_lines) == 15
+    assert len(login_lines) == 16
     task_lines = _indented_rows(second_output, "open tasks (inbox and queue):")
     assert task_lines == [
         ["用户名", "任务"],
@@ -201,6 +201,7 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         ["beimen_wangge", "—"],
         ["baisha_office", "形式审查", "1"],
         ["baisha_head", "—"],
+        ["kaohe", "—"],
     ]
     on_notice = DecisionBatch.objects.get(title="2026年第二批清单调整事项")
     assert _indented_rows(second_output, "decision batches:") == [
@@ -339,6 +340,7 @@ def test_demo_users_hold_their_roles(debug_on, client):
     assert memberships == {
         "office": (Role.COUNTY_OFFICE, "清河县", "清河县"),
         "admin": (Role.COUNTY_ADMIN, "清河县", "清河县"),
+        "kaohe": (Role.ASSESSMENT_OFFICE, "清河县", "清河县"),
         "zjj_staff": (Role.DEPARTMENT_STAFF, "县住房和城乡建设局", "清河县"),
         "zjj_head": (Role.DEPARTMENT_HEAD, "县住房和城乡建设局", "清河县"),
         "yjj_staff": (Role.DEPARTMENT_STAFF, "县应急管理局", "清河县"),
@@ -543,6 +545,7 @@ def test_demo_users_have_their_open_tasks(debug_on):
     assert {name: boxes["queue"] for name, boxes in open_tasks.items()} == {
         "office": [("SQ-2026-05", "arbitrate"), ("SQ-2026-09", "review")],
         "admin": [],
+        "kaohe": [],
         "zjj_staff": [("SQ-2026-08", "revise"), ("SQ-2026-10", "consult:县住房和城乡建设局")],
         "zjj_head": [("SQ-2026-08", "revise"), ("SQ-2026-10", "consult:县住房和城乡建设局")],
         "yjj_staff": [("SQ-2026-11", "consult:县应急管理局")],
@@ -707,8 +710,10 @@ def _broken_copy(tmp_path, file_name: str, old: str, new: str):
         ),
         pytest.param(
             "indicators.csv",
-            "白沙县,部门评价乡镇(街道),协作态度,积极配合部门工作，沟通顺畅，对争议事项依程序提出意见,20",
-            "白沙县,部门评价乡镇(街道),协作态度,积极配合部门工作，沟通顺畅，对争议事项依程序提出意见,21",
+            "白沙县,部门评价乡镇(街道),协作态度,积极配合部门工作，沟通顺畅，对争议事项依程序提出意见,"
+            "积极配合、依程序提出意见得满分；推诿扯皮一次扣 20 分,20,",
+            "白沙县,部门评价乡镇(街道),协作态度,积极配合部门工作，沟通顺畅，对争议事项依程序提出意见,"
+            "积极配合、依程序提出意见得满分；推诿扯皮一次扣 20 分,21,",
             "indicators.csv 第 15 行：各项指标的权重合计应为 100，现为 101。",
             id="indicator-weights-not-100",
         ),
@@ -777,17 +782,19 @@ def test_demo_evaluation_rounds_one_published_one_open(debug_on, client):
     current = EvaluationRound.objects.get(county__name="清河县", name="2026年度双向互评")
     assert (past.stage, current.stage) == (RoundStage.PUBLISHED, RoundStage.OPEN)
     assert Counter(past.sheets.values_list("state", flat=True)) == {
-        SheetState.SUBMITTED: 817,
+        SheetState.SUBMITTED: 736,
         SheetState.MISSING: 2,
     }
     assert sorted(
         (str(sheet.rater), str(sheet.ratee))
         for sheet in past.sheets.filter(state=SheetState.MISSING)
     ) == [("云岭乡", "县住房和城乡建设局"), ("县应急管理局", "云岭乡")]
-    assert past.base_scores.count() == past.results.count() == 30 + 15
+    # 26 of the 30 departments lead an item of a township (or filed a request, or were
+    # reported) in 2025: the other four are linked to no township and take no part.
+    assert past.base_scores.count() == past.results.count() == 26 + 15
     assert SheetFlag.objects.filter(sheet__evaluation_round=past, kind=FlagKind.LATE).count() == 2
     assert Counter(current.sheets.values_list("state", flat=True)) == {
-        SheetState.PENDING: 811,
+        SheetState.PENDING: 745,
         SheetState.SUBMITTED: 13,
         SheetState.DRAFT: 10,
     }
@@ -795,6 +802,15 @@ def test_demo_evaluation_rounds_one_published_one_open(debug_on, client):
     response = client.get(reverse("evaluation:results", args=[past.pk]))
     assert response.status_code == 200
     assert [row.name for row in response.context["data"].township_ranking] == ["城关街道"]
+    # The notices agree with the demo's dates: nobody is asked to fill in or reminded
+    # of the published round, whose deadline passed in January; the open round's
+    # "please fill in" notices stay, and no reminder is about a deadline already past.
+    subjects = Counter(Notification.objects.values_list("subject", flat=True))
+    about_past = {s: n for s, n in subjects.items() if s.endswith(f"：{past.name}")}
+    assert about_past == {f"考核评价结果已公布：{past.name}": 45}
+    assert subjects[f"请填写评分表：{current.name}"] == 46
+    assert current.deadline > django_timezone.now()
+    assert not [s for s in subjects if s.startswith(("评分表即将截止", "征求意见即将到期"))]
 
 
 def test_demo_lists_are_issued_and_one_batch_decided_one_on_notice(debug_on, client):
@@ -936,3 +952,46 @@ def test_demo_village_list_is_reviewed_by_the_social_work_department(debug_on):
     assert process.reviewing_department.name == "县委社会工作部"
     assert queue_of("shegong_staff") == [(process.pk, "review")]
     assert (process.pk, "review") not in queue_of("office")
+
+
+def _readme_logins() -> set[tuple[str, str, tuple[str, ...]]]:
+    """``(username, role, unit path)`` of each row of the README's demo login table; a
+    role's remark in brackets, e.g. "县委编办 (arbiter)", is not part of it."""
+    text = (django_settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Demo logins", 1)[1].split("\n## ", 1)[0]
+    rows = set()
+    for line in section.splitlines():
+        if not line.startswith("| `"):
+            continue
+        username, role, unit = (cell.strip() for cell in line.strip("|").split("|")[:3])
+        rows.add(
+            (
+                username.strip("`"),
+                role.split(" (", 1)[0].strip(),
+                tuple(part.strip() for part in unit.split("·")),
+            )
+        )
+    return rows
+
+
+def test_readme_login_table_matches_the_demo_users(debug_on):
+    _demo()
+
+    loaded = set()
+    for m in Membership.objects.select_related(
+        "user", "county", "department", "township", "village__township", "grid__village__township"
+    ):
+        if m.grid_id:
+            path = (m.county.name, m.grid.village.township.name, m.grid.name)
+        elif m.village_id:
+            path = (m.county.name, m.village.township.name, m.village.name)
+        elif m.township_id:
+            path = (m.county.name, m.township.name)
+        elif m.department_id:
+            path = (m.county.name, m.department.name)
+        else:
+            path = (m.county.name,)
+        loaded.add((m.user.username, Role(m.role).label, path))
+
+    assert _readme_logins() == loaded
+    assert len(loaded) == User.objects.count() == 15

@@ -3,7 +3,8 @@ published results, and this year's round, open with some sheets submitted and so
 drafts.
 
 Everything goes through ``workflow.services.evaluating`` as the demo users: the county
-office opens, enters base scores, closes and publishes; the heads of the rater units
+office opens and closes the scoring, the assessment office (县考核办) enters the base
+scores and publishes; the heads of the rater units
 submit, staff save drafts. The demo logins cover only a few units, so every other rater
 unit gets a head of its own (评分联络人, no password: not a login), created through
 ``organisations.services`` by the demo county administrator.
@@ -12,7 +13,9 @@ Last year's round is replayed: it is opened with a deadline in the future (the s
 accepts no other), most sheets are submitted, then its deadline is moved to the past and
 the flow's deadline timers are fired, as ``manage.py workflow_timers`` would have done,
 so the two sheets left open become missing (逾期未交) with a late flag. A round that
-already exists (same county and name) is left alone, so a re-run writes nothing.
+already exists (same county and name) is left alone, so a re-run writes nothing. The
+notices of the replayed year (fill in, deadline near, scoring closed) are removed
+afterwards: only the publication of its results is news on the day the demo loads.
 """
 
 import datetime
@@ -25,10 +28,12 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.timers import fire_due_timers
 
 from evaluation.models import EvaluationRound, Indicator, ScoreSheet
+from evaluation.round_services import round_units
 from organisations import services as org_services
-from organisations.models import County, Membership, Role, Township, User
+from organisations.models import County, Membership, Role, User
 
 from .evaluation_flow import EvaluationRoundFlow
+from .models import Notification
 from .services import evaluating
 from .services.common import OPEN_STATUSES
 
@@ -41,6 +46,7 @@ PAST_MISSING = (("云岭乡", "县住房和城乡建设局"), ("县应急管理�
 CURRENT_SUBMITTERS = ("chengguan_head", "zjj_head")
 CURRENT_DRAFTS = ("qingshi_head", "yjj_staff")
 RATER_PREFIX = "rater-"
+ASSESSMENT = "kaohe"
 
 
 @dataclass
@@ -152,21 +158,6 @@ def _past_round(county, office, heads) -> None:
         (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)),
         now + datetime.timedelta(days=1),
     )
-    units = list(county.departments.order_by("code")) + list(county.townships.order_by("code"))
-    evaluating.base_scores_set(
-        actor=office,
-        round_id=evaluation_round.pk,
-        department_scores={
-            u.pk: Decimal(82 + zlib.crc32(u.code.encode()) % 14)
-            for u in units
-            if not isinstance(u, Township)
-        },
-        township_scores={
-            u.pk: Decimal(80 + zlib.crc32(u.code.encode()) % 16)
-            for u in units
-            if isinstance(u, Township)
-        },
-    )
     indicators = _indicators(evaluation_round)
     for sheet in _sheets(evaluation_round):
         if (sheet.rater.name, sheet.ratee.name) in PAST_MISSING:
@@ -191,7 +182,40 @@ def _past_round(county, office, heads) -> None:
     Task.objects.filter(pk__in=timer_ids).update(scheduled=deadline)
     fire_due_timers()
     evaluating.evaluation_round_close(actor=office, round_id=evaluation_round.pk)
-    evaluating.evaluation_round_publish(actor=office, round_id=evaluation_round.pk)
+    # The scoring closed, the assessment office enters the comprehensive assessment's
+    # results as base scores and publishes.
+    assessment = _user(ASSESSMENT)
+    department_ids, township_ids = round_units(evaluation_round)
+    evaluating.base_scores_set(
+        actor=assessment,
+        round_id=evaluation_round.pk,
+        department_scores={
+            d.pk: Decimal(82 + zlib.crc32(d.code.encode()) % 14)
+            for d in county.departments.filter(pk__in=department_ids)
+        },
+        township_scores={
+            t.pk: Decimal(80 + zlib.crc32(t.code.encode()) % 16)
+            for t in county.townships.filter(pk__in=township_ids)
+        },
+    )
+    evaluating.evaluation_round_publish(actor=assessment, round_id=evaluation_round.pk)
+    _forget_replayed_notices(evaluation_round)
+
+
+def _forget_replayed_notices(evaluation_round: EvaluationRound) -> int:
+    """Remove the in-app notices the replay of a past round left behind, except that
+    its results are published: "please fill in", "the deadline is near" and "the scoring
+    closed" were news in January, not on the day the demo loads, and would sit in the
+    users' notifications as tasks to do for a round long published. Returns the number
+    removed."""
+    name = evaluation_round.name
+    subjects = [
+        f"请填写评分表：{name}",
+        f"评分表即将截止：{name}",
+        f"评分已截止，请录入基础分并公布结果：{name}",
+    ]
+    removed, _ = Notification.objects.filter(subject__in=subjects).delete()
+    return removed
 
 
 def _current_round(county, office) -> None:

@@ -24,6 +24,16 @@ class EvaluationApp(Application):
     base_scores_path = path(
         "rounds/<int:pk>/base-scores/", views.BaseScoreView.as_view(), name="base_scores"
     )
+    base_scores_import_path = path(
+        "rounds/<int:pk>/base-scores/import/",
+        views.BaseScoreImportView.as_view(),
+        name="base_scores_import",
+    )
+    base_scores_template_path = path(
+        "rounds/<int:pk>/base-scores/template.xlsx",
+        views.BaseScoreTemplateView.as_view(),
+        name="base_scores_template",
+    )
     results_path = path(
         "rounds/<int:pk>/results/", views.RoundResultsView.as_view(), name="results"
     )

@@ -3,8 +3,9 @@
 start (``evaluation_round_open`` starts it and creates the sheets) → one sheet task per
 sheet in parallel, for the rater unit's users, each with a reminder one working day
 before the round's deadline and, at the deadline, closing the sheet as missing → join
-→ the county office enters base scores and closes the round (results computed) → the
-county office publishes the results → end.
+→ the county office (编办) ends the scoring (flags computed) → the county assessment
+office (考核办) enters or imports the base scores and publishes the results (computed
+then) → end. Node names stay as they were (``close``, ``publish``): they are stored.
 
 Not registered in the viewflow site (its stock pages are not scoped); the evaluation
 app's own pages and API call ``workflow.services.evaluating``. Node names are stored
@@ -25,8 +26,9 @@ from .nodes import PartyJoin, PartySplit, PartyView
 class EvaluationRoundFlow(flow.Flow):
     """考核评价轮次
 
-    A county's two-way evaluation for one period: townships score departments,
-    departments score townships, the county office bundles and publishes the results.
+    A county's two-way evaluation for one period: linked townships and departments
+    score each other, the county office ends the scoring, the assessment office
+    bundles the results with its base scores and publishes them.
     """
 
     process_class = EvaluationRound
@@ -58,15 +60,15 @@ class EvaluationRoundFlow(flow.Flow):
 
     close = (
         steps.RoundTaskView(steps.task_page)
-        .Annotation(title="录入基础分并结束评分")
+        .Annotation(title="结束评分")
         .Permission("organisations.arbitrate_county", obj=steps.round_county)
         .Next(this.publish)
     )
 
     publish = (
         steps.RoundTaskView(steps.task_page)
-        .Annotation(title="公布结果")
-        .Permission("organisations.arbitrate_county", obj=steps.round_county)
+        .Annotation(title="录入基础分并公布结果")
+        .Permission("organisations.assess_county", obj=steps.round_county)
         .Next(this.end)
     )
 

@@ -103,7 +103,7 @@ def mark_missing(activation) -> None:
 
 def round_county(process):
     """The county of a (base or coerced) round process (permission object of the
-    county office's tasks)."""
+    county office's and the assessment office's tasks)."""
     if not isinstance(process, EvaluationRound):
         process = process.coerced
     return process.county
@@ -116,9 +116,13 @@ def task_page(request, **kwargs):
 
 
 class RoundTaskView(TaskView):
-    """A county office task of a round; visible to whoever may see the round."""
+    """A county office (close) or assessment office (publish) task of a round; visible
+    to both offices of the round's county."""
 
     def can_view(self, user, task):
         if not user.is_authenticated:
             return False
-        return evaluation_permissions.can_run_rounds(user, round_county(task.process))
+        county = round_county(task.process)
+        return evaluation_permissions.can_run_rounds(
+            user, county
+        ) or evaluation_permissions.can_assess_rounds(user, county)

@@ -2,6 +2,7 @@
 who is told, and scoped lists of requests and tasks."""
 
 import datetime
+from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -10,6 +11,8 @@ from viewflow.workflow.models import Task
 
 from arbitration.models import Ruling
 from duty_lists.models import DutyItem, ItemStatus
+from evaluation.links import DOMAIN_SOURCES, linked_pairs
+from evaluation.models import LinkKind
 from organisations import permissions as org_permissions
 from organisations.models import Department, Membership, Role, Township, User
 
@@ -316,6 +319,54 @@ def items_unit_may_change(unit: Department | Township) -> QuerySet[DutyItem]:
     else:
         items = DutyItem.objects.filter(lead_department=unit, status=ItemStatus.IN_FORCE)
     return items.select_related("duty_list").order_by("code")
+
+
+# --- evaluation ------------------------------------------------------------------------
+
+
+def request_links(county, start: datetime.date, end: datetime.date) -> set:
+    """``{(department_id, township_id)}`` of the county's change requests filed from
+    ``start`` to ``end`` (China time dates): the lead department with every township
+    the request touches (named, all of the county, or the filing township). Two queries.
+    """
+    requests = list(
+        ChangeRequestProcess.objects.filter(
+            county=county,
+            created__date__gte=start,
+            created__date__lte=end,
+            lead_department__isnull=False,
+        ).values_list("pk", "lead_department", "applies_to_all", "initiator_township")
+    )
+    named = ChangeRequestProcess.target_townships.through.objects.filter(
+        changerequestprocess_id__in=[row[0] for row in requests]
+    ).values_list("changerequestprocess_id", "township_id")
+    touched = defaultdict(set)
+    for process_id, township in named:
+        touched[process_id].add(township)
+    every = None
+    links = set()
+    for pk, department, applies_to_all, initiator in requests:
+        townships = set(touched[pk]) | ({initiator} if initiator else set())
+        if applies_to_all:
+            if every is None:
+                every = set(county.townships.values_list("pk", flat=True))
+            townships |= every
+        links.update((department, township) for township in townships)
+    return links
+
+
+def evaluation_links(county, start: datetime.date, end: datetime.date) -> dict:
+    """The department–township pairs of ``county`` linked in the period, which rate each
+    other in an evaluation round of that period: ``{(department_id, township_id): link
+    kinds}`` (``evaluation.links.linked_pairs`` over the domain's sources and the
+    change requests, ``request_links``). The one place that says which pairs are linked,
+    in both directions."""
+    return linked_pairs(
+        county=county,
+        period_start=start,
+        period_end=end,
+        sources={**DOMAIN_SOURCES, LinkKind.REQUEST: request_links},
+    )
 
 
 def _deadline_nodes() -> list:

@@ -1,11 +1,13 @@
 """Loading the demo files into the database, through the services real data uses."""
 
 import datetime
+import functools
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import transaction
@@ -327,6 +329,16 @@ def _resolve_change(change: Change, units: Units, usernames: set[str]) -> None:
             )
 
 
+def _demo_password_hash() -> str:
+    """``DEMO_PASSWORD`` hashed once for all the demo logins (per hasher setting)."""
+    return _password_hash(DEMO_PASSWORD, tuple(settings.PASSWORD_HASHERS))
+
+
+@functools.cache
+def _password_hash(password: str, hashers: tuple) -> str:
+    return make_password(password)
+
+
 def _write_user(spec: _UserSpec, report: DemoReport) -> None:
     username = spec.line["用户名"]
     user = User.objects.filter(username=username).first()
@@ -338,7 +350,8 @@ def _write_user(spec: _UserSpec, report: DemoReport) -> None:
             county=spec.county,
             username=username,
             display_name=spec.line["姓名"],
-            password=DEMO_PASSWORD,
+            password=None,
+            password_hash=_demo_password_hash(),
         )
         report.users_created += 1
     else:

@@ -30,6 +30,7 @@ from tests.evaluation.round_factories import (
     open_round,
     sheet_of,
     submit_everything,
+    xlsx_upload,
 )
 from workflow import services
 from workflow.models import ConsultationAnswer
@@ -268,7 +269,19 @@ def round_open_call(request):
 def base_scores_call(request):
     world = round_world()
     body = {"department_scores": {str(world.departments[0].pk): "92.5"}}
-    return Call(world.office, f"/api/evaluation-rounds/{world.round.pk}/base-scores/", body)
+    return Call(world.assessment, f"/api/evaluation-rounds/{world.round.pk}/base-scores/", body)
+
+
+def base_scores_import_call(request):
+    world = round_world()
+    department = world.departments[0]
+    file = xlsx_upload([("部门", department.code, department.name, "92.5")])
+    return Call(
+        world.assessment,
+        f"/api/evaluation-rounds/{world.round.pk}/base-scores/import/",
+        {"file": file},
+        multipart=True,
+    )
 
 
 def _waiting_request(world):
@@ -329,7 +342,7 @@ def round_publish_call(request):
     world = round_world()
     submit_everything(world)
     evaluating.evaluation_round_close(actor=world.office, round_id=world.round.pk)
-    return Call(world.office, f"/api/evaluation-rounds/{world.round.pk}/publish/", {})
+    return Call(world.assessment, f"/api/evaluation-rounds/{world.round.pk}/publish/", {})
 
 
 def sheet_call(action):
@@ -337,7 +350,8 @@ def sheet_call(action):
         world = round_world()
         sheet = sheet_of(world.round, world.townships[0], world.departments[0])
         indicators = Indicator.objects.filter(indicator_set=world.round.township_set)
-        body = {"scores": {str(i.pk): str(i.max_score) for i in indicators}, "comment": "好"}
+        scores = {str(i.pk): str(i.max_score) for i in indicators}
+        body = {"mode": "indicators", "scores": scores, "comment": "好"}
         return Call(world.township_head, f"/api/score-sheets/{sheet.pk}/{action}/", body)
 
     return prepare
@@ -486,6 +500,9 @@ ENDPOINTS = {
         "api:evaluation-round-base-scores",
         base_scores_call,
         ids={"department_scores": id_key_of("department_scores")},
+    ),
+    "round_base_scores_import": Endpoint(
+        "api:evaluation-round-base-scores-import", base_scores_import_call
     ),
     "batch_prepare": Endpoint(
         "api:decision-batch-list",

@@ -1061,6 +1061,8 @@ def test_public_reads_of_an_unpublished_county_answer_nobody(world, url, who):
 
 ROUND_URGE = {
     "anonymous": 401,
+    "assessment": 403,
+    "other_county_assessment": 404,
     "county_admin": 403,
     "department_head": 403,
     "township_head": 403,

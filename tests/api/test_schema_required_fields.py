@@ -12,6 +12,8 @@ nothing. It is sent once without each optional field it has: the server must acc
 import pytest
 from django.db import transaction
 
+from evaluation.models import RoundMode
+from tests.evaluation.round_factories import evaluation_world, open_round, sheet_of
 from tests.factories import make_item
 
 from .conftest import client_for
@@ -49,10 +51,25 @@ def withdraw_call(request):
     return Call(world.heads[0], "/api/requests/", body)
 
 
+def simple_sheet_call(action):
+    """A sheet of a simple-mode round (满意度评价): its bodies are the ``simple`` variant."""
+
+    def prepare(request):
+        world = evaluation_world(with_round=False)
+        world.round = open_round(world, mode=RoundMode.SIMPLE)
+        sheet = sheet_of(world.round, world.townships[0], world.departments[0])
+        body = {"mode": "simple", "rating": "satisfied", "comment": "配合到位"}
+        return Call(world.township_head, f"/api/score-sheets/{sheet.pk}/{action}/", body)
+
+    return prepare
+
+
 CALLS = {
     **ENDPOINTS,
     "request_amend": Endpoint("api:request-list", amend_call, ok=201),
     "request_withdraw": Endpoint("api:request-list", withdraw_call, ok=201),
+    "sheet_draft_simple": Endpoint("api:score-sheet-draft", simple_sheet_call("draft")),
+    "sheet_submit_simple": Endpoint("api:score-sheet-submit", simple_sheet_call("submit")),
 }
 
 

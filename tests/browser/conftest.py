@@ -123,6 +123,8 @@ def log_in(page, live_server):
         page.fill("input[name=password]", password)
         page.click("button[type=submit]")
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        # The page's own scripts run before a test types into it.
+        page.wait_for_load_state("load")
         return page
 
     return log_in

@@ -70,7 +70,13 @@ def test_closing_a_round_asks_for_confirmation_without_inline_script(page, live_
     # The sheets are still open: the service refuses, which shows the form was sent.
     expect(page.get_by_text("尚有评分表未提交且未到截止时间，暂不能结束评分。")).to_be_visible()
 
-    assert questions == ["截止后未提交的评分表将记为逾期未交，并计算结果。确定截止评分？"] * 2
+    assert (
+        questions
+        == [
+            "截止后未提交的评分表将记为逾期未交，并通知县考核办录入基础分、公布结果。确定截止评分？"
+        ]
+        * 2
+    )
     assert posts == [f"{live_server.url}{close_url}"]
 
 

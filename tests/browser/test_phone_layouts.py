@@ -83,6 +83,7 @@ def test_score_sheet_of_five_questions_fits_a_phone(page, live_server, log_in):
             "weight": 20,
             "max_score": 100,
             "description": "按年度工作台账和日常掌握情况综合评价，满分100分。",
+            "scoring_rule": "按时足额完成得满分，每发现一次未落实扣10分，扣完为止。",
         }
         for name in ("依单履职", "资源随事转", "响应及时", "协同配合", "减负成效")
     ]

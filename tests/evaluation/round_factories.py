@@ -6,9 +6,12 @@ and optionally its computed results and flags."""
 
 import datetime
 from decimal import Decimal
+from io import BytesIO
 from types import SimpleNamespace
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from openpyxl import Workbook
 from viewflow.workflow.models import Task
 
 from evaluation import services as evaluation_services
@@ -24,6 +27,7 @@ from evaluation.models import (
     SheetFlag,
     SheetState,
 )
+from evaluation.round_services import round_units
 from organisations.models import Role, Township
 from tests.factories import (
     CountyFactory,
@@ -37,13 +41,23 @@ from workflow.evaluation_flow import EvaluationRoundFlow
 from workflow.services import evaluating
 
 TOWNSHIP_INDICATORS = [
-    {"name": "依单履职", "weight": 40, "max_score": 100},
-    {"name": "资源随事转", "weight": 30, "max_score": 100},
-    {"name": "响应及时", "weight": 30, "max_score": 10},
+    {"name": "依单履职", "scoring_rule": "依单履职的评分标准", "weight": 40, "max_score": 100},
+    {"name": "资源随事转", "scoring_rule": "资源随事转的评分标准", "weight": 30, "max_score": 100},
+    {"name": "响应及时", "scoring_rule": "响应及时的评分标准", "weight": 30, "max_score": 10},
 ]
 DEPARTMENT_INDICATORS = [
-    {"name": "配合职责履行到位", "weight": 60, "max_score": 100},
-    {"name": "信息报送及时准确", "weight": 40, "max_score": 100},
+    {
+        "name": "配合职责履行到位",
+        "scoring_rule": "配合职责履行到位的评分标准",
+        "weight": 60,
+        "max_score": 100,
+    },
+    {
+        "name": "信息报送及时准确",
+        "scoring_rule": "信息报送及时准确的评分标准",
+        "weight": 40,
+        "max_score": 100,
+    },
 ]
 
 
@@ -215,6 +229,7 @@ def evaluation_world(
     t0, t1 = township_list[0], township_list[1]
     users = {
         "office": user_with_role(Role.COUNTY_OFFICE, county),
+        "assessment": user_with_role(Role.ASSESSMENT_OFFICE, county),
         "county_admin": user_with_role(Role.COUNTY_ADMIN, county),
         "department_head": user_with_role(Role.DEPARTMENT_HEAD, d0),
         "department_staff": user_with_role(Role.DEPARTMENT_STAFF, d0),
@@ -223,6 +238,7 @@ def evaluation_world(
         "township_staff": user_with_role(Role.TOWNSHIP_STAFF, t0),
         "other_township_head": user_with_role(Role.TOWNSHIP_HEAD, t1),
         "other_county_office": user_with_role(Role.COUNTY_OFFICE, other_county),
+        "other_county_assessment": user_with_role(Role.ASSESSMENT_OFFICE, other_county),
         "other_county_head": user_with_role(Role.TOWNSHIP_HEAD, other_township),
         "other_county_department": user_with_role(Role.DEPARTMENT_HEAD, other_department),
     }
@@ -246,8 +262,9 @@ def evaluation_world(
 
 def open_round(world, **overrides) -> EvaluationRound:
     """Open a round of ``world``'s county through the real service, as its county office:
-    the first department leads an item applying to every township, so every township
-    rates it and every department rates every township."""
+    the first department leads an item applying to every township, so it and every
+    township rate each other; the other departments are linked to no township and
+    take no part."""
     indicator_sets(world.county)
     make_item(
         county=world.county,
@@ -283,7 +300,9 @@ def evaluation_state() -> dict:
         "rounds": list(EvaluationRound.objects.order_by("pk").values_list("pk", "stage")),
         "round_history": EvaluationRound.history.count(),
         "sheets": list(
-            ScoreSheet.objects.order_by("pk").values_list("pk", "state", "total", "comment")
+            ScoreSheet.objects.order_by("pk").values_list(
+                "pk", "state", "total", "rating", "comment"
+            )
         ),
         "sheet_history": ScoreSheet.history.count(),
         "scores": list(Score.objects.order_by("pk").values_list("pk", "value")),
@@ -310,7 +329,7 @@ def form_scores(sheet) -> dict:
 
 def submit_everything(world) -> None:
     """Submit every unsubmitted sheet of the round as a head of its rater unit; set the
-    base scores."""
+    base scores of the round's units (as its assessment office)."""
     heads = {}
     unfinished = ScoreSheet.objects.filter(evaluation_round=world.round).exclude(
         state=SheetState.SUBMITTED
@@ -322,9 +341,31 @@ def submit_everything(world) -> None:
             heads[rater] = user_with_role(role, rater)
         scores = {int(k.split("_")[1]): Decimal(v) for k, v in form_scores(sheet).items()}
         evaluating.score_sheet_submit(actor=heads[rater], sheet_id=sheet.pk, scores=scores)
+    departments, townships = round_units(world.round)
     evaluating.base_scores_set(
-        actor=world.office,
+        actor=world.assessment,
         round_id=world.round.pk,
-        department_scores={d.pk: Decimal("90") for d in world.departments},
-        township_scores={t.pk: Decimal("85") for t in world.townships},
+        department_scores={pk: Decimal("90") for pk in departments},
+        township_scores={pk: Decimal("85") for pk in townships},
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER = ("单位类型", "单位编码", "单位名称", "基础分")
+
+
+def xlsx_bytes(rows, *, header=HEADER, title="基础分") -> bytes:
+    """An .xlsx workbook whose sheet ``title`` holds ``header`` and ``rows``."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    for row in [header, *rows]:
+        sheet.append(list(row))
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_upload(rows, *, name="基础分.xlsx", **options) -> SimpleUploadedFile:
+    """``xlsx_bytes`` as an uploaded file."""
+    return SimpleUploadedFile(name, xlsx_bytes(rows, **options), content_type=XLSX)

@@ -2,7 +2,7 @@
 
 清河县: departments 住建局 (A, leads an item applying to every township) and 应急局
 (B, leads an item applying to 城关街道 only); townships 城关街道 (T1), 青石镇 (T2), 云岭乡
-(T3). So townships rate: T1→A, T1→B, T2→A, T3→A; departments rate every township.
+(T3). So the linked pairs, each rating the other, are A–T1, A–T2, A–T3 and B–T1.
 """
 
 import datetime
@@ -53,8 +53,18 @@ def build_world():
         direction=Direction.TOWNSHIP_TO_DEPARTMENT,
         name="乡镇评价部门",
         indicators=[
-            {"name": "依单履职", "weight": 60, "max_score": 100},
-            {"name": "响应及时", "weight": 40, "max_score": 10},
+            {
+                "name": "依单履职",
+                "scoring_rule": "依单履职的评分标准",
+                "weight": 60,
+                "max_score": 100,
+            },
+            {
+                "name": "响应及时",
+                "scoring_rule": "响应及时的评分标准",
+                "weight": 40,
+                "max_score": 10,
+            },
         ],
     )
     department_set = evaluation_services.indicator_set_create(
@@ -63,8 +73,18 @@ def build_world():
         direction=Direction.DEPARTMENT_TO_TOWNSHIP,
         name="部门评价乡镇",
         indicators=[
-            {"name": "配合职责履行到位", "weight": 70, "max_score": 100},
-            {"name": "协作态度", "weight": 30, "max_score": 10},
+            {
+                "name": "配合职责履行到位",
+                "scoring_rule": "配合职责履行到位的评分标准",
+                "weight": 70,
+                "max_score": 100,
+            },
+            {
+                "name": "协作态度",
+                "scoring_rule": "协作态度的评分标准",
+                "weight": 30,
+                "max_score": 10,
+            },
         ],
     )
     other_county = CountyFactory(name="白沙县")
@@ -79,6 +99,7 @@ def build_world():
         township_set=township_set,
         department_set=department_set,
         office=user_with_role(Role.COUNTY_OFFICE, county, display_name="周建华"),
+        assessment=user_with_role(Role.ASSESSMENT_OFFICE, county, display_name="吴考核"),
         admin=user_with_role(Role.COUNTY_ADMIN, county, display_name="县管理员"),
         township_heads={
             t.pk: user_with_role(Role.TOWNSHIP_HEAD, t, display_name=f"{t.name}负责人")
@@ -98,6 +119,7 @@ def build_world():
         },
         other_county=other_county,
         other_office=user_with_role(Role.COUNTY_OFFICE, other_county),
+        other_assessment=user_with_role(Role.ASSESSMENT_OFFICE, other_county),
     )
 
 

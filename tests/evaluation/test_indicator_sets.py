@@ -25,9 +25,21 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 ROWS = [
-    {"name": "依单履职", "description": "按清单履职", "weight": 40, "max_score": 100},
-    {"name": "响应及时", "description": "", "weight": 35, "max_score": 10},
-    {"name": "协同满意度", "weight": 25},
+    {
+        "name": "依单履职",
+        "description": "按清单履职",
+        "scoring_rule": "无清单外交办得满分；每发现一件清单外交办扣 10 分。",
+        "weight": 40,
+        "max_score": 100,
+    },
+    {
+        "name": "响应及时",
+        "description": "",
+        "scoring_rule": "按时响应得 10 分，每逾期一次扣 2 分。",
+        "weight": 35,
+        "max_score": 10,
+    },
+    {"name": "协同满意度", "scoring_rule": "满意 100，基本满意 80，不满意 0。", "weight": 25},
 ]
 
 
@@ -79,11 +91,20 @@ def test_county_office_creates_set_with_exact_rows_and_history(county, office):
     )
     assert indicator_set.is_active
     assert list(
-        indicator_set.indicators.values_list("order", "name", "description", "weight", "max_score")
+        indicator_set.indicators.values_list(
+            "order", "name", "description", "scoring_rule", "weight", "max_score"
+        )
     ) == [
-        (1, "依单履职", "按清单履职", 40, 100),
-        (2, "响应及时", "", 35, 10),
-        (3, "协同满意度", "", 25, 100),
+        (
+            1,
+            "依单履职",
+            "按清单履职",
+            "无清单外交办得满分；每发现一件清单外交办扣 10 分。",
+            40,
+            100,
+        ),
+        (2, "响应及时", "", "按时响应得 10 分，每逾期一次扣 2 分。", 35, 10),
+        (3, "协同满意度", "", "满意 100，基本满意 80，不满意 0。", 25, 100),
     ]
     set_history = list(
         indicator_set.history.values_list("history_type", "history_user", "history_change_reason")
@@ -124,9 +145,14 @@ def test_county_admin_and_system_may_create(county):
             _rows(row2={"weight": 26}), "各项指标的权重合计应为 100，现为 101。", id="sum-101"
         ),
         pytest.param(
-            [*_rows(row2={"weight": 25}), {"name": "零权重", "weight": 0}],
+            [*_rows(row2={"weight": 25}), {"name": "零权重", "scoring_rule": "略", "weight": 0}],
             "第 4 项指标“零权重”的权重：不能为 0，至少为 1。",
             id="zero-weight",
+        ),
+        pytest.param(
+            _rows(row1={"scoring_rule": " \u200b "}),
+            "第 2 项指标“响应及时”的评分标准：请填写评分标准（如何给分、扣分）。",
+            id="no-scoring-rule",
         ),
         pytest.param(
             _rows(row1={"max_score": 0}),
@@ -228,9 +254,14 @@ def test_replace_updates_adds_and_removes_by_name_with_history(county, office):
     kept_pk = indicator_set.indicators.get(name="依单履职").pk
     admin = user_with_role(Role.COUNTY_ADMIN, county)
     new_rows = [
-        {"name": "依单履职", "description": "按清单履职", "weight": 50, "max_score": 100},
-        {"name": "未转嫁责任", "description": "不转嫁清单外责任", "weight": 25},
-        {"name": "协同满意度", "weight": 25},
+        {**ROWS[0], "weight": 50},
+        {
+            "name": "未转嫁责任",
+            "description": "不转嫁清单外责任",
+            "scoring_rule": "未转嫁得满分。",
+            "weight": 25,
+        },
+        ROWS[2],
     ]
 
     services.indicator_set_replace_indicators(

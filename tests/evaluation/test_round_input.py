@@ -126,12 +126,6 @@ def test_sheet_submitted_after_the_deadline_is_refused_and_nothing_saved(world):
 def test_sheet_submitted_after_the_round_closed_is_refused_and_nothing_saved(world):
     evaluation_round = open_round(world)
     let_deadline_pass(evaluation_round)
-    evaluating.base_scores_set(
-        actor=world.office,
-        round_id=evaluation_round.pk,
-        department_scores={world.a.pk: 90, world.b.pk: 80},
-        township_scores={t.pk: 85 for t in world.townships},
-    )
     evaluating.evaluation_round_close(actor=world.office, round_id=evaluation_round.pk)
     before = snapshot()
 
@@ -257,7 +251,7 @@ def test_base_score_for_an_unknown_unit_or_out_of_range_is_named(world):
 
     with pytest.raises(ValidationError) as raised:
         evaluating.base_scores_set(
-            actor=world.office,
+            actor=world.assessment,
             round_id=evaluation_round.pk,
             department_scores={999999: 80, world.a.pk: 101},
             township_scores={world.t1.pk: "abc"},

@@ -21,12 +21,14 @@ from .round_factories import (
     open_round,
     sheet_of,
     submit_everything,
+    xlsx_upload,
 )
 
 pytestmark = pytest.mark.django_db
 
 OTHER_COUNTY = {
     "other_county_office": 403,
+    "other_county_assessment": 403,
     "other_county_head": 403,
     "other_county_department": 403,
 }
@@ -66,7 +68,7 @@ def round_open(world):
 
 
 def base_scores(world):
-    data = {f"department_{d.pk}": "91.5" for d in world.departments}
+    data = {f"department_{world.departments[0].pk}": "91.5"}
     return "post", reverse("evaluation:base_scores", args=[world.round.pk]), data
 
 
@@ -79,6 +81,22 @@ def publish(world):
     submit_everything(world)
     evaluating.evaluation_round_close(actor=world.office, round_id=world.round.pk)
     return "post", reverse("evaluation:round_publish", args=[world.round.pk]), {}
+
+
+def base_scores_import_page(world):
+    return "get", reverse("evaluation:base_scores_import", args=[world.round.pk]), None
+
+
+def base_scores_import(world):
+    department = world.departments[0]
+    rows = [("部门", department.code, department.name, "91.5")]
+    rows += [("乡镇(街道)", t.code, t.name, "88") for t in world.townships]
+    data = {"file": xlsx_upload(rows)}
+    return "post", reverse("evaluation:base_scores_import", args=[world.round.pk]), data
+
+
+def base_scores_template(world):
+    return "get", reverse("evaluation:base_scores_template", args=[world.round.pk]), None
 
 
 def sheet_page(world):
@@ -116,26 +134,55 @@ UNIT_USERS = {
 MATRIX = {
     "round_detail": (
         round_detail,
-        {"office": 200, "county_admin": 200, "township_staff": 200, "department_staff": 200},
+        {
+            "office": 200,
+            "assessment": 200,
+            "county_admin": 200,
+            "township_staff": 200,
+            "department_staff": 200,
+        },
         OTHER_COUNTY,
     ),
     "round_open_page": (
         round_open_page,
         {"office": 200},
-        {"county_admin": 403, **UNIT_USERS, "other_county_head": 403},
+        {"assessment": 403, "county_admin": 403, **UNIT_USERS, "other_county_head": 403},
     ),
     "round_open": (
         round_open,
         {"office": 302},
-        {"county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
+        {"assessment": 403, "county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
     ),
     "base_scores": (
         base_scores,
-        {"office": 302},
-        {"county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
+        {"assessment": 302},
+        {"office": 403, "county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
     ),
-    "close": (close, {"office": 302}, {"county_admin": 403, **UNIT_USERS, **OTHER_COUNTY}),
-    "publish": (publish, {"office": 302}, {"county_admin": 403, **UNIT_USERS, **OTHER_COUNTY}),
+    "base_scores_import_page": (
+        base_scores_import_page,
+        {"assessment": 200},
+        {"office": 403, "county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
+    ),
+    "base_scores_import": (
+        base_scores_import,
+        {"assessment": 302},
+        {"office": 403, "county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
+    ),
+    "base_scores_template": (
+        base_scores_template,
+        {"assessment": 200},
+        {"office": 403, "county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
+    ),
+    "close": (
+        close,
+        {"office": 302},
+        {"assessment": 403, "county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
+    ),
+    "publish": (
+        publish,
+        {"assessment": 302},
+        {"office": 403, "county_admin": 403, **UNIT_USERS, **OTHER_COUNTY},
+    ),
     "sheet_page": (
         sheet_page,
         {"township_staff": 200, "township_head": 200, "office": 200},
@@ -146,6 +193,7 @@ MATRIX = {
         {"township_staff": 302, "township_head": 302},
         {
             "office": 403,
+            "assessment": 403,
             "county_admin": 403,
             "other_township_head": 403,
             "department_staff": 403,
@@ -165,10 +213,14 @@ MATRIX = {
     ),
     "results_page": (
         results_page,
-        {"office": 200, "county_admin": 200},
+        {"office": 200, "assessment": 200, "county_admin": 200},
         {**UNIT_USERS, **OTHER_COUNTY},
     ),
-    "export": (export, {"office": 200, "county_admin": 200}, {**UNIT_USERS, **OTHER_COUNTY}),
+    "export": (
+        export,
+        {"office": 200, "assessment": 200, "county_admin": 200},
+        {**UNIT_USERS, **OTHER_COUNTY},
+    ),
 }
 
 CASES = [
@@ -236,7 +288,9 @@ def test_right_users_change_what_they_should(client, world):
     client.post(reverse("evaluation:round_close", args=[world.round.pk]))
     world.round.refresh_from_db()
     assert world.round.stage == RoundStage.CLOSED
+    assert world.round.results.count() == 0
+    client.force_login(world.assessment)
     client.post(reverse("evaluation:round_publish", args=[world.round.pk]))
     world.round.refresh_from_db()
     assert world.round.stage == RoundStage.PUBLISHED
-    assert world.round.results.count() == 2 + 3
+    assert world.round.results.count() == 1 + 3  # the linked department and 3 townships

@@ -157,7 +157,6 @@ def test_county_office_sees_progress_per_rater(client, world):
         "第1镇": (0, 0, 1, 0),
         "第2镇": (0, 0, 1, 0),
         "县0局": (0, 0, 3, 0),
-        "县1局": (0, 0, 3, 0),
     }
 
 

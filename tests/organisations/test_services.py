@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from organisations import permissions, services
@@ -105,3 +106,28 @@ def test_county_admin_role_gives_and_takes_admin_site_access():
 
     user.refresh_from_db()
     assert user.is_staff is False
+
+
+def test_user_create_takes_a_ready_password_hash_for_many_logins(caplog):
+    caplog.set_level("INFO", logger="qingdan.audit")
+    county = CountyFactory()
+    admin = user_with_role(Role.COUNTY_ADMIN, county)
+    shared = make_password("演示密码-123")
+    users = [
+        services.user_create(
+            actor=admin,
+            county=county,
+            username=f"clerk{n}",
+            display_name=f"办事员{n}",
+            password=None,
+            password_hash=shared,
+        )
+        for n in (1, 2)
+    ]
+
+    for user in users:
+        user.refresh_from_db()
+        assert user.password == shared
+        assert user.check_password("演示密码-123")
+        assert not user.check_password("other")
+        assert f"user created: {user.username} by {admin}" in caplog.text

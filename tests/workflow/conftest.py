@@ -16,6 +16,12 @@ OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 
 @pytest.fixture
 def county_world(db):
+    return build_county_world()
+
+
+def build_county_world() -> SimpleNamespace:
+    """清河县 with 县住房和城乡建设局 (its staff member files), three townships with a head
+    each, the county office, and 白沙县 with its office and a township head."""
     county = CountyFactory(name="清河县")
     department = DepartmentFactory(county=county, name="县住房和城乡建设局")
     townships = [

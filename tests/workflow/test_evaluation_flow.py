@@ -50,13 +50,14 @@ def test_opening_creates_one_sheet_task_per_pair_and_tells_each_unit_once(world)
             (t2d, "云岭乡", "县住房和城乡建设局", "pending"),
         ]
         + [
-            (d2t, d, t, "pending")
-            for d in ("县住房和城乡建设局", "县应急管理局")
-            for t in ("城关街道", "青石镇", "云岭乡")
+            (d2t, "县住房和城乡建设局", "城关街道", "pending"),
+            (d2t, "县住房和城乡建设局", "青石镇", "pending"),
+            (d2t, "县住房和城乡建设局", "云岭乡", "pending"),
+            (d2t, "县应急管理局", "城关街道", "pending"),
         ]
     )
     tasks = sheet_tasks(evaluation_round)
-    assert tasks.count() == 10
+    assert tasks.count() == 8
     assert {t.status for t in tasks} == {STATUS.NEW}
     sheet = sheet_of(evaluation_round, world.t1, world.b)
     task = tasks.get(data__sheet=sheet.pk)
@@ -106,7 +107,8 @@ def test_round_from_opening_to_published_results(world, client):
         (world.t1, world.b),
         (world.t2, world.a),
         (world.t3, world.a),
-        *[(d, t) for d in (world.a, world.b) for t in world.townships],
+        *[(world.a, t) for t in world.townships],
+        (world.b, world.t1),
     ]:
         values = ["80", "8"] if rater in world.townships else ["70", "7"]
         submit(world, evaluation_round, rater, ratee, values)
@@ -114,21 +116,37 @@ def test_round_from_opening_to_published_results(world, client):
     assert close_task.status == STATUS.NEW
     assert Task.objects.filter(process=evaluation_round, status__in=OPEN).count() == 1
     assert not Task.objects.filter(process=evaluation_round, status=STATUS.SCHEDULED).exists()
+    with pytest.raises(PermissionDenied):
+        evaluating.evaluation_round_close(actor=world.other_office, round_id=evaluation_round.pk)
+    with pytest.raises(PermissionDenied):
+        evaluating.evaluation_round_close(actor=world.assessment, round_id=evaluation_round.pk)
+    # The county office ends the scoring; the assessment office is told.
+    evaluating.evaluation_round_close(actor=world.office, round_id=evaluation_round.pk)
+    with pytest.raises(TaskNotOpen):
+        evaluating.evaluation_round_close(actor=world.office, round_id=evaluation_round.pk)
+    assert RoundResult.objects.filter(evaluation_round=evaluation_round).count() == 0
+    called = Notification.objects.get(
+        subject="评分已截止，请录入基础分并公布结果：2025年度双向互评"
+    )
+    assert (called.recipient, called.url) == (
+        world.assessment,
+        f"/evaluation/rounds/{evaluation_round.pk}/",
+    )
+    publish_task = Task.objects.get(process=evaluation_round, flow_task=EvaluationRoundFlow.publish)
+    assert (publish_task.status, publish_task.owner_permission) == (
+        STATUS.NEW,
+        "organisations.assess_county",
+    )
+    # The assessment office enters the base scores (after the close) and publishes.
     evaluating.base_scores_set(
-        actor=world.office,
+        actor=world.assessment,
         round_id=evaluation_round.pk,
         department_scores={world.a.pk: 90, world.b.pk: 80},
         township_scores={t.pk: 85 for t in world.townships},
     )
-    with pytest.raises(PermissionDenied):
-        evaluating.evaluation_round_close(actor=world.other_office, round_id=evaluation_round.pk)
-    evaluating.evaluation_round_close(actor=world.office, round_id=evaluation_round.pk)
-    with pytest.raises(TaskNotOpen):
-        evaluating.evaluation_round_close(actor=world.office, round_id=evaluation_round.pk)
-    assert RoundResult.objects.filter(evaluation_round=evaluation_round).count() == 5
 
     published = evaluating.evaluation_round_publish(
-        actor=world.office, round_id=evaluation_round.pk
+        actor=world.assessment, round_id=evaluation_round.pk
     )
 
     assert (published.stage, published.published_at is not None) == ("published", True)
@@ -144,15 +162,19 @@ def test_round_from_opening_to_published_results(world, client):
         "publish",
         "start",
     ]
-    assert list(process.history.values_list("stage", "history_change_reason")) == [
-        ("published", "流程结束"),
-        ("published", "公布评价结果"),
-        ("closed", "结束评分并计算结果"),
-        ("open", "开启评价轮次"),
+    assert list(process.history.values_list("stage", "history_change_reason", "history_user")) == [
+        ("published", "流程结束", world.assessment.pk),
+        ("published", "公布评价结果", world.assessment.pk),
+        ("closed", "结束评分", world.office.pk),
+        ("open", "开启评价轮次", world.office.pk),
     ]
+    assert RoundResult.objects.filter(evaluation_round=evaluation_round).count() == 5
+    assert set(RoundResult.history.values_list("history_user", "history_change_reason")) == {
+        (world.assessment.pk, "计算评价结果")
+    }
     told = Notification.objects.filter(subject="考核评价结果已公布：2025年度双向互评")
     assert told.count() == 10
-    assert told.filter(recipient=world.office).count() == 0
+    assert told.filter(recipient__in=[world.office, world.assessment]).count() == 0
     assert set(told.values_list("url", flat=True)) == {
         f"/evaluation/rounds/{evaluation_round.pk}/results/"
     }
@@ -164,12 +186,12 @@ def test_deadline_closes_open_sheets_as_missing_and_the_round_waits_for_nobody(w
     evaluation_round = open_round(world)
     submit(world, evaluation_round, world.t1, world.a, ["90", "8"])
 
-    assert let_deadline_pass(evaluation_round) == 9
+    assert let_deadline_pass(evaluation_round) == 7
 
     states = ScoreSheet.objects.filter(evaluation_round=evaluation_round).values_list(
         "state", flat=True
     )
-    assert sorted(states) == ["missing"] * 9 + ["submitted"]
+    assert sorted(states) == ["missing"] * 7 + ["submitted"]
     assert Task.objects.get(
         process=evaluation_round, flow_task=EvaluationRoundFlow.close
     ).status == (STATUS.NEW)
@@ -184,14 +206,14 @@ def test_reminder_tells_each_unit_with_open_sheets_once(world):
         process=evaluation_round, flow_task=reminder_timer_node(), status=STATUS.SCHEDULED
     ).update(scheduled=evaluation_round.created - datetime.timedelta(days=1))
 
-    assert fire_due_timers() == 9
+    assert fire_due_timers() == 7
 
     reminders = Notification.objects.filter(subject="评分表即将截止：2025年度双向互评")
     # Every unit has an open sheet left (T1 still owes B): 5 units × 2 users.
     assert reminders.count() == 10
     t1_head = world.township_heads[world.t1.pk]
     assert reminders.get(recipient=t1_head).body.startswith("本单位尚有 1 张评分表未提交")
-    assert sheet_tasks(evaluation_round).filter(status=STATUS.NEW).count() == 9
+    assert sheet_tasks(evaluation_round).filter(status=STATUS.NEW).count() == 7
 
 
 @pytest.mark.skipif(

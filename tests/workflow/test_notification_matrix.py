@@ -620,14 +620,21 @@ def test_score_sheets_open_tells_each_rater_unit_once_with_a_link_to_its_sheets(
         sheet = ScoreSheet.objects.get(evaluation_round=evaluation_round, rater_township=township)
         return f"/evaluation/sheets/{sheet.pk}/"
 
-    # 城关街道 rates both departments (住建局's item applies to every township, 应急管理局's
-    # to 城关街道 only); the other townships rate 住建局 only; each department every township.
+    def department_sheet_page(department) -> str:
+        sheet = ScoreSheet.objects.get(
+            evaluation_round=evaluation_round, rater_department=department
+        )
+        return f"/evaluation/sheets/{sheet.pk}/"
+
+    # Only linked pairs rate each other: 住建局's item applies to every township,
+    # 应急管理局's to 城关街道 only. So 城关街道 rates both departments, the other
+    # townships 住建局 only; 住建局 rates every township, 应急管理局 城关街道 only.
     expected_by_unit = {
         "城关街道": sheets(2, round_page),
         "青石镇": sheets(1, sheet_page(rounds.t2)),
         "云岭乡": sheets(1, sheet_page(rounds.t3)),
         "县住房和城乡建设局": sheets(3, round_page),
-        "县应急管理局": sheets(3, round_page),
+        "县应急管理局": sheets(1, department_sheet_page(rounds.b)),
     }
     assert notices == {
         f"{role} of {unit}": received

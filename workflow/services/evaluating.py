@@ -20,21 +20,28 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from evaluation import round_services as evaluation_services
+from evaluation.base_score_import import BaseScoreFileError, base_scores_read
+from evaluation.links import sheet_pairs
 from evaluation.models import (
     Direction,
     EvaluationRound,
     IndicatorSet,
+    RoundMode,
     RoundStage,
     ScoreSheet,
     SheetState,
 )
-from evaluation.participants import sheet_pairs
-from evaluation.permissions import can_prepare_sheet, can_run_rounds, can_submit_sheet
+from evaluation.permissions import (
+    can_assess_rounds,
+    can_prepare_sheet,
+    can_run_rounds,
+    can_submit_sheet,
+)
 from organisations.models import County, Membership, Role
 from organisations.text import clean_text, unit_reference
 
-from ..models import ChangeRequestProcess
 from ..nodes import party_of_task
+from ..selectors import evaluation_links
 from .common import OPEN_STATUSES, TaskNotOpen, deny, run_human_task
 from .notifications import notify
 
@@ -99,6 +106,7 @@ def _validated_round(
     penalty_per_report,
     township_set,
     department_set,
+    mode,
 ) -> dict:
     """The round's field values, checked; raises ``ValidationError`` naming each field."""
     errors: dict[str, str] = {}
@@ -133,9 +141,13 @@ def _validated_round(
     department_set = _chosen_set(
         county, Direction.DEPARTMENT_TO_TOWNSHIP, department_set, "department_set", errors
     )
+    if mode not in RoundMode.values:
+        choices = "、".join(f"{value}（{label}）" for value, label in RoundMode.choices)
+        errors["mode"] = f"评分方式“{clean_text(str(mode))}”无效，应为{choices}。"
     if errors:
         raise ValidationError(errors)
     return {
+        "mode": mode,
         "county": county,
         "name": name,
         "period_start": period_start,
@@ -149,35 +161,16 @@ def _validated_round(
     }
 
 
-def request_links(county: County, start: datetime.date, end: datetime.date) -> set:
-    """``{(department_id, township_id)}`` of the county's change requests filed from
-    ``start`` to ``end`` (China time dates): the lead department with every township
-    the request touches (named, all of the county, or the filing township). Two queries.
-    """
-    requests = list(
-        ChangeRequestProcess.objects.filter(
-            county=county,
-            created__date__gte=start,
-            created__date__lte=end,
-            lead_department__isnull=False,
-        ).values_list("pk", "lead_department", "applies_to_all", "initiator_township")
+def county_round_mode(county: County) -> str:
+    """The county's scoring mode (评分方式): that of its latest round, or indicator
+    scoring for a county that has none. One query."""
+    latest = (
+        EvaluationRound.objects.filter(county=county)
+        .order_by("-created", "-pk")
+        .values("mode")
+        .first()
     )
-    named = ChangeRequestProcess.target_townships.through.objects.filter(
-        changerequestprocess_id__in=[row[0] for row in requests]
-    ).values_list("changerequestprocess_id", "township_id")
-    touched = defaultdict(set)
-    for process_id, township in named:
-        touched[process_id].add(township)
-    every = None
-    links = set()
-    for pk, department, applies_to_all, initiator in requests:
-        townships = set(touched[pk]) | ({initiator} if initiator else set())
-        if applies_to_all:
-            if every is None:
-                every = set(county.townships.values_list("pk", flat=True))
-            townships |= every
-        links.update((department, township) for township in townships)
-    return links
+    return latest["mode"] if latest else RoundMode.INDICATORS
 
 
 @transaction.atomic
@@ -193,12 +186,16 @@ def evaluation_round_open(
     penalty_per_report: Decimal = Decimal("2.00"),
     township_set: IndicatorSet | None = None,
     department_set: IndicatorSet | None = None,
+    mode: str | None = None,
 ) -> EvaluationRound:
     """The county office opens an evaluation round of ``county`` for a period.
 
     ``township_set`` (townships score departments) and ``department_set`` default to
-    the county's active set of each direction. Returns the round, stage open, with its
-    sheets (``evaluation.participants``) and one open sheet task per sheet. Raises
+    the county's active set of each direction. ``mode`` (评分方式, ``RoundMode``)
+    defaults to the county's own choice: the mode of its latest round
+    (``county_round_mode``); in simple mode a sheet is one 满意/基本满意/不满意 answer.
+    Returns the round, stage open, with its sheets (one each way per linked pair,
+    ``workflow.selectors.evaluation_links``) and one open sheet task per sheet. Raises
     ``PermissionDenied`` (logged) unless ``actor`` is the county office of ``county``;
     ``ValidationError`` naming each bad field (empty name, period out of order, a
     deadline not in the future, a weight outside 0..1, a penalty below 0, a set of
@@ -220,15 +217,11 @@ def evaluation_round_open(
         penalty_per_report=penalty_per_report,
         township_set=township_set,
         department_set=department_set,
+        mode=county_round_mode(county) if mode in (None, "") else mode,
     )
-    pairs = sheet_pairs(
-        county=county,
-        period_start=period_start,
-        period_end=period_end,
-        request_links=request_links(county, period_start, period_end),
-    )
+    pairs = sheet_pairs(evaluation_links(county, period_start, period_end))
     if not pairs:
-        raise ValidationError({"county": "本县没有参评的部门和乡镇(街道)。"})
+        raise ValidationError({"county": "考核期内本县没有相互关联的部门和乡镇(街道)，无需互评。"})
     values["opened_by"] = actor
     evaluation_round = _flow().start.run(
         fields=values,
@@ -323,15 +316,22 @@ def _require_fillable(sheet: ScoreSheet) -> None:
 
 
 def score_sheet_save_draft(
-    *, actor, sheet_id: int, scores: dict[int, Decimal], comment: str = ""
+    *,
+    actor,
+    sheet_id: int,
+    scores: dict[int, Decimal] | None = None,
+    comment: str = "",
+    rating: str | None = None,
 ) -> ScoreSheet:
     """Staff or the head of the rater unit save a draft of a sheet (partial scores).
 
-    ``scores`` (indicator id → value) are merged over the saved ones. Returns the sheet,
-    state draft. Raises ``ScoreSheet.DoesNotExist``, ``PermissionDenied`` (logged),
-    ``ValidationError`` naming each bad indicator, or when the round closed, the
-    deadline passed or the sheet was submitted; nothing is written then. Completes no
-    task. Changes: the scores and the sheet, with history records carrying ``actor``.
+    ``scores`` (indicator id → value) are merged over the saved ones; in a simple-mode
+    round ``rating`` (满意度) is saved instead (``round_services.score_sheet_record``).
+    Returns the sheet, state draft. Raises ``ScoreSheet.DoesNotExist``,
+    ``PermissionDenied`` (logged), ``ValidationError`` naming each bad indicator (or
+    answer), or when the round closed, the deadline passed or the sheet was submitted;
+    nothing is written then. Completes no task. Changes: the scores and the sheet, with
+    history records carrying ``actor``.
     """
     sheet = _sheet(sheet_id)
     if not can_prepare_sheet(actor, sheet):
@@ -340,7 +340,12 @@ def score_sheet_save_draft(
         sheet = _sheet(sheet_id)
         _require_fillable(sheet)
         return evaluation_services.score_sheet_record(
-            sheet=sheet, actor=actor, scores=scores, comment=comment, submit=False
+            sheet=sheet,
+            actor=actor,
+            scores=scores or {},
+            comment=comment,
+            submit=False,
+            rating=rating,
         )
 
 
@@ -363,11 +368,14 @@ def score_sheet_submit(
     sheet_id: int,
     scores: dict[int, Decimal] | None = None,
     comment: str | None = None,
+    rating: str | None = None,
 ) -> ScoreSheet:
     """The head of the rater unit submits a sheet; its task completes.
 
     ``scores`` (indicator id → value, optional) are merged over the saved draft; every
-    indicator of the set must then hold a value from 0 to its maximum. Returns the
+    indicator of the set must then hold a value from 0 to its maximum. In a
+    simple-mode round the sheet needs a ``rating`` (满意/基本满意/不满意, given or saved)
+    instead, and its total is that answer's points. Returns the
     sheet: submitted, with its total (Σ value / max · weight) and, when every indicator
     got the same share, an all-equal flag. Raises ``ScoreSheet.DoesNotExist``;
     ``PermissionDenied`` (logged) unless ``actor`` is a head of the rater unit;
@@ -389,7 +397,12 @@ def score_sheet_submit(
         current = _sheet(sheet_id)
         _require_fillable(current)
         return evaluation_services.score_sheet_record(
-            sheet=current, actor=actor, scores=scores or {}, comment=comment, submit=True
+            sheet=current,
+            actor=actor,
+            scores=scores or {},
+            comment=comment,
+            submit=True,
+            rating=rating,
         )
 
     return run_human_task(actor=actor, task_id=task.pk, node_name="fill_sheet", work=work)
@@ -435,12 +448,21 @@ def score_sheet_close_missing(*, timer_task) -> ScoreSheet:
     return evaluation_services.late_sheet_record(sheet=sheet)
 
 
-# --- county office --------------------------------------------------------------------
+# --- county office and assessment office ----------------------------------------------
 
 
 def _round_for_office(actor, round_id: int, what: str) -> EvaluationRound:
+    """The round, if ``actor`` is its county office (编办); else a logged denial."""
     evaluation_round = EvaluationRound.objects.select_related("county").get(pk=round_id)
     if not can_run_rounds(actor, evaluation_round.county):
+        raise deny(actor, f"{what}（评价轮次 #{round_id}）")
+    return evaluation_round
+
+
+def _round_for_assessment(actor, round_id: int, what: str) -> EvaluationRound:
+    """The round, if ``actor`` is its assessment office (考核办); else a logged denial."""
+    evaluation_round = EvaluationRound.objects.select_related("county").get(pk=round_id)
+    if not can_assess_rounds(actor, evaluation_round.county):
         raise deny(actor, f"{what}（评价轮次 #{round_id}）")
     return evaluation_round
 
@@ -451,26 +473,60 @@ def base_scores_set(
     round_id: int,
     department_scores: dict[int, Decimal],
     township_scores: dict[int, Decimal],
+    reason: str = "录入基础分",
 ) -> list:
-    """The county office enters base scores (基础分, 0–100) of the round's units.
+    """The assessment office (考核办) enters base scores (基础分, 0–100) of the round's
+    units: their results in the county's comprehensive assessment.
 
-    Allowed until the round is closed; units not named keep theirs. Returns the written
-    ``BaseScore`` rows. Raises ``EvaluationRound.DoesNotExist``, ``PermissionDenied``
-    (logged) unless ``actor`` is the county office of the round's county,
-    ``ValidationError`` naming each unknown unit or bad value, or when the round is
-    closed; nothing is written then. Changes: the base scores, with history records.
+    Allowed until the results are published (while the round is open or closed); units
+    not named keep theirs. Returns the ``BaseScore`` rows created or changed. Raises
+    ``EvaluationRound.DoesNotExist``, ``PermissionDenied`` (logged) unless ``actor`` is
+    the assessment office of the round's county (the county office is not),
+    ``ValidationError`` naming each unknown unit or bad value, or when the results are
+    published; nothing is written then. Changes: the base scores, with history records
+    carrying ``actor`` and ``reason``.
     """
-    _round_for_office(actor, round_id, "录入基础分")
+    _round_for_assessment(actor, round_id, "录入基础分")
     with _flow().lock(round_id), transaction.atomic():
         evaluation_round = EvaluationRound.objects.get(pk=round_id)
-        if evaluation_round.stage != RoundStage.OPEN:
-            raise ValidationError({"base_scores": "本轮评价已结束评分，基础分不能再修改。"})
+        if evaluation_round.stage == RoundStage.PUBLISHED:
+            raise ValidationError({"base_scores": "本轮评价结果已公布，基础分不能再修改。"})
         return evaluation_services.base_scores_record(
             evaluation_round=evaluation_round,
             actor=actor,
             department_scores=department_scores,
             township_scores=township_scores,
+            reason=reason,
         )
+
+
+def base_scores_import(*, actor, round_id: int, uploaded_file) -> int:
+    """The assessment office (考核办) imports base scores from an Excel file
+    (``evaluation.base_score_import``: the downloadable template's layout).
+
+    The whole file is checked first; a good file is written in one transaction, like
+    ``base_scores_set``, each change recorded with the reason 导入基础分（<file name>）.
+    Returns the number of units whose base score was created or changed (0 when the
+    same file is imported again). Raises ``EvaluationRound.DoesNotExist``,
+    ``PermissionDenied`` (logged) unless ``actor`` is the assessment office of the
+    round's county; ``ValidationError`` under ``file`` listing every bad row with its
+    sheet, row and column (or why the file is no workbook), or when the results are
+    published; nothing is written then.
+    """
+    evaluation_round = _round_for_assessment(actor, round_id, "导入基础分")
+    name = clean_text(getattr(uploaded_file, "name", "")) or "基础分.xlsx"
+    try:
+        parsed = base_scores_read(uploaded_file.read(), evaluation_round)
+    except BaseScoreFileError as error:
+        raise ValidationError({"file": error.messages}) from None
+    written = base_scores_set(
+        actor=actor,
+        round_id=round_id,
+        department_scores=parsed.department_scores,
+        township_scores=parsed.township_scores,
+        reason=f"导入基础分（{name}）",
+    )
+    return len(written)
 
 
 def _office_task(evaluation_round: EvaluationRound, node_name: str, not_ready: str) -> Task:
@@ -483,15 +539,24 @@ def _office_task(evaluation_round: EvaluationRound, node_name: str, not_ready: s
     return task
 
 
-def evaluation_round_close(*, actor, round_id: int):
-    """The county office closes the round; its results and flags are computed.
+def _assessment_users(county_id: int) -> list:
+    """Active users of the county's assessment office (考核办); one query."""
+    memberships = Membership.objects.filter(
+        county_id=county_id, role=Role.ASSESSMENT_OFFICE
+    ).select_related("user")
+    return [m.user for m in memberships.order_by("user_id") if m.user.is_active]
 
-    Possible once every sheet is submitted or closed as missing. Returns the stored
-    ``RoundResult`` rows. Raises ``PermissionDenied`` (logged); ``ValidationError``
-    while sheets are still open, or under ``base_scores`` listing every unit without
-    a base score; ``TaskNotOpen`` if it is already closed; nothing is written then.
-    Changes: the results (with history), the outlier and late flags, the round's stage
-    (closed) and ``closed_at`` with a history record, the close task.
+
+def evaluation_round_close(*, actor, round_id: int) -> EvaluationRound:
+    """The county office (编办) ends the scoring of the round (评分截止).
+
+    Possible once every sheet is submitted or closed as missing. The results are not
+    computed here: the assessment office enters the base scores and publishes them.
+    Returns the round, stage closed. Raises ``PermissionDenied`` (logged);
+    ``ValidationError`` while sheets are still open; ``TaskNotOpen`` if it is already
+    closed; nothing is written then. Changes: the outlier and late flags, the round's
+    stage (closed) and ``closed_at`` with a history record, the close task, and one
+    notification per user of the county's assessment office.
     """
     evaluation_round = _round_for_office(actor, round_id, "结束评分")
     task = _office_task(
@@ -500,29 +565,41 @@ def evaluation_round_close(*, actor, round_id: int):
 
     def work(activation):
         current = activation.process.coerced
-        results = evaluation_services.round_results_store(evaluation_round=current, actor=actor)
+        evaluation_services.round_flags_store(evaluation_round=current)
         current.stage, current.closed_at = RoundStage.CLOSED, timezone.now()
-        current._history_user, current._change_reason = actor, "结束评分并计算结果"
+        current._history_user, current._change_reason = actor, "结束评分"
         current.save()
-        return results
+        notify(
+            recipients=_assessment_users(current.county_id),
+            subject=f"评分已截止，请录入基础分并公布结果：{current.name}",
+            body="本轮互评已截止评分。请录入或导入各单位的基础分，核对结果预览后公布。",
+            url=reverse("evaluation:round", args=[current.pk]),
+        )
+        return current
 
     return run_human_task(actor=actor, task_id=task.pk, node_name="close", work=work)
 
 
 def evaluation_round_publish(*, actor, round_id: int) -> EvaluationRound:
-    """The county office publishes the round's results; every rater unit is told.
+    """The assessment office (考核办) computes the round's bundled results with the base
+    scores and publishes them; every rater unit is told.
 
-    Returns the round, stage published. Raises ``PermissionDenied`` (logged);
-    ``ValidationError`` before the round is closed; ``TaskNotOpen`` if already
-    published; nothing is written then. Changes: the round's stage and
-    ``published_at`` with a history record, the publish task (the process ends), one
-    notification per user of each rater unit.
+    Returns the round, stage published. Raises ``PermissionDenied`` (logged) unless
+    ``actor`` is the assessment office of the round's county (the county office is
+    not); ``ValidationError`` before the scoring is closed, or under ``base_scores``
+    listing every unit without a base score; ``TaskNotOpen`` if already published;
+    nothing is written then. Changes: one ``RoundResult`` per unit (with history
+    records; a round closed before results moved to publication keeps the ones it
+    has), the round's stage and ``published_at`` with a history record, the publish
+    task (the process ends), one notification per user of each rater unit.
     """
-    evaluation_round = _round_for_office(actor, round_id, "公布评价结果")
-    task = _office_task(evaluation_round, "publish", "请先结束评分并计算结果，再公布。")
+    evaluation_round = _round_for_assessment(actor, round_id, "公布评价结果")
+    task = _office_task(evaluation_round, "publish", "请等待县委编办截止评分后再公布结果。")
 
     def work(activation):
         current = activation.process.coerced
+        if not current.results.exists():
+            evaluation_services.round_results_store(evaluation_round=current, actor=actor)
         current.stage, current.published_at = RoundStage.PUBLISHED, timezone.now()
         current._history_user, current._change_reason = actor, "公布评价结果"
         current.save()

@@ -5,7 +5,7 @@ stay in ``workflow.services.evaluating``, whose ``ValidationError`` the API retu
 a 400 naming the field or indicator.
 """
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from evaluation import results
@@ -14,12 +14,15 @@ from evaluation.models import (
     EvaluationRound,
     Indicator,
     IndicatorSet,
+    Rating,
+    RoundMode,
     ScoreSheet,
     SheetState,
 )
+from evaluation.round_services import RATING_CHOICES
 from organisations.models import County, Township
 
-from ..fields import IdField
+from ..fields import IdField, tag_field
 
 
 class UnitRefSerializer(serializers.Serializer):
@@ -61,6 +64,7 @@ class EvaluationRoundSerializer(serializers.ModelSerializer):
             "township_set",
             "department_set",
             "stage",
+            "mode",
             "closed_at",
             "published_at",
         ]
@@ -87,6 +91,15 @@ class RoundOpenSerializer(serializers.Serializer):
     department_set = IdField(
         kind="指标体系", queryset=IndicatorSet.objects.all(), required=False, allow_null=True
     )
+    mode = serializers.ChoiceField(
+        choices=RoundMode.choices,
+        required=False,
+        help_text=(
+            "评分方式：indicators 按指标评分，simple 满意度评价（满意/基本满意/不满意）；"
+            "不填时沿用本县上一轮的方式"
+        ),
+        error_messages={"invalid_choice": "评分方式“{input}”无效，应为 indicators 或 simple。"},
+    )
 
 
 class BaseScoresSerializer(serializers.Serializer):
@@ -104,10 +117,27 @@ class BaseScoresSerializer(serializers.Serializer):
     )
 
 
+class BaseScoreImportSerializer(serializers.Serializer):
+    """Input of ``POST /api/evaluation-rounds/{id}/base-scores/import/`` (multipart)."""
+
+    file = serializers.FileField(
+        help_text="基础分文件（.xlsx，版式同基础分模板：单位类型、单位编码、单位名称、基础分）"
+    )
+
+
+class BaseScoreImportResultSerializer(serializers.Serializer):
+    """What an import did: the round and how many units' base scores changed."""
+
+    round = EvaluationRoundSerializer()
+    changed = serializers.IntegerField(help_text="基础分新录入或有变化的单位数")
+
+
 class IndicatorSerializer(serializers.ModelSerializer):
+    """An indicator of a sheet with its scoring rule (评分标准)."""
+
     class Meta:
         model = Indicator
-        fields = ["id", "name", "description", "weight", "max_score"]
+        fields = ["id", "name", "description", "scoring_rule", "weight", "max_score"]
 
 
 class ScoreSheetSerializer(serializers.ModelSerializer):
@@ -116,6 +146,18 @@ class ScoreSheetSerializer(serializers.ModelSerializer):
     rater = serializers.SerializerMethodField()
     ratee = serializers.SerializerMethodField()
     round_name = serializers.CharField(source="evaluation_round.name", read_only=True)
+    mode = serializers.ChoiceField(
+        source="evaluation_round.mode",
+        choices=RoundMode.choices,
+        read_only=True,
+        help_text=(
+            "评分方式（轮次的）：indicators 按指标评分，保存和提交时填 scores；"
+            "simple 满意度评价，填 rating"
+        ),
+    )
+    rating = serializers.SerializerMethodField(
+        help_text="满意度评价的评价；按指标评分的评分表和尚未选择时为空"
+    )
 
     class Meta:
         model = ScoreSheet
@@ -127,6 +169,8 @@ class ScoreSheetSerializer(serializers.ModelSerializer):
             "rater",
             "ratee",
             "state",
+            "mode",
+            "rating",
             "total",
             "submitted_at",
         ]
@@ -140,6 +184,10 @@ class ScoreSheetSerializer(serializers.ModelSerializer):
     def get_ratee(self, sheet) -> dict:
         return unit_data(sheet.ratee)
 
+    @extend_schema_field(serializers.ChoiceField(choices=Rating.choices, allow_null=True))
+    def get_rating(self, sheet) -> str | None:
+        return sheet.rating or None
+
 
 class ScoreSerializer(serializers.Serializer):
     indicator = serializers.IntegerField(read_only=True, help_text="指标 id")
@@ -147,10 +195,13 @@ class ScoreSerializer(serializers.Serializer):
 
 
 class ScoreSheetDetailSerializer(ScoreSheetSerializer):
-    """A score sheet with its indicators, scores and comment."""
+    """A score sheet with its indicators, scores and comment (a simple-mode sheet has
+    neither indicators nor scores)."""
 
-    indicators = serializers.SerializerMethodField()
-    scores = serializers.SerializerMethodField()
+    indicators = serializers.SerializerMethodField(
+        help_text="指标及其评分标准、权重和满分；满意度评价的评分表为空列表"
+    )
+    scores = serializers.SerializerMethodField(help_text="已填的分值；满意度评价的评分表为空列表")
 
     class Meta(ScoreSheetSerializer.Meta):
         fields = [*ScoreSheetSerializer.Meta.fields, "comment", "indicators", "scores"]
@@ -169,29 +220,98 @@ class ScoreSheetDetailSerializer(ScoreSheetSerializer):
         ).data
 
 
-class SheetDraftSerializer(serializers.Serializer):
-    """A draft: scores by indicator id (merged over the saved ones) and an optional
-    comment."""
+RATING_HELP = (
+    "满意度：satisfied 满意（100 分）/ basically_satisfied 基本满意（60 分）/ "
+    "dissatisfied 不满意（0 分）"
+)
 
-    scores = serializers.DictField(
-        child=serializers.DecimalField(max_digits=6, decimal_places=2),
-        required=False,
-        help_text="指标 id → 分值（0 至该指标满分，最多两位小数）；省略时保留已保存的分值",
+
+def _rating_field(**kwargs) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=Rating.choices,
+        error_messages={"invalid_choice": f"满意度“{{input}}”无效，应为{RATING_CHOICES}之一。"},
+        **kwargs,
     )
+
+
+def _scores_field(**kwargs) -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.DecimalField(max_digits=6, decimal_places=2), **kwargs
+    )
+
+
+class SheetBodySerializer(serializers.Serializer):
+    """Base of the sheet bodies: ``mode`` names the round's scoring mode (the
+    discriminator), ``comment`` is the optional 评价意见."""
+
     comment = serializers.CharField(required=False, allow_blank=True, help_text="评价意见")
 
 
-class SheetSubmitSerializer(SheetDraftSerializer):
-    """A submission: the scores are merged over the saved draft, and then every
-    indicator must have one; ``{}`` submits the draft as saved."""
+class IndicatorsDraftSerializer(SheetBodySerializer):
+    """A draft of a sheet scored by indicators: scores merged over the saved ones."""
 
-    scores = serializers.DictField(
-        child=serializers.DecimalField(max_digits=6, decimal_places=2),
+    mode = tag_field(RoundMode.INDICATORS, "按指标评分")
+    scores = _scores_field(
+        required=False,
+        help_text="指标 id → 分值（0 至该指标满分，最多两位小数）；省略时保留已保存的分值",
+    )
+
+
+class SimpleDraftSerializer(SheetBodySerializer):
+    """A draft of a simple-mode sheet (满意度评价)."""
+
+    mode = tag_field(RoundMode.SIMPLE, "满意度评价")
+    rating = _rating_field(required=False, help_text=f"{RATING_HELP}；省略时保留已保存的")
+
+
+class IndicatorsSubmitSerializer(SheetBodySerializer):
+    """A submission of a sheet scored by indicators: the scores are merged over the
+    saved draft, and then every indicator must have one; ``{}`` submits the draft as
+    saved."""
+
+    mode = tag_field(RoundMode.INDICATORS, "按指标评分")
+    scores = _scores_field(
         help_text=(
             "指标 id → 分值（0 至该指标满分，最多两位小数），与已保存的草稿合并后每项指标都须"
             "有分值；草稿已填全时可为空对象 {}"
         ),
     )
+
+
+class SimpleSubmitSerializer(SheetBodySerializer):
+    """A submission of a simple-mode sheet: its one answer."""
+
+    mode = tag_field(RoundMode.SIMPLE, "满意度评价")
+    rating = _rating_field(help_text=RATING_HELP)
+
+
+# The bodies of each scoring mode (= their ``mode``), to save a draft and to submit.
+DRAFT_SERIALIZERS = {
+    RoundMode.INDICATORS.value: IndicatorsDraftSerializer,
+    RoundMode.SIMPLE.value: SimpleDraftSerializer,
+}
+SUBMIT_SERIALIZERS = {
+    RoundMode.INDICATORS.value: IndicatorsSubmitSerializer,
+    RoundMode.SIMPLE.value: SimpleSubmitSerializer,
+}
+
+
+class SheetModeSerializer(serializers.Serializer):
+    """The discriminator of a sheet body, read before the body itself."""
+
+    mode = serializers.ChoiceField(
+        choices=RoundMode.choices,
+        help_text="评分表所在轮次的评分方式（即评分表的 mode）",
+        error_messages={"invalid_choice": "评分方式“{input}”无效，应为 indicators 或 simple。"},
+    )
+
+
+SHEET_DRAFT = PolymorphicProxySerializer(
+    component_name="SheetDraft", serializers=DRAFT_SERIALIZERS, resource_type_field_name="mode"
+)
+SHEET_SUBMIT = PolymorphicProxySerializer(
+    component_name="SheetSubmit", serializers=SUBMIT_SERIALIZERS, resource_type_field_name="mode"
+)
 
 
 class CellSerializer(serializers.Serializer):
@@ -233,7 +353,18 @@ class RoundResultsSerializer(serializers.Serializer):
     """A round's results as the user may see them (``evaluation.results``)."""
 
     round = EvaluationRoundSerializer(source="evaluation_round")
-    is_whole = serializers.BooleanField(help_text="true：县委编办视图（全县）；false：本单位视图")
+    is_whole = serializers.BooleanField(
+        help_text="true：县委编办、县考核办或县级管理员视图（全县）；false：本单位视图"
+    )
+    is_preview = serializers.BooleanField(
+        help_text=(
+            "true：评分已截止、尚未公布，排名为按已录入基础分计算的预览（未保存）；"
+            "false：已公布的结果，或尚无排名"
+        )
+    )
+    preview_note = serializers.CharField(
+        help_text="评分已截止但不能预览排名的原因（如缺少哪些单位的基础分）；否则为空字符串"
+    )
     departments = UnitRefSerializer(many=True)
     townships = UnitRefSerializer(many=True)
     township_to_department = CellSerializer(many=True, help_text="乡镇评价部门的评分表得分")
@@ -266,6 +397,8 @@ def results_payload(data: results.RoundResults) -> dict:
     return {
         "evaluation_round": data.evaluation_round,
         "is_whole": data.is_whole,
+        "is_preview": data.is_preview,
+        "preview_note": data.preview_note,
         "departments": [unit_data(d) for d in data.departments],
         "townships": [unit_data(t) for t in data.townships],
         "township_to_department": cells["received"],

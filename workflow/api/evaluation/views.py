@@ -1,6 +1,7 @@
 """Endpoints of the evaluation API (see ``workflow.api.evaluation``)."""
 
 from django.db.models import Q
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -8,25 +9,31 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, parsers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.api_errors import get_visible, remember_body_fields, validated_body
-from evaluation import results, selectors
-from evaluation.models import EvaluationRound, Indicator, ScoreSheet, SheetState
+from config.api_parsers import JSONParser
+from evaluation import base_score_import, export, permissions, results, selectors
+from evaluation.models import EvaluationRound, Indicator, RoundMode, ScoreSheet, SheetState
 from organisations import permissions as org_permissions
 from workflow.services import evaluating
 
 from .serializers import (
+    DRAFT_SERIALIZERS,
+    SHEET_DRAFT,
+    SHEET_SUBMIT,
+    SUBMIT_SERIALIZERS,
+    BaseScoreImportResultSerializer,
+    BaseScoreImportSerializer,
     BaseScoresSerializer,
     EvaluationRoundSerializer,
     RoundOpenSerializer,
     RoundResultsSerializer,
     ScoreSheetDetailSerializer,
     ScoreSheetSerializer,
-    SheetDraftSerializer,
-    SheetSubmitSerializer,
+    SheetModeSerializer,
     results_payload,
 )
 
@@ -43,6 +50,7 @@ ERRORS = {
 NO_ROUND = "没有该评价轮次。"
 NO_SHEET = "没有该评分表。"
 CONFLICT = {409: OpenApiResponse(description="评分表已提交或任务已办结，本次提交未生效")}
+JSON_ONLY = {415: OpenApiResponse(description="请求体不是 application/json")}
 ROUND_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="轮次 id")
 SHEET_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="评分表 id")
 
@@ -87,7 +95,8 @@ def _round_response(request, pk, *, status_code=status.HTTP_200_OK) -> Response:
 class EvaluationRoundViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """评价轮次: list, read, open, enter base scores, close, publish, results."""
+    """评价轮次: list, read, open (编办), close the scoring (编办), enter or import base
+    scores and publish (考核办), results."""
 
     serializer_class = EvaluationRoundSerializer
     queryset = EvaluationRound.objects.none()  # for the schema; see get_queryset
@@ -101,6 +110,7 @@ class EvaluationRoundViewSet(
         return {
             "create": RoundOpenSerializer,
             "base_scores": BaseScoresSerializer,
+            "base_scores_import": BaseScoreImportSerializer,
             "results": RoundResultsSerializer,
         }.get(self.action, EvaluationRoundSerializer)
 
@@ -117,7 +127,10 @@ class EvaluationRoundViewSet(
 
     @extend_schema(
         summary="录入基础分",
-        description="县委编办录入本轮各单位的基础分（0～100），评分截止前可修改。",
+        description=(
+            "县考核办录入本轮各参评单位在全县综合考核中的基础分（0～100），"
+            "结果公布前可修改；县委编办不能录入。"
+        ),
         parameters=[ROUND_ID],
         request=BaseScoresSerializer,
         responses={200: EvaluationRoundSerializer, **ERRORS},
@@ -136,8 +149,11 @@ class EvaluationRoundViewSet(
         return _round_response(request, pk)
 
     @extend_schema(
-        summary="截止评分并计算结果",
-        description="全部评分表已提交或逾期后，县委编办截止评分，计算综合得分和异常标记。",
+        summary="截止评分",
+        description=(
+            "全部评分表已提交或逾期后，县委编办截止评分，计算异常标记，并通知县考核办"
+            "录入基础分、公布结果。"
+        ),
         parameters=[ROUND_ID],
         request=None,
         responses={200: EvaluationRoundSerializer, **ERRORS, **CONFLICT},
@@ -151,7 +167,11 @@ class EvaluationRoundViewSet(
         return _round_response(request, pk)
 
     @extend_schema(
-        summary="公布评价结果",
+        summary="计算并公布评价结果",
+        description=(
+            "评分截止后，县考核办按已录入的基础分计算综合得分并公布；"
+            "有参评单位未录入基础分时返回 400 并列出这些单位。县委编办不能公布。"
+        ),
         parameters=[ROUND_ID],
         request=None,
         responses={200: EvaluationRoundSerializer, **ERRORS, **CONFLICT},
@@ -165,10 +185,58 @@ class EvaluationRoundViewSet(
         return _round_response(request, pk)
 
     @extend_schema(
+        summary="导入基础分（Excel）",
+        description=(
+            "县考核办上传基础分文件（multipart/form-data，字段 file；.xlsx，版式同"
+            "“下载基础分模板”）。先检查整个文件：任何一行有误时返回 400，"
+            "file 下逐条列出“工作表、行、列：问题”，不写入任何数据；"
+            "文件无误时在一个事务中写入，返回本轮信息和有变化的单位数 changed。"
+        ),
+        parameters=[ROUND_ID],
+        request={"multipart/form-data": BaseScoreImportSerializer},
+        responses={200: BaseScoreImportResultSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="base-scores/import",
+        parser_classes=[parsers.MultiPartParser, parsers.FormParser],
+    )
+    def base_scores_import(self, request, pk=None):
+        """Import base scores through ``evaluating.base_scores_import``."""
+        _round_get(request.user, pk)
+        body = validated_body(request, BaseScoreImportSerializer)
+        changed = evaluating.base_scores_import(
+            actor=request.user, round_id=int(pk), uploaded_file=body.validated_data["file"]
+        )
+        data = EvaluationRoundSerializer(_round_get(request.user, pk)).data
+        return Response({"round": data, "changed": changed})
+
+    @extend_schema(
+        summary="下载基础分模板",
+        description="本轮参评单位的基础分导入模板（.xlsx，已录入的基础分已填入），仅县考核办可下载。",
+        parameters=[ROUND_ID],
+        responses={(200, export.CONTENT_TYPE): OpenApiTypes.BINARY, **ERRORS},
+    )
+    @action(detail=True, methods=["get"], url_path="base-scores/template")
+    def base_scores_template(self, request, pk=None):
+        """The round's base-score template (``evaluation.base_score_import``)."""
+        evaluation_round = _round_get(request.user, pk)
+        if not permissions.can_assess_rounds(request.user, evaluation_round.county):
+            raise exceptions.PermissionDenied("只有本县县考核办可以下载基础分模板。")
+        response = HttpResponse(
+            base_score_import.base_score_template(evaluation_round),
+            content_type=export.CONTENT_TYPE,
+        )
+        response["Content-Disposition"] = f'attachment; filename="base-scores-{pk}.xlsx"'
+        return response
+
+    @extend_schema(
         summary="评价结果",
         description=(
             "热力图（两个方向的评分表得分）、部门和乡镇(街道)排名、缺交和异常标记的评分表。"
-            "县委编办在公布前即可查看全县；部门和乡镇(街道)在公布后只看到本单位的结果和"
+            "县委编办、县考核办和县级管理员在公布前即可查看全县（评分截止后为按已录入基础分"
+            "计算的预览）；部门和乡镇(街道)在公布后只看到本单位的结果和"
             "本单位填写的评分表，公布前为 403。"
         ),
         parameters=[ROUND_ID],
@@ -221,10 +289,6 @@ class ScoreSheetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return sheets
 
     def get_serializer_class(self):
-        if self.action == "draft":
-            return SheetDraftSerializer
-        if self.action == "submit":
-            return SheetSubmitSerializer
         if self.action == "retrieve":
             return ScoreSheetDetailSerializer
         return ScoreSheetSerializer
@@ -237,13 +301,21 @@ class ScoreSheetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             if sheet.rater_township_id
             else evaluation_round.department_set_id
         )
-        indicators = Indicator.objects.filter(indicator_set_id=set_id).order_by("order", "pk")
+        # A simple-mode sheet is one answer: no indicators to score (as on its page).
+        indicators = (
+            Indicator.objects.none()
+            if evaluation_round.is_simple
+            else Indicator.objects.filter(indicator_set_id=set_id).order_by("order", "pk")
+        )
         data = ScoreSheetDetailSerializer(sheet, context={"indicators": indicators}).data
         return Response(data)
 
     @extend_schema(
         summary="评分表详情",
-        description="评分表的指标（权重、满分）、已填分值和评价意见。",
+        description=(
+            "评分表的评分方式（mode）、指标（评分标准、权重、满分）、已填分值或满意度，"
+            "以及评价意见。"
+        ),
         parameters=[SHEET_ID],
         responses={200: ScoreSheetDetailSerializer, **ERRORS},
     )
@@ -251,44 +323,60 @@ class ScoreSheetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """One sheet (404 if unknown or outside the user's scope)."""
         return self._detail(request, pk)
 
-    def _write(self, request, pk, service, body_class, **extra) -> Response:
-        _sheet_get(request.user, pk)
-        body = validated_body(request, body_class)
+    def _write(self, request, pk, service, bodies, *, comment) -> Response:
+        """Validate the body of the sheet's mode (``bodies``: mode → serializer) and
+        call ``service``; a body of the other mode is a 400 under ``mode``."""
+        sheet = _sheet_get(request.user, pk)
+        mode = sheet.evaluation_round.mode
+        sent = validated_body(request, SheetModeSerializer).validated_data["mode"]
+        if sent != mode:
+            remember_body_fields(request, bodies[mode]().fields)
+            label = RoundMode(mode).label
+            raise exceptions.ValidationError(
+                {"mode": [f"本轮的评分方式为 {mode}（{label}），请按 {mode} 填写。"]}
+            )
+        data = validated_body(request, bodies[mode]).validated_data
         service(
             actor=request.user,
             sheet_id=int(pk),
-            scores=body.validated_data.get("scores", {}),
-            comment=body.validated_data.get("comment", extra.get("comment")),
+            scores=data.get("scores", {}),
+            comment=data.get("comment", comment),
+            rating=data.get("rating"),
         )
         return self._detail(request, pk)
 
     @extend_schema(
         summary="保存评分表草稿",
-        description="本单位经办人或负责人保存草稿（可只填部分指标）；评分截止后不能保存。",
+        description=(
+            "本单位经办人或负责人保存草稿，请求体的 mode 为评分表的 mode：indicators 按指标"
+            "评分（scores，可只填部分指标）、simple 满意度评价（rating）；"
+            "mode 与本轮不符时返回 400。评分截止后不能保存。"
+        ),
         parameters=[SHEET_ID],
-        request=SheetDraftSerializer,
-        responses={200: ScoreSheetDetailSerializer, **ERRORS},
+        request={"application/json": SHEET_DRAFT},
+        responses={200: ScoreSheetDetailSerializer, **ERRORS, **JSON_ONLY},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def draft(self, request, pk=None):
         """Save a draft through ``evaluating.score_sheet_save_draft``."""
         return self._write(
-            request, pk, evaluating.score_sheet_save_draft, SheetDraftSerializer, comment=""
+            request, pk, evaluating.score_sheet_save_draft, DRAFT_SERIALIZERS, comment=""
         )
 
     @extend_schema(
         summary="提交评分表",
         description=(
-            "本单位负责人提交评分表（与已保存的草稿合并后，每项指标都须有分值）。"
-            "已提交的评分表再次提交返回 409。"
+            "本单位负责人提交评分表，请求体的 mode 为评分表的 mode：indicators 按指标评分"
+            "（scores 与已保存的草稿合并后，每项指标都须有分值）、simple 满意度评价"
+            "（rating）。已提交的评分表再次提交返回 409。"
         ),
         parameters=[SHEET_ID],
-        request=SheetSubmitSerializer,
-        responses={200: ScoreSheetDetailSerializer, **ERRORS, **CONFLICT},
+        request={"application/json": SHEET_SUBMIT},
+        responses={200: ScoreSheetDetailSerializer, **ERRORS, **CONFLICT, **JSON_ONLY},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def submit(self, request, pk=None):
         """Submit through ``evaluating.score_sheet_submit``."""
         return self._write(
-            request, pk, evaluating.score_sheet_submit, SheetSubmitSerializer, comment=None
+            request, pk, evaluating.score_sheet_submit, SUBMIT_SERIALIZERS, comment=None
         )

@@ -26,6 +26,10 @@
     clearTimeout(timer);
     timer = setTimeout(check, 600);
   });
+  // Text typed before this script ran (a slow page) or restored by the browser gets its
+  // check too.
+  var assignment = form.querySelector("textarea[name=assignment], input[name=assignment]");
+  if (assignment && (assignment.value || "").trim()) { check(); }
   var button = form.querySelector("button[name=check]");
   if (button) {
     button.addEventListener("click", function (event) {

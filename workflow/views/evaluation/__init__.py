@@ -4,6 +4,8 @@ writes call one service of ``workflow.services.evaluating`` each."""
 
 from .results import RoundResultsExportView, RoundResultsView
 from .rounds import (
+    BaseScoreImportView,
+    BaseScoreTemplateView,
     BaseScoreView,
     RoundCloseView,
     RoundDetailView,
@@ -14,6 +16,8 @@ from .rounds import (
 from .sheets import SheetFormView, SheetListView
 
 __all__ = [
+    "BaseScoreImportView",
+    "BaseScoreTemplateView",
     "BaseScoreView",
     "RoundCloseView",
     "RoundDetailView",

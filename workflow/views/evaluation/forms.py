@@ -10,7 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from evaluation.models import Direction, IndicatorSet
+from evaluation.models import Direction, IndicatorSet, Rating, RoundMode
 
 SCORE_FIELD = "indicator_{}"
 DEPARTMENT_FIELD = "department_{}"
@@ -68,6 +68,12 @@ class RoundOpenForm(forms.Form):
     )
     penalty_per_report = forms.DecimalField(
         label="每件属实清单外事项扣分", initial=Decimal("2.00"), min_value=0, decimal_places=2
+    )
+    mode = forms.ChoiceField(
+        label="评分方式",
+        choices=[("", "沿用本县上一轮的方式"), *RoundMode.choices],
+        required=False,
+        help_text="满意度评价：每张评分表只选满意（100 分）、基本满意（60 分）或不满意（0 分）。",
     )
     township_set = forms.ModelChoiceField(
         label="乡镇(街道)评价部门指标体系",
@@ -132,7 +138,8 @@ class BaseScoreForm(forms.Form):
 
 
 class ScoreSheetForm(forms.Form):
-    """One score per indicator of the sheet's set (0 … its maximum) and a comment.
+    """One score per indicator of the sheet's set (0 … its maximum) and a comment; for a
+    simple-mode round (``simple``) one 满意度 choice instead of the indicators.
 
     Every field is optional here: a draft may be partial; the service refuses a
     submission with an indicator left blank and names it.
@@ -142,10 +149,29 @@ class ScoreSheetForm(forms.Form):
         label="评价意见", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, indicators, scores, comment="", disabled=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        indicators,
+        scores,
+        comment="",
+        disabled=False,
+        simple=False,
+        rating="",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.indicators = list(indicators)
+        self.simple = simple
+        self.indicators = [] if simple else list(indicators)
         self.fields["comment"].initial = comment
+        if simple:
+            self.fields["rating"] = forms.ChoiceField(
+                label="满意度",
+                choices=Rating.choices,
+                required=False,
+                initial=rating or None,
+                widget=forms.RadioSelect,
+            )
         for indicator in self.indicators:
             field = _decimal(indicator.name, max_value=indicator.max_score, required=False)
             field.initial = scores.get(indicator.pk)
@@ -157,6 +183,10 @@ class ScoreSheetForm(forms.Form):
     def rows(self):
         """``(indicator, bound field)`` per indicator, in the set's order."""
         return [(i, self[SCORE_FIELD.format(i.pk)]) for i in self.indicators]
+
+    def rating(self) -> str | None:
+        """The chosen 满意度 of a simple-mode sheet (None when none is chosen)."""
+        return self.cleaned_data.get("rating") or None
 
     def scores(self) -> dict[int, Decimal]:
         """``{indicator_id: value}`` of the filled-in indicators."""
@@ -173,7 +203,10 @@ class ScoreSheetForm(forms.Form):
         messages = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
         for key, texts in messages.items():
             for text in texts:
-                field = "comment" if key == "comment" else self._field_named_in(text)
+                if key in ("comment", "rating") and key in self.fields:
+                    field = key
+                else:
+                    field = self._field_named_in(text)
                 self.add_error(field, text)
 
     def _field_named_in(self, text: str) -> str | None:

@@ -1,16 +1,19 @@
-"""Pages of evaluation rounds: the list, one round (progress for the county office, the
-user's own sheets for a unit), and the county office's actions (open, close, publish,
-base scores), each calling one service of ``workflow.services.evaluating``."""
+"""Pages of evaluation rounds: the list, one round (progress for the county's offices,
+the user's own sheets for a unit), the county office's actions (open, close the
+scoring) and the assessment office's (base scores, publication), each calling one
+service of ``workflow.services.evaluating``."""
+
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views import generic
 
-from evaluation import permissions, results, selectors
+from evaluation import base_score_import, export, permissions, results, selectors
 from evaluation.models import BaseScore, RoundStage, SheetState
 from organisations import permissions as org_permissions
 from organisations.models import Department, Township
@@ -20,6 +23,7 @@ from workflow.services.common import TaskNotOpen
 from .forms import BaseScoreForm, RoundOpenForm, add_service_errors
 
 STAGE_ALL = ""
+ASSESSMENT_ONLY = "只有本县县考核办可以录入基础分。"
 
 
 class RoundFilterForm(forms.Form):
@@ -85,8 +89,9 @@ class RoundListView(generic.ListView):
 
 
 class RoundDetailView(generic.TemplateView):
-    """One round: for its county office the progress of every rater and the actions;
-    for a unit's user the unit's own sheets of the round."""
+    """One round: for its county office, assessment office and administrators the
+    progress of every rater, with each office's actions (编办: close the scoring; 考核办:
+    base scores, their import, publication); for a unit's user the unit's own sheets."""
 
     template_name = "evaluation/round_detail.html"
 
@@ -98,6 +103,7 @@ class RoundDetailView(generic.TemplateView):
         context = {
             "round": evaluation_round,
             "may_run": may_run,
+            "may_assess": permissions.can_assess_rounds(user, evaluation_round.county),
             "may_see_results": results.may_see_results(audience, evaluation_round),
         }
         if audience.sees_county(evaluation_round.county_id):
@@ -171,16 +177,18 @@ class _RoundActionView(generic.View):
 
 
 class RoundCloseView(_RoundActionView):
-    """Close the round (评分截止): unfinished sheets become missing, results computed."""
+    """The county office ends the scoring (评分截止); the assessment office is told to
+    enter the base scores and publish."""
 
-    success_message = "“{round.name}”已截止评分，结果已计算，核对后可公布。"
+    success_message = "“{round.name}”已截止评分，已通知县考核办录入基础分并公布结果。"
 
     def run(self, user, evaluation_round):
         evaluating.evaluation_round_close(actor=user, round_id=evaluation_round.pk)
 
 
 class RoundPublishView(_RoundActionView):
-    """Publish the round's results to the departments and townships."""
+    """The assessment office computes the results with its base scores and publishes
+    them to the departments and townships."""
 
     success_message = "“{round.name}”的评价结果已公布。"
 
@@ -189,14 +197,15 @@ class RoundPublishView(_RoundActionView):
 
 
 class BaseScoreView(generic.FormView):
-    """The county office enters the base scores (基础分) of every unit of the round."""
+    """The assessment office enters the base scores (基础分) of every unit of the round,
+    or imports them from an Excel file (``BaseScoreImportView``)."""
 
     template_name = "evaluation/base_scores.html"
 
     def dispatch(self, request, *args, **kwargs):
         self.evaluation_round = round_get(request.user, kwargs["pk"])
-        if not permissions.can_run_rounds(request.user, self.evaluation_round.county):
-            raise PermissionDenied("只有本县县委编办可以录入基础分。")
+        if not permissions.can_assess_rounds(request.user, self.evaluation_round.county):
+            raise PermissionDenied(ASSESSMENT_ONLY)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
@@ -239,3 +248,67 @@ class BaseScoreView(generic.FormView):
             return self.form_invalid(form)
         messages.success(self.request, "基础分已保存。")
         return HttpResponseRedirect(reverse("evaluation:round", args=[self.evaluation_round.pk]))
+
+
+class BaseScoreImportForm(forms.Form):
+    """An Excel file of base scores (the template's layout)."""
+
+    file = forms.FileField(
+        label="基础分文件（.xlsx）",
+        error_messages={"required": "请选择要导入的基础分文件。"},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+
+class BaseScoreImportView(generic.FormView):
+    """The assessment office imports the base scores of a round from an Excel file
+    (``evaluating.base_scores_import``); every bad row is listed, nothing is written
+    then."""
+
+    template_name = "evaluation/base_scores_import.html"
+    form_class = BaseScoreImportForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.evaluation_round = round_get(request.user, kwargs["pk"])
+        if not permissions.can_assess_rounds(request.user, self.evaluation_round.county):
+            raise PermissionDenied("只有本县县考核办可以导入基础分。")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            round=self.evaluation_round,
+            columns=base_score_import.REQUIRED,
+            max_kb=base_score_import.MAX_FILE_BYTES // 1024,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            changed = evaluating.base_scores_import(
+                actor=self.request.user,
+                round_id=self.evaluation_round.pk,
+                uploaded_file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, {})
+            return self.form_invalid(form)
+        messages.success(self.request, f"基础分已导入：{changed} 个单位的基础分有变化。")
+        return HttpResponseRedirect(reverse("evaluation:round", args=[self.evaluation_round.pk]))
+
+
+class BaseScoreTemplateView(generic.View):
+    """GET: the round's base-score template (.xlsx), for its assessment office."""
+
+    def get(self, request, pk):
+        evaluation_round = round_get(request.user, pk)
+        if not permissions.can_assess_rounds(request.user, evaluation_round.county):
+            raise PermissionDenied("只有本县县考核办可以下载基础分模板。")
+        response = HttpResponse(
+            base_score_import.base_score_template(evaluation_round),
+            content_type=export.CONTENT_TYPE,
+        )
+        name = quote(f"基础分导入模板-{evaluation_round.name}.xlsx")
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"base-scores-{pk}.xlsx\"; filename*=UTF-8''{name}"
+        )
+        return response

@@ -93,7 +93,8 @@ class SheetListView(generic.ListView):
 
 
 class SheetFormView(generic.FormView):
-    """One sheet: a row per indicator with its maximum and weight.
+    """One sheet: a row per indicator with its maximum and weight, or (simple-mode
+    round) one 满意/基本满意/不满意 choice.
 
     POST ``action=draft`` saves a draft, ``action=submit`` submits; the service checks
     the rights (403 when denied) and the values (errors shown on the indicator's row).
@@ -120,12 +121,15 @@ class SheetFormView(generic.FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
-        scores = dict(self.sheet.scores.values_list("indicator_id", "value"))
+        simple = self.sheet.evaluation_round.is_simple
+        scores = {} if simple else dict(self.sheet.scores.values_list("indicator_id", "value"))
         return ScoreSheetForm(
             indicators=self.indicators,
             scores=scores,
             comment=self.sheet.comment,
             disabled=not self.may_prepare,
+            simple=simple,
+            rating=self.sheet.rating,
             **self.get_form_kwargs(),
         )
 
@@ -151,6 +155,8 @@ class SheetFormView(generic.FormView):
             "scores": form.scores(),
             "comment": form.cleaned_data["comment"],
         }
+        if form.simple:
+            arguments["rating"] = form.rating()
         try:
             if action == SUBMIT:
                 evaluating.score_sheet_submit(**arguments)
