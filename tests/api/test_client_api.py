@@ -11,6 +11,7 @@ from viewflow.workflow.models import Task
 from organisations.models import Role
 from tests.arbitration import world as report_world
 from tests.evaluation.round_factories import evaluation_world, open_round
+from tests.factories import user_with_role
 
 from .conftest import client_for, file_request, forward
 
@@ -56,8 +57,10 @@ def test_me_of_a_department_user(world):
             "prepare_score_sheets_for": [department],
             "submit_score_sheets_for": [],
             "county_office_of": [],
+            "assessment_office_of": [],
             "administers": [],
             "is_county_office": False,
+            "is_assessment_office": False,
             "is_county_admin": False,
             "is_superuser": False,
         },
@@ -85,6 +88,34 @@ def test_me_of_a_township_head_and_of_the_county_office(world):
     assert office["rights"]["is_county_office"] is True
     assert office["rights"]["file_requests_for"] == []
     assert office["memberships"][0]["unit"] == unit("county", world.county)
+    assert (office["rights"]["assessment_office_of"], office["rights"]["is_assessment_office"]) == (
+        [],
+        False,
+    )
+
+
+def test_me_of_the_assessment_office_names_the_county_it_assesses(world):
+    assessment = user_with_role(Role.ASSESSMENT_OFFICE, world.county, display_name="吴考核")
+
+    me = client_for(assessment).get("/api/me/").json()
+
+    assert me["memberships"] == [
+        {
+            "role": Role.ASSESSMENT_OFFICE.value,
+            "role_label": "县考核办",
+            "unit": unit("county", world.county),
+        }
+    ]
+    assert me["counties"] == [
+        {"id": world.county.pk, "code": world.county.code, "name": "清河县", "whole_lists": True}
+    ]
+    rights = me["rights"]
+    assert (rights["assessment_office_of"], rights["is_assessment_office"]) == (
+        [world.county.pk],
+        True,
+    )
+    assert (rights["county_office_of"], rights["is_county_office"]) == ([], False)
+    assert rights["file_requests_for"] == rights["submit_score_sheets_for"] == []
 
 
 def names(response) -> list[tuple[str, str]]:

@@ -99,14 +99,20 @@ class RightsSerializer(serializers.Serializer):
         child=serializers.IntegerField(),
         read_only=True,
         help_text=(
-            "本人为其县委编办的县 id：形式审查、拟办意见、提请审定、登记审定、评价轮次、"
-            "裁定清单外事项报告"
+            "本人为其县委编办的县 id：形式审查、拟办意见、提请审定、登记审定、发起和截止"
+            "评价轮次及催办、裁定清单外事项报告"
         ),
+    )
+    assessment_office_of = serializers.ListField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text="本人为其县考核办的县 id：录入和导入评价轮次的基础分、公布评价结果",
     )
     administers = serializers.ListField(
         child=serializers.IntegerField(), read_only=True, help_text="本人为其县级管理员的县 id"
     )
     is_county_office = serializers.BooleanField(read_only=True, help_text="是否为县委编办用户")
+    is_assessment_office = serializers.BooleanField(read_only=True, help_text="是否为县考核办用户")
     is_county_admin = serializers.BooleanField(read_only=True, help_text="是否为县级管理员")
     is_superuser = serializers.BooleanField(read_only=True, help_text="是否为超级用户")
 
@@ -169,6 +175,7 @@ def me_data(user) -> dict:
         if m.role in (Role.DEPARTMENT_HEAD, Role.TOWNSHIP_HEAD)
     }
     office_of = sorted(org_permissions.county_ids_arbitrated_by(user))
+    assessment_of = sorted(org_permissions.county_ids_assessed_by(user))
     administers = sorted(org_permissions.county_ids_administered_by(user))
     department_rows = [unit_data(d) for d in departments]
     head_rows = [unit_data(t) for t in heads_of]
@@ -209,8 +216,10 @@ def me_data(user) -> dict:
                 if (type(unit), unit.pk) in head_units
             ],
             "county_office_of": office_of,
+            "assessment_office_of": assessment_of,
             "administers": administers,
             "is_county_office": bool(office_of),
+            "is_assessment_office": bool(assessment_of),
             "is_county_admin": bool(administers),
             "is_superuser": user.is_superuser,
         },
@@ -225,7 +234,8 @@ class MeView(APIView):
         description=(
             "当前用户的 id、登录名、姓名、任职，可查看清单的县，以及可办理的事项和对应单位"
             "（可以哪个单位名义提出申请、报告清单外事项、答复、填写或提交评分表，是否为县委"
-            "编办或县级管理员）。其中的单位 id 可直接用于其他接口；全部单位见 /api/units/。"
+            "编办、县考核办或县级管理员）。其中的单位 id 可直接用于其他接口；"
+            "全部单位见 /api/units/。"
         ),
         responses={200: MeSerializer, 401: OpenApiResponse(description="未登录或令牌无效")},
     )
