@@ -20,8 +20,15 @@ from organisations import permissions as org_permissions
 from organisations.models import County, Department, Township
 from organisations.text import clean_text
 
-from .models import BatchEntry, BatchPartyDecision, DecisionBatch, NoticeOpinion, PartyDecision
-from .services import AMENDABLE_FIELDS
+from .models import (
+    AMENDABLE_FIELDS,
+    BatchEntry,
+    BatchPartyDecision,
+    DecisionBatch,
+    NoticeOpinion,
+    PartyDecision,
+)
+from .services import amended_field_values, amendments_clean
 
 audit_log = logging.getLogger("qingdan.audit")
 
@@ -208,8 +215,8 @@ def decision_batch_record(
     batch.save()
     for decision, amendments in cleaned:
         entry = decision.entry
-        for name in AMENDABLE_FIELDS:
-            setattr(entry, f"amended_{name}", amendments.get(name, ""))
+        for name, value in amended_field_values(amendments).items():
+            setattr(entry, name, value)
         entry._history_user = actor
         entry.save()
         for party, value in decision.decisions:
@@ -241,11 +248,13 @@ def _clean_entry(decision: EntryDecision, error) -> tuple[EntryDecision, dict[st
     """Check one request's decisions; report problems through ``error``. Returns the
     decision with its cleaned amendments."""
     name = f"申请 {decision.entry.process.number or f'#{decision.entry.process_id}'}"
-    amendments = {key: clean_text(value) for key, value in decision.amendments.items()}
-    amendments = {key: value for key, value in amendments.items() if value}
-    unknown = sorted(set(amendments) - set(AMENDABLE_FIELDS))
+    amendments, problems = amendments_clean(decision.amendments)
+    unknown = sorted(key for key, message in problems.items() if key not in AMENDABLE_FIELDS)
     if unknown:
         error("amendments", f"{name}：审定不能修改这些字段：{'、'.join(unknown)}。")
+    for key, message in problems.items():
+        if key in AMENDABLE_FIELDS:
+            error("amendments", f"{name}：{message}")
     for party, value in decision.decisions:
         if value not in PartyDecision.values:
             error("decisions", f"{name}：请选择对“{party}”的审定意见。")

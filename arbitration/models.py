@@ -18,6 +18,26 @@ from viewflow.workflow.models import Process
 
 from organisations.models import County, Department, Township, Village
 
+# The item fields a proposal (拟办意见) or the leadership's decision (审定) may rewrite;
+# each is stored as ``amended_<name>``.
+AMENDABLE_FIELDS = (
+    "title",
+    "department_responsibilities",
+    "local_responsibilities",
+    "funding_amount",
+    "funding_source",
+    "staffing",
+    "equipment",
+    "remarks",
+)
+
+
+def amended_values(record) -> dict:
+    """``{field: value}`` of the ``amended_*`` fields of ``record`` that are filled in
+    (an amount of 0 counts as filled in)."""
+    values = {name: getattr(record, f"amended_{name}") for name in AMENDABLE_FIELDS}
+    return {name: value for name, value in values.items() if value not in (None, "")}
+
 
 class Decision(models.TextChoices):
     ADMIT = "admit", "准入"
@@ -28,15 +48,10 @@ class Decision(models.TextChoices):
 class AmendedTextMixin:
     """Reads the ``amended_*`` texts of a proposal (拟办意见) or a decision (审定)."""
 
-    def amendments(self) -> dict[str, str]:
-        """The item fields rewritten (only those filled in): field name → new text."""
-        fields = {
-            "title": self.amended_title,
-            "department_responsibilities": self.amended_department_responsibilities,
-            "local_responsibilities": self.amended_local_responsibilities,
-            "resources": self.amended_resources,
-        }
-        return {name: value for name, value in fields.items() if value}
+    def amendments(self) -> dict:
+        """The item fields rewritten (only those filled in): field name → new value
+        (see ``amended_values``)."""
+        return amended_values(self)
 
 
 class PartyDecisionMixin:
@@ -72,8 +87,14 @@ class Ruling(AmendedTextMixin, models.Model):
     meeting_record = models.TextField("协调会记录", blank=True)
     amended_title = models.CharField("修改后事项名称", max_length=200, blank=True)
     amended_department_responsibilities = models.TextField("修改后部门职责", blank=True)
-    amended_local_responsibilities = models.TextField("修改后配合职责", blank=True)
-    amended_resources = models.TextField("修改后配套资源", blank=True)
+    amended_local_responsibilities = models.TextField("修改后属地职责", blank=True)
+    amended_funding_amount = models.DecimalField(
+        "修改后经费金额(万元)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    amended_funding_source = models.CharField("修改后经费来源", max_length=200, blank=True)
+    amended_staffing = models.TextField("修改后人员保障", blank=True)
+    amended_equipment = models.TextField("修改后装备保障", blank=True)
+    amended_remarks = models.TextField("修改后备注", blank=True)
 
     history = HistoricalRecords()
 
@@ -390,8 +411,14 @@ class BatchEntry(AmendedTextMixin, models.Model):
     )
     amended_title = models.CharField("审定修改后事项名称", max_length=200, blank=True)
     amended_department_responsibilities = models.TextField("审定修改后部门职责", blank=True)
-    amended_local_responsibilities = models.TextField("审定修改后配合职责", blank=True)
-    amended_resources = models.TextField("审定修改后配套资源", blank=True)
+    amended_local_responsibilities = models.TextField("审定修改后属地职责", blank=True)
+    amended_funding_amount = models.DecimalField(
+        "审定修改后经费金额(万元)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    amended_funding_source = models.CharField("审定修改后经费来源", max_length=200, blank=True)
+    amended_staffing = models.TextField("审定修改后人员保障", blank=True)
+    amended_equipment = models.TextField("审定修改后装备保障", blank=True)
+    amended_remarks = models.TextField("审定修改后备注", blank=True)
 
     history = HistoricalRecords()
 

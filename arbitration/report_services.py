@@ -8,10 +8,12 @@ leaves a history record naming the user and the reason.
 
 import datetime
 import logging
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from duty_lists.columns import resources_errors
 from duty_lists.models import Category, DutyType
 from organisations.models import Department, Township, Village
 from organisations.text import clean_text, unit_reference
@@ -36,7 +38,9 @@ ADMISSION_REQUIRED = {
     "basis": "请填写实施依据。",
     "effective_date": "请填写拟生效日期。",
 }
-ADMISSION_OPTIONAL = ("title", "local_responsibilities", "resources")
+ADMISSION_OPTIONAL = ("title", "local_responsibilities", "remarks")
+# 配套保障 of the conversion: a department's addition must state them (费随事转).
+ADMISSION_RESOURCES = ("funding_amount", "funding_source", "staffing", "equipment")
 TITLE_LENGTH = 200
 
 
@@ -165,12 +169,22 @@ def report_silence_record(*, report: OffListReport) -> bool:
 
 
 def _admission_values(report: OffListReport, fields: dict) -> dict:
-    """The conversion's item fields, validated and serialisable (dates as ISO text)."""
+    """The conversion's item fields, validated and serialisable (the category as its
+    id, the amount as text, dates as ISO text)."""
     errors = {}
-    values = {name: fields.get(name) for name in (*ADMISSION_REQUIRED, *ADMISSION_OPTIONAL)}
-    for name in ("title", "department_responsibilities", "local_responsibilities", "basis"):
+    names = (*ADMISSION_REQUIRED, *ADMISSION_OPTIONAL, *ADMISSION_RESOURCES)
+    values = {name: fields.get(name) for name in names}
+    for name in (
+        "title",
+        "department_responsibilities",
+        "local_responsibilities",
+        "basis",
+        "remarks",
+        "funding_source",
+        "staffing",
+        "equipment",
+    ):
         values[name] = clean_text(values[name])
-    values["resources"] = clean_text(values["resources"])
     if not values["title"]:
         values["title"] = report.assignment.strip().splitlines()[0][:TITLE_LENGTH]
     if len(values["title"]) > TITLE_LENGTH:
@@ -184,10 +198,30 @@ def _admission_values(report: OffListReport, fields: dict) -> dict:
             if values[name] in (None, "")
         }
     )
-    if values["category"] and values["category"] not in Category.values:
-        errors["category"] = "领域类别无效。"
+    category = values["category"]
+    if category not in (None, ""):
+        category_id = category.pk if isinstance(category, Category) else category
+        known = Category.objects.filter(pk=category_id, county_id=report.county_id)
+        if not (isinstance(category_id, int) and known.exists()):
+            errors["category"] = "领域类别无效。"
+        else:
+            values["category"] = category_id
     if values["duty_type"] and values["duty_type"] not in DutyType.values:
         errors["duty_type"] = "履职类型无效。"
+    amount = values["funding_amount"]
+    if amount not in (None, ""):
+        try:
+            amount = Decimal(str(amount))
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite() or amount < 0:
+            errors["funding_amount"] = "经费金额应为不小于 0 的数字（万元）。"
+        else:
+            values["funding_amount"] = str(amount)
+    else:
+        values["funding_amount"] = None
+    for name, message in resources_errors(values).items():
+        errors.setdefault(name, message)
     effective = values["effective_date"]
     if effective and not isinstance(effective, datetime.date):
         try:

@@ -2,6 +2,7 @@
 leadership's decisions (审定) in decision batches."""
 
 import logging
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,16 +11,51 @@ from organisations import permissions as org_permissions
 from organisations.models import County, Department, Township
 from organisations.text import clean_text
 
-from .models import Decision, Ruling, RulingDecision
+from .models import AMENDABLE_FIELDS, Decision, Ruling, RulingDecision
 
 audit_log = logging.getLogger("qingdan.audit")
 
-AMENDABLE_FIELDS = (
-    "title",
-    "department_responsibilities",
-    "local_responsibilities",
-    "resources",
-)
+AMOUNT_FIELD = "funding_amount"
+
+
+def amendments_clean(
+    amendments: dict | None, unknown_message: str = "不能修改该字段。"
+) -> tuple[dict, dict[str, str]]:
+    """Clean amended item values: texts with ``clean_text`` (empty ones dropped), the
+    amount (经费金额, 万元) as a ``Decimal`` of at most two decimals, not negative.
+    Returns (values, errors): ``errors`` names each unknown field or bad amount."""
+    values, errors = {}, {}
+    for name, value in (amendments or {}).items():
+        if name not in AMENDABLE_FIELDS:
+            errors[name] = unknown_message
+        elif name == AMOUNT_FIELD:
+            if value in (None, ""):
+                continue
+            try:
+                amount = Decimal(str(value).strip())
+            except InvalidOperation:
+                errors[name] = "经费金额应为数字（万元）。"
+                continue
+            if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+                errors[name] = "经费金额应为不小于 0、最多两位小数的数字（万元）。"
+            elif amount >= Decimal("1e10"):
+                errors[name] = "经费金额过大。"
+            else:
+                values[name] = amount
+        else:
+            text = clean_text(value)
+            if text:
+                values[name] = text
+    return values, errors
+
+
+def amended_field_values(amendments: dict) -> dict:
+    """The ``amended_<name>`` model values of cleaned ``amendments``: every amendable
+    field, those not amended empty (the amount ``None``)."""
+    return {
+        f"amended_{name}": amendments.get(name, None if name == AMOUNT_FIELD else "")
+        for name in AMENDABLE_FIELDS
+    }
 
 
 @transaction.atomic
@@ -39,7 +75,7 @@ def ruling_record(
 
     ``reviewing_department`` is the request's reviewing department (a village or grid
     list's, e.g. 县委社会工作部), ``None`` for the county office of ``county``.
-    ``amendments`` rewrites item text (title, responsibilities, resources); it is
+    ``amendments`` rewrites item text (title, responsibilities, 配套保障, 备注); it is
     required when any decision is "admit with amendments" and not allowed otherwise.
     Returns the ruling. Raises ``PermissionDenied`` (logged) unless ``actor`` is that
     reviewing unit; ``ValidationError`` naming the bad field or party; nothing is
@@ -51,12 +87,7 @@ def ruling_record(
     ):
         audit_log.warning("denied: %s may not rule in county %s", actor, county.code)
         raise PermissionDenied("您无权对该事项提出拟办意见。")
-    amendments = {name: clean_text(value) for name, value in (amendments or {}).items()}
-    amendments = {name: value for name, value in amendments.items() if value}
-    errors: dict[str, str] = {}
-    unknown = set(amendments) - set(AMENDABLE_FIELDS)
-    if unknown:
-        errors.update(dict.fromkeys(sorted(unknown), "拟办意见不能修改该字段。"))
+    amendments, errors = amendments_clean(amendments, "拟办意见不能修改该字段。")
     reasoning = clean_text(reasoning)
     if not reasoning:
         errors["reasoning"] = "请填写拟办理由。"
@@ -76,7 +107,7 @@ def ruling_record(
         ruled_by=actor,
         reasoning=reasoning,
         meeting_record=clean_text(meeting_record),
-        **{f"amended_{name}": value for name, value in amendments.items()},
+        **amended_field_values(amendments),
     )
     ruling.full_clean()
     ruling._history_user = actor

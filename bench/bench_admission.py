@@ -370,12 +370,17 @@ def open_task_id(process, node, **data) -> int:
 def admission_once(world: World, meter: Meter, serial: int) -> int:
     """File, forward and have all three townships accept one request; its process id."""
     import datetime
+    from decimal import Decimal
 
+    from duty_lists.models import Category
+    from duty_lists.services import category_seed_defaults
     from workflow import services
     from workflow.flows import ChangeRequestFlow
     from workflow.models import ChangeKind, ConsultationAnswer, Outcome
 
     staff = fresh(world.staff)
+    category_seed_defaults(world.county)  # the county's categories exist before filing
+    category = Category.objects.get(county=world.county, code="PA")
     with meter.measure():
         process = services.change_request_file(
             actor=staff,
@@ -385,12 +390,15 @@ def admission_once(world: World, meter: Meter, serial: int) -> int:
             department=world.department,
             fields={
                 "title": f"燃气安全入户排查（基准{serial}）",
-                "category": "safety_law",
+                "category": category,
                 "duty_type": "cooperating",
                 "department_responsibilities": "负责燃气安全监管和隐患整改执法。",
                 "local_responsibilities": "配合开展入户排查，发现隐患及时报告。",
                 "basis": "《城镇燃气管理条例》",
-                "resources": "每年排查经费2万元",
+                "funding_amount": Decimal("2"),
+                "funding_source": "县财政排查经费",
+                "staffing": "无",
+                "equipment": "无",
                 "effective_date": datetime.date(2026, 1, 1),
             },
             target_townships=world.townships,

@@ -274,6 +274,7 @@ def time_open(rng: random.Random) -> tuple[float, int, int]:
         for t in range(TOWNSHIPS)
     )
     duty_list = duty_services.duty_list_for(county, "township")
+    category = duty_list.county.categories.get(code="CX")
     for number, department in enumerate(departments):
         duty_services.duty_item_create(
             actor=None,
@@ -281,13 +282,12 @@ def time_open(rng: random.Random) -> tuple[float, int, int]:
             reason="基准测试",
             code=f"XZ-{number:04d}",
             title=f"事项{number}",
-            category="urban_rural",
+            category=category,
             duty_type="cooperating",
             lead_department=department,
             department_responsibilities="组织实施",
             local_responsibilities="配合",
             basis="测试",
-            resources="",
             applies_to_all=True,
             effective_date=datetime.date(2024, 1, 1),
         )

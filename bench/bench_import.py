@@ -3,12 +3,14 @@
 Builds Zhejiang's lists as the counties would import them: 90 counties (35 departments
 and ~15 townships each, as ``bench_import_orgs`` generates them), 24,378 items
 (Zhejiang's 24,384, rounded per list) over their three lists (55 % township, 30 %
-village, 15 % grid; a third apply to named townships only), one approved lists
-workbook (.xlsx) per county, as a county issues it. Then measures in the same run and
-on the same database:
+village, 15 % grid; a third apply to named townships only, a quarter have a
+cooperating department, half state their 配套保障), one approved lists workbook (.xlsx)
+per county, as a county issues it. Then measures in the same run and on the same
+database:
 
-- baseline: the same item rows and applicability rows inserted with plain
-  ``bulk_create`` (no reading, validation, history or release), one transaction;
+- baseline: the same item, applicability and cooperation rows (and each county's
+  categories) inserted with plain ``bulk_create`` (no reading, validation, history or
+  release), one transaction;
 - import: every county's file through ``lists_import`` into empty lists (read the
   workbook, check every row, write with one history record per item, one release per
   list under the 文号);
@@ -56,7 +58,13 @@ CATEGORIES = (
     "社会事务",
     "综合保障",
 )
-DUTY_TYPES = ("基本履职", "配合履职", "配合履职", "上级部门收回")
+# 上级部门收回 on the township list; village and grid lists have 不应承担事项 instead.
+DUTY_TYPES = {
+    "township": ("基本履职", "配合履职", "配合履职", "上级部门收回"),
+    "village": ("基本履职", "配合履职", "配合履职", "不应承担事项"),
+    "grid": ("基本履职", "配合履职", "配合履职", "不应承担事项"),
+}
+COOPERATING_SHARE = 4  # every fourth item has a cooperating department (协同部门)
 
 
 @dataclass(frozen=True)
@@ -79,8 +87,17 @@ class Item:
     department_text: str
     local_text: str
     basis: str
-    resources: str
+    funding: str  # 经费 (source and amount); "" = not stated
+    staffing: str
+    cooperation: tuple[str, str] | None  # (department, its duties)
     townships: tuple[str, ...]  # () = all
+
+    @property
+    def resources(self) -> str:
+        """The 配套保障 cell, as published lists write it."""
+        if not self.funding:
+            return ""
+        return f"经费：{self.funding}\n人员：{self.staffing}\n装备：无"
 
 
 def generate(counties: int, items_total: int, departments: int, townships: float):
@@ -119,7 +136,7 @@ def generate(counties: int, items_total: int, departments: int, townships: float
                         code=f"{LEVEL_PREFIX[level]}-{n % 90:02d}-{n + 1:04d}",
                         title=f"{topic}的日常巡查和信息报送",
                         category=CATEGORIES[n % len(CATEGORIES)],
-                        duty_type=DUTY_TYPES[n % len(DUTY_TYPES)],
+                        duty_type=DUTY_TYPES[level][n % len(DUTY_TYPES[level])],
                         department=department,
                         department_text=(
                             f"负责{topic}的统筹协调、业务指导、监督检查和考核，组织专业力量"
@@ -130,7 +147,18 @@ def generate(counties: int, items_total: int, departments: int, townships: float
                             f"{department}；建立工作台账。不承担执法和技术鉴定。"
                         ),
                         basis=f"《浙江省{topic}管理条例》第{n % 40 + 1}条",
-                        resources="县财政按辖区面积核拨工作经费" if n % 2 else "",
+                        funding=f"县财政按辖区面积核拨工作经费（{n % 50 + 1}万元）"
+                        if n % 2
+                        else "",
+                        staffing="每个乡镇(街道)明确1名专人" if n % 2 else "",
+                        cooperation=(
+                            (
+                                county.departments[(n * 7 + 1) % departments],
+                                f"负责{topic}中本部门职责范围内的监督检查。",
+                            )
+                            if n % COOPERATING_SHARE == 0
+                            else None
+                        ),
                         townships=named,
                     )
                 )
@@ -161,7 +189,8 @@ def workbook_of(items: list[Item]) -> bytes:
                 "履职类型": item.duty_type,
                 "牵头部门": item.department,
                 "部门职责": item.department_text,
-                headers[7]: item.local_text,
+                "协同部门(及职责)": "：".join(item.cooperation) if item.cooperation else "",
+                headers[9]: item.local_text,
                 "实施依据": item.basis,
                 "配套保障": item.resources,
                 "适用乡镇": "、".join(item.townships) or "全部",
@@ -191,13 +220,22 @@ def build_organisations(counties: list[County]) -> None:
 
 
 def baseline_insert(items: list[Item]) -> None:
-    """The same item and applicability rows with plain bulk_create: nothing else."""
+    """The same item, applicability and cooperation rows (and each county's categories)
+    with plain bulk_create: nothing else."""
     from django.db import transaction
 
-    from duty_lists.models import Category, DutyItem, DutyList, DutyType
+    from duty_lists.columns import parse_funding
+    from duty_lists.models import (
+        DEFAULT_CATEGORIES,
+        Category,
+        DutyItem,
+        DutyItemCooperation,
+        DutyList,
+        DutyType,
+        default_primary_responsibility,
+    )
     from organisations.models import Department, Township
 
-    category = {choice.label: choice.value for choice in Category}
     duty_type = {choice.label: choice.value for choice in DutyType}
     departments = {
         (d.county.code, d.name): d.pk for d in Department.objects.select_related("county")
@@ -209,6 +247,18 @@ def baseline_insert(items: list[Item]) -> None:
             if (item.county, item.level) not in lists:
                 lists[item.county, item.level] = None
         county_ids = dict(Department.objects.values_list("county__code", "county_id").distinct())
+        categories = {
+            (county, row.name): row
+            for county, row in zip(
+                [county for county in county_ids for _ in DEFAULT_CATEGORIES],
+                Category.objects.bulk_create(
+                    Category(county_id=county_id, code=code, name=name, position=position)
+                    for county_id in county_ids.values()
+                    for position, (code, name) in enumerate(DEFAULT_CATEGORIES, start=1)
+                ),
+                strict=True,
+            )
+        }
         created = DutyList.objects.bulk_create(
             DutyList(county_id=county_ids[county], level=level) for county, level in lists
         )
@@ -219,13 +269,19 @@ def baseline_insert(items: list[Item]) -> None:
                     duty_list_id=list_ids[item.county, item.level],
                     code=item.code,
                     title=item.title,
-                    category=category[item.category],
+                    category=categories[item.county, item.category],
                     duty_type=duty_type[item.duty_type],
+                    primary_responsibility=default_primary_responsibility(
+                        duty_type[item.duty_type]
+                    ),
                     lead_department_id=departments[item.county, item.department],
                     department_responsibilities=item.department_text,
                     local_responsibilities=item.local_text,
                     basis=item.basis,
-                    resources=item.resources,
+                    funding_amount=parse_funding(item.funding)[0],
+                    funding_source=parse_funding(item.funding)[1],
+                    staffing=item.staffing,
+                    equipment="无" if item.funding else "",
                     applies_to_all=not item.townships,
                     effective_date=EFFECTIVE,
                 )
@@ -242,19 +298,42 @@ def baseline_insert(items: list[Item]) -> None:
             ),
             batch_size=500,
         )
+        DutyItemCooperation.objects.bulk_create(
+            (
+                DutyItemCooperation(
+                    item_id=row.pk,
+                    department_id=departments[item.county, item.cooperation[0]],
+                    responsibilities=item.cooperation[1],
+                    position=1,
+                )
+                for row, item in zip(rows, items, strict=True)
+                if item.cooperation
+            ),
+            batch_size=500,
+        )
 
 
 def empty_lists() -> None:
-    """Delete every list, item, release and their history rows, in plain SQL."""
+    """Delete every list, item, release, category and their history rows, in plain SQL."""
     from django.db import connection, transaction
 
-    from duty_lists.models import DutyItem, DutyList, Release, ReleaseChange, duty_item_history
+    from duty_lists.models import (
+        Category,
+        DutyItem,
+        DutyItemCooperation,
+        DutyList,
+        Release,
+        ReleaseChange,
+        duty_item_history,
+    )
 
     models = [ReleaseChange, Release.history.model, Release]
     # simple-history's ``m2m_models`` holds every tracked model's tables: take ours only.
-    townships_history = duty_item_history.m2m_models[DutyItem._meta.get_field("townships")]
-    models += [townships_history, DutyItem.history.model]
-    models += [DutyItem.townships.through, DutyItem, DutyList]
+    m2m_fields = ("townships", "villages", "cooperating_departments")
+    models += [duty_item_history.m2m_models[DutyItem._meta.get_field(n)] for n in m2m_fields]
+    models += [DutyItem.history.model]
+    models += [DutyItem.townships.through, DutyItem.villages.through, DutyItemCooperation]
+    models += [DutyItem, DutyList, Category.history.model, Category]
     with transaction.atomic(), connection.cursor() as cursor:
         for model in models:
             table = connection.ops.quote_name(model._meta.db_table)

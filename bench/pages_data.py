@@ -35,6 +35,7 @@ import datetime
 import random
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from .bench_import_orgs import DEPARTMENT_NAMES
@@ -398,7 +399,22 @@ class Builder:
                 f"{department_name}，配合做好现场处置和整改督促。"
             ),
             "basis": f"{law}第{rng.randint(2, 90)}条；{rng.choice(LAWS)}第{rng.randint(2, 60)}条",
-            "resources": rng.choice(["", "按规定配套工作经费", "配备专职网格员1名及巡查终端"]),
+            **rng.choice(
+                [
+                    {},
+                    {
+                        "funding_amount": Decimal("3"),
+                        "funding_source": "县财政工作经费",
+                        "staffing": "无",
+                        "equipment": "无",
+                    },
+                    {
+                        "funding_source": "无",
+                        "staffing": "配备专职网格员1名",
+                        "equipment": "巡查终端",
+                    },
+                ]
+            ),
         }
 
     def _applicability(self, townships: list) -> tuple[bool, tuple[int, ...]]:
@@ -414,12 +430,14 @@ class Builder:
 
         from duty_lists.models import (
             LEVEL_CODE_PREFIX,
-            Category,
             DutyItem,
             DutyList,
             DutyType,
             ItemStatus,
+            Level,
+            default_primary_responsibility,
         )
+        from duty_lists.services import category_seed_defaults
 
         history_model = DutyItem.history.model
         history_townships = history_model._meta.get_field(
@@ -438,6 +456,7 @@ class Builder:
                 for level, _share in LEVEL_SHARES:
                     lists[county.pk, level] = DutyList(county=county, level=level)
             DutyList.objects.bulk_create(lists.values())
+            categories = {county.pk: category_seed_defaults(county) for county in self.counties}
             for county, count in zip(self.counties, per_county, strict=True):
                 departments = self.departments_of[county.pk]
                 townships = self.townships_of[county.pk]
@@ -450,14 +469,20 @@ class Builder:
                     for number in range(1, size + 1):
                         department = rng.choices(departments, weights=LEAD_WEIGHTS)[0]
                         topic = rng.choice(TOPICS)
+                        category = rng.choice(categories[county.pk])
+                        # Village and grid lists have 不应承担事项 where township lists
+                        # have 上级部门收回.
+                        kept = DutyType.TAKEN_BACK if level == Level.TOWNSHIP else DutyType.NEGATIVE
+                        duty_type = rng.choice(
+                            [DutyType.BASIC, DutyType.COOPERATING, DutyType.COOPERATING]
+                            + [kept] * (rng.random() < 0.1)
+                        )
                         fields = {
                             "duty_list": lists[county.pk, level],
-                            "code": f"{prefix}-{number:04d}",
-                            "category": rng.choice(Category.values),
-                            "duty_type": rng.choice(
-                                [DutyType.BASIC, DutyType.COOPERATING, DutyType.COOPERATING]
-                                + [DutyType.TAKEN_BACK] * (rng.random() < 0.1)
-                            ),
+                            "code": f"{prefix}-{category.code}-{number:04d}",
+                            "category": category,
+                            "duty_type": duty_type,
+                            "primary_responsibility": default_primary_responsibility(duty_type),
                             "lead_department": department,
                             "status": ItemStatus.IN_FORCE,
                             "withdrawn_date": None,

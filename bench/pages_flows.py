@@ -13,6 +13,7 @@ transition under the flow lock, as the task's "assign" page does.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from . import pages_data as data
 
@@ -182,12 +183,17 @@ class _Request:
             department=self.department,
             fields={
                 "title": f"配合开展{topic}专项行动（申请{self.number}）",
-                "category": self.rng.choice(Category.values),
+                "category": self.rng.choice(
+                    list(Category.objects.filter(county=self.place.county, parent=None))
+                ),
                 "duty_type": DutyType.COOPERATING,
                 "department_responsibilities": f"{self.department.name}负责{topic}的组织实施。",
                 "local_responsibilities": f"乡镇(街道)配合开展{topic}，及时报送情况。",
                 "basis": "《浙江省乡镇(街道)履行职责事项清单管理办法》",
-                "resources": "按规定配套工作经费",
+                "funding_amount": Decimal("5"),
+                "funding_source": "县财政工作经费",
+                "staffing": "无",
+                "equipment": "无",
                 "effective_date": timezone.localdate(),
             },
             target_townships=self.townships,
@@ -416,7 +422,7 @@ class _Request:
             kind=ChangeKind.AMEND,
             township=place.township,
             target_item=item,
-            fields={"resources": "请部门配套巡查经费和人员。"},
+            fields={"staffing": "请部门配套巡查人员。"},
             reasons="本乡镇(街道)缺少专业力量，申请明确部门配套资源。",
         )
         self.review("forward")

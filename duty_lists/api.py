@@ -24,19 +24,22 @@ from rest_framework.reverse import reverse
 
 from config.api_errors import not_found_when_hidden
 from organisations.api import ActorSerializer, actor_data
-from organisations.models import County, User
+from organisations.models import County, User, Village
 
 from . import release_selectors, selectors, snapshots
 from .filters import DutyItemFilter
 from .models import (
-    Category,
     DutyItem,
     DutyList,
     DutyType,
+    ItemKind,
     ItemStatus,
     Level,
+    PrimaryResponsibility,
     Release,
     ReleaseChangeKind,
+    local_responsibilities_label,
+    primary_responsibility_label,
 )
 from .views import as_of_for_user
 
@@ -70,6 +73,36 @@ class UnitSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True, help_text="单位名称")
 
 
+class CategorySerializer(serializers.Serializer):
+    """A county's domain category (领域类别)."""
+
+    id = serializers.IntegerField(read_only=True, help_text="类别 id")
+    code = serializers.CharField(read_only=True, help_text="类别代码（新事项编码的中段）")
+    name = serializers.CharField(
+        source="full_name", read_only=True, help_text="类别名称；二级类别为“一级／二级”"
+    )
+
+
+class CooperationSerializer(serializers.Serializer):
+    """A cooperating department (协同部门) of an item and its duties in it."""
+
+    id = serializers.IntegerField(read_only=True, help_text="部门 id")
+    name = serializers.CharField(read_only=True, help_text="部门名称")
+    responsibilities = serializers.CharField(read_only=True, help_text="协同职责")
+
+
+def cooperation_data(item) -> list[dict]:
+    """``CooperationSerializer`` data of a current item (cooperations prefetched)."""
+    return [
+        {
+            "id": row.department_id,
+            "name": row.department.name,
+            "responsibilities": row.responsibilities,
+        }
+        for row in item.cooperations.all()
+    ]
+
+
 class DutyListSerializer(serializers.ModelSerializer):
     """One county list of one level."""
 
@@ -91,6 +124,11 @@ class DutyListSerializer(serializers.ModelSerializer):
         return f"{url}?county={duty_list.county_id}&level={duty_list.level}"
 
 
+VILLAGE_KIND_HELP = "适用村(社区)类型：village 仅村 / community 仅社区；空为两者（村、网格清单）"
+FUNDING_HELP = "经费金额（万元）；未填写为空"
+LOCAL_HELP = "属地职责：乡镇(街道)职责 / 村(社区)职责 / 网格职责（按清单层级）"
+
+
 class DutyItemSerializer(serializers.ModelSerializer):
     """An item as it stands now (现行事项)."""
 
@@ -104,18 +142,40 @@ class DutyItemSerializer(serializers.ModelSerializer):
     level_label = serializers.CharField(
         source="duty_list.get_level_display", read_only=True, help_text="清单层级（中文）"
     )
+    item_kind_label = serializers.CharField(
+        source="get_item_kind_display", read_only=True, help_text="事项类型（中文）"
+    )
+    category = CategorySerializer(read_only=True, help_text="领域类别")
     category_label = serializers.CharField(
-        source="get_category_display", read_only=True, help_text="领域类别（中文）"
+        source="category.full_name", read_only=True, help_text="领域类别（中文）"
     )
     duty_type_label = serializers.CharField(
         source="get_duty_type_display", read_only=True, help_text="履职类型（中文）"
     )
+    primary_responsibility_label = serializers.SerializerMethodField(
+        help_text="主体责任（中文）：牵头部门，或本级属地单位"
+    )
     status_label = serializers.CharField(
         source="get_status_display", read_only=True, help_text="状态（中文）"
     )
-    lead_department = UnitSerializer(read_only=True, help_text="牵头(主体责任)部门")
+    lead_department = UnitSerializer(read_only=True, help_text="牵头部门")
+    cooperating_departments = serializers.SerializerMethodField(
+        help_text="协同部门及各自的协同职责，按清单顺序"
+    )
+    local_responsibilities_label = serializers.SerializerMethodField(
+        help_text="属地职责的名称，如“乡镇(街道)职责”“村(社区)职责”"
+    )
+    funding_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, read_only=True, allow_null=True, help_text=FUNDING_HELP
+    )
     townships = UnitSerializer(
         many=True, read_only=True, help_text="适用乡镇(街道)；适用全部时为空"
+    )
+    villages = UnitSerializer(
+        many=True, read_only=True, help_text="适用村(社区)（村、网格清单）；适用全部时为空"
+    )
+    village_kind = serializers.ChoiceField(
+        choices=Village.Kind.choices, allow_blank=True, read_only=True, help_text=VILLAGE_KIND_HELP
     )
 
     class Meta:
@@ -128,23 +188,54 @@ class DutyItemSerializer(serializers.ModelSerializer):
             "county",
             "level",
             "level_label",
+            "item_kind",
+            "item_kind_label",
             "category",
             "category_label",
             "duty_type",
             "duty_type_label",
+            "primary_responsibility",
+            "primary_responsibility_label",
             "lead_department",
             "department_responsibilities",
+            "cooperating_departments",
             "local_responsibilities",
+            "local_responsibilities_label",
             "basis",
-            "resources",
+            "accountability",
+            "exemption",
+            "work_requirements",
+            "funding_amount",
+            "funding_source",
+            "staffing",
+            "equipment",
+            "remarks",
+            "guidance_code",
             "applies_to_all",
             "townships",
+            "villages",
+            "village_kind",
             "effective_date",
+            "expires_on",
             "status",
             "status_label",
             "withdrawn_date",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "local_responsibilities": {"help_text": LOCAL_HELP},
+            "expires_on": {"help_text": "临时事项的有效期（最后一天）；长期事项为空"},
+        }
+
+    @extend_schema_field(CooperationSerializer(many=True))
+    def get_cooperating_departments(self, item) -> list[dict]:
+        return cooperation_data(item)
+
+    def get_local_responsibilities_label(self, item) -> str:
+        return local_responsibilities_label(item.duty_list.level)
+
+    def get_primary_responsibility_label(self, item) -> str:
+        return primary_responsibility_label(item.primary_responsibility, item.duty_list.level)
 
 
 class ItemVersionSerializer(serializers.Serializer):
@@ -157,28 +248,59 @@ class ItemVersionSerializer(serializers.Serializer):
     change_reason = serializers.CharField(read_only=True, help_text="变更理由")
     code = serializers.CharField(read_only=True, help_text="事项编码")
     title = serializers.CharField(read_only=True, help_text="事项名称")
-    category = serializers.ChoiceField(
-        choices=Category.choices, read_only=True, help_text="领域类别"
+    level = serializers.ChoiceField(choices=Level.choices, read_only=True, help_text="清单层级")
+    item_kind = serializers.ChoiceField(
+        choices=ItemKind.choices, read_only=True, help_text="事项类型"
     )
+    item_kind_label = serializers.CharField(read_only=True, help_text="事项类型（中文）")
+    category = serializers.SerializerMethodField(help_text="领域类别")
     category_label = serializers.CharField(read_only=True, help_text="领域类别（中文）")
     duty_type = serializers.ChoiceField(
         choices=DutyType.choices, read_only=True, help_text="履职类型"
     )
     duty_type_label = serializers.CharField(read_only=True, help_text="履职类型（中文）")
-    lead_department = serializers.SerializerMethodField(help_text="牵头(主体责任)部门")
+    primary_responsibility = serializers.ChoiceField(
+        choices=PrimaryResponsibility.choices, read_only=True, help_text="主体责任"
+    )
+    primary_responsibility_label = serializers.CharField(
+        read_only=True, help_text="主体责任（中文）"
+    )
+    lead_department = serializers.SerializerMethodField(help_text="牵头部门")
     department_responsibilities = serializers.CharField(read_only=True, help_text="部门职责")
-    local_responsibilities = serializers.CharField(read_only=True, help_text="配合职责")
+    cooperating_departments = serializers.SerializerMethodField(
+        help_text="协同部门及各自的协同职责，按清单顺序"
+    )
+    local_responsibilities = serializers.CharField(read_only=True, help_text=LOCAL_HELP)
+    local_responsibilities_label = serializers.CharField(read_only=True, help_text="属地职责的名称")
     basis = serializers.CharField(read_only=True, help_text="实施依据")
-    resources = serializers.CharField(read_only=True, help_text="配套资源")
+    accountability = serializers.CharField(read_only=True, help_text="追责情形")
+    exemption = serializers.CharField(read_only=True, help_text="免责情形")
+    work_requirements = serializers.CharField(read_only=True, help_text="工作要求/时限")
+    funding_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, read_only=True, allow_null=True, help_text=FUNDING_HELP
+    )
+    funding_source = serializers.CharField(read_only=True, help_text="经费来源；“无”为没有")
+    staffing = serializers.CharField(read_only=True, help_text="人员保障；“无”为没有")
+    equipment = serializers.CharField(read_only=True, help_text="装备保障；“无”为没有")
+    remarks = serializers.CharField(read_only=True, help_text="备注")
+    guidance_code = serializers.CharField(read_only=True, help_text="指导目录编码")
     applies_to_all = serializers.BooleanField(read_only=True, help_text="适用本级全部单位")
     township_ids = serializers.SerializerMethodField(help_text="适用乡镇(街道) id")
     township_names = serializers.ListField(
         child=serializers.CharField(), read_only=True, help_text="适用乡镇(街道)名称"
     )
+    village_ids = serializers.SerializerMethodField(help_text="适用村(社区) id")
+    village_names = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="适用村(社区)名称"
+    )
+    village_kind = serializers.CharField(read_only=True, help_text=VILLAGE_KIND_HELP)
     applicability_label = serializers.CharField(
-        read_only=True, help_text="适用范围：“全部”或乡镇名称"
+        read_only=True, help_text="适用范围：“全部”或乡镇、村(社区)名称"
     )
     effective_date = serializers.DateField(read_only=True, help_text="生效日期")
+    expires_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="临时事项的有效期（最后一天）；长期事项为空"
+    )
     status = serializers.ChoiceField(choices=ItemStatus.choices, read_only=True, help_text="状态")
     status_label = serializers.CharField(read_only=True, help_text="状态（中文）")
     withdrawn_date = serializers.DateField(
@@ -196,8 +318,32 @@ class ItemVersionSerializer(serializers.Serializer):
             return None
         return {"id": snapshot.lead_department_id, "name": snapshot.lead_department_name}
 
+    @extend_schema_field(CategorySerializer(allow_null=True))
+    def get_category(self, snapshot) -> dict | None:
+        if snapshot.category_id is None:
+            return None
+        return {
+            "id": snapshot.category_id,
+            "code": snapshot.category_code,
+            "name": snapshot.category_label,
+        }
+
+    @extend_schema_field(CooperationSerializer(many=True))
+    def get_cooperating_departments(self, snapshot) -> list[dict]:
+        return [
+            {
+                "id": row.department_id,
+                "name": row.department_name,
+                "responsibilities": row.responsibilities,
+            }
+            for row in snapshot.cooperations
+        ]
+
     def get_township_ids(self, snapshot) -> list[int]:
         return sorted(snapshot.township_ids)
+
+    def get_village_ids(self, snapshot) -> list[int]:
+        return sorted(snapshot.village_ids)
 
 
 class FieldChangeSerializer(serializers.Serializer):
@@ -246,17 +392,22 @@ class AsOfQuerySerializer(serializers.Serializer):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class TownshipIdFilter(django_filters.ModelChoiceFilter):
-    """A township chosen by id (typed for the schema; the page's filter is untyped)."""
+class IdFilter(django_filters.ModelChoiceFilter):
+    """A unit or category chosen by id (typed for the schema; the page's filters are
+    untyped)."""
 
 
 class DutyItemApiFilter(DutyItemFilter):
-    """The list page's filters plus the county; items in force unless ``status`` says."""
+    """The list page's filters plus the county; items in force unless ``status`` says.
+    ``department`` (id) finds the items a department leads or works on; with
+    ``department_role`` (lead / cooperating) only one of the two."""
 
     county = django_filters.ModelChoiceFilter(
         label="所属县", field_name="duty_list__county", queryset=County.objects.all()
     )
-    township = TownshipIdFilter(label="适用乡镇(街道)", queryset=None, method="filter_township")
+    township = IdFilter(label="适用乡镇(街道)", queryset=None, method="filter_township")
+    category = IdFilter(label="领域类别", queryset=None, method="filter_category")
+    department = IdFilter(label="参与部门(牵头或协同)", queryset=None, method="filter_department")
 
     class Meta(DutyItemFilter.Meta):
         fields = ["county", *DutyItemFilter.Meta.fields]
@@ -289,9 +440,11 @@ class DutyListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     list=extend_schema(
         summary="清单事项（现行或某日）",
         description=(
-            "不带 as_of：本人可查看的现行事项，可按县、层级、领域、履职类型、牵头部门、"
-            "适用乡镇、状态筛选（默认只列有效事项）。带 as_of=YYYY-MM-DD：该县该层级清单在"
-            "当日的版本（须同时给出 county 和 level，其余筛选条件不适用），每行为一个历史版本。"
+            "不带 as_of：本人可查看的现行事项，可按县、层级、事项类型、领域类别（含二级类别）、"
+            "履职类型、牵头部门、参与部门（department：牵头或协同，department_role 可限定 "
+            "lead 牵头 / cooperating 协同）、适用乡镇、临时事项、状态筛选（默认只列有效事项）。"
+            "带 as_of=YYYY-MM-DD：该县该层级清单在当日的版本（须同时给出 county 和 level，"
+            "其余筛选条件不适用），每行为一个历史版本。"
         ),
         parameters=[
             OpenApiParameter(
@@ -303,6 +456,16 @@ class DutyListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 "township",
                 OpenApiTypes.INT,
                 description="适用乡镇(街道) id：只列适用于该乡镇的事项",
+            ),
+            OpenApiParameter(
+                "department",
+                OpenApiTypes.INT,
+                description="部门 id：只列该部门牵头或协同的事项",
+            ),
+            OpenApiParameter(
+                "category",
+                OpenApiTypes.INT,
+                description="领域类别 id：只列该类别及其二级类别的事项",
             ),
         ],
         responses={

@@ -69,7 +69,7 @@ class ListDocumentForm(ListChoiceForm):
         label="乡镇(街道)", queryset=None, required=False, empty_label="（整张清单）"
     )
     department = forms.ModelChoiceField(
-        label="牵头部门", queryset=None, required=False, empty_label="（整张清单）"
+        label="部门(牵头和协同事项)", queryset=None, required=False, empty_label="（整张清单）"
     )
     release = forms.IntegerField(
         label="发布版本号", required=False, min_value=1, help_text="留空为现行清单。"
@@ -90,7 +90,7 @@ class ListDocumentForm(ListChoiceForm):
         county, level = cleaned.get("county"), cleaned.get("level")
         township, department = cleaned.get("township"), cleaned.get("department")
         if township and department:
-            self.add_error("department", "乡镇(街道)和牵头部门只能选择一项。")
+            self.add_error("department", "乡镇(街道)和部门只能选择一项。")
         if county and township and township.county_id != county.pk:
             self.add_error("township", "该乡镇(街道)不属于所选县(市、区)。")
         if county and department and department.county_id != county.pk:

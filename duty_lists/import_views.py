@@ -18,6 +18,7 @@ from django.views import View
 from .documents.excel import CONTENT_TYPE
 from .importing import ImportRefused, counties_importable_by, lists_import, template_xlsx
 from .importing.template import TEMPLATE_FILE_NAME
+from .models import Category
 
 SESSION_KEY = "list_import"
 UPLOAD_DIR = "list_imports"
@@ -152,10 +153,17 @@ class ListImportView(View):
 
 
 class ListImportTemplateView(View):
-    """The import template (.xlsx), generated from the column registry."""
+    """The import template (.xlsx), generated from the column registry; its 类别
+    drop-down lists the categories of the county the user imports into (the default
+    eight when it has none yet, or for anyone else)."""
 
     def get(self, request):
-        response = HttpResponse(template_xlsx(), content_type=CONTENT_TYPE)
+        counties = counties_importable_by(request.user)
+        names = None
+        if counties:
+            categories = Category.objects.filter(county=counties[0]).select_related("parent")
+            names = [category.full_name for category in categories] or None
+        response = HttpResponse(template_xlsx(names), content_type=CONTENT_TYPE)
         response["Content-Disposition"] = (
             f"attachment; filename*=UTF-8''{quote(TEMPLATE_FILE_NAME)}"
         )

@@ -70,9 +70,7 @@ def _township_ids(user, release: Release) -> set[int] | None:
 
 
 def _applies(snapshot, township_ids: set[int]) -> bool:
-    return snapshot is not None and (
-        snapshot.applies_to_all or bool(snapshot.township_ids & township_ids)
-    )
+    return snapshot is not None and snapshot.applies_to_any(township_ids)
 
 
 def release_versions(user, release: Release) -> list[snapshots.ReleasedVersion]:

@@ -2,7 +2,8 @@
 
 A query is split into keywords (``duty_lists.text.keywords``). An item **covers** the
 query when every keyword occurs, width- and case-insensitively, in its code, title,
-department responsibilities, local responsibilities or basis. When no item covers it,
+department responsibilities, cooperating departments and their duties, local
+responsibilities, basis or remarks. When no item covers it,
 items are **near** matches when they contain at least ``NEAR_THRESHOLD`` of the query's
 character bigrams ("燃气排查" is near "燃气安全入户排查"), so that a query worded
 differently from the list still finds something to look at.
@@ -17,12 +18,16 @@ from dataclasses import dataclass
 from .text import bigrams, coverage, keywords, normalise
 
 # (attribute, label) of the searched fields, in the order a reader sees them.
+# The local duties are named by the item's level where it says (``ItemSnapshot.
+# local_responsibilities_label``, e.g. "乡镇(街道)职责").
 SEARCHED_FIELDS = (
     ("code", "事项编码"),
     ("title", "事项名称"),
     ("department_responsibilities", "部门职责"),
-    ("local_responsibilities", "配合职责"),
+    ("cooperation_text", "协同部门及职责"),
+    ("local_responsibilities", "属地职责"),
     ("basis", "实施依据"),
+    ("remarks", "备注"),
 )
 NEAR_THRESHOLD = 0.5
 DEFAULT_LIMIT = 20
@@ -80,7 +85,16 @@ def search_items(query: str, items: Iterable, *, limit: int = DEFAULT_LIMIT) -> 
 
 
 def _normalised_fields(item) -> tuple[tuple[str, str], ...]:
-    return tuple((label, normalise(getattr(item, name) or "")) for name, label in SEARCHED_FIELDS)
+    return tuple(
+        (_label(item, name, label), normalise(getattr(item, name, "") or ""))
+        for name, label in SEARCHED_FIELDS
+    )
+
+
+def _label(item, name: str, label: str) -> str:
+    if name == "local_responsibilities":
+        return getattr(item, "local_responsibilities_label", label)
+    return label
 
 
 def _cover(item, fields, words) -> ItemMatch | None:

@@ -11,33 +11,89 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from organisations import permissions as org_permissions
 from organisations.models import County, Department, Grid, Township, Village
 from organisations.permissions import Place
 
-from .models import DutyItem, DutyList, ItemStatus, Level
+from .directory import DepartmentRole
+from .models import Category, DutyItem, DutyItemCooperation, DutyList, ItemStatus, Level
 
 _Applicability = DutyItem.townships.through
+_VillageApplicability = DutyItem.villages.through
 
 
 def applies_to_townships(township_ids) -> Q:
-    """Q for items that apply to any of ``township_ids`` (within their county)."""
+    """Q for items that apply to any of ``township_ids`` (within their county): to all
+    units, to one of them by name, or (village and grid lists) to a village of one."""
     named = _Applicability.objects.filter(dutyitem_id=OuterRef("pk"), township_id__in=township_ids)
-    return Q(applies_to_all=True) | Q(Exists(named))
+    villages = _VillageApplicability.objects.filter(
+        dutyitem_id=OuterRef("pk"), village__township_id__in=township_ids
+    )
+    return Q(applies_to_all=True) | Q(Exists(named)) | Q(Exists(villages))
+
+
+def applies_to_village(village: Village) -> Q:
+    """Q for items of village and grid lists that apply to ``village`` (and its grids):
+    to all units, its township or the village by name, of the village's kind or of
+    either kind."""
+    return _applies_to_place(village.pk, village.township_id, village.kind)
+
+
+def _applies_to_place(village_id: int, township_id: int, village_kind: str) -> Q:
+    named = _Applicability.objects.filter(dutyitem_id=OuterRef("pk"), township_id=township_id)
+    by_name = _VillageApplicability.objects.filter(
+        dutyitem_id=OuterRef("pk"), village_id=village_id
+    )
+    return (Q(village_kind="") | Q(village_kind=village_kind)) & (
+        Q(applies_to_all=True) | Q(Exists(named)) | Q(Exists(by_name))
+    )
+
+
+def department_role_q(department_ids, role: str | None = None) -> Q:
+    """Q for items in which one of ``department_ids`` has a part: leads it (牵头), works
+    on it as a cooperating department (协同), or either (``role`` None)."""
+    department_ids = sorted(department_ids)
+    lead = Q(lead_department_id__in=department_ids)
+    cooperating = Q(
+        Exists(
+            DutyItemCooperation.objects.filter(
+                item_id=OuterRef("pk"), department_id__in=department_ids
+            )
+        )
+    )
+    if role == DepartmentRole.LEAD:
+        return lead
+    if role == DepartmentRole.COOPERATING:
+        return cooperating
+    return lead | cooperating
+
+
+def cooperations_prefetch() -> Prefetch:
+    """The prefetch of an item's cooperating departments in their order, with names."""
+    return Prefetch(
+        "cooperations",
+        queryset=DutyItemCooperation.objects.select_related("department").order_by(
+            "position", "id"
+        ),
+    )
 
 
 def applies_to_villages(villages: Mapping[int, Place]) -> Q:
     """Q for items of a village-level list (村(社区) or 网格) that apply to any of
     ``villages`` (``{village id: Place}``, all of one county).
 
-    The one place that says which village-level items apply to a village: today an
-    item of those lists names townships, so it applies to a village when it applies to
-    the village's township.
+    The one place that says which village-level items apply to a village: to every
+    unit, to the village's township, or to the village by name, and only to the
+    village's kind (村 or 社区) when the item names one (``applies_to_village``).
     """
-    return applies_to_townships(sorted({place.township_id for place in villages.values()}))
+    condition = Q(pk__in=[])
+    for village_id, place in sorted(villages.items()):
+        condition |= _applies_to_place(village_id, place.township_id, place.village_kind)
+    return condition
 
 
 def duty_item_scope(user) -> Q:
@@ -75,12 +131,15 @@ def duty_item_list(user) -> QuerySet[DutyItem]:
     """Items ``user`` may see (any status), with what a list page shows preloaded.
 
     The queryset is ordered by list and code and runs a fixed number of queries
-    whatever its length (lead department and list joined, townships prefetched).
+    whatever its length (lead department, category and list joined; townships,
+    villages and cooperating departments prefetched).
     """
     return (
         DutyItem.objects.filter(duty_item_scope(user))
-        .select_related("duty_list", "duty_list__county", "lead_department")
-        .prefetch_related("townships")
+        .select_related(
+            "duty_list", "duty_list__county", "lead_department", "category", "category__parent"
+        )
+        .prefetch_related("townships", "villages", cooperations_prefetch())
         .order_by("duty_list__level", "code")
     )
 
@@ -93,8 +152,10 @@ def duty_item_get(user, pk: int) -> DutyItem:
     apply to).
     """
     item = (
-        DutyItem.objects.select_related("duty_list", "duty_list__county", "lead_department")
-        .prefetch_related("townships")
+        DutyItem.objects.select_related(
+            "duty_list", "duty_list__county", "lead_department", "category", "category__parent"
+        )
+        .prefetch_related("townships", "villages", cooperations_prefetch())
         .filter(pk=pk)
         .first()
     )
@@ -120,6 +181,34 @@ def township_filter_choices(user) -> QuerySet[Township]:
         Township.objects.filter(Q(county_id__in=counties) | Q(pk__in=own))
         .select_related("county")
         .order_by("county__code", "code")
+    )
+
+
+def category_filter_choices(user) -> QuerySet[Category]:
+    """Categories of the counties in which ``user`` sees anything, parents before their
+    sub-categories."""
+    county_ids = set(org_permissions.county_ids_visible_to(user))
+    county_ids.update(org_permissions.township_counties_visible_to(user).values())
+    return category_choices(county_ids)
+
+
+def category_choices(county_ids) -> QuerySet[Category]:
+    """The categories of ``county_ids`` (one id or several), ordered by county, then
+    each top-level category followed by its sub-categories."""
+    if isinstance(county_ids, int):
+        county_ids = [county_ids]
+    return (
+        Category.objects.filter(county_id__in=sorted(county_ids))
+        .select_related("parent")
+        .order_by(
+            "county__code",
+            "county_id",
+            Coalesce("parent__position", "position"),
+            Coalesce("parent__code", "code"),
+            F("parent_id").asc(nulls_first=True),
+            "position",
+            "code",
+        )
     )
 
 

@@ -17,24 +17,45 @@ SQL queries whatever the number of items or records.
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.utils import timezone
 
-from organisations.models import Township
+from organisations.models import Township, Village
 
-from .models import Category, DutyItem, DutyList, DutyType, ItemStatus, Level
+from . import applicability
+from .columns import Resources, amount_text, cooperation_text
+from .models import (
+    CATEGORY_SEPARATOR,
+    DutyItem,
+    DutyList,
+    DutyType,
+    ItemKind,
+    ItemStatus,
+    Level,
+    duty_item_history,
+    local_responsibilities_label,
+    primary_responsibility_label,
+)
 
 HistoricalDutyItem = DutyItem.history.model
-# simple-history's per-record copy of the applicability rows (DutyItem.townships).
+# simple-history's per-record copies of the applicability rows (DutyItem.townships,
+# DutyItem.villages) and of the cooperating departments (DutyItemCooperation).
 HistoricalDutyItemTownship = HistoricalDutyItem._meta.get_field(
     "historicaldutyitem_townships"
 ).related_model
+HistoricalDutyItemVillage = HistoricalDutyItem._meta.get_field(
+    "historicaldutyitem_villages"
+).related_model
+HistoricalDutyItemCooperation = duty_item_history.m2m_models[
+    DutyItem._meta.get_field("cooperating_departments")
+]
 
-ALL_UNITS_LABEL = "全部"
+ALL_UNITS_LABEL = applicability.ALL_UNITS_LABEL
 SYSTEM_USER_LABEL = "系统"
-NAME_SEPARATOR = "、"
+NAME_SEPARATOR = applicability.NAME_SEPARATOR
 
 
 class HistoryKind:
@@ -44,6 +65,15 @@ class HistoryKind:
     AMENDED = "修改"
     WITHDRAWN = "取消"
     DELETED = "删除"
+
+
+@dataclass(frozen=True)
+class CooperationSnapshot:
+    """A cooperating department (协同部门) of one version of an item, with its duties."""
+
+    department_id: int
+    department_name: str
+    responsibilities: str
 
 
 @dataclass(frozen=True)
@@ -58,46 +88,136 @@ class ItemSnapshot:
     history_user_name: str
     change_reason: str
     duty_list_id: int
+    level: str
     code: str
     title: str
-    category: str
+    item_kind: str
+    item_kind_label: str
+    category_id: int | None
+    category_code: str
     category_label: str
     duty_type: str
     duty_type_label: str
+    primary_responsibility: str
     lead_department_id: int | None
     lead_department_name: str
     department_responsibilities: str
+    cooperations: tuple[CooperationSnapshot, ...]
     local_responsibilities: str
     basis: str
-    resources: str
+    accountability: str
+    exemption: str
+    work_requirements: str
+    funding_amount: Decimal | None
+    funding_source: str
+    staffing: str
+    equipment: str
+    remarks: str
+    guidance_code: str
     applies_to_all: bool
     township_ids: frozenset[int]
     township_names: tuple[str, ...]
+    village_ids: frozenset[int]
+    village_names: tuple[str, ...]
+    # The townships of the named villages (for "does it apply in this township?").
+    village_township_ids: frozenset[int]
+    village_kind: str
     effective_date: datetime.date
+    expires_on: datetime.date | None
     status: str
     status_label: str
     withdrawn_date: datetime.date | None
 
     @property
     def applicability_label(self) -> str:
-        """ "全部" when the item applies to every unit, else the township names joined by "、"."""
-        if self.applies_to_all:
-            return ALL_UNITS_LABEL
-        return NAME_SEPARATOR.join(self.township_names)
+        """ "全部" (or "全部社区" …) when the item applies to every unit, else the township
+        and village names joined by "、" (see ``applicability.short_label``)."""
+        return applicability.short_label(
+            applies_to_all=self.applies_to_all,
+            township_names=self.township_names,
+            village_names=self.village_names,
+            village_kind=self.village_kind,
+        )
+
+    @property
+    def local_responsibilities_label(self) -> str:
+        """The name of the local duties by level, e.g. "乡镇(街道)职责"."""
+        return local_responsibilities_label(self.level)
+
+    @property
+    def primary_responsibility_label(self) -> str:
+        """Who carries 主体责任, in words: "牵头部门" or the level's unit."""
+        return primary_responsibility_label(self.primary_responsibility, self.level)
+
+    @property
+    def resources(self) -> Resources:
+        """配套保障 (经费/人员/装备) of this version."""
+        return Resources(
+            funding_amount=self.funding_amount,
+            funding_source=self.funding_source,
+            staffing=self.staffing,
+            equipment=self.equipment,
+        )
+
+    @property
+    def resources_text(self) -> str:
+        """配套保障 on one line: "经费：…；人员：…；装备：…"; "" when nothing is stated."""
+        return self.resources.text("；")
+
+    @property
+    def cooperating_department_ids(self) -> tuple[int, ...]:
+        """The cooperating departments' ids, in the item's order."""
+        return tuple(row.department_id for row in self.cooperations)
+
+    @property
+    def cooperation_text(self) -> str:
+        """协同部门(及职责): "部门：职责" per department, joined by "；"."""
+        return cooperation_text(
+            ((row.department_name, row.responsibilities) for row in self.cooperations), "；"
+        )
+
+    @property
+    def is_temporary(self) -> bool:
+        """True for a temporary item (临时事项)."""
+        return self.expires_on is not None
 
     def applies_to(self, township: Township | int) -> bool:
-        """True if this version applies to ``township`` (a Township or its id)."""
+        """True if this version applies to ``township`` (a Township or its id): to all
+        units, to the township, or (village and grid lists) to a village of it. A limit
+        to 村 or 社区 is not checked here (see ``applies_to_village``)."""
         township_id = township if isinstance(township, int) else township.pk
-        return self.applies_to_all or township_id in self.township_ids
+        return (
+            self.applies_to_all
+            or township_id in self.township_ids
+            or township_id in self.village_township_ids
+        )
+
+    def applies_to_any(self, township_ids) -> bool:
+        """True if this version applies to at least one of ``township_ids``."""
+        return any(self.applies_to(township_id) for township_id in township_ids)
+
+    def applies_to_village(self, village: Village) -> bool:
+        """True if this version applies to ``village`` (and its grids): to all units, its
+        township or the village by name, and of the kind the item is limited to."""
+        if self.village_kind and village.kind != self.village_kind:
+            return False
+        return (
+            self.applies_to_all
+            or village.township_id in self.township_ids
+            or village.pk in self.village_ids
+        )
 
     def is_in_force_on(self, on_date: datetime.date) -> bool:
         """True if this version, read on ``on_date``, puts the item in force that day.
 
-        It must have taken effect (``effective_date <= on_date``) and either be in force
-        or have a withdrawal that only takes effect later (``withdrawn_date > on_date``).
-        A deletion record is never in force.
+        It must have taken effect (``effective_date <= on_date``), not be past its end
+        date (a temporary item, ``expires_on``), and either be in force or have a
+        withdrawal that only takes effect later (``withdrawn_date > on_date``). A
+        deletion record is never in force.
         """
         if self.history_type == "-" or self.effective_date > on_date:
+            return False
+        if self.expires_on is not None and on_date > self.expires_on:
             return False
         if self.status == ItemStatus.IN_FORCE:
             return True
@@ -112,9 +232,11 @@ class ItemSnapshot:
 class FieldChange:
     """One field that differs between two versions, as text a reader understands.
 
-    ``field`` is the model field's name, ``label`` its verbose_name (e.g. "事项名称");
-    ``old``/``new`` show choice labels, department names, dates as YYYY-MM-DD, and
-    applicability as "全部" or township names joined by "、"; an empty value is "".
+    ``field`` is the model field's name, ``label`` its name as the item's list calls it
+    (e.g. "事项名称", "乡镇(街道)职责"); ``old``/``new`` show choice labels, category and
+    department names, amounts in 万元, dates as YYYY-MM-DD, cooperating departments as
+    "部门：职责" joined by "；", and applicability as "全部" or the names joined by "、";
+    an empty value is "".
     """
 
     field: str
@@ -294,15 +416,27 @@ def item_history(item: DutyItem) -> list[HistoryEntry]:
 def field_changes(old: ItemSnapshot, new: ItemSnapshot) -> tuple[FieldChange, ...]:
     """Return the readable differences between two versions, in model field order.
 
-    Applicability (``applies_to_all`` and the townships) is one change of the field
-    ``townships``: "全部" or the township names. Returns () if nothing differs.
+    Applicability (``applies_to_all``, the townships, the villages and the village
+    kind) is one change of the field ``townships``: "全部" or the names. Returns () if
+    nothing differs.
     """
     changes = []
     for name, key, text in _COMPARED_FIELDS:
         if key(old) != key(new):
-            label = str(DutyItem._meta.get_field(name).verbose_name)
-            changes.append(FieldChange(field=name, label=label, old=text(old), new=text(new)))
+            changes.append(
+                FieldChange(field=name, label=_label(name, new), old=text(old), new=text(new))
+            )
     return tuple(changes)
+
+
+def _label(name: str, snapshot: ItemSnapshot) -> str:
+    if name == "local_responsibilities":
+        return snapshot.local_responsibilities_label
+    if name == "townships":
+        return "适用乡镇(街道)" if snapshot.level == Level.TOWNSHIP else "适用范围"
+    if name == "cooperating_departments":
+        return "协同部门及职责"
+    return str(DutyItem._meta.get_field(name).verbose_name)
 
 
 def end_of_day(on_date: datetime.date) -> datetime.datetime:
@@ -324,7 +458,8 @@ def _latest_snapshots(records: Q, on_date: datetime.date) -> list[ItemSnapshot]:
 
 
 # What a snapshot is made of, read as plain rows (no model instances): the record's
-# own columns, and the names of its user and lead department joined in.
+# own columns, and the names of its user, category and lead department and its list's
+# level joined in.
 _RECORD_COLUMNS = (
     "id",
     "history_id",
@@ -335,15 +470,27 @@ _RECORD_COLUMNS = (
     "duty_list_id",
     "code",
     "title",
-    "category",
+    "item_kind",
+    "category_id",
     "duty_type",
+    "primary_responsibility",
     "lead_department_id",
     "department_responsibilities",
     "local_responsibilities",
     "basis",
-    "resources",
+    "accountability",
+    "exemption",
+    "work_requirements",
+    "funding_amount",
+    "funding_source",
+    "staffing",
+    "equipment",
+    "remarks",
+    "guidance_code",
     "applies_to_all",
+    "village_kind",
     "effective_date",
+    "expires_on",
     "status",
     "withdrawn_date",
 )
@@ -351,100 +498,193 @@ _JOINED_COLUMNS = (
     "history_user__display_name",
     "history_user__username",
     "lead_department__name",
+    "category__name",
+    "category__code",
+    "category__parent__name",
+    "duty_list__level",
+)
+# Fields copied from the record into the snapshot as they are.
+_PLAIN_COLUMNS = (
+    "history_id",
+    "history_date",
+    "history_type",
+    "history_user_id",
+    "duty_list_id",
+    "code",
+    "title",
+    "item_kind",
+    "category_id",
+    "duty_type",
+    "primary_responsibility",
+    "lead_department_id",
+    "department_responsibilities",
+    "local_responsibilities",
+    "basis",
+    "accountability",
+    "exemption",
+    "work_requirements",
+    "funding_amount",
+    "funding_source",
+    "staffing",
+    "equipment",
+    "remarks",
+    "guidance_code",
+    "applies_to_all",
+    "village_kind",
+    "effective_date",
+    "expires_on",
+    "status",
+    "withdrawn_date",
 )
 
 
 def _snapshots(records: QuerySet) -> list[ItemSnapshot]:
-    """``ItemSnapshot`` of each record of ``records`` (in its order): two queries."""
-    rows = list(records.values_list(*_RECORD_COLUMNS, *_JOINED_COLUMNS))
-    townships = _township_rows([row[1] for row in rows])
-    category_labels = _labels(Category)
+    """``ItemSnapshot`` of each record of ``records`` (in its order): two queries, the
+    records and their units (``_unit_rows``)."""
+    names = (*_RECORD_COLUMNS, *_JOINED_COLUMNS)
+    rows = [dict(zip(names, row, strict=True)) for row in records.values_list(*names)]
+    units = _unit_rows([row["history_id"] for row in rows])
+    kind_labels = _labels(ItemKind)
     duty_type_labels = _labels(DutyType)
     status_labels = _labels(ItemStatus)
     snapshots = []
-    for (
-        item_id,
-        history_id,
-        history_date,
-        history_type,
-        history_user_id,
-        change_reason,
-        duty_list_id,
-        code,
-        title,
-        category,
-        duty_type,
-        lead_department_id,
-        department_responsibilities,
-        local_responsibilities,
-        basis,
-        resources,
-        applies_to_all,
-        effective_date,
-        status,
-        withdrawn_date,
-        user_display_name,
-        user_username,
-        department_name,
-    ) in rows:
-        township_ids, township_names = townships.get(history_id, ((), ()))
-        if user_username is None:
+    for row in rows:
+        related = units.get(row["history_id"], _NO_UNITS)
+        if row["history_user__username"] is None:
             user_name = SYSTEM_USER_LABEL
         else:
             # str(user): the display name, else the username (organisations.User).
-            user_name = user_display_name or user_username
+            user_name = row["history_user__display_name"] or row["history_user__username"]
         snapshots.append(
             ItemSnapshot(
-                item_id=item_id,
-                history_id=history_id,
-                history_date=history_date,
-                history_type=history_type,
-                history_user_id=history_user_id,
+                item_id=row["id"],
                 history_user_name=user_name,
-                change_reason=change_reason or "",
-                duty_list_id=duty_list_id,
-                code=code,
-                title=title,
-                category=category,
-                category_label=category_labels.get(category, category),
-                duty_type=duty_type,
-                duty_type_label=duty_type_labels.get(duty_type, duty_type),
-                lead_department_id=lead_department_id,
-                lead_department_name=_department_name(department_name, lead_department_id),
-                department_responsibilities=department_responsibilities,
-                local_responsibilities=local_responsibilities,
-                basis=basis,
-                resources=resources,
-                applies_to_all=applies_to_all,
-                township_ids=frozenset(township_ids),
-                township_names=tuple(township_names),
-                effective_date=effective_date,
-                status=status,
-                status_label=status_labels.get(status, status),
-                withdrawn_date=withdrawn_date,
+                change_reason=row["history_change_reason"] or "",
+                level=row["duty_list__level"],
+                item_kind_label=kind_labels.get(row["item_kind"], row["item_kind"]),
+                category_code=row["category__code"] or "",
+                category_label=_category_name(row),
+                duty_type_label=duty_type_labels.get(row["duty_type"], row["duty_type"]),
+                lead_department_name=_department_name(
+                    row["lead_department__name"], row["lead_department_id"]
+                ),
+                cooperations=tuple(related.cooperations),
+                township_ids=frozenset(related.township_ids),
+                township_names=tuple(related.township_names),
+                village_ids=frozenset(related.village_ids),
+                village_names=tuple(related.village_names),
+                village_township_ids=frozenset(related.village_township_ids),
+                status_label=status_labels.get(row["status"], row["status"]),
+                **{name: row[name] for name in _PLAIN_COLUMNS},
             )
         )
     return snapshots
 
 
-def _township_rows(history_ids: list[int]) -> dict[int, tuple[list[int], list[str]]]:
-    """``{history id: (township ids, township names)}`` of the records' applicability
-    rows, in township code order (one query; none without records)."""
-    result: dict[int, tuple[list[int], list[str]]] = {}
+@dataclass
+class _Units:
+    """The related rows of one history record, as ``_unit_rows`` reads them."""
+
+    township_ids: list = field(default_factory=list)
+    township_names: list = field(default_factory=list)
+    village_ids: list = field(default_factory=list)
+    village_names: list = field(default_factory=list)
+    village_township_ids: list = field(default_factory=list)
+    cooperations: list = field(default_factory=list)
+
+
+_NO_UNITS = _Units()
+_TOWNSHIP, _VILLAGE, _COOPERATION = 1, 2, 3
+
+
+def _unit_rows(history_ids: list[int]) -> dict[int, _Units]:
+    """``{history id: _Units}``: the records' townships and villages (in code order) and
+    cooperating departments (in the item's order), read in one query (a UNION of the
+    three copies; none without records)."""
+    result: dict[int, _Units] = {}
     if not history_ids:
         return result
-    rows = (
+    columns = ("history_id", "part", "unit_id", "name", "code", "parent_id", "text", "sort")
+    no_parent = Value(None, output_field=IntegerField())
+    no_text = Value("", output_field=TextField())
+    townships = (
         HistoricalDutyItemTownship.objects.filter(
             history_id__in=history_ids, township_id__isnull=False
         )
-        .order_by("township__code", "township_id")
-        .values_list("history_id", "township_id", "township__name")
+        .annotate(
+            part=Value(_TOWNSHIP, output_field=IntegerField()),
+            unit_id=F("township_id"),
+            name=F("township__name"),
+            code=F("township__code"),
+            parent_id=no_parent,
+            text=no_text,
+            sort=Value(0, output_field=IntegerField()),
+        )
+        .values_list(*columns)
     )
-    for history_id, township_id, name in rows:
-        ids, names = result.setdefault(history_id, ([], []))
-        ids.append(township_id)
-        names.append(name if name is not None else f"(已删除乡镇 #{township_id})")
+    villages = (
+        HistoricalDutyItemVillage.objects.filter(
+            history_id__in=history_ids, village_id__isnull=False
+        )
+        .annotate(
+            part=Value(_VILLAGE, output_field=IntegerField()),
+            unit_id=F("village_id"),
+            name=F("village__name"),
+            code=F("village__code"),
+            parent_id=F("village__township_id"),
+            text=no_text,
+            sort=Value(0, output_field=IntegerField()),
+        )
+        .values_list(*columns)
+    )
+    cooperations = (
+        HistoricalDutyItemCooperation.objects.filter(
+            history_id__in=history_ids, department_id__isnull=False
+        )
+        .annotate(
+            part=Value(_COOPERATION, output_field=IntegerField()),
+            unit_id=F("department_id"),
+            name=F("department__name"),
+            code=F("department__code"),
+            parent_id=no_parent,
+            text=F("responsibilities"),
+            sort=F("position"),
+        )
+        .values_list(*columns)
+    )
+    rows = townships.union(villages, cooperations, all=True).order_by(
+        "history_id", "part", "sort", "code", "unit_id"
+    )
+    for history_id, part, unit_id, name, _code, parent_id, text, _position in rows:
+        units = result.get(history_id)
+        if units is None:
+            units = result[history_id] = _Units()
+        if part == _TOWNSHIP:
+            units.township_ids.append(unit_id)
+            units.township_names.append(name if name is not None else f"(已删除乡镇 #{unit_id})")
+        elif part == _VILLAGE:
+            units.village_ids.append(unit_id)
+            units.village_names.append(name if name is not None else f"(已删除村(社区) #{unit_id})")
+            if parent_id is not None:
+                units.village_township_ids.append(parent_id)
+        else:
+            units.cooperations.append(
+                CooperationSnapshot(
+                    department_id=unit_id,
+                    department_name=_department_name(name, unit_id),
+                    responsibilities=text,
+                )
+            )
     return result
+
+
+def _category_name(row: dict) -> str:
+    name = row["category__name"]
+    if name is None:
+        category_id = row["category_id"]
+        return f"(已删除类别 #{category_id})" if category_id else ""
+    parent = row["category__parent__name"]
+    return f"{parent}{CATEGORY_SEPARATOR}{name}" if parent else name
 
 
 def _labels(choices) -> dict[str, str]:
@@ -477,32 +717,62 @@ def _date_text(value: datetime.date | None) -> str:
 
 
 def _applicability_key(snapshot: ItemSnapshot):
-    # The township set is irrelevant while the item applies to every unit.
-    return (True, frozenset()) if snapshot.applies_to_all else (False, snapshot.township_ids)
+    # The named units are irrelevant while the item applies to every unit.
+    if snapshot.applies_to_all:
+        return (True, frozenset(), frozenset(), snapshot.village_kind)
+    return (False, snapshot.township_ids, snapshot.village_ids, snapshot.village_kind)
 
 
 def _plain(name: str) -> Callable[[ItemSnapshot], object]:
     return lambda snapshot: getattr(snapshot, name)
 
 
+def _amount_text(snapshot: ItemSnapshot) -> str:
+    amount = snapshot.funding_amount
+    return f"{amount_text(amount)}万元" if amount is not None else ""
+
+
+def _cooperation_key(snapshot: ItemSnapshot):
+    return tuple((row.department_id, row.responsibilities) for row in snapshot.cooperations)
+
+
 # (model field, comparison key, displayed text), in the model's field order.
 _COMPARED_FIELDS: tuple[tuple[str, Callable, Callable[[ItemSnapshot], str]], ...] = (
     ("code", _plain("code"), _plain("code")),
     ("title", _plain("title"), _plain("title")),
-    ("category", _plain("category"), _plain("category_label")),
+    ("item_kind", _plain("item_kind"), _plain("item_kind_label")),
+    ("category", _plain("category_id"), _plain("category_label")),
     ("duty_type", _plain("duty_type"), _plain("duty_type_label")),
+    (
+        "primary_responsibility",
+        _plain("primary_responsibility"),
+        _plain("primary_responsibility_label"),
+    ),
     ("lead_department", _plain("lead_department_id"), _plain("lead_department_name")),
+    (
+        "department_responsibilities",
+        _plain("department_responsibilities"),
+        _plain("department_responsibilities"),
+    ),
+    ("cooperating_departments", _cooperation_key, _plain("cooperation_text")),
     *(
         (name, _plain(name), _plain(name))
         for name in (
-            "department_responsibilities",
             "local_responsibilities",
             "basis",
-            "resources",
+            "accountability",
+            "exemption",
+            "work_requirements",
         )
+    ),
+    ("funding_amount", _plain("funding_amount"), _amount_text),
+    *(
+        (name, _plain(name), _plain(name))
+        for name in ("funding_source", "staffing", "equipment", "remarks", "guidance_code")
     ),
     ("townships", _applicability_key, lambda s: s.applicability_label),
     ("effective_date", _plain("effective_date"), lambda s: _date_text(s.effective_date)),
+    ("expires_on", _plain("expires_on"), lambda s: _date_text(s.expires_on)),
     ("status", _plain("status"), _plain("status_label")),
     ("withdrawn_date", _plain("withdrawn_date"), lambda s: _date_text(s.withdrawn_date)),
 )
@@ -515,8 +785,11 @@ _COMPARED_FIELDS: tuple[tuple[str, Callable, Callable[[ItemSnapshot], str]], ...
 def is_on_issued_list(snapshot: ItemSnapshot, on_date: datetime.date) -> bool:
     """True if this version keeps the item on the list as issued for ``on_date``: in
     force (whatever its own effective date: an issued item may take effect later), or
-    withdrawn only after ``on_date``. A deletion record never is."""
+    withdrawn only after ``on_date``; a temporary item only up to its end date. A
+    deletion record never is."""
     if snapshot.history_type == "-":
+        return False
+    if snapshot.expires_on is not None and on_date > snapshot.expires_on:
         return False
     if snapshot.status == ItemStatus.IN_FORCE:
         return True

@@ -15,10 +15,17 @@ from viewflow.views import ListModelView
 from config.listing import IdUrls
 from organisations import permissions as org_permissions
 
-from . import release_selectors, selectors, snapshots
+from . import applicability, release_selectors, selectors, snapshots
+from .columns import cooperation_text, resources_of
 from .filters import DutyItemFilter
 from .forms import AsOfForm, DiffForm, ReleaseCompareForm, default_initial
-from .models import DutyItem, Level, ReleaseChangeKind
+from .models import (
+    DutyItem,
+    Level,
+    ReleaseChangeKind,
+    local_responsibilities_label,
+    primary_responsibility_label,
+)
 
 
 class DutyItemListView(ListModelView):
@@ -34,6 +41,7 @@ class DutyItemListView(ListModelView):
         "category",
         "duty_type",
         "lead_department",
+        "cooperating",
         "applicability",
         "effective_date",
         "item_status",
@@ -45,6 +53,8 @@ class DutyItemListView(ListModelView):
         "department_responsibilities",
         "local_responsibilities",
         "basis",
+        "remarks",
+        "guidance_code",
     ]
     paginate_by = 50
     template_name = "duty_lists/dutyitem_list.html"
@@ -80,6 +90,11 @@ class DutyItemListView(ListModelView):
 
     level.short_description = "清单层级"
 
+    def cooperating(self, obj):
+        return "、".join(row.department.name for row in obj.cooperations.all())
+
+    cooperating.short_description = "协同部门"
+
     def item_status(self, obj):
         return obj.status_text()
 
@@ -87,11 +102,19 @@ class DutyItemListView(ListModelView):
     item_status.orderby_column = "status"
 
     def applicability(self, obj):
-        if obj.applies_to_all:
-            return "全部"
-        return "、".join(t.name for t in obj.townships.all())
+        return item_applicability(obj)
 
     applicability.short_description = "适用范围"
+
+
+def item_applicability(item: DutyItem) -> str:
+    """The short applicability label of a current item (its units prefetched)."""
+    return applicability.short_label(
+        applies_to_all=item.applies_to_all,
+        township_names=[t.name for t in item.townships.all()],
+        village_names=[v.name for v in item.villages.all()],
+        village_kind=item.village_kind,
+    )
 
 
 class MyListView(generic.TemplateView):
@@ -120,9 +143,16 @@ class DutyItemDetailView(generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         item = selectors.duty_item_get(self.request.user, self.kwargs["pk"])
+        level = item.duty_list.level
         return super().get_context_data(
             item=item,
-            townships="、".join(t.name for t in item.townships.all()),
+            applicability=item_applicability(item),
+            local_label=local_responsibilities_label(level),
+            primary_label=primary_responsibility_label(item.primary_responsibility, level),
+            cooperation=cooperation_text(
+                (row.department.name, row.responsibilities) for row in item.cooperations.all()
+            ),
+            resources=resources_of(item).lines(),
             history=snapshots.item_history(item),
             **kwargs,
         )
@@ -208,9 +238,7 @@ class DutyListDiffView(_ListQueryView):
 
 
 def _applies(snapshot, township_ids: set[int]) -> bool:
-    return snapshot is not None and (
-        snapshot.applies_to_all or bool(snapshot.township_ids & township_ids)
-    )
+    return snapshot is not None and snapshot.applies_to_any(township_ids)
 
 
 def diff_for_townships(diff, township_ids: set[int]):

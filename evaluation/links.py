@@ -7,8 +7,10 @@ seed asks to cut 考核 to the units that deal with each other). ``linked_pairs`
 one rule; the sources it combines are:
 
 - ``item`` (牵头事项): the department is lead department (牵头部门) of an item of any of
-  the county's lists (乡镇/村/网格) applying to the township in the period
-  (``item_links``);
+  the county's lists (乡镇/村/网格) applying to the township (or to one of its villages)
+  in the period (``item_links``);
+- ``cooperation`` (协同事项): the department is a cooperating department (协同部门) of
+  such an item (``cooperation_links``);
 - ``report`` (清单外事项报告): the township reported an off-list demand of the
   department, assigned or filed in the period, whatever its outcome
   (``arbitration.selectors.report_links``);
@@ -16,8 +18,8 @@ one rule; the sources it combines are:
   filed in the period. Requests live in ``workflow``, which ``evaluation`` does not
   import: the caller passes that source (``workflow.selectors.evaluation_links``).
 
-A new kind of link (e.g. the cooperating departments, 协同部门, of an item) is one
-more ``LinkKind`` and one more source function in ``DOMAIN_SOURCES``.
+A new kind of link is one more ``LinkKind`` and one more source function in
+``DOMAIN_SOURCES``.
 
 "Applying in the period" (``item_links``) is read two ways and the union taken: from
 the lists' history (``duty_lists.snapshots.items_as_of`` at the start and at the end of
@@ -57,28 +59,59 @@ class SheetPair:
     links: tuple[str, ...] = ()
 
 
-def item_links(county: County, period_start: datetime.date, period_end: datetime.date):
-    """``{(department_id, township_id)}`` of the county's items applying to a township in
-    the period, by their lead department (see the module docstring; at most 15 queries)."""
+def _applying_items(county: County, period_start: datetime.date, period_end: datetime.date):
+    """``(lead department id, cooperating department ids, township ids)`` of every item
+    of the county applying to a township in the period, read both ways (see the module
+    docstring); an item applying to villages applies to their townships. A number of
+    queries independent of the number of items."""
     township_ids = list(Township.objects.filter(county=county).values_list("pk", flat=True))
-    links = set()
     current = (
         DutyItem.objects.filter(duty_list__county=county, effective_date__lte=period_end)
         .exclude(Q(status=ItemStatus.WITHDRAWN) & Q(withdrawn_date__lt=period_start))
         .exclude(status=ItemStatus.WITHDRAWN, withdrawn_date__isnull=True)
-        .prefetch_related("townships")
+        .prefetch_related("townships", "villages", "cooperations")
     )
     for item in current:
-        targets = township_ids if item.applies_to_all else [t.pk for t in item.townships.all()]
-        links.update((item.lead_department_id, township) for township in targets)
+        if item.applies_to_all:
+            targets = township_ids
+        else:
+            targets = {t.pk for t in item.townships.all()}
+            targets.update(v.township_id for v in item.villages.all())
+        cooperating = [c.department_id for c in item.cooperations.all()]
+        yield item.lead_department_id, cooperating, targets
     for duty_list in DutyList.objects.filter(county=county):
         for on_date in {period_start, period_end}:
             for item in items_as_of(duty_list, on_date):
-                if item.lead_department_id is None:
-                    continue
-                targets = township_ids if item.applies_to_all else item.township_ids
-                links.update((item.lead_department_id, township) for township in targets)
-    return links
+                targets = (
+                    township_ids
+                    if item.applies_to_all
+                    else item.township_ids | item.village_township_ids
+                )
+                cooperating = [c.department_id for c in item.cooperations]
+                yield item.lead_department_id, cooperating, targets
+
+
+def item_links(county: County, period_start: datetime.date, period_end: datetime.date):
+    """``{(department_id, township_id)}`` of the county's items applying to a township in
+    the period, by their lead department (see the module docstring)."""
+    return {
+        (lead, township)
+        for lead, _cooperating, targets in _applying_items(county, period_start, period_end)
+        if lead is not None
+        for township in targets
+    }
+
+
+def cooperation_links(county: County, period_start: datetime.date, period_end: datetime.date):
+    """``{(department_id, township_id)}`` of the county's items applying to a township in
+    the period, by their cooperating departments (协同部门), who work on the item with
+    the township as the lead department does."""
+    return {
+        (department, township)
+        for _lead, cooperating, targets in _applying_items(county, period_start, period_end)
+        for department in cooperating
+        for township in targets
+    }
 
 
 def _report_links(county: County, period_start: datetime.date, period_end: datetime.date):
@@ -88,6 +121,7 @@ def _report_links(county: County, period_start: datetime.date, period_end: datet
 # The sources the domain apps answer; ``linked_pairs`` callers add the others.
 DOMAIN_SOURCES: dict[str, LinkSource] = {
     LinkKind.ITEM: item_links,
+    LinkKind.COOPERATION: cooperation_links,
     LinkKind.REPORT: _report_links,
 }
 

@@ -214,6 +214,7 @@ class LinkKind(models.TextChoices):
     ``evaluation.links`` finds them."""
 
     ITEM = "item", "牵头事项"
+    COOPERATION = "cooperation", "协同事项"
     REQUEST = "request", "调整申请"
     REPORT = "report", "清单外事项报告"
 

@@ -162,18 +162,19 @@ class UnitScope:
 
 
 class Place(NamedTuple):
-    """Where a village-level unit lies: its village, township and county ids (for a
-    grid, those of the village the grid belongs to)."""
+    """Where a village-level unit lies: its village, township and county ids and the
+    village's kind (村 or 社区; for a grid, those of the village the grid belongs to)."""
 
     village_id: int
     township_id: int
     county_id: int
+    village_kind: str = ""
 
 
-# The path from a village or a grid to its village, township and county.
+# The path from a village or a grid to its village, township, county and kind.
 _PLACE_PATHS = {
-    Village: ("pk", "township_id", "township__county_id"),
-    Grid: ("village_id", "village__township_id", "village__township__county_id"),
+    Village: ("pk", "township_id", "township__county_id", "kind"),
+    Grid: ("village_id", "village__township_id", "village__township__county_id", "village__kind"),
 }
 
 

@@ -20,8 +20,8 @@ from rest_framework.reverse import reverse
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from duty_lists.directory import department_items
-from duty_lists.models import Category, DutyType, ItemStatus, Level
+from duty_lists.directory import DepartmentRole, department_items
+from duty_lists.models import DutyType, ItemKind, ItemStatus, Level, PrimaryResponsibility
 
 from . import selectors
 from .caching import MAX_AGE
@@ -85,7 +85,9 @@ class PublicUnitSerializer(serializers.Serializer):
 
 
 class PublicDirectorySerializer(PublicUnitSerializer):
-    item_count = serializers.IntegerField(read_only=True, help_text="牵头的现行事项数")
+    item_count = serializers.IntegerField(
+        read_only=True, help_text="牵头或协同的现行事项数（部门目录）"
+    )
 
 
 class PublicCountyDetailSerializer(serializers.Serializer):
@@ -102,6 +104,11 @@ class PublicLeadDepartmentSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True, source="lead_department_name", help_text="名称")
 
 
+class PublicCooperationSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True, source="department_name", help_text="协同部门")
+    responsibilities = serializers.CharField(read_only=True, help_text="协同职责")
+
+
 class PublicItemSerializer(serializers.Serializer):
     """An item's public fields (a version of it, e.g. the one in force today)."""
 
@@ -109,27 +116,73 @@ class PublicItemSerializer(serializers.Serializer):
     code = serializers.CharField(read_only=True, help_text="事项编码")
     title = serializers.CharField(read_only=True, help_text="事项名称")
     level = serializers.SerializerMethodField(help_text="清单层级")
-    category = serializers.ChoiceField(choices=Category.choices, read_only=True, help_text="类别")
-    category_label = serializers.CharField(read_only=True, help_text="类别（中文）")
+    item_kind = serializers.ChoiceField(
+        choices=ItemKind.choices, read_only=True, help_text="事项类型"
+    )
+    item_kind_label = serializers.CharField(read_only=True, help_text="事项类型（中文）")
+    category = serializers.CharField(source="category_code", read_only=True, help_text="类别代码")
+    category_label = serializers.CharField(
+        read_only=True, help_text="类别（二级类别为“一级／二级”）"
+    )
     duty_type = serializers.ChoiceField(
         choices=DutyType.choices, read_only=True, help_text="履职类型"
     )
     duty_type_label = serializers.CharField(read_only=True, help_text="履职类型（中文）")
+    primary_responsibility = serializers.ChoiceField(
+        choices=PrimaryResponsibility.choices, read_only=True, help_text="主体责任"
+    )
+    primary_responsibility_label = serializers.CharField(
+        read_only=True, help_text="主体责任（中文）"
+    )
     lead_department = PublicLeadDepartmentSerializer(
         source="*", read_only=True, help_text="牵头部门"
     )
     department_responsibilities = serializers.CharField(read_only=True, help_text="部门职责")
+    cooperating_departments = PublicCooperationSerializer(
+        source="cooperations", many=True, read_only=True, help_text="协同部门及职责"
+    )
     local_responsibilities = serializers.CharField(
         read_only=True, help_text="乡镇(街道)/村(社区)/网格职责"
     )
+    local_responsibilities_label = serializers.CharField(
+        read_only=True, help_text="属地职责的名称，如“乡镇(街道)职责”"
+    )
     basis = serializers.CharField(read_only=True, help_text="实施依据")
-    resources = serializers.CharField(read_only=True, help_text="配套保障")
+    accountability = serializers.CharField(read_only=True, help_text="追责情形")
+    exemption = serializers.CharField(read_only=True, help_text="免责情形")
+    work_requirements = serializers.CharField(read_only=True, help_text="工作要求/时限")
+    funding_amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="经费金额（万元）",
+    )
+    funding_source = serializers.CharField(read_only=True, help_text="经费来源")
+    staffing = serializers.CharField(read_only=True, help_text="人员保障")
+    equipment = serializers.CharField(read_only=True, help_text="装备保障")
+    resources = serializers.CharField(
+        source="resources_text", read_only=True, help_text="配套保障（经费/人员/装备，文字）"
+    )
+    remarks = serializers.CharField(read_only=True, help_text="备注")
+    guidance_code = serializers.CharField(read_only=True, help_text="指导目录编码")
     applies_to_all = serializers.BooleanField(read_only=True, help_text="适用本级全部单位")
     township_names = serializers.ListField(
         child=serializers.CharField(), read_only=True, help_text="适用乡镇(街道)；适用全部时为空"
     )
+    village_names = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="适用村(社区)（村、网格清单）；适用全部时为空",
+    )
+    village_kind = serializers.CharField(
+        read_only=True, help_text="只适用于村（village）或社区（community）；空为两者"
+    )
     applies_label = serializers.SerializerMethodField(help_text="适用范围（文字）")
     effective_date = serializers.DateField(read_only=True, help_text="生效日期")
+    expires_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="临时事项的有效期至；长期事项为空"
+    )
     status = serializers.ChoiceField(choices=ItemStatus.choices, read_only=True, help_text="状态")
     status_label = serializers.CharField(read_only=True, help_text="状态（中文）")
     withdrawn_date = serializers.DateField(
@@ -301,13 +354,20 @@ class ItemListView(PublicEndpoint):
         summary="现行清单事项",
         description=(
             "今天有效的清单事项，可按层级（level）、乡镇(街道)编码（township，只列适用于该乡镇的"
-            "事项）或部门编码（department，只列该部门牵头的事项）筛选。"
+            "事项）或部门编码（department，只列该部门牵头或协同的事项；role=lead 只列牵头、"
+            "role=cooperating 只列协同）筛选。"
         ),
         parameters=[
             COUNTY_CODE,
             OpenApiParameter("level", OpenApiTypes.STR, enum=Level.values, description="层级"),
             OpenApiParameter("township", OpenApiTypes.STR, description="乡镇(街道)编码"),
             OpenApiParameter("department", OpenApiTypes.STR, description="部门编码"),
+            OpenApiParameter(
+                "role",
+                OpenApiTypes.STR,
+                enum=DepartmentRole.values,
+                description="部门角色：lead 牵头 / cooperating 协同（与 department 一起用）",
+            ),
             OpenApiParameter("page", OpenApiTypes.INT, description="页码"),
         ],
         responses={200: PublicItemSerializer(many=True), 404: NOT_PUBLISHED, 429: THROTTLED},
@@ -326,7 +386,10 @@ class ItemListView(PublicEndpoint):
         items = [item for entry in lists for item in entry.items]
         if request.query_params.get("department"):
             department = selectors.department_get(county, request.query_params["department"])
-            items = [entry.item for entry in department_items(items, department.pk)]
+            role = request.query_params.get("role") or None
+            if role is not None and role not in DepartmentRole.values:
+                return Response({"role": ["部门角色应为 lead 或 cooperating。"]}, status=400)
+            items = [entry.item for entry in department_items(items, department.pk, role)]
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(items, request, view=self)
         serializer = PublicItemSerializer(page, many=True, context={"levels": _levels(lists)})
@@ -394,8 +457,9 @@ class SearchView(PublicEndpoint):
     @extend_schema(
         summary="这件事在清单上吗？",
         description=(
-            "在现行三张清单的事项编码、名称、部门职责、配合职责和实施依据中查找（不区分全角半角"
-            "和大小写，多个关键词用空格分开）。给出 township 时，回答该乡镇(街道)适用的事项。"
+            "在现行三张清单的事项编码、名称、部门职责、协同部门及职责、属地职责、实施依据和备注中"
+            "查找（不区分全角半角和大小写，多个关键词用空格分开）。给出 township 时，回答该"
+            "乡镇(街道)适用的事项。"
         ),
         parameters=[
             COUNTY_CODE,

@@ -17,7 +17,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from duty_lists import snapshots
+from duty_lists import applicability, snapshots
 from duty_lists.directory import DepartmentItem, department_item_counts, department_items
 from duty_lists.models import DutyItem, DutyList, Level, Release, ReleaseChange, ReleaseChangeKind
 from duty_lists.search import SearchResult, search_items
@@ -414,10 +414,12 @@ def search(lists: list[PublicList], query: str, township: Township | None = None
 
 def applies_label(item, level: str) -> str:
     """Whom ``item`` applies to, in plain words: "全部乡镇(街道)", "全部村(社区)",
-    "全部网格", or the named townships ("城关街道、青石镇", followed by "的村(社区)" or
-    "的网格" on those levels)."""
-    label = Level(level).label
-    if item.applies_to_all:
-        return f"全部{label}"
-    names = "、".join(item.township_names)
-    return names if level == Level.TOWNSHIP else f"{names}的{label}"
+    "全部社区", "全部网格", the named townships ("城关街道、青石镇", followed by "的村(社区)"
+    or "的网格" on those levels) and named villages (``applicability.long_label``)."""
+    return applicability.long_label(
+        level,
+        applies_to_all=item.applies_to_all,
+        township_names=item.township_names,
+        village_names=item.village_names,
+        village_kind=item.village_kind,
+    )

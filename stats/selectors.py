@@ -16,7 +16,9 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from arbitration.models import OffListReport, ReportRuling
+from duty_lists.columns import Resources
 from duty_lists.models import (
+    NONE_MARK,
     DutyItem,
     DutyType,
     ItemStatus,
@@ -34,11 +36,6 @@ OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 # The duty types a township carries; 上级部门收回 items are duties taken back from it.
 CARRIED_TYPES = (DutyType.BASIC, DutyType.COOPERATING)
-
-# 配套保障 is free text today: an item "has 经费" when the text names 经费 and does not
-# say there is none (经费：无, 无经费).
-FUNDING_WORD = "经费"
-NO_FUNDING_PATTERN = r"(经费\s*[:：]?\s*(无|没有|暂无)|无\s*经费|无专项经费)"
 
 
 @dataclass(frozen=True)
@@ -196,16 +193,15 @@ def department_items(scope: StatsScope) -> Table:
 
 
 def _without_funding() -> Q:
-    return (
-        Q(resources="")
-        | ~Q(resources__contains=FUNDING_WORD)
-        | Q(resources__regex=NO_FUNDING_PATTERN)
-    )
+    # 配套保障's 经费 (费随事转): none when its source is not stated, is "无", or its
+    # amount is 0.
+    return Q(funding_source="") | Q(funding_source=NONE_MARK) | Q(funding_amount=0)
 
 
 def funding_by_department(scope: StatsScope) -> Table:
     """Items in force a township carries (基本/配合履职) per lead department, and how
-    many of them name no 经费 in their 配套保障 text; two queries."""
+    many of them state no 经费 in their 配套保障 (no source, "无", or an amount of 0);
+    two queries."""
     counts = {
         department_id: (total, unfunded)
         for department_id, total, unfunded in (
@@ -230,7 +226,10 @@ def funding_by_department(scope: StatsScope) -> Table:
         rows=rows,
         label_columns=_label_columns(scope),
         chart_columns=(offset + 1,),
-        note="基本履职和配合履职的有效事项中，配套保障未写明经费（为空、未提及“经费”或写明“经费：无”）的事项。",
+        note=(
+            "基本履职和配合履职的有效事项中，配套保障未写明经费"
+            "（未填经费来源、经费为“无”或金额为 0）的事项。"
+        ),
     )
 
 
@@ -247,12 +246,22 @@ def funding_items(scope: StatsScope) -> Table:
             "title",
             "duty_list__level",
             "lead_department__name",
-            "resources",
+            "funding_amount",
+            "funding_source",
+            "staffing",
+            "equipment",
         )
     )
     rows = [
-        [*_county_cell(scope, county_id), code, title, Level(level).label, department, resources]
-        for county_id, code, title, level, department, resources in items
+        [
+            *_county_cell(scope, county_id),
+            code,
+            title,
+            Level(level).label,
+            department,
+            Resources(*resources).text("；"),
+        ]
+        for county_id, code, title, level, department, *resources in items
     ]
     return Table(
         key="funding_items",

@@ -116,6 +116,16 @@ def department_staff(department: Department, **kw) -> User:
 
 _item_counter = iter(range(1, 10**9))
 
+# The default categories' codes (duty_lists.models.DEFAULT_CATEGORIES).
+URBAN_RURAL, SAFETY_LAW, PUBLIC_SERVICE, ECOLOGY = "CX", "PA", "GG", "ST"
+
+
+def category_of(county: County, code: str = URBAN_RURAL) -> Category:
+    """The county's category ``code``, giving the county its default categories first
+    when it has none (as its first list does)."""
+    duty_services.category_seed_defaults(county)
+    return Category.objects.get(county=county, code=code)
+
 
 def make_item(
     *,
@@ -135,17 +145,21 @@ def make_item(
     values = {
         "code": f"T-{n:05d}",
         "title": f"测试事项{n}",
-        "category": Category.URBAN_RURAL,
         "duty_type": DutyType.COOPERATING,
         "lead_department": lead_department or DepartmentFactory(county=county),
         "department_responsibilities": "部门负责组织实施。",
         "local_responsibilities": "乡镇负责发现报告。",
         "basis": "《测试条例》第一条",
-        "resources": "",
         "applies_to_all": townships is None,
         "effective_date": datetime.date(2026, 1, 1),
     }
     values.update(fields)
+    # The county's own category when one is given (a county with categories of its own
+    # has none of the defaults).
+    category = values.get("category", URBAN_RURAL)
+    if isinstance(category, str):
+        category = category_of(county, category)
+    values["category"] = category
     return duty_services.duty_item_create(
         actor=actor,
         duty_list=duty_services.duty_list_for(county, level),

@@ -1,10 +1,12 @@
 """``manage.py demo`` loads fixtures/demo/: the one test of those files, so they stay loadable."""
 
 import datetime
+import importlib.util
 import io
 import re
 import shutil
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
@@ -53,6 +55,7 @@ from workflow.models import (
     Consultation,
     CountyWorkflowSettings,
     Notification,
+    TemporaryItemProcess,
 )
 
 pytestmark = pytest.mark.django_db
@@ -131,18 +134,18 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         "User": 15,
         "Membership": 15,
         "DutyList": 5,
-        # 63 from the lists files and 2 published by the decided demo batch.
-        "DutyItem": 65,
-        "DutyItem history": 72,
+        # 66 from the lists files and 2 published by the decided demo batch.
+        "DutyItem": 68,
+        "DutyItem history": 75,
         "Membership history": 15,
         "ChangeRequestProcess": 13,
         "Consultation": 12,
         "Ruling": 2,
         # The first release of each of the five lists, and the decided batch's.
         "Release": 6,
-        # The items in force when the lists were first issued (清河县 30 + 17 + 12,
+        # The items in force when the lists were first issued (清河县 31 + 19 + 12,
         # 白沙县 2 + 1), then the decided batch's two.
-        "ReleaseChange": 64,
+        "ReleaseChange": 67,
         "DecisionBatch": 2,
         "BatchEntry": 4,
         "BatchDocument": 1,
@@ -154,12 +157,12 @@ def test_demo_loads_twice_without_duplicates(debug_on):
         "Indicator history": 16,
     }
     assert (
-        "用户：新建 15，已存在 0；清单事项：新建 63，已存在 0；变更：应用 7，已应用 0；"
-        "申请：新建 13，已存在 0。"
+        "用户：新建 15，已存在 0；清单事项：新建 66，已存在 0；变更：应用 7，已应用 0；"
+        "申请：新建 13，已存在 0；临时事项到期计时：新建 1。"
     ) in first_output
     assert (
-        "用户：新建 0，已存在 15；清单事项：新建 0，已存在 63；变更：应用 0，已应用 7；"
-        "申请：新建 0，已存在 13。"
+        "用户：新建 0，已存在 15；清单事项：新建 0，已存在 66；变更：应用 0，已应用 7；"
+        "申请：新建 0，已存在 13；临时事项到期计时：新建 0。"
     ) in second_output
     assert "发布版本：新建 5，已存在 0；审定批次：新建 2，已存在 0。" in first_output
     assert "发布版本：新建 0，已存在 5；审定批次：新建 0，已存在 2。" in second_output
@@ -252,25 +255,34 @@ def test_demo_county_has_the_documented_shape(settings):
     items = DutyItem.objects.filter(duty_list__county=qinghe)
     # The township list holds two items published by demo requests (requests.csv).
     assert Counter(items.values_list("duty_list__level", flat=True)) == {
-        Level.TOWNSHIP: 33,
-        Level.VILLAGE: 17,
+        Level.TOWNSHIP: 34,
+        Level.VILLAGE: 19,
         Level.GRID: 12,
     }
-    assert Counter(items.values_list("duty_type", flat=True)) == {
-        "cooperating": 42,
-        "basic": 14,
-        "taken_back": 6,
+    # Village and grid lists have 不应承担事项 where the township list has 上级部门收回.
+    assert Counter(items.values_list("duty_list__level", "duty_type")) == {
+        (Level.TOWNSHIP, "cooperating"): 18 + 2,
+        (Level.TOWNSHIP, "basic"): 10,
+        (Level.TOWNSHIP, "taken_back"): 4,
+        (Level.VILLAGE, "cooperating"): 12,
+        (Level.VILLAGE, "basic"): 6,
+        (Level.VILLAGE, "negative"): 1,
+        (Level.GRID, "cooperating"): 11,
+        (Level.GRID, "negative"): 1,
     }
-    assert set(items.values_list("category", flat=True)) == {
-        "party_building",
-        "economy",
-        "urban_rural",
-        "safety_law",
-        "ecology",
-        "public_service",
-        "social_affairs",
-        "support",
-    }
+    # The county's categories are its own rows, the eight every county starts with.
+    assert list(qinghe.categories.values_list("code", "name")) == [
+        ("DJ", "党的建设"),
+        ("JJ", "经济发展"),
+        ("CX", "城乡建设"),
+        ("PA", "平安法治"),
+        ("ST", "生态环保"),
+        ("GG", "公共服务"),
+        ("SH", "社会事务"),
+        ("ZH", "综合保障"),
+    ]
+    assert set(items.values_list("category__county", flat=True)) == {qinghe.pk}
+    assert items.values("category").distinct().count() == 8
     assert items.filter(applies_to_all=False).count() == 23
     assert list(_item("XZ-LY-0001").townships.order_by("code").values_list("name", flat=True)) == [
         "青石镇",
@@ -287,6 +299,78 @@ def test_demo_county_has_the_documented_shape(settings):
     assert DutyItem.objects.filter(duty_list__county=baisha).count() == 3
     # Same code in both counties, two separate items.
     assert _item("XZ-ZJ-0001", "白沙县").lead_department.county == baisha
+
+
+def test_demo_items_carry_what_published_lists_carry(debug_on, client):
+    _demo()
+
+    # 协同部门, each with its own duties; 主体责任; 追责/免责情形 and 工作要求; 配套保障.
+    gas = _item("XZ-ZJ-0001")
+    assert list(gas.cooperations.values_list("department__name", flat=True)) == [
+        "县综合行政执法局",
+        "县自然资源和规划局",
+    ]
+    assert (gas.primary_responsibility, gas.funding_amount, gas.guidance_code) == (
+        "local",
+        Decimal("120.00"),
+        "ZJ-XZ-JB-001",
+    )
+    assert gas.accountability.startswith("发现违法建设未及时劝阻")
+    assert DutyItem.objects.filter(cooperations__isnull=False).distinct().count() == 7
+    # The temporary item (临时事项) waits for its end in an expiry timer.
+    fire = _item("XZ-XF-0002")
+    assert (fire.expires_on, fire.primary_responsibility) == (
+        datetime.date(2027, 4, 30),
+        "department",
+    )
+    [timer] = TemporaryItemProcess.objects.filter(item=fire)
+    assert (timer.expires_on, timer.outcome, timer.status) == (
+        datetime.date(2027, 4, 30),
+        "waiting",
+        "NEW",
+    )
+    # Village lists: a certificate, a sign only for 村, an item for named villages.
+    assert _item("CS-SG-0002").item_kind == "certificate"
+    assert (_item("CS-ZZ-0002").item_kind, _item("CS-ZZ-0002").village_kind) == (
+        "mechanism",
+        "village",
+    )
+    assert _item("CS-SL-0001").villages.count() == 4
+
+    # The township list's public document shows 主体责任 and 协同部门 as published
+    # lists do.
+    response = client.get("/public/330999/documents/township.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    headers = [cell.value for cell in sheet[3]]
+    row = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[1] == "XZ-ZJ-0001")
+    cells = dict(zip(headers, row, strict=True))
+    assert (cells["主体责任"], cells["协同部门(及职责)"]) == (
+        "乡镇(街道)",
+        "县综合行政执法局：对乡镇(街道)报告的违法建设依法立案查处，组织实施强制拆除。\n"
+        "县自然资源和规划局：负责农村村民非法占地建住宅的认定和查处。",
+    )
+    assert cells["配套保障"] == (
+        "经费：县财政按辖区面积核拨巡查经费（120万元）\n"
+        "人员：每个乡镇(街道)配备不少于2名巡查人员\n装备：无"
+    )
+    assert "XZ-XF-0002" in [r[1] for r in sheet.iter_rows(min_row=4, values_only=True)]
+
+
+def test_demo_lists_files_are_what_their_script_writes():
+    spec = importlib.util.spec_from_file_location("make_lists", DEMO_DIR / "make_lists.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+
+    written = script.workbooks()
+
+    assert sorted(written) == ["清河县三张清单.xlsx", "白沙县三张清单.xlsx"]
+    for name, content in written.items():
+        fresh = load_workbook(io.BytesIO(content))
+        committed = load_workbook(DEMO_DIR / name)
+        assert committed.sheetnames == fresh.sheetnames
+        for sheet in fresh.sheetnames:
+            assert list(committed[sheet].values) == list(fresh[sheet].values), (name, sheet)
 
 
 def test_demo_history_shows_amendments_and_the_withdrawal(debug_on):
@@ -310,7 +394,8 @@ def test_demo_history_shows_amendments_and_the_withdrawal(debug_on):
 
     township_list = DutyList.objects.get(county__name="清河县", level=Level.TOWNSHIP)
     diff = duty_list_diff(township_list, datetime.date(2026, 3, 1), datetime.date(2026, 11, 1))
-    assert [snapshot.code for snapshot in diff.added] == ["XZ-SZ-0001"]
+    # XZ-XF-0002, the temporary item, is in force from 2026-11-01.
+    assert [snapshot.code for snapshot in diff.added] == ["XZ-SZ-0001", "XZ-XF-0002"]
     assert [entry.before.code for entry in diff.withdrawn] == ["XZ-JX-0001"]
     assert [entry.after.code for entry in diff.changed] == [
         "XZ-JY-0001",
@@ -325,7 +410,8 @@ def test_demo_history_shows_amendments_and_the_withdrawal(debug_on):
     after = items_as_of_for_township(qingshi, Level.TOWNSHIP, datetime.date(2026, 11, 1))
     assert "XZ-ZJ-0002" not in [snapshot.code for snapshot in before]
     assert "XZ-ZJ-0002" in [snapshot.code for snapshot in after]
-    assert (len(before), len(after)) == (26, 27)
+    # And XZ-XF-0002, for every township, came into force on 2026-11-01.
+    assert (len(before), len(after)) == (26, 28)
 
 
 def test_demo_users_hold_their_roles(debug_on, client):
@@ -572,7 +658,7 @@ def test_demo_rerun_leaves_requests_advanced_since_alone(debug_on):
 
     output = _demo()
 
-    assert "申请：新建 0，已存在 13。" in output
+    assert "申请：新建 0，已存在 13；" in output
     assert _row_counts() == counts
     # Every township accepted: it now waits for 审定, nothing is on the list yet.
     process.refresh_from_db()
@@ -661,8 +747,8 @@ def _broken_copy(tmp_path, file_name: str, old: str, new: str):
         ),
         pytest.param(
             "changes.csv",
-            "BG-2026-005,2026-05-20,清河县,XZ-YJ-0002",
-            "BG-2026-005,2026-05-20,清河县,XZ-YJ-0099",
+            "BG-2026-005,2026-05-20,清河县,XZ-YJ-0002,修改,经费金额(万元)",
+            "BG-2026-005,2026-05-20,清河县,XZ-YJ-0099,修改,经费金额(万元)",
             "changes.csv 第 7 行：清河县三张清单.xlsx 中没有清河县的事项“XZ-YJ-0099”",
             id="unknown-item",
         ),
@@ -670,7 +756,7 @@ def _broken_copy(tmp_path, file_name: str, old: str, new: str):
             "changes.csv",
             "2026-06-30,清河县,XZ-JX-0001,取消",
             "2026-06-31,清河县,XZ-JX-0001,取消",
-            "changes.csv 第 8 行：变更日期“2026-06-31”不是 YYYY-MM-DD 格式的日期",
+            "changes.csv 第 11 行：变更日期“2026-06-31”不是 YYYY-MM-DD 格式的日期",
             id="bad-date",
         ),
         pytest.param(
@@ -741,13 +827,14 @@ def test_bad_demo_line_is_named_and_nothing_is_written(
         pytest.param(
             "D8",
             "安全生产",
-            "清河县三张清单.xlsx：工作表“乡镇(街道)” 第 8 行 “类别”列（D 列）：类别“安全生产”无效",
+            "清河县三张清单.xlsx：工作表“乡镇(街道)” 第 8 行 “类别”列（D 列）："
+            "类别“安全生产”不是清河县的领域类别",
             id="unknown-category",
         ),
         pytest.param(
-            "F19",
+            "G19",
             "县水务局",
-            "清河县三张清单.xlsx：工作表“乡镇(街道)” 第 19 行 “牵头部门”列（F 列）："
+            "清河县三张清单.xlsx：工作表“乡镇(街道)” 第 19 行 “牵头部门”列（G 列）："
             "“县水务局”不是清河县的部门",
             id="unknown-department",
         ),
@@ -793,8 +880,10 @@ def test_demo_evaluation_rounds_one_published_one_open(debug_on, client):
     # reported) in 2025: the other four are linked to no township and take no part.
     assert past.base_scores.count() == past.results.count() == 26 + 15
     assert SheetFlag.objects.filter(sheet__evaluation_round=past, kind=FlagKind.LATE).count() == 2
+    # 县发展和改革局 works on XZ-ZJ-0005 (published by SQ-2026-01) with 城关街道 and
+    # 青石镇: two more linked pairs than the lead departments alone give, four sheets.
     assert Counter(current.sheets.values_list("state", flat=True)) == {
-        SheetState.PENDING: 745,
+        SheetState.PENDING: 749,
         SheetState.SUBMITTED: 13,
         SheetState.DRAFT: 10,
     }
@@ -808,7 +897,8 @@ def test_demo_evaluation_rounds_one_published_one_open(debug_on, client):
     subjects = Counter(Notification.objects.values_list("subject", flat=True))
     about_past = {s: n for s, n in subjects.items() if s.endswith(f"：{past.name}")}
     assert about_past == {f"考核评价结果已公布：{past.name}": 45}
-    assert subjects[f"请填写评分表：{current.name}"] == 46
+    # 县发展和改革局 rates the two townships of the item it works on: its head is told too.
+    assert subjects[f"请填写评分表：{current.name}"] == 47
     assert current.deadline > django_timezone.now()
     assert not [s for s in subjects if s.startswith(("评分表即将截止", "征求意见即将到期"))]
 
@@ -835,7 +925,7 @@ def test_demo_lists_are_issued_and_one_batch_decided_one_on_notice(debug_on, cli
     assert set(first.changes.values_list("item__code", "kind")) == {
         (code, "added") for code in in_force.values_list("code", flat=True)
     }
-    assert first.changes.count() == 30
+    assert first.changes.count() == 31
     second = releases["清河县", "township", 2]
     assert (second.decided_by, second.effective_date) == ("县委常委会", datetime.date(2026, 12, 1))
     assert sorted(second.changes.values_list("item__code", "kind")) == [
@@ -885,22 +975,39 @@ def test_demo_village_and_grid_users_read_their_own_lists(debug_on, client):
     client.force_login(User.objects.get(username="beimen_wangge"))
     [grid_list] = client.get(reverse("lists:mine")).context["lists"]
 
-    def in_force_for_chengguan(level):
+    beimen = Village.objects.get(name="北门社区")
+
+    def in_force_for_beimen(level):
+        # Items for all units or naming 城关街道 or 北门社区, unless only for 村.
         items = DutyItem.objects.filter(
             duty_list__county=qinghe, duty_list__level=level, status=ItemStatus.IN_FORCE
         )
         return sorted(
             item.code
-            for item in items.prefetch_related("townships")
-            if item.applies_to_all or chengguan in item.townships.all()
+            for item in items.prefetch_related("townships", "villages")
+            if item.village_kind in ("", beimen.kind)
+            and (
+                item.applies_to_all
+                or chengguan in item.townships.all()
+                or beimen in item.villages.all()
+            )
         )
 
     assert (village_list.duty_list.level, village_list.unit_names) == ("village", ("北门社区",))
-    assert [item.code for item in village_list.items] == in_force_for_chengguan(Level.VILLAGE)
-    # Counted by hand in 清河县三张清单.xlsx: 村(社区) items for 全部 or naming 城关街道.
+    assert [item.code for item in village_list.items] == in_force_for_beimen(Level.VILLAGE)
+    # Counted by hand in lists_source.csv: 村(社区) items for 全部 or naming 城关街道 or
+    # 北门社区, without CS-ZZ-0002 (村 only).
     assert len(village_list.items) == 13
+    assert "CS-ZZ-0002" not in [item.code for item in village_list.items]
+    # The phone page shows the item as the list carries it.
+    client.force_login(User.objects.get(username="beimen_shuji"))
+    page = client.get(reverse("lists:mine")).content.decode()
+    assert "县卫生健康局：负责食源性疾病监测和报告的业务指导。" in page
+    assert "经费：协管员补助由县财政承担（36万元）<br>人员：每个村(社区)1名食品安全协管员" in page
+    assert '<span data-testid="item-category">公共服务</span>' in page
+    assert '<span class="mine-type">证明事项</span>' in page
     assert (grid_list.duty_list.level, grid_list.unit_names) == ("grid", ("北门社区第一网格",))
-    assert [item.code for item in grid_list.items] == in_force_for_chengguan(Level.GRID)
+    assert [item.code for item in grid_list.items] == in_force_for_beimen(Level.GRID)
     assert len(grid_list.items) == 8
 
     # Nothing else: the demo's batches, reports and requests are not theirs to see.
@@ -932,11 +1039,14 @@ def test_demo_village_list_is_reviewed_by_the_social_work_department(debug_on):
         department=Department.objects.get(county=qinghe, name="县住房和城乡建设局"),
         fields={
             "title": "村级燃气安全宣传",
-            "category": "safety_law",
+            "category": qinghe.categories.get(code="PA"),
             "duty_type": "cooperating",
             "department_responsibilities": "负责编印燃气安全宣传材料。",
             "local_responsibilities": "村(社区)张贴宣传材料。",
             "basis": "《城镇燃气管理条例》",
+            "funding_source": "无",
+            "staffing": "无",
+            "equipment": "无",
             "effective_date": datetime.date(2027, 1, 1),
         },
         applies_to_all=True,

@@ -27,6 +27,7 @@ from .models import (
     Holiday,
     LegalityReview,
     Notification,
+    TemporaryItemProcess,
 )
 
 READ_ONLY = frozenset()
@@ -107,8 +108,11 @@ class ChangeRequestProcessAdmin(CountyScopedHistoryAdmin):
         "initiator_township",
         "target_item",
         *ITEM_FIELDS,
+        "cooperation",
         "applies_to_all",
         "target_townships",
+        "target_villages",
+        "village_kind",
         "reasons",
         "review_decision",
         "review_comment",
@@ -123,6 +127,20 @@ class ChangeRequestProcessAdmin(CountyScopedHistoryAdmin):
     @admin.display(description="申请单位")
     def initiator(self, obj):
         return obj.initiator
+
+
+@admin.register(TemporaryItemProcess)
+class TemporaryItemProcessAdmin(CountyScopedMixin, admin.ModelAdmin):
+    """临时事项到期: each temporary item's wait for its end date, read-only."""
+
+    superuser_writes = READ_ONLY
+    county_admin_writes = READ_ONLY
+    list_display = ("pk", "item", "expires_on", "county", "status", "outcome", "created")
+    list_filter = ("status", "outcome", ("county", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("county", "item")
+    search_fields = ("item__code", "item__title")
+    fields = ("county", "item", "expires_on", "status", "outcome", "created", "finished")
+    readonly_fields = fields
 
 
 @admin.register(Consultation)

@@ -236,9 +236,12 @@ class ProposedChange:
 
 _PUBLIC_FIELDS = (
     ("department_responsibilities", "部门职责"),
-    ("local_responsibilities", "配合职责"),
+    ("local_responsibilities", "属地职责"),
     ("basis", "实施依据"),
-    ("resources", "配套资源"),
+    ("work_requirements", "工作要求/时限"),
+    ("funding_source", "经费来源"),
+    ("staffing", "人员保障"),
+    ("equipment", "装备保障"),
 )
 
 

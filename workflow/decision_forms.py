@@ -34,11 +34,16 @@ def party_field_name(process_id: int, key: str) -> str:
     return f"decision__{process_id}__{key.replace(':', '_')}"
 
 
+# The item fields the leadership may amend (``arbitration.models.AMENDABLE_FIELDS``).
 AMENDED_FIELDS = (
     ("title", "修改后事项名称", forms.TextInput),
     ("department_responsibilities", "修改后部门职责", forms.Textarea),
-    ("local_responsibilities", "修改后配合职责", forms.Textarea),
-    ("resources", "修改后配套资源", forms.Textarea),
+    ("local_responsibilities", "修改后属地职责", forms.Textarea),
+    ("funding_amount", "修改后经费金额(万元)", None),
+    ("funding_source", "修改后经费来源", forms.TextInput),
+    ("staffing", "修改后人员保障", forms.Textarea),
+    ("equipment", "修改后装备保障", forms.Textarea),
+    ("remarks", "修改后备注", forms.Textarea),
 )
 
 
@@ -93,12 +98,21 @@ class BatchRecordForm(forms.Form):
             amended = []
             for field, label, widget in AMENDED_FIELDS:
                 name = amended_field_name(process.pk, field)
-                attrs = {"rows": 2} if widget is forms.Textarea else {}
-                self.fields[name] = forms.CharField(
-                    label=f"申请 {process.label}：{label}",
-                    required=False,
-                    widget=widget(attrs=attrs),
-                )
+                if widget is None:
+                    self.fields[name] = forms.DecimalField(
+                        label=f"申请 {process.label}：{label}",
+                        required=False,
+                        max_digits=12,
+                        decimal_places=2,
+                        min_value=0,
+                    )
+                else:
+                    attrs = {"rows": 2} if widget is forms.Textarea else {}
+                    self.fields[name] = forms.CharField(
+                        label=f"申请 {process.label}：{label}",
+                        required=False,
+                        widget=widget(attrs=attrs),
+                    )
                 amended.append((field, name))
             self.entry_fields.append((entry, parties, amended))
 
@@ -109,8 +123,8 @@ class BatchRecordForm(forms.Form):
             for entry, parties, _ in self.entry_fields
         }
 
-    def amendments(self) -> dict[int, dict[str, str]]:
-        """``{request id: {field: amended text}}`` (empty texts included; the service
+    def amendments(self) -> dict[int, dict]:
+        """``{request id: {field: amended value}}`` (empty ones included; the service
         drops them)."""
         return {
             entry.process_id: {field: self.cleaned_data[name] for field, name in amended}

@@ -7,8 +7,9 @@ other demo files (UTF-8 CSV, Chinese header; see ``duty_lists.demo``):
   township asking to amend or withdraw an item that applies to it); 申请类型
   (新增事项/修改事项/取消事项), 清单层级, and 事项编码: the item to amend or withdraw, or
   for 新增事项 the code the new item is to get;
-- what it asks for: the item fields (新增: all of them; 修改: only those that change;
-  取消: none), 涉及乡镇 (names joined by 、, or 全部) and 申请理由;
+- what it asks for: the item fields (新增: all of them, 经费/人员/装备 included, "无"
+  where there is none; 修改: only those that change; 取消: none), 涉及乡镇 (names
+  joined by 、, or 全部) and 申请理由;
 - the steps to apply, each optional, in this order: the county office's review (审查人,
   审查结论, 审查意见); the consulted parties' answers (征求意见: one answer per line of the
   cell, ``用户名：同意`` or ``用户名：有异议：理由[：修改建议]``); the ruling (裁定人; 裁定结果:
@@ -63,12 +64,16 @@ OPTIONAL_COLUMNS = (
     "裁定修改内容",
 )
 REQUEST_COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
-# The item texts a ruling may rewrite (arbitration.services.AMENDABLE_FIELDS).
+# The item texts a ruling may rewrite (arbitration.models.AMENDABLE_FIELDS; the amount
+# is left out: a ruling of the demo rewrites text).
 AMENDABLE_COLUMNS = {
     "事项名称": "title",
     "部门职责": "department_responsibilities",
-    "配合职责": "local_responsibilities",
-    "配套资源": "resources",
+    "属地职责": "local_responsibilities",
+    "经费来源": "funding_source",
+    "人员保障": "staffing",
+    "装备保障": "equipment",
+    "备注": "remarks",
 }
 PART_SEPARATOR = "："
 ALL_TOWNSHIPS = "全部"
@@ -278,6 +283,10 @@ def _resolve(request: DemoRequest, units: Units, users: _Users) -> None:
         if target_item is None:
             level = Level(request.level).label
             raise line.error(f"{county.name}的{level}清单中没有事项“{code}”。")
+    villages = fields.pop("villages", [])
+    village_kind = fields.pop("village_kind", "")
+    if "cooperations" in fields:
+        fields["cooperation"] = fields.pop("cooperations")
     townships = []
     if line["涉及乡镇"]:
         townships = units.applicability(line, "涉及乡镇", county, line["涉及乡镇"])
@@ -295,6 +304,8 @@ def _resolve(request: DemoRequest, units: Units, users: _Users) -> None:
         "fields": fields,
         "applies_to_all": townships is None,
         "townships": townships or [],
+        "villages": villages,
+        "village_kind": village_kind,
         "reviewer": users.get_user(line, "审查人", line["审查人"]) if request.review else None,
         "answerers": [users.get_user(line, "征求意见", a.username) for a in request.answers],
         "ruler": users.get_user(line, "裁定人", line["裁定人"]) if request.ruling else None,
@@ -332,6 +343,8 @@ def _apply(request: DemoRequest) -> None:
         fields=resolved["fields"],
         applies_to_all=resolved["applies_to_all"],
         target_townships=resolved["townships"],
+        target_villages=resolved["villages"],
+        village_kind=resolved["village_kind"],
         reasons=f"{line['申请理由']}{request.marker}",
     )
     if request.review:

@@ -13,8 +13,15 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 from viewflow.workflow.models import Process
 
-from duty_lists.models import Category, DutyItem, DutyType, Level
-from organisations.models import County, Department, Township
+from duty_lists.models import (
+    Category,
+    DutyItem,
+    DutyType,
+    ItemKind,
+    Level,
+    PrimaryResponsibility,
+)
+from organisations.models import County, Department, Township, Village
 
 
 class ChangeKind(models.TextChoices):
@@ -54,15 +61,29 @@ class ReviewDecision(models.TextChoices):
 ITEM_FIELDS = (
     "code",
     "title",
+    "item_kind",
     "category",
     "duty_type",
+    "primary_responsibility",
     "lead_department",
     "department_responsibilities",
     "local_responsibilities",
     "basis",
-    "resources",
+    "accountability",
+    "exemption",
+    "work_requirements",
+    "funding_amount",
+    "funding_source",
+    "staffing",
+    "equipment",
+    "remarks",
+    "guidance_code",
     "effective_date",
+    "expires_on",
 )
+# The proposed cooperating departments (协同部门) of a request: a list of
+# ``{"department": <id>, "responsibilities": <text>}`` kept in ``cooperation``.
+COOPERATION_FIELD = "cooperation"
 
 
 class ChangeRequestProcess(Process):
@@ -112,24 +133,53 @@ class ChangeRequestProcess(Process):
     )
     code = models.CharField("事项编码", max_length=32, blank=True)
     title = models.CharField("事项名称", max_length=200, blank=True)
-    category = models.CharField("领域类别", max_length=32, choices=Category.choices, blank=True)
+    item_kind = models.CharField("事项类型", max_length=16, choices=ItemKind.choices, blank=True)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="领域类别",
+    )
     duty_type = models.CharField("履职类型", max_length=16, choices=DutyType.choices, blank=True)
+    primary_responsibility = models.CharField(
+        "主体责任", max_length=16, choices=PrimaryResponsibility.choices, blank=True
+    )
     lead_department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="牵头(主体责任)部门",
+        verbose_name="牵头部门",
     )
     department_responsibilities = models.TextField("部门职责", blank=True)
-    local_responsibilities = models.TextField("配合职责", blank=True)
+    cooperation = models.JSONField("协同部门及职责", default=list, blank=True)
+    local_responsibilities = models.TextField("属地职责", blank=True)
     basis = models.TextField("实施依据", blank=True)
-    resources = models.TextField("配套资源(经费/人员/装备)", blank=True)
+    accountability = models.TextField("追责情形", blank=True)
+    exemption = models.TextField("免责情形", blank=True)
+    work_requirements = models.TextField("工作要求/时限", blank=True)
+    funding_amount = models.DecimalField(
+        "经费金额(万元)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    funding_source = models.CharField("经费来源", max_length=200, blank=True)
+    staffing = models.TextField("人员保障", blank=True)
+    equipment = models.TextField("装备保障", blank=True)
+    remarks = models.TextField("备注", blank=True)
+    guidance_code = models.CharField("指导目录编码", max_length=64, blank=True)
     effective_date = models.DateField("拟生效日期", null=True, blank=True)
+    expires_on = models.DateField("有效期至(临时事项)", null=True, blank=True)
     applies_to_all = models.BooleanField("适用本级全部单位", default=False)
     target_townships = models.ManyToManyField(
         Township, blank=True, related_name="+", verbose_name="涉及乡镇(街道)"
+    )
+    target_villages = models.ManyToManyField(
+        Village, blank=True, related_name="+", verbose_name="适用村(社区)"
+    )
+    village_kind = models.CharField(
+        "适用村(社区)类型", max_length=16, choices=Village.Kind.choices, blank=True
     )
     reasons = models.TextField("申请理由")
     review_decision = models.CharField(
@@ -546,6 +596,46 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class TemporaryItemOutcome(models.TextChoices):
+    """How the wait for a temporary item's end came out."""
+
+    WAITING = "waiting", "等待到期"
+    EXPIRED = "expired", "已到期取消"
+    SUPERSEDED = "superseded", "无需处理"
+
+
+class TemporaryItemProcess(Process):
+    """The wait for a temporary item's end (临时事项到期): one process per item and end
+    date, whose timer withdraws the item the day after ``expires_on``.
+
+    Started by ``workflow.services.temporary.temporary_item_watch`` whenever an item is
+    published (or loaded) with an end date; when the item was withdrawn or its end date
+    changed meanwhile, the timer finds nothing to do (``SUPERSEDED``).
+    """
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name="所属县"
+    )
+    item = models.ForeignKey(
+        DutyItem, on_delete=models.PROTECT, related_name="+", verbose_name="临时事项"
+    )
+    expires_on = models.DateField("有效期至")
+    outcome = models.CharField(
+        "结果",
+        max_length=16,
+        choices=TemporaryItemOutcome.choices,
+        default=TemporaryItemOutcome.WAITING,
+    )
+
+    class Meta:
+        verbose_name = "临时事项到期"
+        verbose_name_plural = "临时事项到期"
+        indexes = [models.Index(fields=["item", "expires_on"])]
+
+    def __str__(self):
+        return f"临时事项到期：{self.item}（{self.expires_on:%Y-%m-%d}）"
 
 
 def stamped_reply_upload_to(instance, filename: str) -> str:

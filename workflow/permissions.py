@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from duty_lists.models import DutyItem, ItemStatus
+from duty_lists.selectors import applies_to_townships
 from organisations import permissions as org_permissions
 from organisations.models import County, Department, Township
 
@@ -131,7 +132,7 @@ def can_file_request(
     return (
         target_item.status == ItemStatus.IN_FORCE
         and target_item.duty_list.county_id == township.county_id
-        and (target_item.applies_to_all or target_item.townships.filter(pk=township.pk).exists())
+        and DutyItem.objects.filter(applies_to_townships([township.pk]), pk=target_item.pk).exists()
     )
 
 
@@ -187,6 +188,10 @@ def change_requests_visible_to(user) -> QuerySet[ChangeRequestProcess]:
         township_id__in=township_ids
     ).values("changerequestprocess_id")
     condition |= Q(pk__in=touched)
+    touched_villages = ChangeRequestProcess.target_villages.through.objects.filter(
+        village__township_id__in=township_ids
+    ).values("changerequestprocess_id")
+    condition |= Q(pk__in=touched_villages)
     condition |= Q(applies_to_all=True, county_id__in=township_counties)
     return ChangeRequestProcess.objects.filter(condition)
 
@@ -198,10 +203,9 @@ def can_view_process(user, process) -> bool:
 
 def items_township_may_contest(township: Township) -> QuerySet[DutyItem]:
     """Items in force that apply to ``township`` (what it may ask to amend/withdraw)."""
-    named = DutyItem.townships.through.objects.filter(township=township).values("dutyitem_id")
     return DutyItem.objects.filter(
         duty_list__county_id=township.county_id, status=ItemStatus.IN_FORCE
-    ).filter(Q(applies_to_all=True) | Q(pk__in=named))
+    ).filter(applies_to_townships([township.pk]))
 
 
 def has_any_role(user) -> bool:

@@ -6,7 +6,7 @@ from django import forms
 
 from arbitration.models import Channel, DepartmentAnswer, OffListReport, ReportRuling
 from arbitration.report_services import GIVEN_ANSWERS
-from duty_lists.models import Category, DutyType
+from duty_lists.models import DutyType
 from organisations.models import Department, Township, Village
 
 from .forms import MultipleFileField
@@ -96,9 +96,7 @@ class RulingForm(forms.Form):
     title = forms.CharField(
         label="事项名称", max_length=200, required=False, help_text="留空则取交办事项内容的首行"
     )
-    category = forms.ChoiceField(
-        label="领域类别", choices=[("", "—"), *Category.choices], required=False
-    )
+    category = forms.ModelChoiceField(label="领域类别", queryset=None, required=False)
     duty_type = forms.ChoiceField(
         label="履职类型", choices=[("", "—"), *DutyType.choices], required=False
     )
@@ -106,7 +104,7 @@ class RulingForm(forms.Form):
         label="部门职责", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     local_responsibilities = forms.CharField(
-        label="配合职责",
+        label="乡镇(街道)职责",
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         help_text="留空则取交办事项内容",
@@ -114,9 +112,14 @@ class RulingForm(forms.Form):
     basis = forms.CharField(
         label="实施依据", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    resources = forms.CharField(
-        label="配套资源", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    funding_amount = forms.DecimalField(
+        label="经费金额(万元)", max_digits=12, decimal_places=2, min_value=0, required=False
     )
+    funding_source = forms.CharField(
+        label="经费来源", max_length=200, required=False, help_text="没有的填“无”（费随事转）。"
+    )
+    staffing = forms.CharField(label="人员保障", required=False, help_text="没有的填“无”。")
+    equipment = forms.CharField(label="装备保障", required=False, help_text="没有的填“无”。")
     effective_date = forms.DateField(label="拟生效日期", required=False, widget=DATE_INPUT)
 
     ADMISSION_FIELDS = (
@@ -126,9 +129,16 @@ class RulingForm(forms.Form):
         "department_responsibilities",
         "local_responsibilities",
         "basis",
-        "resources",
+        "funding_amount",
+        "funding_source",
+        "staffing",
+        "equipment",
         "effective_date",
     )
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
 
     def admission_fields(self) -> dict:
         """The conversion's item fields as entered (the service checks them)."""

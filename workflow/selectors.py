@@ -3,6 +3,7 @@ who is told, and scoped lists of requests and tasks."""
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -27,10 +28,16 @@ from .permissions import (
 
 def consulted_townships(process: ChangeRequestProcess) -> list[Township]:
     """The townships a department's request touches: all of the county's when it
-    applies to all units of the level, else the named ones."""
+    applies to all units of the level, else the named ones and those of the named
+    villages (village and grid lists)."""
     if process.applies_to_all:
         return list(Township.objects.filter(county_id=process.county_id).order_by("code"))
-    return list(process.target_townships.order_by("code"))
+    villages = process.target_villages.values("township_id")
+    return list(
+        Township.objects.filter(
+            Q(pk__in=process.target_townships.values("pk")) | Q(pk__in=villages)
+        ).order_by("code")
+    )
 
 
 def consultation_parties(process: ChangeRequestProcess) -> list[dict]:
@@ -321,13 +328,68 @@ def items_unit_may_change(unit: Department | Township) -> QuerySet[DutyItem]:
     return items.select_related("duty_list").order_by("code")
 
 
+@dataclass(frozen=True)
+class RequestDetails:
+    """What a request proposes, in words, for its pages (a few queries)."""
+
+    item_kind_label: str
+    category_label: str
+    primary_label: str
+    local_label: str
+    cooperation: str
+    resources: tuple[str, ...]
+    applicability: str
+    expires_on: datetime.date | None
+
+
+def request_details(process: ChangeRequestProcess) -> RequestDetails:
+    """The proposed item of ``process`` in words: its category's full name, who carries
+    主体责任, the name of the local duties for its level and type, the cooperating
+    departments ("部门：职责" lines), 配套保障 lines and the applicability. Four queries
+    at most."""
+    from duty_lists import applicability
+    from duty_lists.columns import cooperation_text, resources_of
+    from duty_lists.models import (
+        ItemKind,
+        default_primary_responsibility,
+        local_responsibilities_label,
+        primary_responsibility_label,
+    )
+
+    from .services.filing import request_cooperations
+
+    level = process.level or "township"
+    primary = process.primary_responsibility or (
+        default_primary_responsibility(process.duty_type) if process.duty_type else ""
+    )
+    kind = process.item_kind or ItemKind.DUTY
+    return RequestDetails(
+        item_kind_label=str(ItemKind(kind).label),
+        category_label=process.category.full_name if process.category_id else "—",
+        primary_label=primary_responsibility_label(primary, level) or "—",
+        local_label=local_responsibilities_label(level),
+        cooperation=cooperation_text(
+            (department.name, duties) for department, duties in request_cooperations(process)
+        ),
+        resources=tuple(resources_of(process).lines()),
+        applicability=applicability.short_label(
+            applies_to_all=process.applies_to_all,
+            township_names=[t.name for t in process.target_townships.order_by("code")],
+            village_names=[v.name for v in process.target_villages.order_by("code")],
+            village_kind=process.village_kind,
+        ),
+        expires_on=process.expires_on,
+    )
+
+
 # --- evaluation ------------------------------------------------------------------------
 
 
 def request_links(county, start: datetime.date, end: datetime.date) -> set:
     """``{(department_id, township_id)}`` of the county's change requests filed from
     ``start`` to ``end`` (China time dates): the lead department with every township
-    the request touches (named, all of the county, or the filing township). Two queries.
+    the request touches (named, of its named villages, all of the county, or the filing
+    township). Three queries.
     """
     requests = list(
         ChangeRequestProcess.objects.filter(
@@ -340,8 +402,12 @@ def request_links(county, start: datetime.date, end: datetime.date) -> set:
     named = ChangeRequestProcess.target_townships.through.objects.filter(
         changerequestprocess_id__in=[row[0] for row in requests]
     ).values_list("changerequestprocess_id", "township_id")
+    # A village-level request touches the townships of its villages.
+    village_townships = ChangeRequestProcess.target_villages.through.objects.filter(
+        changerequestprocess_id__in=[row[0] for row in requests]
+    ).values_list("changerequestprocess_id", "village__township_id")
     touched = defaultdict(set)
-    for process_id, township in named:
+    for process_id, township in [*named, *village_townships]:
         touched[process_id].add(township)
     every = None
     links = set()

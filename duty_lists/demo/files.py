@@ -24,18 +24,34 @@ LISTS_FILE_SUFFIX = "三张清单.xlsx"
 CHANGES_FILE = "changes.csv"
 
 USER_COLUMNS = ("用户名", "姓名", "角色", "所属县", "单位")
-# Columns of an item that an amendment may change (变更字段), in file order.
+# Columns of an item that an amendment may change (变更字段), in file order. 协同部门
+# (及职责) is written as in a published list (``duty_lists.columns``): one
+# "部门：职责" per line.
 FIELD_COLUMNS = (
     "事项名称",
+    "事项类型",
     "领域类别",
     "履职类型",
+    "主体责任",
     "牵头部门",
     "部门职责",
-    "配合职责",
+    "协同部门(及职责)",
+    "属地职责",
     "实施依据",
-    "配套资源",
+    "追责情形",
+    "免责情形",
+    "工作要求/时限",
+    "经费金额(万元)",
+    "经费来源",
+    "人员保障",
+    "装备保障",
+    "备注",
+    "指导目录编码",
     "适用范围",
+    "适用村(社区)",
+    "村(社区)类型",
     "生效日期",
+    "有效期至",
 )
 CHANGE_COLUMNS = (
     "变更编号",
@@ -49,7 +65,27 @@ CHANGE_COLUMNS = (
     "操作人",
 )
 # Item fields that may be empty.
-OPTIONAL_FIELDS = frozenset({"配套资源"})
+OPTIONAL_FIELDS = frozenset(
+    {
+        "事项类型",
+        "主体责任",
+        "协同部门(及职责)",
+        "追责情形",
+        "免责情形",
+        "工作要求/时限",
+        "经费金额(万元)",
+        "经费来源",
+        "人员保障",
+        "装备保障",
+        "备注",
+        "指导目录编码",
+        "适用村(社区)",
+        "村(社区)类型",
+        "有效期至",
+        # Empty when the item applies to named villages only (适用村(社区)).
+        "适用范围",
+    }
+)
 # Cells that may be empty: a county role has no 单位, a withdrawal no 变更字段/新值, and
 # an empty 操作人 means the system.
 OPTIONAL_COLUMNS = OPTIONAL_FIELDS | {"单位", "变更字段", "新值", "操作人"}

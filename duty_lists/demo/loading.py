@@ -4,6 +4,7 @@ import datetime
 import functools
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
@@ -31,11 +32,12 @@ from organisations.models import (
 )
 
 from .. import services
+from ..columns import parse_cooperation
 from ..importing import ImportRefused, lists_import
 from ..importing.columns import CellError
 from ..importing.columns import parse_date as parse_cell_date
 from ..importing.reading import UnreadableWorkbook, open_workbook, read_sheets
-from ..models import Category, DutyItem, DutyType
+from ..models import Category, DutyItem, DutyType, ItemKind, PrimaryResponsibility
 from .files import (
     AMEND,
     CHANGE_COLUMNS,
@@ -59,14 +61,24 @@ from .files import (
 
 DEMO_PASSWORD = "qingdan-demo"  # noqa: S105 - the published demo password (README)
 ALL_UNITS = "全部"
+APPLICABILITY = "适用范围"
 # Item columns holding a model field's text as it is.
 TEXT_COLUMNS = {
     "事项名称": "title",
     "部门职责": "department_responsibilities",
-    "配合职责": "local_responsibilities",
+    "属地职责": "local_responsibilities",
     "实施依据": "basis",
-    "配套资源": "resources",
+    "追责情形": "accountability",
+    "免责情形": "exemption",
+    "工作要求/时限": "work_requirements",
+    "经费来源": "funding_source",
+    "人员保障": "staffing",
+    "装备保障": "equipment",
+    "备注": "remarks",
+    "指导目录编码": "guidance_code",
 }
+# Item columns that are arguments of their own in the services, not model fields.
+RELATION_KEYS = ("townships", "villages", "cooperations")
 # The files give days; history records get these times of day (project time zone).
 CREATED_AT, CHANGED_AT = datetime.time(9, 0), datetime.time(15, 0)
 
@@ -181,6 +193,7 @@ class Units:
         self._counties: dict[str, County] = {}
         self._departments: dict[int, dict[str, Department]] = {}
         self._townships: dict[int, dict[str, Township]] = {}
+        self._categories: dict[int, dict[str, Category]] = {}
 
     def county(self, line: Line) -> County:
         text = line["所属县"]
@@ -194,6 +207,21 @@ class Units:
             self._departments[county.pk] = _by_code_and_name(county.departments.all())
             self._townships[county.pk] = _by_code_and_name(county.townships.all())
         return self._counties[text]
+
+    def category(self, line: Line, column: str, county: County, text: str) -> Category:
+        """The county's category by name ("一级／二级" for a sub-category) or code; the
+        county gets its default categories first when it has none."""
+        if county.pk not in self._categories:
+            services.category_seed_defaults(county)
+            found = {}
+            for category in Category.objects.filter(county=county).select_related("parent"):
+                found[category.code] = category
+                found.setdefault(category.full_name, category)
+            self._categories[county.pk] = found
+        category = self._categories[county.pk].get(text)
+        if category is None:
+            raise line.error(f"{column}“{text}”不是{county.name}的领域类别（名称或代码）。")
+        return category
 
     def department(self, line: Line, column: str, county: County, text: str) -> Department:
         department = self._departments[county.pk].get(text)
@@ -227,7 +255,8 @@ class Units:
         return township
 
     def applicability(self, line: Line, column: str, county: County, text: str):
-        """``None`` for 全部, else the named townships (names or codes joined by 、)."""
+        """``None`` for 全部, else the named townships (names or codes joined by 、;
+        none for an empty cell)."""
         if text == ALL_UNITS:
             return None
         names = dict.fromkeys(name.strip() for name in text.split(NAME_SEPARATOR))
@@ -299,19 +328,58 @@ def _user_spec(line: Line, units: Units) -> _UserSpec:
 
 def field_values(line: Line, column: str, text: str, units: Units, county: County) -> dict:
     """Model field values for one item column (``FIELD_COLUMNS``); 适用范围 gives
-    ``applies_to_all`` and ``townships``. Raises ``DemoDataError`` for a bad value."""
+    ``applies_to_all`` and ``townships``, 适用村(社区) ``villages``, 协同部门(及职责)
+    ``cooperations`` (pairs of department and duties). Raises ``DemoDataError`` for a
+    bad value."""
     if column in TEXT_COLUMNS:
         return {TEXT_COLUMNS[column]: text}
+    if column == "事项类型":
+        return {"item_kind": parse_choice(line, column, ItemKind, text) if text else ItemKind.DUTY}
     if column == "领域类别":
-        return {"category": parse_choice(line, column, Category, text)}
+        return {"category": units.category(line, column, county, text)}
     if column == "履职类型":
         return {"duty_type": parse_choice(line, column, DutyType, text)}
+    if column == "主体责任":
+        value = parse_choice(line, column, PrimaryResponsibility, text) if text else ""
+        return {"primary_responsibility": value}
     if column == "牵头部门":
         return {"lead_department": units.department(line, column, county, text)}
+    if column == "协同部门(及职责)":
+        try:
+            pairs = parse_cooperation(text)
+        except ValueError as error:
+            raise line.error(f"{column}：{error}") from None
+        return {
+            "cooperations": [
+                (units.department(line, column, county, name), duties) for name, duties in pairs
+            ]
+        }
+    if column == "经费金额(万元)":
+        return {"funding_amount": parse_amount(line, column, text)}
     if column == "生效日期":
         return {"effective_date": parse_date(line, column, text)}
+    if column == "有效期至":
+        return {"expires_on": parse_date(line, column, text) if text else None}
+    if column == "适用村(社区)":
+        names = dict.fromkeys(name.strip() for name in text.split(NAME_SEPARATOR))
+        return {"villages": [units.village(line, column, county, name) for name in names if name]}
+    if column == "村(社区)类型":
+        return {"village_kind": parse_choice(line, column, Village.Kind, text) if text else ""}
     townships = units.applicability(line, column, county, text)
     return {"applies_to_all": townships is None, "townships": townships or []}
+
+
+def parse_amount(line: Line, column: str, text: str) -> Decimal | None:
+    """An amount in 万元 (empty: none). Raises ``DemoDataError`` when it is no number."""
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise line.error(f"{column}“{text}”不是数字。") from None
+    if not amount.is_finite() or amount < 0:
+        raise line.error(f"{column}“{text}”应为不小于 0 的数字。")
+    return amount
 
 
 def _resolve_change(change: Change, units: Units, usernames: set[str]) -> None:
@@ -448,13 +516,14 @@ def _write_change(change: Change, report: DemoReport) -> None:
         )
     else:
         values = dict(change.values)
+        relations = {key: values.pop(key) for key in RELATION_KEYS if key in values}
         _call(
             first,
             services.duty_item_amend,
             actor=actor,
             item=item,
             reason=change.history_reason,
-            townships=values.pop("townships", None),
+            **relations,
             **values,
         )
     _date_latest_record(item, change.date, CHANGED_AT)

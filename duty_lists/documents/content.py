@@ -8,24 +8,20 @@ from django.utils import timezone
 from organisations.models import Department, Township
 
 from .. import snapshots
+from ..columns import cooperation_text, published_columns, remarks_text, type_cell
 from ..directory import department_items
-from ..models import DutyList, Level, Release
+from ..models import DutyList, ItemKind, Level, Release
 
 FILE_FORMATS = ("xlsx", "pdf", "html")
-
-LOCAL_HEADERS = {
-    Level.TOWNSHIP: "乡镇(街道)职责",
-    Level.VILLAGE: "村(社区)职责",
-    Level.GRID: "网格职责",
-}
-_LEADING_HEADERS = ("序号", "事项编码", "事项名称", "类别", "履职类型", "牵头部门", "部门职责")
-_TRAILING_HEADERS = ("实施依据", "配套保障", "备注")
+# Rows of a village list: its duties first, then its certificates and signs.
+_KIND_ORDER = {ItemKind.DUTY: 0, ItemKind.CERTIFICATE: 1, ItemKind.MECHANISM: 2}
 
 
 def column_headers(level: str) -> tuple[str, ...]:
-    """The columns of a published list of ``level``: 序号 … 部门职责, the level's own
-    duties (乡镇(街道)职责 / 村(社区)职责 / 网格职责), 实施依据, 配套保障, 备注."""
-    return (*_LEADING_HEADERS, LOCAL_HEADERS[Level(level)], *_TRAILING_HEADERS)
+    """The columns of a published list of ``level`` (``columns.published_columns``):
+    序号 … 履职类型, 主体责任, 牵头部门 … 协同部门(及职责), the level's own duties
+    (乡镇(街道)职责 / 村(社区)职责 / 网格职责), 实施依据 … 指导目录编码."""
+    return published_columns(level)
 
 
 def chinese_date(value: datetime.date) -> str:
@@ -35,7 +31,9 @@ def chinese_date(value: datetime.date) -> str:
 
 @dataclass(frozen=True)
 class DocumentRow:
-    """One item of a document, every cell as text (备注 empty until items carry it)."""
+    """One item of a document, every cell as text, written as ``duty_lists.columns``
+    writes published lists (协同部门 "名称：职责" per line, 配套保障 "经费：…" per line,
+    a temporary item's end date at the head of 备注)."""
 
     number: int
     item_id: int
@@ -43,12 +41,18 @@ class DocumentRow:
     title: str
     category: str
     duty_type: str
+    primary_responsibility: str
     lead_department: str
     department_responsibilities: str
+    cooperation: str
     local_responsibilities: str
     basis: str
+    accountability: str
+    exemption: str
+    work_requirements: str
     resources: str
     remarks: str
+    guidance_code: str
 
     def cells(self) -> tuple:
         """The row's values in the order of ``column_headers``."""
@@ -58,12 +62,18 @@ class DocumentRow:
             self.title,
             self.category,
             self.duty_type,
+            self.primary_responsibility,
             self.lead_department,
             self.department_responsibilities,
+            self.cooperation,
             self.local_responsibilities,
             self.basis,
+            self.accountability,
+            self.exemption,
+            self.work_requirements,
             self.resources,
             self.remarks,
+            self.guidance_code,
         )
 
 
@@ -101,7 +111,9 @@ def list_document(
     on_date: datetime.date | None = None,
 ) -> ListDocument:
     """Return the document of ``duty_list``: all of it, or the items that apply to
-    ``township``, or the items ``department`` has a role in.
+    ``township``, or the items ``department`` has a role in (leads or works on). Rows
+    are in code order; on a village list the duties come first, then the certificates
+    (证明事项) and the signs (机制牌子).
 
     With ``release`` the items are those the release published (their versions recorded
     up to its ``published_at``, in force on its effective date or on the day it was
@@ -139,6 +151,7 @@ def list_document(
         items = [item for item in items if item.applies_to(township)]
     if department is not None:
         items = [entry.item for entry in department_items(items, department.pk)]
+    items = sorted(items, key=lambda item: (_KIND_ORDER.get(item.item_kind, 9), item.code))
 
     level = Level(duty_list.level)
     title = _title(county.name, level, township, department)
@@ -165,7 +178,7 @@ def _title(county_name: str, level: Level, township, department) -> str:
         scope = "" if level == Level.TOWNSHIP else str(level.label)
         return f"{county_name}{township.name}{scope}履行职责事项清单"
     if department is not None:
-        return f"{county_name}{department.name}牵头事项目录（{level.label}清单）"
+        return f"{county_name}{department.name}事项目录（{level.label}清单，牵头和协同事项）"
     return f"{county_name}{level.label}履行职责事项清单"
 
 
@@ -195,11 +208,19 @@ def _row(number: int, item) -> DocumentRow:
         code=item.code,
         title=item.title,
         category=item.category_label,
-        duty_type=item.duty_type_label,
+        duty_type=type_cell(item.item_kind, item.duty_type),
+        primary_responsibility=item.primary_responsibility_label,
         lead_department=item.lead_department_name,
         department_responsibilities=item.department_responsibilities,
+        cooperation=cooperation_text(
+            (row.department_name, row.responsibilities) for row in item.cooperations
+        ),
         local_responsibilities=item.local_responsibilities,
         basis=item.basis,
-        resources=item.resources,
-        remarks=getattr(item, "remarks", ""),
+        accountability=item.accountability,
+        exemption=item.exemption,
+        work_requirements=item.work_requirements,
+        resources=item.resources.text(),
+        remarks=remarks_text(item.remarks, item.expires_on),
+        guidance_code=item.guidance_code,
     )

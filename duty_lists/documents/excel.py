@@ -18,7 +18,7 @@ from .content import ListDocument
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Column widths in characters, in the order of ``column_headers``.
-WIDTHS = (6, 14, 24, 10, 10, 18, 40, 40, 32, 20, 12)
+WIDTHS = (6, 14, 24, 10, 10, 10, 16, 36, 30, 36, 28, 20, 20, 20, 24, 18, 14)
 HEADER_ROW = 3
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)

@@ -9,7 +9,13 @@ a 文号 is given. Any problem refuses the whole file: nothing is written.
 """
 
 from .issues import ImportIssue, ImportRefused
-from .service import ImportResult, can_import_lists, counties_importable_by, lists_import
+from .service import (
+    ImportResult,
+    can_import_lists,
+    counties_importable_by,
+    lists_import,
+    lists_imported,
+)
 from .template import template_xlsx
 
 __all__ = [
@@ -19,5 +25,6 @@ __all__ = [
     "can_import_lists",
     "counties_importable_by",
     "lists_import",
+    "lists_imported",
     "template_xlsx",
 ]

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .columns import BY_HEADER, NOT_STORED, Column, normalise_header
+from .columns import BY_HEADER, Column, normalise_header
 from .issues import ImportIssue
 
 HEADER_SEARCH_ROWS = 10
@@ -61,7 +61,6 @@ class Sheet:
     header_row: int
     columns: dict[str, tuple[Column, str, str]]  # key → (column, header as written, letter)
     rows: list[Row] = field(default_factory=list)
-    not_stored: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
 
 
@@ -128,16 +127,16 @@ def _value(values: tuple, letter: str):
 
 
 def _header(name: str, number: int, values) -> Sheet | None:
-    known, not_stored, unknown = {}, [], []
+    known, unknown = {}, []
     for index, value in enumerate(values or ()):
         header = normalise_header(value)
         if not header:
             continue
         column = BY_HEADER.get(header)
         if column is None:
-            (not_stored if header in NOT_STORED else unknown).append(str(value).strip())
+            unknown.append(str(value).strip())
         elif column.key not in known:
             known[column.key] = (column, header, get_column_letter(index + 1))
     if len(known) < MIN_KNOWN_HEADERS:
         return None
-    return Sheet(name, number, known, not_stored=not_stored, unknown=unknown)
+    return Sheet(name, number, known, unknown=unknown)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 
 from organisations import permissions as org_permissions
 from organisations.models import County
@@ -21,6 +22,12 @@ from .writing import write_plan
 
 audit_log = logging.getLogger("qingdan.audit")
 DEFAULT_DECIDED_BY = "县委、县政府"
+
+# Sent by ``lists_import`` inside its transaction once a file's changes are written,
+# with ``county`` and ``items`` (every item added, changed or withdrawn). The workflow
+# app, which this app may not import, listens to start the expiry timers of temporary
+# items (临时事项) the file brought.
+lists_imported = Signal()
 
 
 @dataclass
@@ -101,8 +108,10 @@ def lists_import(
     Returns an ``ImportResult``. Raises ``PermissionDenied`` when ``actor`` may not
     import into the county, ``ValidationError`` for a missing 文号/reason or date, and
     ``ImportRefused`` listing every bad sheet, row and column; nothing is written then,
-    nor on a dry run. Changes: the lists (created when new), their items and
-    applicability rows, one history record per item written, the releases.
+    nor on a dry run. Changes: the lists (created when new, with the county's default
+    categories when it has none), their items, applicability rows and cooperating
+    departments, one history record per item written, the releases; sends
+    ``lists_imported``.
     """
     if actor is not None and not can_import_lists(actor, county):
         audit_log.warning("denied: %s may not import lists of county %s", actor, county.pk)
@@ -129,7 +138,7 @@ def lists_import(
     finally:
         workbook.close()
     units = CountyUnits(county)
-    validated = validate(sheets, units, issues)
+    validated = validate(sheets, units, issues, effective_date=effective_date)
     if not issues and not validated.specs:
         issues.append(ImportIssue(None, None, None, f"文件“{file_name}”中没有清单事项。"))
     if issues:
@@ -160,6 +169,8 @@ def lists_import(
         )
         if dry_run:
             return result
+        _point_at_saved_categories(validated, units)
+        written_items = []
         for plan in plans:
             if not plan.has_changes:
                 continue
@@ -170,6 +181,7 @@ def lists_import(
                 effective_date=effective_date,
                 progress=progress,
             )
+            written_items.extend(written)
             if document_number:
                 result.releases.append(
                     services.release_publish(
@@ -184,6 +196,8 @@ def lists_import(
                         recorded_by=recorded_by,
                     )
                 )
+        if written_items:
+            lists_imported.send(sender=ImportResult, county=county, items=written_items)
         audit_log.info(
             "lists of county %s imported from %s (%s) by %s: %s",
             county.pk,
@@ -195,3 +209,16 @@ def lists_import(
             ),
         )
     return result
+
+
+def _point_at_saved_categories(validated, units: CountyUnits) -> None:
+    """A county read with the default categories got them when its first list was
+    created (``services.duty_list_for``): the items take those rows."""
+    if units.categories_saved:
+        return
+    services.category_seed_defaults(units.county)
+    units.saved_categories()
+    rows = {category.code: category for category in units.category_list}
+    for specs in validated.specs.values():
+        for spec in specs.values():
+            spec.values["category"] = rows[spec.values["category"].code]

@@ -1,8 +1,9 @@
 """Turning read rows into checked item values (one ``ItemSpec`` per list and code).
 
-Everything is resolved against one county's departments and townships, loaded once;
-a bad cell, a missing column or a duplicate code becomes an ``ImportIssue`` and the
-checks go on, so that one pass reports every problem of the file.
+Everything is resolved against one county's departments, townships, villages and
+categories, loaded once; a bad cell, a missing column or a duplicate code becomes an
+``ImportIssue`` and the checks go on, so that one pass reports every problem of the
+file.
 """
 
 import datetime
@@ -10,9 +11,17 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from organisations.models import County, Department, Township
+from organisations.models import County, Department, Township, Village
 
-from ..models import DutyItem, Level
+from ..models import (
+    DEFAULT_CATEGORIES,
+    Category,
+    DutyItem,
+    ItemKind,
+    Level,
+    default_primary_responsibility,
+)
+from ..services import item_value_problems
 from .columns import BY_KEY, COLUMNS, LOCAL_HEADER_LEVELS, CellError, normalise_name
 from .issues import ImportIssue
 from .reading import Row, Sheet
@@ -20,34 +29,92 @@ from .reading import Row, Sheet
 # Model fields an import sets, compared with the list to find what changed.
 ITEM_FIELDS = (
     "title",
+    "item_kind",
     "category",
     "duty_type",
+    "primary_responsibility",
     "lead_department",
     "department_responsibilities",
     "local_responsibilities",
     "basis",
-    "resources",
+    "accountability",
+    "exemption",
+    "work_requirements",
+    "funding_amount",
+    "funding_source",
+    "staffing",
+    "equipment",
+    "remarks",
+    "guidance_code",
     "applies_to_all",
+    "village_kind",
+    "expires_on",
 )
-# The column a model field's error is reported under.
-FIELD_COLUMN = {
-    "code": "code",
-    "applies_to_all": "applicability",
-    "effective_date": "effective_date",
+# Fields that hold a row of another table.
+FOREIGN_KEYS = ("category", "lead_department")
+# Whom the item applies to: always taken from the file as a whole (empty means all).
+APPLICABILITY_FIELDS = ("applies_to_all", "townships", "villages", "village_kind")
+# Values of an item the file says nothing about (its column is absent).
+DEFAULTS = {
+    "item_kind": ItemKind.DUTY,
+    "primary_responsibility": "",
+    "accountability": "",
+    "exemption": "",
+    "work_requirements": "",
+    "funding_amount": None,
+    "funding_source": "",
+    "staffing": "",
+    "equipment": "",
+    "remarks": "",
+    "guidance_code": "",
+    "applies_to_all": True,
+    "village_kind": "",
+    "expires_on": None,
 }
-FIELD_COLUMN.update({name: name for name in ITEM_FIELDS if name in BY_KEY})
+# The columns a value may come from, the first present one is named in an issue.
+VALUE_COLUMNS = {
+    "item_kind": ("duty_type",),
+    "funding_amount": ("funding_amount", "resources"),
+    "funding_source": ("funding_source", "resources"),
+    "staffing": ("staffing", "resources"),
+    "equipment": ("equipment", "resources"),
+    "expires_on": ("expires_on", "remarks"),
+    "applies_to_all": ("applicability",),
+    "townships": ("applicability",),
+    "villages": ("villages", "village_kind"),
+    "cooperations": ("cooperation",),
+    "cooperating_departments": ("cooperation",),
+}
 
 LIST_LAYOUT, TOWNSHIP_LAYOUT = "list", "township"
+VILLAGE_PATH_SEPARATOR = "/"
 
 
 class CountyUnits:
-    """The county's departments and townships by code and by (folded) name."""
+    """The county's departments, townships and villages by code and by (folded) name,
+    and its categories by code, name and full name. A county without categories yet is
+    read with the default eight, created when the import writes
+    (``services.category_seed_defaults``)."""
 
     def __init__(self, county: County):
         self.county = county
         self.departments = _by_code_and_name(Department.objects.filter(county=county))
         self.township_list = list(Township.objects.filter(county=county).order_by("code"))
         self.townships = _by_code_and_name(self.township_list)
+        self.villages, self.ambiguous_villages = _villages_by_name(
+            Village.objects.filter(township__county=county)
+            .select_related("township")
+            .order_by("code")
+        )
+        categories = list(Category.objects.filter(county=county).select_related("parent"))
+        self.categories_saved = bool(categories)
+        if not categories:
+            categories = [
+                Category(county=county, code=code, name=name, position=position * 10)
+                for position, (code, name) in enumerate(DEFAULT_CATEGORIES, start=1)
+            ]
+        self.category_list = categories
+        self.categories = _categories_by_name(categories)
 
     def department(self, text: str) -> Department:
         """The department named or coded ``text``; raises ``CellError``."""
@@ -63,11 +130,43 @@ class CountyUnits:
             raise CellError(f"“{text}”不是{self.county.name}的乡镇(街道)（名称或编码）。")
         return found
 
+    def village(self, text: str) -> Village:
+        """The village (村/社区) coded or named ``text``, or named "乡镇(街道)/村(社区)";
+        raises ``CellError`` for an unknown name or one that several townships have."""
+        folded = normalise_name(text)
+        found = self.villages.get(folded)
+        if found is not None:
+            return found
+        if folded in self.ambiguous_villages:
+            raise CellError(f"“{text}”有多个同名村(社区)，请写作“乡镇(街道)/{text}”或填编码。")
+        raise CellError(f"“{text}”不是{self.county.name}的村(社区)（名称或编码）。")
+
+    def category(self, text: str) -> Category:
+        """The category coded or named ``text`` ("一级／二级" for a sub-category, or
+        its own name when no other sub-category has it); raises ``CellError``."""
+        found = self.categories.get(normalise_name(text))
+        if found is None:
+            names = "、".join(category.full_name for category in self.category_list)
+            raise CellError(
+                f"类别“{text}”不是{self.county.name}的领域类别（名称或代码），应为：{names}。"
+            )
+        return found
+
     def township_of_sheet(self, name: str) -> Township | None:
         """The township a sheet is named after (一乡一单: "城关街道", "城关街道清单" …)."""
         folded = normalise_name(name)
         matches = [t for t in self.township_list if folded.startswith(normalise_name(t.name))]
         return max(matches, key=lambda t: len(t.name)) if matches else None
+
+    def saved_categories(self) -> None:
+        """Once the county's categories exist (the import created them): point every
+        category looked up so far at its row."""
+        if self.categories_saved:
+            return
+        rows = {c.code: c for c in Category.objects.filter(county=self.county)}
+        self.category_list = [rows[category.code] for category in self.category_list]
+        self.categories = _categories_by_name(self.category_list)
+        self.categories_saved = True
 
 
 def _by_code_and_name(units) -> dict:
@@ -78,14 +177,48 @@ def _by_code_and_name(units) -> dict:
     return found
 
 
+def _villages_by_name(villages) -> tuple[dict, set]:
+    found, names = {}, {}
+    for village in villages:
+        found[normalise_name(village.code)] = village
+        path = f"{village.township.name}{VILLAGE_PATH_SEPARATOR}{village.name}"
+        found[normalise_name(path)] = village
+        names.setdefault(normalise_name(village.name), []).append(village)
+    ambiguous = {name for name, same in names.items() if len(same) > 1}
+    for name, same in names.items():
+        if name not in ambiguous:
+            found.setdefault(name, same[0])
+    return found, ambiguous
+
+
+def _categories_by_name(categories) -> dict:
+    found, children = {}, {}
+    for category in categories:
+        found[normalise_name(category.code)] = category
+        found[normalise_name(category.full_name)] = category
+        if category.parent_id is None:
+            found.setdefault(normalise_name(category.name), category)
+        else:
+            children.setdefault(normalise_name(category.name), []).append(category)
+    for name, same in children.items():
+        if len(same) == 1:
+            found.setdefault(name, same[0])
+    return found
+
+
 @dataclass
 class ItemSpec:
-    """One item as the file gives it: list level, code, model values and where it is."""
+    """One item as the file gives it: list level, code, model values, the fields the
+    file states (``given``: a column absent from the file leaves an item's value as it
+    is), applicability and cooperating departments, and where it is."""
 
     level: str
     code: str
     values: dict
+    given: frozenset[str]
     townships: frozenset[int]
+    villages: frozenset[int]
+    cooperations: tuple[tuple[int, str], ...]
     effective_date: datetime.date | None
     sheet: str
     row: int
@@ -118,9 +251,16 @@ class Validated:
     notices: list[str]
 
 
-def validate(sheets: list[Sheet], units: CountyUnits, issues: list[ImportIssue]) -> Validated:
-    """Check every row of ``sheets`` against ``units``. Returns a ``Validated``; appends
-    to ``issues`` every problem found (the result is only usable when none were)."""
+def validate(
+    sheets: list[Sheet],
+    units: CountyUnits,
+    issues: list[ImportIssue],
+    *,
+    effective_date: datetime.date | None = None,
+) -> Validated:
+    """Check every row of ``sheets`` against ``units`` (``effective_date``: the
+    import's, for rows without their own). Returns a ``Validated``; appends to
+    ``issues`` every problem found (the result is only usable when none were)."""
     specs: dict[str, dict[str, ItemSpec]] = {}
     summaries, notices = [], []
     township_specs: dict[str, set[str]] = {}
@@ -133,10 +273,6 @@ def validate(sheets: list[Sheet], units: CountyUnits, issues: list[ImportIssue])
         )
         summaries.append(summary)
         notices.extend(
-            f"工作表“{sheet.name}”的“{header}”列暂不导入（事项尚无此字段）。"
-            for header in sheet.not_stored
-        )
-        notices.extend(
             f"工作表“{sheet.name}”的“{header}”列无法识别，未导入。" for header in sheet.unknown
         )
         if township and "applicability" in sheet.columns:
@@ -147,7 +283,7 @@ def validate(sheets: list[Sheet], units: CountyUnits, issues: list[ImportIssue])
         if not _has_required_columns(sheet, issues) or level is None:
             continue
         for row in sheet.rows:
-            spec = _row_spec(sheet, row, level, township, units, issues)
+            spec = _row_spec(sheet, row, level, township, units, issues, effective_date)
             if spec is None:
                 continue
             summary.items += 1
@@ -210,6 +346,35 @@ def _has_required_columns(sheet: Sheet, issues: list[ImportIssue]) -> bool:
     return not missing
 
 
+class _RowIssues:
+    """The issues of one row, each under the column a value came from."""
+
+    def __init__(self, sheet: Sheet, row: Row, issues: list[ImportIssue]):
+        self.sheet, self.row, self.issues = sheet, row, issues
+        self.origin: dict[str, str] = {}
+        self.found = 0
+
+    def add(self, key: str | None, message: str) -> None:
+        if key is None or key not in self.sheet.columns:
+            header, letter = None, None
+        else:
+            _, header, letter = self.sheet.columns[key]
+        self.issues.append(ImportIssue(self.sheet.name, self.row.number, header, message, letter))
+        self.found += 1
+
+    def add_for_field(self, name: str, message: str) -> None:
+        """An issue about model field ``name``, under the column that gave it."""
+        key = self.origin.get(name)
+        if key is None:
+            candidates = (*VALUE_COLUMNS.get(name, ()), name)
+            key = next((k for k in candidates if k in self.sheet.columns), None)
+        if key is None:
+            # No column of the file gave it: name the field in the message itself.
+            label = str(DutyItem._meta.get_field(name).verbose_name)
+            message = f"{label}：{message}"
+        self.add(key, message)
+
+
 def _row_spec(
     sheet: Sheet,
     row: Row,
@@ -217,54 +382,126 @@ def _row_spec(
     township: Township | None,
     units: CountyUnits,
     issues: list[ImportIssue],
+    import_date: datetime.date | None,
 ) -> ItemSpec | None:
-    values: dict = {"applies_to_all": True, "resources": ""}
-    townships: tuple = ()
-    effective_date = None
-    found = len(issues)
-    for key, (column, header, letter) in sheet.columns.items():
+    values: dict = dict(DEFAULTS)
+    problems = _RowIssues(sheet, row, issues)
+    parsed_by: dict[str, tuple[str, object]] = {}
+    given: set[str] = set()
+    all_named = False
+    for key, (column, _header, _letter) in sheet.columns.items():
         if column.parse is None:
             continue
         cell = row.cells[key]
         if not cell.text:
             if column.required:
-                issues.append(ImportIssue(sheet.name, row.number, header, "不能为空。", letter))
+                problems.add(key, "不能为空。")
+            elif key not in ("applicability", "villages", "village_kind"):
+                given.update(_fields_of(key))
             continue
         if township and key == "applicability":
             continue
-        try:
-            parsed = column.parse(cell.value if key == "effective_date" else cell.text, units)
-        except CellError as error:
-            issues.append(ImportIssue(sheet.name, row.number, header, str(error), letter))
+        if column.village_only and level == Level.TOWNSHIP:
+            problems.add(key, "乡镇(街道)清单的事项只能按乡镇(街道)确定适用范围。")
             continue
-        townships = parsed.pop("townships", townships)
-        effective_date = parsed.pop("effective_date", effective_date)
-        values.update(parsed)
-    if len(issues) > found:
+        if township and key == "villages":
+            problems.add(key, "按乡镇分表时适用范围即该乡镇(街道)，不能再填适用村(社区)。")
+            continue
+        try:
+            parsed = column.parse(cell.value if column.raw else cell.text, units)
+        except CellError as error:
+            problems.add(key, str(error))
+            continue
+        all_named = parsed.pop("all_named", all_named)
+        for name, value in parsed.items():
+            stated = value not in (None, "")
+            earlier = parsed_by.get(name)
+            if stated and earlier is not None and earlier[1] not in (None, "", value):
+                label = sheet.columns[earlier[0]][1]
+                problems.add(key, f"与“{label}”列所写的{_field_label(name)}不一致。")
+                continue
+            if stated or earlier is None:
+                parsed_by[name] = (key, value)
+                problems.origin[name] = key
+                values[name] = value
+            given.add(name)
+    if problems.found:
         return None
     code = values.pop("code")
+    townships = values.pop("townships", ())
+    villages = values.pop("villages", ())
+    cooperations = values.pop("cooperations", ())
+    effective_date = values.pop("effective_date", None)
+    if villages and all_named:
+        problems.add("villages", "“适用乡镇”为“全部”时不能再填适用村(社区)。")
+        return None
+    values["applies_to_all"] = not townships and not villages
+    if not values["primary_responsibility"]:
+        values["primary_responsibility"] = default_primary_responsibility(values["duty_type"])
     # The model's own checks (and text cleaning) on a throw-away instance: no query.
-    item = DutyItem(code=code, **values)
+    item = DutyItem(
+        code=code, effective_date=effective_date or import_date, **_model_values(values)
+    )
     try:
-        item.clean_fields(exclude=["duty_list", "lead_department", "effective_date"])
+        item.clean_fields(exclude=["duty_list", "lead_department", "category", "effective_date"])
     except ValidationError as error:
         for name, messages in error.message_dict.items():
-            key = FIELD_COLUMN.get(name, name)
-            _, header, letter = sheet.columns.get(key, (None, name, None))
-            issues.extend(
-                ImportIssue(sheet.name, row.number, header, message, letter) for message in messages
-            )
+            for message in messages:
+                problems.add_for_field(name, message)
+        return None
+    found = item_value_problems(
+        item,
+        level,
+        has_villages=bool(villages or item.village_kind),
+        cooperations=list(cooperations),
+    )
+    for name, messages in found.items():
+        for message in messages:
+            problems.add_for_field(name, message)
+    if problems.found:
         return None
     cleaned = {name: getattr(item, name) for name in ITEM_FIELDS}
     return ItemSpec(
         level=level,
         code=item.code,
         values=cleaned,
+        given=frozenset(given | set(APPLICABILITY_FIELDS)),
         townships=frozenset(t.pk for t in townships),
+        villages=frozenset(v.pk for v in villages),
+        cooperations=tuple((department.pk, text) for department, text in cooperations),
         effective_date=effective_date,
         sheet=sheet.name,
         row=row.number,
     )
+
+
+def _fields_of(key: str) -> tuple[str, ...]:
+    """The fields an empty cell of column ``key`` states to be empty."""
+    if key == "resources":
+        return ("funding_amount", "funding_source", "staffing", "equipment")
+    if key == "remarks":
+        return ("remarks", "expires_on")
+    if key == "cooperation":
+        return ("cooperations",)
+    if key in ("effective_date", "code", "number"):
+        return ()
+    return (key,)
+
+
+def _model_values(values: dict) -> dict:
+    return {name: value for name, value in values.items() if name in ITEM_FIELDS}
+
+
+def _field_label(name: str) -> str:
+    if name in ITEM_FIELDS:
+        return str(DutyItem._meta.get_field(name).verbose_name)
+    return BY_KEY[name].label if name in BY_KEY else name
+
+
+def compared_fields(spec: ItemSpec) -> list[str]:
+    """The model fields of ``spec`` an existing item is compared with and updated by:
+    those the file states."""
+    return [name for name in ITEM_FIELDS if name in spec.given]
 
 
 def _merge(
@@ -291,12 +528,14 @@ def _merge(
     differing = [
         name
         for name in ITEM_FIELDS
-        if name != "applies_to_all" and earlier.values[name] != spec.values[name]
+        if name not in APPLICABILITY_FIELDS and earlier.values[name] != spec.values[name]
     ]
+    if earlier.cooperations != spec.cooperations:
+        differing.append("cooperations")
     if earlier.effective_date != spec.effective_date:
         differing.append("effective_date")
     if differing:
-        labels = "、".join(sheet.columns[FIELD_COLUMN.get(n, n)][1] for n in differing)
+        labels = "、".join(dict.fromkeys(_header_of(sheet, name) for name in differing))
         issues.append(
             ImportIssue(
                 sheet.name,
@@ -308,6 +547,14 @@ def _merge(
         )
         return
     earlier.township_sheets.append(township)
+
+
+def _header_of(sheet: Sheet, name: str) -> str:
+    """The header under which ``sheet`` gives field ``name``."""
+    for key in (*VALUE_COLUMNS.get(name, ()), name):
+        if key in sheet.columns:
+            return sheet.columns[key][1]
+    return _field_label(name)
 
 
 def _township_applicability(specs, township_specs, units: CountyUnits, notices) -> None:

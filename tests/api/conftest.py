@@ -26,12 +26,14 @@ from duty_lists.models import DutyItem, Release
 from organisations.models import Deputyship, Region, Role
 from organisations.services import api_token_issue, region_membership_grant
 from tests.factories import (
+    SAFETY_LAW,
     CountyFactory,
     DepartmentFactory,
     GridFactory,
     TownshipFactory,
     UserFactory,
     VillageFactory,
+    category_of,
     user_with_role,
 )
 from workflow import services
@@ -131,12 +133,15 @@ def add_body(world, **overrides) -> dict:
         "level": "township",
         "initiator": {"type": "department", "id": world.department.pk},
         "title": "燃气安全入户排查",
-        "category": "safety_law",
+        "category": category_of(world.county, SAFETY_LAW).pk,
         "duty_type": "cooperating",
         "department_responsibilities": "负责燃气安全监管和隐患整改执法。",
         "local_responsibilities": "配合开展入户排查，发现隐患及时报告。",
         "basis": "《城镇燃气管理条例》",
-        "resources": "每年排查经费2万元",
+        "funding_amount": "2",
+        "funding_source": "县财政排查经费",
+        "staffing": "无",
+        "equipment": "无",
         "effective_date": "2026-01-01",
         "applies_to_all": False,
         "target_townships": [township.pk for township in world.consulted],
@@ -151,11 +156,14 @@ def file_request(world, *, townships=None, **fields) -> ChangeRequestProcess:
     ``townships`` (default: the three consulted ones)."""
     values = {
         "title": "燃气安全入户排查",
-        "category": "safety_law",
+        "category": category_of(world.county, SAFETY_LAW),
         "duty_type": "cooperating",
         "department_responsibilities": "负责燃气安全监管和隐患整改执法。",
         "local_responsibilities": "配合开展入户排查，发现隐患及时报告。",
         "basis": "《城镇燃气管理条例》",
+        "funding_source": "无",
+        "staffing": "无",
+        "equipment": "无",
         "effective_date": datetime.date(2026, 1, 1),
     }
     values.update(fields)

@@ -32,6 +32,7 @@ from tests.evaluation.round_factories import (
     submit_everything,
     xlsx_upload,
 )
+from tests.factories import SAFETY_LAW, category_of
 from workflow import services
 from workflow.models import ConsultationAnswer
 from workflow.services import evaluating
@@ -106,9 +107,12 @@ def request_create_call(request):
         "level": "township",
         "initiator": {"type": "department", "id": world.department.pk},
         "title": "燃气安全入户排查",
-        "category": "safety_law",
+        "category": category_of(world.county, SAFETY_LAW).pk,
         "duty_type": "cooperating",
         "lead_department": world.department.pk,
+        "funding_source": "无",
+        "staffing": "无",
+        "equipment": "无",
         "department_responsibilities": "负责燃气安全监管和隐患整改执法。",
         "local_responsibilities": "配合开展入户排查，发现隐患及时报告。",
         "basis": "《城镇燃气管理条例》",

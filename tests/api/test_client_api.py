@@ -247,7 +247,7 @@ def test_data_migration_names_the_starter_of_stored_processes(world):
     """Processes stored before the start callbacks named their starter get it from the
     field that records who filed (request), reported (off-list report) or opened
     (evaluation round)."""
-    migration = import_module("workflow.migrations.0009_start_task_owner")
+    migration = import_module("workflow.migrations.0013_start_task_owner")
     request = file_request(world)
     reports = report_world.make_world()
     report = report_world.file_report(reports)

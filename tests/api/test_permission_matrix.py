@@ -14,7 +14,7 @@ from organisations import deputies
 from organisations.models import Role
 from stats.figures import FIGURES
 from tests.decisions import as_proposed, decide, prepare
-from tests.factories import DepartmentFactory, make_item, user_with_role
+from tests.factories import SAFETY_LAW, DepartmentFactory, category_of, make_item, user_with_role
 from workflow import services
 from workflow.models import ChangeKind, ConsultationAnswer, CountyWorkflowSettings
 
@@ -255,11 +255,14 @@ def village_request(world):
         department=world.department,
         fields={
             "title": "村级燃气安全宣传",
-            "category": "safety_law",
+            "category": category_of(world.county, SAFETY_LAW),
             "duty_type": "cooperating",
             "department_responsibilities": "负责燃气安全宣传材料的编印和培训。",
             "local_responsibilities": "村(社区)张贴宣传材料。",
             "basis": "《城镇燃气管理条例》",
+            "funding_source": "无",
+            "staffing": "无",
+            "equipment": "无",
             "effective_date": datetime.date(2026, 1, 1),
         },
         target_townships=world.consulted,

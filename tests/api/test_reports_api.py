@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from arbitration.models import OffListReport
 from tests.arbitration.world import (
-    CONVERSION,
     PDF_BYTES,
     answer,
+    conversion,
     database_state,
     file_report,
     make_world,
@@ -77,7 +77,7 @@ def test_report_from_filing_to_a_converted_admission_request(world):
 
     response = client_for(world.office).post(
         f"/api/reports/{report_id}/rule/",
-        {"ruling": "converted", "reasoning": "应按准入程序办理。", **CONVERSION},
+        {"ruling": "converted", "reasoning": "应按准入程序办理。", **conversion(world.county)},
         format="json",
     )
     assert response.status_code == 200, response.json()
@@ -148,6 +148,9 @@ def test_conversion_without_item_fields_is_a_400_naming_them(world):
         "department_responsibilities",
         "basis",
         "effective_date",
+        "funding_source",
+        "staffing",
+        "equipment",
     }
     assert database_state() == before
 

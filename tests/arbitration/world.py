@@ -13,7 +13,13 @@ from viewflow.workflow.status import STATUS
 
 from arbitration.models import OffListReport, ReportEvidence
 from organisations.models import Role
-from tests.factories import CountyFactory, DepartmentFactory, TownshipFactory, user_with_role
+from tests.factories import (
+    CountyFactory,
+    DepartmentFactory,
+    TownshipFactory,
+    category_of,
+    user_with_role,
+)
 from workflow.models import ChangeRequestProcess, Notification
 from workflow.offlist_flow import OffListReportFlow
 from workflow.services import reporting
@@ -98,12 +104,21 @@ def answer(world, report, answer_value="dispute", reason="该事项属于部门�
 
 CONVERSION = {
     "title": "自建房结构安全排查",
-    "category": "urban_rural",
     "duty_type": "cooperating",
     "department_responsibilities": "负责自建房安全排查的组织、技术指导和鉴定。",
     "basis": "《城乡建设安全管理条例》",
+    "funding_amount": "3.5",
+    "funding_source": "县财政排查经费",
+    "staffing": "无",
+    "equipment": "无",
     "effective_date": "2027-01-01",
 }
+
+
+def conversion(county) -> dict:
+    """The item fields the county office supplies to convert a report in ``county``:
+    ``CONVERSION`` with the county's 城乡建设 category (its id)."""
+    return {**CONVERSION, "category": category_of(county).pk}
 
 
 def rule(world, report, ruling="upheld", reasoning="交办事项不在清单内。", **kwargs):

@@ -11,9 +11,11 @@ from duty_lists.models import DutyItem
 from organisations.models import Role
 from tests.factories import (
     DEFAULT_PASSWORD,
+    SAFETY_LAW,
     CountyFactory,
     DepartmentFactory,
     TownshipFactory,
+    category_of,
     user_with_role,
 )
 from workflow.flows import ChangeRequestFlow
@@ -69,6 +71,8 @@ def test_department_files_townships_answer_leadership_decides_item_published(
     session_for, live_server
 ):
     county = CountyFactory(name="清河县")
+    # The county's categories exist (its lists were set up): the form offers them.
+    category_of(county, SAFETY_LAW)
     department = DepartmentFactory(county=county, name="县住房和城乡建设局")
     chengguan = TownshipFactory(county=county, name="城关街道", code="T-01")
     qingshi = TownshipFactory(county=county, name="青石镇", code="T-02")
@@ -91,6 +95,10 @@ def test_department_files_townships_answer_leadership_decides_item_published(
     staff.fill("textarea[name=department_responsibilities]", "负责燃气安全监管执法。")
     staff.fill("textarea[name=local_responsibilities]", "配合入户排查，发现隐患及时报告。")
     staff.fill("textarea[name=basis]", "《城镇燃气管理条例》")
+    # 费随事转: each part of 配套保障 stated, "无" where there is none.
+    staff.fill("input[name=funding_source]", "无")
+    staff.fill("textarea[name=staffing]", "无")
+    staff.fill("textarea[name=equipment]", "无")
     staff.fill("input[name=effective_date]", "2026-12-01")
     choose(staff, "target_townships", "城关街道", "青石镇")
     staff.fill("textarea[name=reasons]", "属地需要配合入户排查。")

@@ -26,12 +26,12 @@ def test_office_uploads_the_demo_file_previews_confirms_and_sees_the_items(
     sheets = page.locator("[data-testid=import-sheets] tbody tr")
     sheets.first.wait_for()
     assert [sheets.nth(i).inner_text().split("\t") for i in range(sheets.count())] == [
-        ["乡镇(街道)", "乡镇(街道)", "—", "31"],
-        ["村(社区)", "村(社区)", "—", "17"],
+        ["乡镇(街道)", "乡镇(街道)", "—", "32"],
+        ["村(社区)", "村(社区)", "—", "19"],
         ["网格", "网格", "—", "12"],
     ]
     lists = page.locator("[data-testid=import-lists] tbody tr")
-    assert lists.first.inner_text().split("\t") == ["乡镇(街道)", "31", "0", "0", "0", "0"]
+    assert lists.first.inner_text().split("\t") == ["乡镇(街道)", "32", "0", "0", "0", "0"]
     assert DutyItem.objects.count() == 0
 
     page.click("[data-testid=import-confirm]")
@@ -40,4 +40,4 @@ def test_office_uploads_the_demo_file_previews_confirms_and_sees_the_items(
     assert "已按清委办发〔2025〕9号导入" in page.content()
     table_text = page.locator("table.vf-list__table").inner_text()
     assert "违法建设巡查、制止和报告" in table_text
-    assert DutyItem.objects.count() == 60
+    assert DutyItem.objects.count() == 63

@@ -15,7 +15,7 @@ from evaluation import services as evaluation_services
 from evaluation.models import Direction
 from tests.arbitration.world import make_world
 from tests.evaluation.round_factories import evaluation_world, sheet_of
-from tests.factories import DEFAULT_PASSWORD, make_item
+from tests.factories import DEFAULT_PASSWORD, SAFETY_LAW, category_of, make_item
 from workflow import services
 from workflow.models import ChangeKind
 from workflow.services import evaluating
@@ -44,11 +44,14 @@ def file_requests(world, count: int):
             department=world.department,
             fields={
                 "title": f"城镇燃气安全入户排查和隐患整改配合工作第{index + 1}项",
-                "category": "safety_law",
+                "category": category_of(world.county, SAFETY_LAW),
                 "duty_type": "cooperating",
                 "department_responsibilities": "负责燃气安全监管和隐患整改执法。",
                 "local_responsibilities": "配合开展入户排查，发现隐患及时报告。",
                 "basis": "《城镇燃气管理条例》",
+                "funding_source": "无",
+                "staffing": "无",
+                "equipment": "无",
                 "effective_date": datetime.date(2027, 1, 1),
             },
             target_townships=[world.township],

@@ -14,9 +14,11 @@ from viewflow.workflow.status import STATUS
 from organisations.models import Role
 from tests.factories import (
     DEFAULT_PASSWORD,
+    SAFETY_LAW,
     CountyFactory,
     DepartmentFactory,
     TownshipFactory,
+    category_of,
     user_with_role,
 )
 from workflow import services
@@ -60,11 +62,14 @@ def consultation(db):
         department=department,
         fields={
             "title": "燃气安全入户排查",
-            "category": "safety_law",
+            "category": category_of(county, SAFETY_LAW),
             "duty_type": "cooperating",
             "department_responsibilities": "负责燃气安全监管执法。",
             "local_responsibilities": "配合入户排查，发现隐患及时报告。",
             "basis": "《城镇燃气管理条例》",
+            "funding_source": "无",
+            "staffing": "无",
+            "equipment": "无",
             "effective_date": datetime.date(2026, 12, 1),
         },
         target_townships=[chengguan],

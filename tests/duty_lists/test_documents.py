@@ -25,12 +25,18 @@ TOWNSHIP_HEADERS = [
     "事项名称",
     "类别",
     "履职类型",
+    "主体责任",
     "牵头部门",
     "部门职责",
+    "协同部门(及职责)",
     "乡镇(街道)职责",
     "实施依据",
+    "追责情形",
+    "免责情形",
+    "工作要求/时限",
     "配套保障",
     "备注",
+    "指导目录编码",
 ]
 
 
@@ -58,8 +64,8 @@ def pdf_text(pdf: bytes) -> list[str]:
 
 def test_column_headers_name_the_level_s_own_duties():
     assert list(column_headers(Level.TOWNSHIP)) == TOWNSHIP_HEADERS
-    assert column_headers(Level.VILLAGE)[7] == "村(社区)职责"
-    assert column_headers(Level.GRID)[7] == "网格职责"
+    assert column_headers(Level.VILLAGE)[9] == "村(社区)职责"
+    assert column_headers(Level.GRID)[9] == "网格职责"
 
 
 def test_excel_of_a_whole_level_has_title_version_header_and_rows(world):
@@ -82,10 +88,16 @@ def test_excel_of_a_whole_level_has_title_version_header_and_rows(world):
             "森林防火巡查",
             "城乡建设",
             "配合履职",
+            "牵头部门",
             "县应急管理局",
             "负责森林防火的指导和监督。",
+            None,
             "组织护林员开展防火巡查。",
             "《森林防火条例》",
+            None,
+            None,
+            None,
+            None,
             None,
             None,
         ),
@@ -95,12 +107,18 @@ def test_excel_of_a_whole_level_has_title_version_header_and_rows(world):
             "燃气安全入户排查和宣传",
             "平安法治",
             "配合履职",
+            "牵头部门",
             "县住房和城乡建设局",
             "负责燃气安全监管和隐患整改执法。",
+            "县应急管理局：负责燃气事故的应急处置协调。",
             "配合开展入户排查，发现隐患及时报告。",
             "《城镇燃气管理条例》第四十一条",
-            "每年排查经费2万元",
             None,
+            None,
+            None,
+            "经费：县财政排查经费（2万元）\n人员：无\n装备：无",
+            "每年至少排查一次。",
+            "ZJ-GD-0031",
         ),
         (
             3,
@@ -108,10 +126,16 @@ def test_excel_of_a_whole_level_has_title_version_header_and_rows(world):
             "违法建设巡查",
             "城乡建设",
             "基本履职",
+            "乡镇(街道)",
             "县住房和城乡建设局",
             "负责违法建设的认定和查处。",
+            None,
             "负责日常巡查，发现违法建设及时制止并报告。",
             "《中华人民共和国城乡规划法》第六十四条",
+            None,
+            None,
+            None,
+            None,
             None,
             None,
         ),
@@ -134,15 +158,23 @@ def test_village_level_township_document_names_the_level(world):
 
     assert sheet["A1"].value == "清河县青石镇村(社区)履行职责事项清单"
     assert sheet["A2"].value.endswith("尚未以文号发布")
-    assert sheet["H3"].value == "村(社区)职责"
+    assert sheet["J3"].value == "村(社区)职责"
     assert [row[2] for row in rows(sheet)] == ["村级燃气安全宣传"]
 
 
-def test_department_document_holds_the_items_it_leads(world):
+def test_department_document_holds_the_items_it_leads_and_works_on(world):
     sheet = sheet_of(list_document(township_list(world), department=world.zjj))
 
-    assert sheet["A1"].value == "清河县县住房和城乡建设局牵头事项目录（乡镇(街道)清单）"
+    assert sheet["A1"].value == (
+        "清河县县住房和城乡建设局事项目录（乡镇(街道)清单，牵头和协同事项）"
+    )
     assert [row[1] for row in rows(sheet)] == ["XZ-ZJ-0001", "XZ-ZJ-0002"]
+    # 应急管理局 leads 森林防火巡查 and cooperates on 燃气安全入户排查.
+    cooperating = sheet_of(list_document(township_list(world), department=world.yjj))
+    assert [(row[1], row[8]) for row in rows(cooperating)] == [
+        ("XZ-YJ-0001", None),
+        ("XZ-ZJ-0001", "县应急管理局：负责燃气事故的应急处置协调。"),
+    ]
 
 
 def test_list_before_any_record_was_made_is_empty_and_says_so(world):
@@ -182,8 +214,8 @@ def test_text_that_looks_like_a_formula_stays_text(world):
 
     row = next(r for r in sheet.iter_rows(min_row=4) if r[1].value == "XZ-ZJ-0100")
     assert row[2].value == '\'=HYPERLINK("http://example.com","点击")'
-    assert row[7].value == "'@SUM(A1:A2)"
-    assert row[8].value == "'+1+1"
+    assert row[9].value == "'@SUM(A1:A2)"
+    assert row[10].value == "'+1+1"
     assert all(cell.data_type != "f" for cell in row)
 
 
@@ -323,7 +355,7 @@ def test_bad_choices_are_named_on_the_page(world):
     assert response.status_code == 400
     assert "该清单没有第9版。" in response.content.decode()
     assert both.status_code == 400
-    assert "乡镇(街道)和牵头部门只能选择一项。" in both.content.decode()
+    assert "乡镇(街道)和部门只能选择一项。" in both.content.decode()
 
 
 def test_documents_page_lists_what_the_user_may_download(world):

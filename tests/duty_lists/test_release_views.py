@@ -88,7 +88,7 @@ def test_a_release_shows_what_it_added_amended_and_withdrew(client, world):
     assert [v.after.title for v in context["withdrawn"]] == ["南镇事项"]
     [amended] = context["amended"]
     assert [(c.label, c.old, c.new) for c in amended.changes] == [
-        ("配合职责", "乡镇负责发现报告。", "只负责发现报告。")
+        ("乡镇(街道)职责", "乡镇负责发现报告。", "只负责发现报告。")
     ]
     assert context["previous"] == world["first"]
     assert "甲委办发〔2026〕9号" in response.content.decode()
@@ -204,7 +204,9 @@ def test_release_pages_run_the_same_queries_with_3_and_27_changes(client, world)
     items = [make_item(county=world["county"]) for _ in range(27)]
     release(office, small.duty_list, items, "甲委办发〔2026〕20号")
     for item in items:
-        services.duty_item_amend(actor=office, item=item, reason="调整", resources="县财政补助")
+        services.duty_item_amend(
+            actor=office, item=item, reason="调整", funding_source="县财政补助"
+        )
     big = release(office, small.duty_list, items, "甲委办发〔2026〕30号")
 
     at_27 = [_queries(client, path) for path in paths(big)]

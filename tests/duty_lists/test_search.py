@@ -62,7 +62,7 @@ def test_an_item_covers_a_query_when_every_keyword_is_in_one_of_its_fields():
 
     assert result.is_covered
     assert [(m.item.code, m.covers, m.fields) for m in result.matches] == [
-        ("XZ-ZJ-0001", True, ("事项名称", "配合职责"))
+        ("XZ-ZJ-0001", True, ("事项名称", "属地职责"))
     ]
 
 

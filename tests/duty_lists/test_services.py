@@ -7,9 +7,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from duty_lists import services
-from duty_lists.models import DutyItem, DutyType, ItemStatus, Level
+from duty_lists.models import Category, DutyItem, DutyType, ItemStatus, Level
 from organisations.models import Role
 from tests.factories import (
+    SAFETY_LAW,
     CountyFactory,
     DepartmentFactory,
     TownshipFactory,
@@ -124,20 +125,34 @@ def test_withdraw_writes_one_record_with_status_and_date(county, office):
     assert state(item)["status"] == ItemStatus.WITHDRAWN
 
 
-def test_create_without_a_code_takes_the_next_free_code_of_its_list(county):
-    make_item(county=county, code="XZ-SQ-0002")  # the count says 2: 0002 is taken, so 0003
-    make_item(county=county, code="CS-0001", level=Level.VILLAGE)
+def test_create_without_a_code_follows_the_list_s_pattern_level_category_number(county):
+    # Two 城乡建设 items on the township list: 0002 is taken, so the count (2) gives 0003.
+    make_item(county=county, code="XZ-CX-0002")
+    make_item(county=county, code="XZ-ZJ-0001")  # another prefix: not counted
+    make_item(county=county, code="CS-CX-0001", level=Level.VILLAGE)
 
     township_item = make_item(county=county, code="")
     village_item = make_item(county=county, code="  ", level=Level.VILLAGE)
+    safety_item = make_item(county=county, code="", category=SAFETY_LAW)
     next_township_item = make_item(county=county, code="")
 
-    assert (township_item.code, village_item.code, next_township_item.code) == (
-        "XZ-SQ-0003",
-        "CS-SQ-0002",
-        "XZ-SQ-0004",
+    assert (
+        township_item.code,
+        village_item.code,
+        safety_item.code,
+        next_township_item.code,
+    ) == ("XZ-CX-0003", "CS-CX-0002", "XZ-PA-0001", "XZ-CX-0004")
+    assert DutyItem.history.get(id=township_item.pk).code == "XZ-CX-0003"
+
+
+def test_a_county_s_own_category_code_makes_its_codes(county):
+    category = services.category_save(
+        actor=None, category=Category(county=county, code="zj", name="住房城建")
     )
-    assert DutyItem.history.get(id=township_item.pk).code == "XZ-SQ-0003"
+
+    item = make_item(county=county, code="", category=category)
+
+    assert (category.code, item.code) == ("ZJ", "XZ-ZJ-0001")
 
 
 @pytest.mark.parametrize(

@@ -13,18 +13,21 @@ chosen moment (Asia/Shanghai) so the timeline is exact:
 """
 
 import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
 from duty_lists import services, snapshots
-from duty_lists.models import Category, DutyItem, DutyType, ItemStatus, Level
+from duty_lists.models import DutyItem, DutyType, ItemKind, ItemStatus, Level
 from duty_lists.snapshots import FieldChange
 from tests.factories import (
+    SAFETY_LAW,
     CountyFactory,
     DepartmentFactory,
     TownshipFactory,
+    category_of,
     county_office_user,
     make_item,
 )
@@ -179,27 +182,48 @@ def test_snapshot_carries_every_tracked_field_of_that_version(timeline):
         history_user_name="李四",
         change_reason="根据裁定调整",
         duty_list_id=timeline["list"].pk,
+        level=Level.TOWNSHIP,
         code="XZ-0003",
         title="违法建设巡查和处置",
-        category=Category.URBAN_RURAL,
+        item_kind=ItemKind.DUTY,
+        item_kind_label="履职事项",
+        category_id=timeline["a"].category_id,
+        category_code="CX",
         category_label="城乡建设",
         duty_type=DutyType.COOPERATING,
         duty_type_label="配合履职",
+        primary_responsibility="department",
         lead_department_id=timeline["a"].lead_department_id,
         lead_department_name="县住建局",
         department_responsibilities="部门负责组织实施。",
+        cooperations=(),
         local_responsibilities="乡镇负责发现报告。",
         basis="《测试条例》第一条",
-        resources="",
+        accountability="",
+        exemption="",
+        work_requirements="",
+        funding_amount=None,
+        funding_source="",
+        staffing="",
+        equipment="",
+        remarks="",
+        guidance_code="",
         applies_to_all=False,
         township_ids=frozenset({timeline["east"].pk, timeline["south"].pk}),
         township_names=("东城街道", "南山镇"),
+        village_ids=frozenset(),
+        village_names=(),
+        village_township_ids=frozenset(),
+        village_kind="",
         effective_date=D(2026, 1, 5),
+        expires_on=None,
         status=ItemStatus.IN_FORCE,
         status_label="有效",
         withdrawn_date=None,
     )
     assert snapshot.applicability_label == "东城街道、南山镇"
+    assert snapshot.local_responsibilities_label == "乡镇(街道)职责"
+    assert snapshot.primary_responsibility_label == "牵头部门"
 
 
 @pytest.mark.parametrize(
@@ -303,21 +327,29 @@ def test_field_changes_show_labels_names_and_all_units():
     county = CountyFactory()
     east = TownshipFactory(county=county, name="东城街道")
     item = make_item(
-        county=county,
-        lead_department=DepartmentFactory(county=county, name="县住建局"),
-        category=Category.URBAN_RURAL,
-        resources="",
+        county=county, lead_department=DepartmentFactory(county=county, name="县住建局")
     )
+    police = DepartmentFactory(county=county, name="县公安局")
     services.duty_item_amend(
         actor=None,
         item=item,
         reason="调整",
-        category=Category.SAFETY_LAW,
+        category=category_of(county, SAFETY_LAW),
+        duty_type=DutyType.BASIC,
         lead_department=DepartmentFactory(county=county, name="县消防救援大队"),
-        resources="每年补助2万元",
+        cooperations=[(police, "负责治安秩序维护。")],
+        local_responsibilities="乡镇组织检查。",
+        accountability="未按要求检查造成后果的。",
+        funding_amount=Decimal("2"),
+        funding_source="县财政",
+        staffing="无",
+        equipment="无",
+        remarks="试行",
+        guidance_code="ZJ-001",
         applies_to_all=False,
         townships=[east],
         effective_date=D(2026, 7, 1),
+        expires_on=D(2026, 12, 31),
     )
 
     first, second = snapshots.item_history(item)
@@ -325,10 +357,24 @@ def test_field_changes_show_labels_names_and_all_units():
     assert second.user_name == "系统"
     assert second.changes == (
         FieldChange("category", "领域类别", "城乡建设", "平安法治"),
-        FieldChange("lead_department", "牵头(主体责任)部门", "县住建局", "县消防救援大队"),
-        FieldChange("resources", "配套资源(经费/人员/装备)", "", "每年补助2万元"),
+        FieldChange("duty_type", "履职类型", "配合履职", "基本履职"),
+        FieldChange("lead_department", "牵头部门", "县住建局", "县消防救援大队"),
+        FieldChange(
+            "cooperating_departments", "协同部门及职责", "", "县公安局：负责治安秩序维护。"
+        ),
+        FieldChange(
+            "local_responsibilities", "乡镇(街道)职责", "乡镇负责发现报告。", "乡镇组织检查。"
+        ),
+        FieldChange("accountability", "追责情形", "", "未按要求检查造成后果的。"),
+        FieldChange("funding_amount", "经费金额(万元)", "", "2万元"),
+        FieldChange("funding_source", "经费来源", "", "县财政"),
+        FieldChange("staffing", "人员保障", "", "无"),
+        FieldChange("equipment", "装备保障", "", "无"),
+        FieldChange("remarks", "备注", "", "试行"),
+        FieldChange("guidance_code", "指导目录编码", "", "ZJ-001"),
         FieldChange("townships", "适用乡镇(街道)", "全部", "东城街道"),
         FieldChange("effective_date", "生效日期", "2026-01-01", "2026-07-01"),
+        FieldChange("expires_on", "有效期至", "", "2026-12-31"),
     )
 
 

@@ -219,8 +219,9 @@ def test_the_own_list_page_runs_the_same_queries_with_more_items(client, village
 
     assert len(client.get(MINE).context["lists"][0].items) == 32
     # Session and user, the user's grants, its villages and their names, the items
-    # (with list and lead department), their townships.
-    assert small == large == 7
+    # (with list, lead department and category), their townships, villages and
+    # cooperating departments.
+    assert small == large == 9
 
 
 @pytest.mark.parametrize(
@@ -290,3 +291,40 @@ def test_revoking_the_village_role_takes_the_list_away(villages):
     assert not user.has_perm("organisations.act_for_village", villages.beimen)
     assert list(selectors.duty_item_list(user)) == []
     assert DutyItem.objects.filter(pk=villages.items.village_all.pk).exists()
+
+
+def test_village_items_apply_by_village_name_and_by_kind(client, villages):
+    named = make_item(
+        county=villages.county,
+        level="village",
+        townships=[],
+        villages=[villages.beimen],
+        lead_department=villages.department,
+        title="北门社区老旧小区消防巡查",
+    )
+    make_item(
+        county=villages.county,
+        level="village",
+        lead_department=villages.department,
+        village_kind="community",
+        title="社区物业管理协调",
+    )
+    make_item(
+        county=villages.county,
+        level="grid",
+        lead_department=villages.department,
+        village_kind="village",
+        title="村网格秸秆禁烧巡查",
+    )
+
+    # 北门社区 and 青石村 are both of kind 村 here (the factory's default).
+    beimen = titles(selectors.duty_item_list(villages.beimen_head))
+    qingshi = titles(selectors.duty_item_list(villages.qingshi_head))
+    assert "北门社区老旧小区消防巡查" in beimen
+    assert "北门社区老旧小区消防巡查" not in qingshi
+    assert "社区物业管理协调" not in beimen | qingshi
+    assert "村网格秸秆禁烧巡查" in titles(selectors.duty_item_list(villages.qingshi_gridder))
+    client.force_login(villages.beimen_head)
+    page = client.get(MINE).content.decode()
+    assert named.title in page
+    assert "社区物业管理协调" not in page

@@ -24,7 +24,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from arbitration.models import OffListReport
-from duty_lists.models import Category, DutyType
 from evaluation.links import DOMAIN_SOURCES, SheetPair, linked_pairs, sheet_pairs
 from evaluation.models import Direction, LinkKind, ScoreSheet
 from organisations.models import Role
@@ -35,6 +34,7 @@ from tests.factories import (
     make_item,
     user_with_role,
 )
+from tests.workflow.conftest import add_fields
 from workflow import services
 from workflow.models import ChangeKind, ChangeRequestProcess
 from workflow.selectors import evaluation_links
@@ -52,16 +52,12 @@ def _request(actor, county, department, township):
         kind=ChangeKind.ADD,
         level="township",
         department=department,
-        fields={
-            "title": "燃气安全入户排查",
-            "category": Category.SAFETY_LAW,
-            "duty_type": DutyType.COOPERATING,
-            "lead_department": department,
-            "department_responsibilities": "负责燃气安全监管。",
-            "local_responsibilities": "配合开展入户排查。",
-            "basis": "《城镇燃气管理条例》",
-            "effective_date": datetime.date(2026, 1, 1),
-        },
+        fields=add_fields(
+            county,
+            lead_department=department,
+            department_responsibilities="负责燃气安全监管。",
+            local_responsibilities="配合开展入户排查。",
+        ),
         applies_to_all=False,
         target_townships=[township],
         reasons="属地需要配合入户排查。",
@@ -226,12 +222,12 @@ def test_a_county_without_linked_pairs_opens_no_round(county_world):
 
 
 def test_a_new_kind_of_link_is_one_more_source(county_world):
-    """How cooperating departments (协同部门) will join: one more source in the mapping;
-    pairs naming another county's units are dropped."""
+    """A further kind (here a made-up 结对帮扶) joins as one more source in the mapping,
+    after the declared kinds; pairs naming another county's units are dropped."""
     a, b, c, d, _e, t1, t2, t3, t4 = county_world["units"]
     _other, other_department, other_township = county_world["other"]
 
-    def cooperation(county, start, end):
+    def pairing(county, start, end):
         return [
             (d.pk, t4.pk),
             (a.pk, t1.pk),
@@ -243,13 +239,13 @@ def test_a_new_kind_of_link_is_one_more_source(county_world):
         county=county_world["county"],
         period_start=county_world["period"][0],
         period_end=county_world["period"][1],
-        sources={**DOMAIN_SOURCES, "cooperation": cooperation},
+        sources={**DOMAIN_SOURCES, "pairing": pairing},
     )
 
     assert links == {
-        (a.pk, t1.pk): ("item", "report", "cooperation"),
+        (a.pk, t1.pk): ("item", "report", "pairing"),
         (c.pk, t3.pk): ("report",),
-        (d.pk, t4.pk): ("cooperation",),
+        (d.pk, t4.pk): ("pairing",),
     }
 
 

@@ -40,8 +40,9 @@ def test_county_has_its_lists_townships_directory_and_notice(county_world):
         {"code": "331100001", "name": "城关街道"},
         {"code": "331100002", "name": "青石镇"},
     ]
+    # 应急管理局 leads two items in force and cooperates on 燃气安全入户排查.
     assert data["departments"] == [
-        {"code": "331100-YJJ", "name": "县应急管理局", "item_count": 2},
+        {"code": "331100-YJJ", "name": "县应急管理局", "item_count": 3},
         {"code": "331100-ZJJ", "name": "县住房和城乡建设局", "item_count": 3},
     ]
     assert data["notice_url"] == "/public/331100/notice/"
@@ -51,33 +52,76 @@ def test_items_in_force_filtered_by_level_township_and_department(county_world):
     everything = get("/api/public/counties/331100/items/")
     township = get("/api/public/counties/331100/items/", level="township", township="331100002")
     department = get("/api/public/counties/331100/items/", department="331100-YJJ")
+    leads = get("/api/public/counties/331100/items/", department="331100-YJJ", role="lead")
+    works_on = get(
+        "/api/public/counties/331100/items/", department="331100-YJJ", role="cooperating"
+    )
 
     assert everything["count"] == 5
     assert [item["code"] for item in township["results"]] == ["XZ-YJ-0001", "XZ-ZJ-0002"]
-    assert [item["code"] for item in department["results"]] == ["XZ-YJ-0001", "WG-YJ-0001"]
+    assert [item["code"] for item in department["results"]] == [
+        "XZ-YJ-0001",
+        "XZ-ZJ-0001",
+        "WG-YJ-0001",
+    ]
+    assert [item["code"] for item in leads["results"]] == ["XZ-YJ-0001", "WG-YJ-0001"]
+    assert [item["code"] for item in works_on["results"]] == ["XZ-ZJ-0001"]
     forest = township["results"][0]
     assert forest == {
         "id": county_world.forest.pk,
         "code": "XZ-YJ-0001",
         "title": "森林防火巡查",
         "level": "township",
-        "category": "urban_rural",
+        "item_kind": "duty",
+        "item_kind_label": "履职事项",
+        "category": "CX",
         "category_label": "城乡建设",
         "duty_type": "cooperating",
         "duty_type_label": "配合履职",
+        "primary_responsibility": "department",
+        "primary_responsibility_label": "牵头部门",
         "lead_department": {"id": county_world.yjj.pk, "name": "县应急管理局"},
         "department_responsibilities": "负责森林防火的指导和监督。",
+        "cooperating_departments": [],
         "local_responsibilities": "组织护林员开展防火巡查。",
+        "local_responsibilities_label": "乡镇(街道)职责",
         "basis": "《森林防火条例》",
+        "accountability": "",
+        "exemption": "",
+        "work_requirements": "",
+        "funding_amount": None,
+        "funding_source": "",
+        "staffing": "",
+        "equipment": "",
         "resources": "",
+        "remarks": "",
+        "guidance_code": "",
         "applies_to_all": False,
         "township_names": ["青石镇"],
+        "village_names": [],
+        "village_kind": "",
         "applies_label": "青石镇",
         "effective_date": "2026-01-01",
+        "expires_on": None,
         "status": "in_force",
         "status_label": "有效",
         "withdrawn_date": None,
     }
+    gas = department["results"][1]
+    assert gas["cooperating_departments"] == [
+        {"name": "县应急管理局", "responsibilities": "负责燃气事故的应急处置协调。"}
+    ]
+    assert (gas["funding_amount"], gas["resources"]) == (
+        "2.00",
+        "经费：县财政排查经费（2万元）；人员：无；装备：无",
+    )
+    bad_role = APIClient().get(
+        "/api/public/counties/331100/items/", {"department": "331100-YJJ", "role": "owner"}
+    )
+    assert (bad_role.status_code, bad_role.json()) == (
+        400,
+        {"role": ["部门角色应为 lead 或 cooperating。"]},
+    )
 
 
 def test_item_history_has_dates_kinds_and_document_numbers_but_no_people(county_world):

@@ -43,7 +43,8 @@ def test_county_page_shows_its_three_lists_townships_departments_and_notice(coun
     assert 'href="/public/331100/townships/331100001/"' in html
     assert 'href="/public/331100/townships/331100002/"' in html
     assert "县住房和城乡建设局 3" in text
-    assert "县应急管理局 2" in text
+    # 应急管理局 leads 森林防火巡查 and 网格燃气隐患巡查 and cooperates on 燃气安全入户排查.
+    assert "县应急管理局 3" in text
     assert 'href="/public/331100/notice/"' in html
     assert 'href="/public/331100/documents/township.xlsx"' in html
     assert 'href="/public/331100/documents/township.pdf"' in html
@@ -90,14 +91,17 @@ def test_township_page_shows_what_applies_to_that_township(county_world):
     )
 
 
-def test_department_page_shows_the_items_it_leads(county_world):
+def test_department_page_shows_the_items_it_leads_and_works_on(county_world):
     response = Client().get("/public/331100/departments/331100-YJJ/")
 
     text = text_of(response)
     assert response.status_code == 200
     assert "县应急管理局" in text
-    assert "乡镇(街道)清单（1 项）" in text
+    assert "牵头和协同的清单事项" in text
+    assert "乡镇(街道)清单（2 项）" in text
     assert "森林防火巡查" in text
+    assert "燃气安全入户排查和宣传" in text
+    assert "协同 协同职责：负责燃气事故的应急处置协调。" in text
     assert "牵头" in text
     assert "违法建设巡查" not in text
     assert "网格清单（1 项）" in text
@@ -111,9 +115,13 @@ def test_item_page_shows_public_fields_and_history_without_people_or_reasons(cou
     text = text_of(response)
     assert response.status_code == 200
     assert "燃气安全入户排查和宣传" in text
+    assert "主体责任 牵头部门" in text
+    assert "协同部门及职责 县应急管理局：负责燃气事故的应急处置协调。" in text
     assert "乡镇(街道)职责 配合开展入户排查，发现隐患及时报告。" in text
     assert "实施依据 《城镇燃气管理条例》第四十一条" in text
-    assert "配套保障 每年排查经费2万元" in text
+    assert "配套保障 经费：县财政排查经费（2万元） 人员：无 装备：无" in text
+    assert "备注 每年至少排查一次。" in text
+    assert "指导目录编码 ZJ-GD-0031" in text
     assert "适用范围 城关街道" in text
     history = text[text.index("变更记录") :]
     assert "新增" in history

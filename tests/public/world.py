@@ -3,12 +3,14 @@ lists and two releases, and a county that has switched its public pages off (白
 Used by the public tests and the browser test."""
 
 import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 from duty_lists import services as duty_services
-from duty_lists.models import Category, DutyType, Level
+from duty_lists.models import DutyType, Level
 from organisations.models import Role
 from tests.factories import (
+    SAFETY_LAW,
     CountyFactory,
     DepartmentFactory,
     TownshipFactory,
@@ -39,8 +41,9 @@ def publish(office, items, number):
 def build_county_world() -> SimpleNamespace:
     """清河县 (code 331100) with 住建局 and 应急管理局, 城关街道 and 青石镇:
 
-    - township list: 燃气安全入户排查 (城关街道 only, amended after release 1, issued
-      again in release 2), 违法建设巡查 (all), 森林防火巡查 (青石镇, 应急管理局),
+    - township list: 燃气安全入户排查 (城关街道 only, 应急管理局 cooperating, 配套保障
+      2万元, amended after release 1, issued again in release 2), 违法建设巡查 (all),
+      森林防火巡查 (青石镇, 应急管理局),
       an item withdrawn and one taking effect in the future (neither in force today);
     - village list: 村级燃气安全宣传 (all), grid list: 网格燃气隐患巡查 (all);
     - 白沙县 (code 332200) with its own item, public pages off.
@@ -57,11 +60,17 @@ def build_county_world() -> SimpleNamespace:
         townships=[chengguan],
         code="XZ-ZJ-0001",
         title="燃气安全入户排查",
-        category=Category.SAFETY_LAW,
+        category=SAFETY_LAW,
         department_responsibilities="负责燃气安全监管和隐患整改执法。",
         local_responsibilities="配合开展入户排查，发现隐患及时报告。",
         basis="《城镇燃气管理条例》第四十一条",
-        resources="每年排查经费2万元",
+        cooperations=[(yjj, "负责燃气事故的应急处置协调。")],
+        funding_amount=Decimal("2"),
+        funding_source="县财政排查经费",
+        staffing="无",
+        equipment="无",
+        remarks="每年至少排查一次。",
+        guidance_code="ZJ-GD-0031",
         reason="申请 QD-2026-0007 经编办审查",
     )
     building = make_item(

@@ -18,7 +18,7 @@ from organisations import services as org_services
 from organisations.models import Region
 from tests.api.conftest import answer, file_request, forward, open_task, world  # noqa: F401
 from tests.arbitration.world import ASSIGNMENT
-from tests.factories import UserFactory, make_item
+from tests.factories import SAFETY_LAW, UserFactory, category_of, make_item
 from workflow import services
 from workflow.models import ChangeKind, ChangeRequestProcess, ConsultationAnswer
 from workflow.services import reporting
@@ -70,13 +70,12 @@ def _release(duty_list, items, number):
     )
 
 
-def _item(world, code, department, duty_type, resources="", **fields):
+def _item(world, code, department, duty_type, **fields):
     return make_item(
         county=fields.pop("county", world.county),
         code=code,
         lead_department=department,
         duty_type=duty_type,
-        resources=resources,
         **fields,
     )
 
@@ -86,9 +85,9 @@ def stats_world(world, clock):  # noqa: F811
     """清河县 (4 townships T0–T3; 住建局 D1, 应急管理局 D2, 县委社会工作部 D3) and 白沙县.
 
     Items in force of 清河县 (乡镇级 unless named):
-      XZ-1 基本, all, D1, no resources          XZ-2 配合, all, D1, 每年经费2万元
-      XZ-3 配合, T0+T1, D2, 经费：无             XZ-4 收回, T0, D2 (added 2026)
-      CS-5 村级 配合, T0, D1, 人员only           WG-6 网格 基本, all, D3, 经费由财政保障
+      XZ-1 基本, all, D1, no 配套保障           XZ-2 配合, all, D1, 经费 县财政 2万元
+      XZ-3 配合, T0+T1, D2, 经费：无，人员 2名   XZ-4 收回, T0, D2 (added 2026)
+      CS-5 村级 配合, T0, D1, 人员 only          WG-6 网格 基本, all, D3, 经费 县财政保障
       XZ-7 配合, all, D1: withdrawn in 2026.
     白沙县: BS-8 基本, all. Releases: 2025 清河 XZ-1,2,3,7 (4 新增), 白沙 BS-8 (1 新增);
     2026 清河 XZ-2 修改, XZ-7 取消, XZ-4 新增.
@@ -106,11 +105,19 @@ def stats_world(world, clock):  # noqa: F811
     t0, t1 = w.townships[0], w.townships[1]
 
     item1 = _item(w, "XZ-1", d1, DutyType.BASIC)
-    item2 = _item(w, "XZ-2", d1, DutyType.COOPERATING, "每年经费2万元")
-    item3 = _item(w, "XZ-3", d2, DutyType.COOPERATING, "经费：无；人员2名", townships=[t0, t1])
-    _item(w, "CS-5", d1, DutyType.COOPERATING, "人员：村协管员", level="village", townships=[t0])
-    _item(w, "WG-6", d3, DutyType.BASIC, "经费由财政保障", level="grid")
-    item7 = _item(w, "XZ-7", d1, DutyType.COOPERATING, "经费5万元")
+    item2 = _item(w, "XZ-2", d1, DutyType.COOPERATING, funding_source="县财政", funding_amount=2)
+    item3 = _item(
+        w,
+        "XZ-3",
+        d2,
+        DutyType.COOPERATING,
+        funding_source="无",
+        staffing="2名",
+        townships=[t0, t1],
+    )
+    _item(w, "CS-5", d1, DutyType.COOPERATING, staffing="村协管员", level="village", townships=[t0])
+    _item(w, "WG-6", d3, DutyType.BASIC, funding_source="县财政保障", level="grid")
+    item7 = _item(w, "XZ-7", d1, DutyType.COOPERATING, funding_source="县财政", funding_amount=5)
     other_item = _item(
         w,
         "BS-8",
@@ -198,11 +205,14 @@ def stats_world(world, clock):  # noqa: F811
             department=d2,
             fields={
                 "title": "R5",
-                "category": "safety_law",
+                "category": category_of(w.county, SAFETY_LAW),
                 "duty_type": "cooperating",
                 "department_responsibilities": "负责执法。",
                 "local_responsibilities": "配合巡查。",
                 "basis": "《安全生产法》",
+                "funding_source": "无",
+                "staffing": "无",
+                "equipment": "无",
                 "effective_date": datetime.date(2027, 1, 1),
             },
             target_townships=[t0],

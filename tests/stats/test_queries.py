@@ -58,7 +58,7 @@ def grow(world, size: int) -> None:
             county=world.county,
             lead_department=department,
             townships=[township, world.townships[0]],
-            resources="经费：无",
+            funding_source="无",
         )
         make_item(county=world.county, level="village", lead_department=world.department)
         process = file_request(world, title=f"批量申请{index}")

@@ -67,7 +67,7 @@ def test_funding_counts_carried_items_naming_no_funds(stats_world):
             "测试事项" + _number(stats_world, "XZ-3"),
             "乡镇(街道)",
             "县应急管理局",
-            "经费：无；人员2名",
+            "经费：无；人员：2名",
         ],
         [
             "CS-5",

@@ -1,6 +1,7 @@
 """A small county for the admission flow: one department, three townships, the office."""
 
 import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -8,7 +9,14 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from organisations.models import Role
-from tests.factories import CountyFactory, DepartmentFactory, TownshipFactory, user_with_role
+from tests.factories import (
+    SAFETY_LAW,
+    CountyFactory,
+    DepartmentFactory,
+    TownshipFactory,
+    category_of,
+    user_with_role,
+)
 from workflow.flows import ChangeRequestFlow
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
@@ -46,18 +54,22 @@ def build_county_world() -> SimpleNamespace:
     )
 
 
-def add_fields(**overrides) -> dict:
-    """The item fields of a typical add request."""
+def add_fields(county, **overrides) -> dict:
+    """The item fields of a typical add request in ``county`` (with its 配套保障)."""
     values = {
         "title": "燃气安全入户排查",
-        "category": "safety_law",
         "duty_type": "cooperating",
         "department_responsibilities": "负责燃气安全监管和隐患整改执法。",
         "local_responsibilities": "配合开展入户排查，发现隐患及时报告。",
         "basis": "《城镇燃气管理条例》",
-        "resources": "每年排查经费2万元",
+        "funding_amount": Decimal("2"),
+        "funding_source": "县财政排查经费",
+        "staffing": "无",
+        "equipment": "无",
         "effective_date": datetime.date(2026, 1, 1),
     }
+    if "category" not in overrides:
+        values["category"] = category_of(county, SAFETY_LAW)
     values.update(overrides)
     return values
 

@@ -70,7 +70,7 @@ def county_with_ruled_request(name: str) -> dict:
         kind=ChangeKind.ADD,
         level="township",
         department=department,
-        fields=add_fields(title=f"{name}燃气排查"),
+        fields=add_fields(county, title=f"{name}燃气排查"),
         target_townships=townships,
         reasons="需要配合。",
     )

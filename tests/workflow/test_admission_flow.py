@@ -2,6 +2,8 @@
 change waits for the county leadership's decision (审定), which the county office
 records in a decision batch before anything is published."""
 
+from decimal import Decimal
+
 import pytest
 from django.core import mail
 from viewflow.workflow.status import PROCESS
@@ -23,7 +25,7 @@ def file_add(world, *, townships=None, applies_to_all=False, **fields):
         kind=ChangeKind.ADD,
         level="township",
         department=world.department,
-        fields=add_fields(**fields),
+        fields=add_fields(world.county, **fields),
         applies_to_all=applies_to_all,
         target_townships=world.townships if townships is None else townships,
         reasons="属地需要配合入户排查。",
@@ -291,7 +293,7 @@ def test_amend_by_department(county_world):
         kind=ChangeKind.AMEND,
         department=world.department,
         target_item=item,
-        fields={"resources": "每年排查经费5万元"},
+        fields={"funding_amount": Decimal("5")},
         target_townships=world.townships[:2],
         reasons="经费调整，云岭乡无管网不再适用。",
     )
@@ -301,7 +303,7 @@ def test_amend_by_department(county_world):
     decide(world.office, amendment)
 
     item.refresh_from_db()
-    assert item.resources == "每年排查经费5万元"
+    assert item.funding_amount == Decimal("5")
     assert sorted(t.name for t in item.townships.all()) == ["城关街道", "青石镇"]
     assert item.history.count() == 2
 

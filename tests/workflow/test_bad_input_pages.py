@@ -86,7 +86,7 @@ def test_filed_text_is_stored_without_invisible_characters(county_world):
         level="township",
         department=world.department,
         fields={
-            **add_fields(),
+            **add_fields(world.county),
             "title": "\u200b燃气安全\u200c入户排查\u3000",
             "basis": " 《城镇燃气管理条例》\ufeff",
         },
@@ -133,7 +133,7 @@ def test_item_service_refuses_an_invisible_title_and_cleans_the_others(county_wo
         county=world.county,
         code="\u200bXZ-T-0001\u200b",
         title="\u200b燃气安全\u2060排查 ",
-        resources=INVISIBLE,
+        remarks=INVISIBLE,
     )
 
     assert refused.value.message_dict == {
@@ -141,7 +141,7 @@ def test_item_service_refuses_an_invisible_title_and_cleans_the_others(county_wo
         "basis": ["实施依据不能为空，也不能只包含空白或不可见字符。"],
     }
     item.refresh_from_db()
-    assert (item.code, item.title, item.resources) == ("XZ-T-0001", "燃气安全排查", "")
+    assert (item.code, item.title, item.remarks) == ("XZ-T-0001", "燃气安全排查", "")
     assert written()["items"] == before["items"] + 1
 
 

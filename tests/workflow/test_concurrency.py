@@ -99,7 +99,7 @@ def file_request(world, title: str) -> ChangeRequestProcess:
         kind=ChangeKind.ADD,
         level="township",
         department=world.department,
-        fields=add_fields(title=title),
+        fields=add_fields(world.county, title=title),
         target_townships=world.townships,
         reasons="属地需要配合入户排查。",
     )

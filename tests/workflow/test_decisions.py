@@ -5,6 +5,7 @@ under a standing authorisation uncontested changes are published by the county o
 itself; the legality review (合法性审查) by the justice bureau when the county has it."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -155,11 +156,15 @@ def test_leadership_admits_a_party_the_proposal_rejected(county_world):
         world.office,
         process,
         decisions={process.pk: {qingshi: "amended"}},
-        amendments={process.pk: {"resources": "县财政每年补助3万元"}},
+        amendments={process.pk: {"funding_source": "县财政每年补助", "funding_amount": "3"}},
     )
 
     item = DutyItem.objects.get()
-    assert (item.resources, len(item.townships.all())) == ("县财政每年补助3万元", 3)
+    assert (item.funding_source, item.funding_amount, len(item.townships.all())) == (
+        "县财政每年补助",
+        Decimal("3"),
+        3,
+    )
 
 
 def test_not_adopted_request_changes_nothing_and_ends_not_adopted(county_world):
@@ -200,7 +205,7 @@ def test_not_adopted_amendment_leaves_the_item_as_it_was(county_world):
         kind=ChangeKind.AMEND,
         department=world.department,
         target_item=item,
-        fields={"resources": "每年排查经费5万元"},
+        fields={"funding_amount": Decimal("5")},
         target_townships=world.townships,
         reasons="经费调整。",
     )
@@ -215,7 +220,7 @@ def test_not_adopted_amendment_leaves_the_item_as_it_was(county_world):
     )
 
     item.refresh_from_db()
-    assert item.resources == "每年排查经费2万元"
+    assert item.funding_amount == Decimal("2")
     assert item.history.count() == 1
     assert Release.objects.count() == 1
     amendment.refresh_from_db()

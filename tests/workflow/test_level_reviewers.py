@@ -63,7 +63,7 @@ def file_for(world, level, *, title="村级燃气安全宣传"):
         kind=ChangeKind.ADD,
         level=level,
         department=world.department,
-        fields=add_fields(title=title),
+        fields=add_fields(world.county, title=title),
         target_townships=world.townships,
         reasons="村(社区)需要配合宣传。",
     )

@@ -354,7 +354,7 @@ def proposal_recorded(world):
                 "理由：经协调会研究，街道只负责通知住户。\n"
                 "拟修改申请文本：\n"
                 "事项名称：「燃气安全入户排查」改为「燃气安全入户检查」\n"
-                "配合职责：「配合开展入户排查，发现隐患及时报告。」"
+                "乡镇(街道)职责：「配合开展入户排查，发现隐患及时报告。」"
                 "改为「配合开展入户排查，负责通知住户，发现隐患及时报告。」",
                 request_page(process),
             )
@@ -379,7 +379,7 @@ def put_before_the_leadership(world):
 def decision_recorded_with_changed_text(world):
     process = proposed(world)
     batch = prepare(world.office, process)
-    resources = "每年排查经费2万元，由县财政保障"
+    source = "县财政排查专项经费"
     amended = {f"township:{world.townships[0].pk}": "amended"}
     notices = told(
         world,
@@ -387,7 +387,7 @@ def decision_recorded_with_changed_text(world):
             world.office,
             batch,
             decisions={process.pk: amended},
-            amendments={process.pk: {"resources": resources}},
+            amendments={process.pk: {"funding_source": source}},
         ),
     )
     item = DutyItem.objects.get()
@@ -398,9 +398,9 @@ def decision_recorded_with_changed_text(world):
         f"{item.code} 燃气安全入户检查\n"
         "与申请相比，文本修改如下：\n"
         "事项名称：「燃气安全入户排查」改为「燃气安全入户检查」\n"
-        "配合职责：「配合开展入户排查，发现隐患及时报告。」"
+        "乡镇(街道)职责：「配合开展入户排查，发现隐患及时报告。」"
         "改为「配合开展入户排查，负责通知住户，发现隐患及时报告。」\n"
-        "配套资源(经费/人员/装备)：「每年排查经费2万元」改为「每年排查经费2万元，由县财政保障」",
+        "经费来源：「县财政排查经费」改为「县财政排查专项经费」",
         request_page(process),
     )
     issued = (

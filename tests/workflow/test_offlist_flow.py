@@ -1,6 +1,8 @@
 """The off-list report flow end to end through its services: filing, the department's
 answer, each ruling (upheld, dismissed, converted into an admission request)."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -14,12 +16,14 @@ from tests.arbitration.world import (
     ASSIGNMENT,
     CONVERSION,
     answer,
+    conversion,
     file_report,
     make_world,
     open_task,
     pdf,
     rule,
 )
+from tests.factories import category_of
 from workflow.flows import ChangeRequestFlow
 from workflow.models import ChangeRequestProcess, Notification
 from workflow.offlist_flow import OffListReportFlow
@@ -143,7 +147,9 @@ def test_conversion_starts_a_prefilled_admission_request_waiting_for_review(worl
     report = file_report(world)
     answer(world, report, "admission", "同意按准入程序申请。")
 
-    ruled = rule(world, report, "converted", "应按准入程序办理。", admission_fields=CONVERSION)
+    ruled = rule(
+        world, report, "converted", "应按准入程序办理。", admission_fields=conversion(world.county)
+    )
 
     assert ruled.status == PROCESS.DONE
     request = ChangeRequestProcess.objects.get()
@@ -162,6 +168,12 @@ def test_conversion_starts_a_prefilled_admission_request_waiting_for_review(worl
     assert request.local_responsibilities == ASSIGNMENT
     assert request.department_responsibilities == CONVERSION["department_responsibilities"]
     assert request.basis == CONVERSION["basis"]
+    assert request.category == category_of(world.county)
+    assert (request.funding_amount, request.funding_source, request.staffing) == (
+        Decimal("3.5"),
+        "县财政排查经费",
+        "无",
+    )
     assert str(request.effective_date) == "2027-01-01"
     assert request.reasons.startswith(f"依据清单外事项报告 #{report.pk}：城关街道报告")
     review = Task.objects.get(process=request, flow_task=ChangeRequestFlow.review)
@@ -214,6 +226,10 @@ def test_conversion_without_item_fields_names_them_and_changes_nothing(world):
         "department_responsibilities",
         "basis",
         "effective_date",
+        # 费随事转: a conversion is a department's addition.
+        "funding_source",
+        "staffing",
+        "equipment",
     }
     report.refresh_from_db()
     assert (report.ruling, report.status) == ("", PROCESS.NEW)

@@ -177,6 +177,9 @@ def test_conversion_without_item_fields_names_them_on_the_ruling_page(world, cli
         "department_responsibilities",
         "basis",
         "effective_date",
+        "funding_source",
+        "staffing",
+        "equipment",
     }
     report.refresh_from_db()
     assert report.ruling == ""

@@ -47,7 +47,8 @@ from .test_concurrency import (
 # Enough simultaneous publications that, without the lock, losing some is near certain
 # (12 of 24 and 8 of 12 were lost in the reported runs).
 PARALLEL = 8
-CODE = re.compile(r"XZ-SQ-\d{4}")
+# New codes follow the list's pattern: level, the category's code (平安法治: PA), number.
+CODE = re.compile(r"XZ-PA-\d{4}")
 
 
 @pytest.fixture(autouse=True)
@@ -91,7 +92,7 @@ def assert_all_published(world, pending) -> None:
         item = process.published_item
         assert (item.title, item.history.count()) == (process.title, 1)
     codes = published_codes(world)
-    assert codes == [f"XZ-SQ-{number:04d}" for number in range(1, len(pending) + 1)]
+    assert codes == [f"XZ-PA-{number:04d}" for number in range(1, len(pending) + 1)]
     assert Task.objects.filter(status=STATUS.ERROR).count() == 0
 
 
@@ -106,7 +107,10 @@ def test_simultaneous_additions_to_one_list_get_distinct_codes(county_world):
             actor=None,
             duty_list=duty_list,
             reason="测试并发录入",
-            **{**add_fields(title=f"并发事项{number}"), "lead_department": world.department},
+            **{
+                **add_fields(world.county, title=f"并发事项{number}"),
+                "lead_department": world.department,
+            },
         )
 
     outcomes = simultaneously(*(lambda number=number: add(number) for number in range(PARALLEL)))
@@ -114,7 +118,7 @@ def test_simultaneous_additions_to_one_list_get_distinct_codes(county_world):
     assert [type(outcome) for outcome in outcomes] == [DutyItem] * PARALLEL, outcomes
     assert len({outcome.code for outcome in outcomes}) == PARALLEL
     assert all(CODE.fullmatch(outcome.code) for outcome in outcomes)
-    assert published_codes(world) == [f"XZ-SQ-{n:04d}" for n in range(1, PARALLEL + 1)]
+    assert published_codes(world) == [f"XZ-PA-{n:04d}" for n in range(1, PARALLEL + 1)]
     assert DutyItem.history.filter(history_type="+").count() == PARALLEL
 
 
@@ -203,8 +207,10 @@ def code_collision(monkeypatch, county_world):
     hands out a code already used, and Django's own pre-check of the constraint is
     skipped, so the INSERT itself fails (a real ``IntegrityError`` from the database).
     """
-    taken = make_item(county=county_world.county, code="XZ-SQ-0001")
-    monkeypatch.setattr(duty_services, "duty_item_next_code", lambda duty_list: taken.code)
+    taken = make_item(county=county_world.county, code="XZ-PA-0001")
+    monkeypatch.setattr(
+        duty_services, "duty_item_next_code", lambda duty_list, category: taken.code
+    )
     monkeypatch.setattr(DutyItem, "validate_constraints", lambda self, exclude=None: None)
     return taken
 

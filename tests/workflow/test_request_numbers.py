@@ -31,7 +31,7 @@ def file_request(world, *, county=None, department=None, actor=None, title="燃�
         kind=ChangeKind.ADD,
         level="township",
         department=department or world.department,
-        fields=add_fields(title=title),
+        fields=add_fields(county or world.county, title=title),
         applies_to_all=True,
         reasons="属地需要配合入户排查。",
     )

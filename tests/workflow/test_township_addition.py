@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 def file_addition(world, *, actor=None, township=None, **kwargs):
-    fields = add_fields(title="农村集体经济组织财务公开", lead_department=world.department)
+    fields = add_fields(
+        world.county, title="农村集体经济组织财务公开", lead_department=world.department
+    )
     fields.update(kwargs.pop("fields", {}))
     return services.change_request_file(
         actor=actor or world.heads[0],

@@ -13,7 +13,7 @@ from viewflow.workflow.status import STATUS
 
 from organisations import services as org_services
 from organisations.models import Role
-from tests.factories import DepartmentFactory, make_item, user_with_role
+from tests.factories import SAFETY_LAW, DepartmentFactory, category_of, make_item, user_with_role
 from workflow.flows import ChangeRequestFlow
 from workflow.models import ChangeKind, ChangeRequestProcess, Notification
 
@@ -59,12 +59,15 @@ def add_post(world, **overrides):
         "kind": ChangeKind.ADD,
         "level": "township",
         "title": "燃气安全入户排查",
-        "category": "safety_law",
+        "category": category_of(world.county, SAFETY_LAW).pk,
         "duty_type": "cooperating",
         "department_responsibilities": "负责燃气安全监管。",
         "local_responsibilities": "配合入户排查。",
         "basis": "《城镇燃气管理条例》",
-        "resources": "每年经费2万元",
+        "funding_amount": "2",
+        "funding_source": "县财政",
+        "staffing": "无",
+        "equipment": "无",
         "effective_date": "2026-07-01",
         "target_townships": [world.townships[0].pk, world.townships[1].pk],
         "reasons": "属地需要配合入户排查。",

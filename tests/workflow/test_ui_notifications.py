@@ -27,7 +27,7 @@ def inbox(county_world):
         kind=ChangeKind.ADD,
         level="township",
         department=world.department,
-        fields=add_fields(),
+        fields=add_fields(world.county),
         target_townships=world.townships[:1],
         reasons="属地需要配合。",
     )

@@ -47,7 +47,7 @@ def add_requests(world, count: int) -> None:
             kind=ChangeKind.ADD,
             level="township",
             department=world.department,
-            fields=add_fields(title=f"批量事项{index}"),
+            fields=add_fields(world.county, title=f"批量事项{index}"),
             target_townships=world.townships[:2],
             reasons="属地需要配合。",
         )

@@ -32,7 +32,7 @@ def file_request(staff, department, townships, title):
         kind=ChangeKind.ADD,
         level="township",
         department=department,
-        fields=add_fields(title=title),
+        fields=add_fields(department.county, title=title),
         target_townships=townships,
         reasons="属地需要配合入户排查。",
     )
@@ -578,7 +578,7 @@ def village_ui(ui):
         kind=ChangeKind.ADD,
         level="village",
         department=ui.department,
-        fields=add_fields(title="村级燃气安全宣传"),
+        fields=add_fields(ui.county, title="村级燃气安全宣传"),
         target_townships=ui.townships[:2],
         reasons="村(社区)需要配合宣传。",
     )

@@ -283,16 +283,35 @@ class ReportConversionSerializer(ReportRuleSerializer):
     title = serializers.CharField(
         required=False, allow_blank=True, max_length=200, help_text="事项名称（默认取交办内容首行）"
     )
-    category = serializers.ChoiceField(choices=Category.choices, help_text="领域类别")
+    category = IdField(
+        kind="领域类别", queryset=Category.objects.all(), help_text="领域类别 id（本县的类别）"
+    )
     duty_type = serializers.ChoiceField(choices=DutyType.choices, help_text="履职类型")
     department_responsibilities = serializers.CharField(
         allow_blank=True, help_text="部门职责（不能为空）"
     )
     local_responsibilities = serializers.CharField(
-        required=False, allow_blank=True, help_text="配合职责（默认取交办内容）"
+        required=False, allow_blank=True, help_text="乡镇(街道)职责（默认取交办内容）"
     )
     basis = serializers.CharField(allow_blank=True, help_text="实施依据（不能为空）")
-    resources = serializers.CharField(required=False, allow_blank=True, help_text="配套资源")
+    # 费随事转: the request is the department's addition, so its 配套保障 is stated.
+    funding_amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="经费金额（万元）；经费来源不是“无”时必填，为“无”时不填",
+    )
+    funding_source = serializers.CharField(
+        allow_blank=True, max_length=200, help_text="经费来源（不能为空；没有的填“无”）"
+    )
+    staffing = serializers.CharField(
+        allow_blank=True, help_text="人员保障（不能为空；没有的填“无”）"
+    )
+    equipment = serializers.CharField(
+        allow_blank=True, help_text="装备保障（不能为空；没有的填“无”）"
+    )
     effective_date = serializers.DateField(help_text="拟生效日期 YYYY-MM-DD")
 
     def admission_fields(self) -> dict:
@@ -433,7 +452,8 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary="县委编办裁定",
         description=(
             "裁定报告：属实（计入部门考核）、不成立，或转为事项准入申请"
-            "（须补充领域类别、履职类型、部门职责、实施依据、拟生效日期）。请求体按 ruling 区分。"
+            "（须补充领域类别、履职类型、部门职责、实施依据、配套保障（经费来源、人员、装备）、"
+            "拟生效日期）。请求体按 ruling 区分。"
         ),
         parameters=[REPORT_ID],
         request=PolymorphicProxySerializer(

@@ -13,12 +13,20 @@ from rest_framework.reverse import reverse
 from viewflow.workflow.status import STATUS
 
 from arbitration.models import PartyDecision, Ruling, RulingDecision
-from duty_lists.api import UnitSerializer
-from duty_lists.models import Category, DutyItem, DutyType, Level
+from duty_lists.api import CategorySerializer, CooperationSerializer, UnitSerializer
+from duty_lists.models import (
+    Category,
+    DutyItem,
+    DutyType,
+    ItemKind,
+    Level,
+    PrimaryResponsibility,
+)
 from organisations.api import ActorSerializer, actor_data
-from organisations.models import Department, Township
+from organisations.models import Department, Township, Village
 
 from ..models import (
+    COOPERATION_FIELD,
     ITEM_FIELDS,
     Attachment,
     ChangeKind,
@@ -29,7 +37,7 @@ from ..models import (
     ReviewDecision,
 )
 from ..services import party_key
-from ..services.filing import REQUIRED_FOR_ADD
+from ..services.filing import REQUIRED_FOR_ADD, request_cooperations
 from .fields import IdField, UnitRefField, tag_field
 from .queries import task_party
 
@@ -68,9 +76,30 @@ actor_field = extend_schema_field(ActorSerializer)
 nullable_actor_field = extend_schema_field(ActorSerializer(allow_null=True))
 
 
+class CooperationInputSerializer(serializers.Serializer):
+    """A cooperating department (协同部门) proposed for the item, with its duties."""
+
+    department = IdField(
+        kind="部门", queryset=Department.objects.all(), help_text="协同部门 id（本县部门）"
+    )
+    responsibilities = serializers.CharField(
+        allow_blank=True, help_text="该部门的协同职责（不能为空）"
+    )
+
+
+NONE_HELP = (
+    "；没有的填“无”（费随事转：部门申请新增事项时不能为空，乡镇(街道)申请新增时可为空字符串）"
+)
+# 配套保障 an addition states (费随事转): the service refuses a department's addition
+# that leaves one empty, so every addition body carries them.
+RESOURCE_FIELDS = ("funding_source", "staffing", "equipment")
+
+
 class ItemFieldsSerializer(serializers.Serializer):
     """The proposed item fields of a request (事项内容). Optional here; the filing body
-    of an addition marks the ones it needs required (``AddFilingSerializer``)."""
+    of an addition marks the ones it needs required (``AddFilingSerializer``: among
+    them 经费来源, 人员 and 装备, which a department's addition must state, each "无" if
+    there is none)."""
 
     code = serializers.CharField(
         required=False, allow_blank=True, max_length=32, help_text="事项编码（新增时可留空）"
@@ -78,34 +107,118 @@ class ItemFieldsSerializer(serializers.Serializer):
     title = serializers.CharField(
         required=False, allow_blank=True, max_length=200, help_text="事项名称"
     )
-    category = serializers.ChoiceField(
-        choices=Category.choices, required=False, help_text="领域类别"
+    item_kind = serializers.ChoiceField(
+        choices=ItemKind.choices,
+        required=False,
+        allow_blank=True,
+        help_text="事项类型：duty 履职事项（默认）/ certificate 证明事项 / mechanism 机制牌子"
+        "（后两类只用于村(社区)清单）",
+    )
+    category = IdField(
+        kind="领域类别",
+        queryset=Category.objects.all(),
+        required=False,
+        help_text="领域类别 id（本县的类别，见 /api/items/ 的 category）",
     )
     duty_type = serializers.ChoiceField(
-        choices=DutyType.choices, required=False, help_text="履职类型"
+        choices=DutyType.choices,
+        required=False,
+        help_text=(
+            "履职类型；taken_back 只用于乡镇(街道)清单，negative 不应承担事项只用于村、网格清单"
+        ),
+    )
+    primary_responsibility = serializers.ChoiceField(
+        choices=PrimaryResponsibility.choices,
+        required=False,
+        allow_blank=True,
+        help_text="主体责任：department 部门 / local 属地；留空按履职类型（基本履职为属地）",
     )
     lead_department = IdField(
         kind="部门",
         queryset=Department.objects.all(),
         required=False,
-        help_text="牵头(主体责任)部门 id；部门新增事项时默认为申请部门，乡镇新增事项时必填",
+        help_text="牵头部门 id；部门新增事项时默认为申请部门，乡镇新增事项时必填",
     )
     department_responsibilities = serializers.CharField(
         required=False, allow_blank=True, help_text="部门职责"
     )
+    cooperation = CooperationInputSerializer(
+        many=True,
+        required=False,
+        help_text="协同部门及各自的协同职责（按顺序）；修改事项时给出则整体替换，[] 为不设协同部门",
+    )
     local_responsibilities = serializers.CharField(
-        required=False, allow_blank=True, help_text="配合职责（属地职责边界）"
+        required=False,
+        allow_blank=True,
+        help_text="属地职责：乡镇(街道)职责 / 村(社区)职责 / 网格职责（职责边界）",
     )
     basis = serializers.CharField(required=False, allow_blank=True, help_text="实施依据")
-    resources = serializers.CharField(
-        required=False, allow_blank=True, help_text="配套资源（经费/人员/装备，费随事转）"
+    accountability = serializers.CharField(required=False, allow_blank=True, help_text="追责情形")
+    exemption = serializers.CharField(required=False, allow_blank=True, help_text="免责情形")
+    work_requirements = serializers.CharField(
+        required=False, allow_blank=True, help_text="工作要求/时限"
+    )
+    funding_amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="经费金额（万元）；部门申请新增事项时经费来源不是“无”则必填，为“无”时不填",
+    )
+    funding_source = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="经费来源" + NONE_HELP
+    )
+    staffing = serializers.CharField(
+        required=False, allow_blank=True, help_text="人员保障" + NONE_HELP
+    )
+    equipment = serializers.CharField(
+        required=False, allow_blank=True, help_text="装备保障" + NONE_HELP
+    )
+    remarks = serializers.CharField(required=False, allow_blank=True, help_text="备注")
+    guidance_code = serializers.CharField(
+        required=False, allow_blank=True, max_length=64, help_text="指导目录编码（如有）"
     )
     effective_date = serializers.DateField(required=False, help_text="拟生效日期 YYYY-MM-DD")
+    expires_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="临时事项的有效期（最后一天）YYYY-MM-DD，到期次日自动取消；长期事项不填",
+    )
 
     def item_fields(self) -> dict:
-        """The item fields the client sent; absent ones are left out."""
+        """The item fields the client sent; absent ones are left out. ``cooperation``
+        becomes a list of (Department, duties) pairs."""
         names = ItemFieldsSerializer._declared_fields
-        return {name: value for name, value in self.validated_data.items() if name in names}
+        fields = {
+            name: value
+            for name, value in self.validated_data.items()
+            if name in names and name != COOPERATION_FIELD
+        }
+        if COOPERATION_FIELD in self.validated_data:
+            fields[COOPERATION_FIELD] = [
+                (row["department"], row["responsibilities"])
+                for row in self.validated_data[COOPERATION_FIELD]
+            ]
+        return fields
+
+
+class ApplicabilityInputMixin(serializers.Serializer):
+    """Villages and village kind of an item of a village or grid list."""
+
+    target_villages = IdField(
+        kind="村(社区)",
+        queryset=Village.objects.all(),
+        many=True,
+        required=False,
+        help_text="适用村(社区) id 列表（村、网格清单；与乡镇可同时给出）",
+    )
+    village_kind = serializers.ChoiceField(
+        choices=Village.Kind.choices,
+        required=False,
+        allow_blank=True,
+        help_text="只适用于村（village）或只适用于社区（community）；不填为两者（村、网格清单）",
+    )
 
 
 class RequiredFieldsMixin:
@@ -146,10 +259,15 @@ class RequestFilingSerializer(RequiredFieldsMixin, serializers.Serializer):
         target_item = data.get("target_item")
         applies_to_all = data.get("applies_to_all", False)
         townships = data.get("target_townships", [])
-        if target_item is not None and not ({"applies_to_all", "target_townships"} & set(data)):
+        villages = data.get("target_villages", [])
+        village_kind = data.get("village_kind", "")
+        scope_fields = {"applies_to_all", "target_townships", "target_villages", "village_kind"}
+        if target_item is not None and not (scope_fields & set(data)):
             # An amendment that does not mention the scope keeps the item's.
             applies_to_all = target_item.applies_to_all
             townships = list(target_item.townships.all())
+            villages = list(target_item.villages.all())
+            village_kind = target_item.village_kind
         return {
             "county": unit.county,
             "kind": data["kind"],
@@ -160,6 +278,8 @@ class RequestFilingSerializer(RequiredFieldsMixin, serializers.Serializer):
             "fields": self.item_fields(),
             "applies_to_all": applies_to_all,
             "target_townships": townships,
+            "target_villages": villages,
+            "village_kind": village_kind,
             "reasons": data["reasons"],
         }
 
@@ -180,11 +300,13 @@ def target_townships_field(**kwargs) -> IdField:
     return IdField(kind="乡镇(街道)", queryset=Township.objects.all(), many=True, **kwargs)
 
 
-class AddFilingSerializer(ItemFieldsSerializer, RequestFilingSerializer):
-    """新增事项 (``kind`` add): the item's fields, the level and the townships it
-    applies to. A department's lead department defaults to it; a township asks for an
-    item of its own (its townships: itself) and must name the lead department, which
-    the service checks (an error under ``lead_department``)."""
+class AddFilingSerializer(ApplicabilityInputMixin, ItemFieldsSerializer, RequestFilingSerializer):
+    """新增事项 (``kind`` add): the item's fields, the level and the townships (and, on
+    village and grid lists, villages) it applies to. A department's lead department
+    defaults to it and it must state its 配套保障 (经费来源, 人员, 装备; "无" if none,
+    and the amount unless the source is "无"); a township asks for an item of its own
+    (its townships: itself) and must name the lead department. The service checks
+    those (errors under the field)."""
 
     kind = tag_field(ChangeKind.ADD, ChangeKind.ADD.label)
     level = serializers.ChoiceField(choices=Level.choices, help_text="清单层级")
@@ -197,15 +319,18 @@ class AddFilingSerializer(ItemFieldsSerializer, RequestFilingSerializer):
         ),
     )
     # The service's list of what an addition needs, less the lead department (the
-    # filing department by default).
-    required_fields = tuple(name for name in REQUIRED_FOR_ADD if name != "lead_department")
+    # filing department by default), and the parts of 配套保障 (blank for a township).
+    required_fields = (
+        *(name for name in REQUIRED_FOR_ADD if name != "lead_department"),
+        *RESOURCE_FIELDS,
+    )
 
 
-class AmendFilingSerializer(ItemFieldsSerializer, RequestFilingSerializer):
+class AmendFilingSerializer(ApplicabilityInputMixin, ItemFieldsSerializer, RequestFilingSerializer):
     """修改事项 (``kind`` amend): the item and only the fields that change; omitted
-    fields, and the scope when neither ``applies_to_all`` nor ``target_townships`` is
-    given, keep the item's values. A township may ask to amend an item that applies
-    to it."""
+    fields, and the scope when none of ``applies_to_all``, ``target_townships``,
+    ``target_villages`` and ``village_kind`` is given, keep the item's values. A
+    township may ask to amend an item that applies to it."""
 
     kind = tag_field(ChangeKind.AMEND, ChangeKind.AMEND.label)
     target_item = target_item_field()
@@ -409,9 +534,22 @@ class AmendmentsSerializer(serializers.Serializer):
         required=False, allow_blank=True, help_text="修改后部门职责"
     )
     local_responsibilities = serializers.CharField(
-        required=False, allow_blank=True, help_text="修改后配合职责"
+        required=False, allow_blank=True, help_text="修改后属地职责"
     )
-    resources = serializers.CharField(required=False, allow_blank=True, help_text="修改后配套资源")
+    funding_amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="修改后经费金额（万元）",
+    )
+    funding_source = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="修改后经费来源"
+    )
+    staffing = serializers.CharField(required=False, allow_blank=True, help_text="修改后人员保障")
+    equipment = serializers.CharField(required=False, allow_blank=True, help_text="修改后装备保障")
+    remarks = serializers.CharField(required=False, allow_blank=True, help_text="修改后备注")
 
 
 class RulingSerializer(serializers.ModelSerializer):
@@ -580,16 +718,41 @@ class ChangeRequestDetailSerializer(ChangeRequestListSerializer):
     target_item = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text="涉及事项 id（修改、取消时）"
     )
-    category = serializers.ChoiceField(
-        choices=Category.choices, allow_blank=True, read_only=True, help_text="领域类别"
+    category = CategorySerializer(read_only=True, allow_null=True, help_text="领域类别")
+    item_kind = serializers.ChoiceField(
+        choices=ItemKind.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="事项类型；事项类型启用前提出的申请为空字符串（即履职事项）",
     )
     duty_type = serializers.ChoiceField(
         choices=DutyType.choices, allow_blank=True, read_only=True, help_text="履职类型"
     )
-    lead_department = UnitSerializer(
-        read_only=True, allow_null=True, help_text="牵头(主体责任)部门"
+    primary_responsibility = serializers.ChoiceField(
+        choices=PrimaryResponsibility.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="主体责任：department 部门 / local 属地；空字符串为按履职类型确定",
+    )
+    lead_department = UnitSerializer(read_only=True, allow_null=True, help_text="牵头部门")
+    cooperation = serializers.SerializerMethodField(help_text="协同部门及各自的协同职责")
+    funding_amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="经费金额（万元）",
     )
     target_townships = UnitSerializer(many=True, read_only=True, help_text="涉及乡镇(街道)")
+    target_villages = UnitSerializer(
+        many=True, read_only=True, help_text="适用村(社区)（村、网格清单）"
+    )
+    village_kind = serializers.ChoiceField(
+        choices=Village.Kind.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="只适用于村（village）或社区（community）；空字符串为两者",
+    )
     reviewed_by = serializers.SerializerMethodField(help_text="形式审查人；审查前为空")
     review_decision = serializers.ChoiceField(
         choices=ReviewDecision.choices,
@@ -634,8 +797,11 @@ class ChangeRequestDetailSerializer(ChangeRequestListSerializer):
             *ChangeRequestListSerializer.Meta.fields,
             "target_item",
             *ITEM_FIELDS,
+            COOPERATION_FIELD,
             "applies_to_all",
             "target_townships",
+            "target_villages",
+            "village_kind",
             "reasons",
             "review_decision",
             "review_comment",
@@ -650,6 +816,13 @@ class ChangeRequestDetailSerializer(ChangeRequestListSerializer):
             "trail",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(CooperationSerializer(many=True))
+    def get_cooperation(self, process) -> list[dict]:
+        return [
+            {"id": department.pk, "name": department.name, "responsibilities": duties}
+            for department, duties in request_cooperations(process)
+        ]
 
     @extend_schema_field(RequestDecisionSerializer(allow_null=True))
     def get_decision(self, process) -> dict | None:

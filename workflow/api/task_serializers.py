@@ -27,6 +27,7 @@ from ..models import (
 from .fields import IdField, tag_field
 from .serializers import (
     AmendmentsSerializer,
+    ApplicabilityInputMixin,
     ItemFieldsSerializer,
     PartySerializer,
     actor_data,
@@ -153,7 +154,9 @@ class LegalityReviewCompletionSerializer(TaskCompletionSerializer):
         )
 
 
-class ReviseCompletionSerializer(ItemFieldsSerializer, TaskCompletionSerializer):
+class ReviseCompletionSerializer(
+    ApplicabilityInputMixin, ItemFieldsSerializer, TaskCompletionSerializer
+):
     """Body for a ``revise`` task (the filer edits a returned request and resubmits).
 
     Omitted fields keep the request's current values.
@@ -178,6 +181,8 @@ class ReviseCompletionSerializer(ItemFieldsSerializer, TaskCompletionSerializer)
             fields=self.item_fields(),
             applies_to_all=data.get("applies_to_all"),
             target_townships=data.get("target_townships"),
+            target_villages=data.get("target_villages"),
+            village_kind=data.get("village_kind"),
             reasons=data.get("reasons"),
         )
 

@@ -20,6 +20,7 @@ from .publishing import (
     change_request_publish_authorised,
     change_request_reject,
 )
+from .temporary import temporary_item_expire, temporary_item_watch, temporary_items_watch
 
 __all__ = [
     "CONFLICT_MESSAGE",
@@ -45,4 +46,7 @@ __all__ = [
     "notify",
     "party_key",
     "run_human_task",
+    "temporary_item_expire",
+    "temporary_item_watch",
+    "temporary_items_watch",
 ]

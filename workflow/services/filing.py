@@ -1,19 +1,38 @@
 """Filing a change request, the county office's formal review, and revision."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from duty_lists.models import DutyItem, ItemStatus, Level
+from duty_lists.columns import resources_errors
+from duty_lists.models import (
+    LEVEL_DUTY_TYPES,
+    LEVEL_ITEM_KINDS,
+    NONE_MARK,
+    Category,
+    DutyItem,
+    DutyType,
+    ItemKind,
+    ItemStatus,
+    Level,
+    local_responsibilities_label,
+)
 from organisations import permissions as org_permissions
-from organisations.models import County, Department, Township
+from organisations.models import County, Department, Township, Village
 from organisations.text import clean_text, invalid_ids_message, unit_reference
 
 from .. import permissions
 from ..deadlines import county_settings, remember_county_settings
-from ..models import ITEM_FIELDS, ChangeKind, ChangeRequestProcess, ReviewDecision
+from ..models import (
+    COOPERATION_FIELD,
+    ITEM_FIELDS,
+    ChangeKind,
+    ChangeRequestProcess,
+    ReviewDecision,
+)
 from . import notifications
 from .common import deny, run_human_task
 
@@ -23,23 +42,127 @@ REQUIRED_FOR_ADD = {
     "duty_type": "请选择履职类型。",
     "lead_department": "请选择牵头部门。",
     "department_responsibilities": "请填写部门职责。",
-    "local_responsibilities": "请填写配合职责。",
+    "local_responsibilities": "请填写属地职责。",
     "basis": "请填写实施依据。",
     "effective_date": "请填写拟生效日期。",
 }
+# Item fields a request may carry, besides those copied onto the item one to one.
+REQUEST_FIELDS = (*ITEM_FIELDS, COOPERATION_FIELD)
 
 
-def _missing_required(values: dict) -> dict[str, str]:
-    """The message of each required item field that ``values`` leaves empty."""
-    return {
+def _missing_required(values: dict, level: str | None) -> dict[str, str]:
+    """The message of each required item field that ``values`` leaves empty; the local
+    duties are named by the level (乡镇(街道)职责 …)."""
+    missing = {
         name: message
         for name, message in REQUIRED_FOR_ADD.items()
         if values.get(name) in (None, "")
     }
+    if "local_responsibilities" in missing and level in Level.values:
+        label = local_responsibilities_label(level)
+        missing["local_responsibilities"] = f"请填写{label}。"
+    return missing
+
+
+def item_cooperations(item: DutyItem) -> list[tuple[Department, str]]:
+    """The cooperating departments of ``item`` with their duties, in order."""
+    return [
+        (row.department, row.responsibilities)
+        for row in item.cooperations.select_related("department").order_by("position", "id")
+    ]
+
+
+def request_cooperations(process: ChangeRequestProcess) -> list[tuple[Department, str]]:
+    """The cooperating departments a request proposes, with their duties, in order
+    (departments read in one query)."""
+    rows = process.cooperation or []
+    departments = Department.objects.in_bulk([row["department"] for row in rows])
+    return [
+        (departments[row["department"]], row["responsibilities"])
+        for row in rows
+        if row["department"] in departments
+    ]
 
 
 def _item_values(item: DutyItem) -> dict:
-    return {name: getattr(item, name) for name in ITEM_FIELDS}
+    values = {name: getattr(item, name) for name in ITEM_FIELDS}
+    values[COOPERATION_FIELD] = item_cooperations(item)
+    return values
+
+
+def _cooperation_pairs(value) -> list[tuple]:
+    """Cooperations given as (Department, duties) pairs or as dicts with ``department``
+    and ``responsibilities``."""
+    pairs = []
+    for entry in value or ():
+        if isinstance(entry, dict):
+            pairs.append((entry.get("department"), entry.get("responsibilities")))
+        else:
+            department, duties = entry
+            pairs.append((department, duties))
+    return pairs
+
+
+def _check_cooperations(county: County, lead, pairs, errors: dict) -> list[tuple]:
+    """Check the cooperating departments: of the county, once each, not the lead, with
+    duties. Adds messages under ``cooperation``; returns the cleaned pairs."""
+    cleaned, seen, problems, foreign = [], set(), [], []
+    for department, duties in pairs:
+        if not isinstance(department, Department):
+            problems.append("请选择协同部门。")
+            continue
+        if department.county_id != county.pk:
+            foreign.append(department.pk)
+            continue
+        duties = clean_text(duties)
+        if lead is not None and department.pk == lead.pk:
+            problems.append(f"牵头部门“{department}”不能同时是协同部门。")
+        elif department.pk in seen:
+            problems.append(f"协同部门“{department}”重复。")
+        elif not duties:
+            problems.append(f"请填写协同部门“{department}”的协同职责。")
+        seen.add(department.pk)
+        cleaned.append((department, duties))
+    if foreign:
+        problems.insert(0, invalid_ids_message("协同部门", foreign))
+    if problems:
+        errors[COOPERATION_FIELD] = problems
+    return cleaned
+
+
+def _check_level_fields(values: dict, level: str, county: County, errors: dict) -> None:
+    """Kinds, duty types and categories the level's list and the county have."""
+    level = Level(level)
+    kind = values.get("item_kind") or ItemKind.DUTY
+    if kind not in LEVEL_ITEM_KINDS[level]:
+        errors["item_kind"] = (
+            f"{level.label}清单没有“{ItemKind(kind).label}”这类事项"
+            "（证明事项、机制牌子只列入村(社区)清单）。"
+        )
+    duty_type = values.get("duty_type")
+    if duty_type and duty_type not in LEVEL_DUTY_TYPES[level]:
+        allowed = "、".join(str(DutyType(value).label) for value in LEVEL_DUTY_TYPES[level])
+        errors["duty_type"] = f"{level.label}清单的履职类型为{allowed}。"
+    category = values.get("category")
+    if isinstance(category, Category) and category.county_id != county.pk:
+        # An id only: another county's category names are not the filer's to learn.
+        errors["category"] = invalid_ids_message("领域类别", [category.pk])
+
+
+def _check_dates_and_amount(values: dict, errors: dict) -> None:
+    effective = values.get("effective_date")
+    if effective is not None and not isinstance(effective, datetime.date):
+        errors["effective_date"] = "日期格式无效。"
+    expires = values.get("expires_on")
+    if expires is not None and not isinstance(expires, datetime.date):
+        errors["expires_on"] = "日期格式无效。"
+    elif expires is not None and isinstance(effective, datetime.date) and expires < effective:
+        errors["expires_on"] = "临时事项的有效期不能早于拟生效日期。"
+    amount = values.get("funding_amount")
+    if amount is not None and (not isinstance(amount, Decimal) or amount < 0):
+        errors["funding_amount"] = "经费金额应为不小于 0 的数字（万元）。"
+    if values.get("funding_source") == NONE_MARK and amount is not None:
+        errors.setdefault("funding_amount", "经费来源为“无”时不应填写经费金额。")
 
 
 def _validated_request(
@@ -54,13 +177,17 @@ def _validated_request(
     applies_to_all: bool,
     target_townships: list[Township],
     reasons: str,
-) -> tuple[dict, bool, list[Township]]:
+    target_villages: list[Village] | None = None,
+    village_kind: str = "",
+) -> tuple[dict, bool, list[Township], list[Village]]:
     """Check a request's content; return (process field values, applies_to_all,
-    townships). Text is cleaned first (``clean_text``), so a field of blanks or
-    invisible characters counts as empty. Raises ``ValidationError`` naming every bad
-    field."""
-    errors: dict[str, str] = {}
-    unknown = set(fields) - set(ITEM_FIELDS)
+    townships, villages). Text is cleaned first (``clean_text``), so a field of blanks
+    or invisible characters counts as empty. A department's addition must state its
+    配套保障 (费随事转: 经费 with source and amount, 人员, 装备, each "无" if there is
+    none). Raises ``ValidationError`` naming every bad field."""
+    errors: dict[str, object] = {}
+    target_villages = list(target_villages or ())
+    unknown = set(fields) - set(REQUEST_FIELDS)
     if unknown:
         errors.update(dict.fromkeys(sorted(unknown), "不可填写的字段。"))
     if kind not in ChangeKind.values:
@@ -68,10 +195,12 @@ def _validated_request(
     fields = {
         name: clean_text(value) if isinstance(value, str) else value
         for name, value in fields.items()
+        if name in REQUEST_FIELDS
     }
     reasons = clean_text(reasons)
     if not reasons:
         errors["reasons"] = "请填写申请理由。"
+    village_kind = village_kind or ""
     values = dict(fields)
     if kind in (ChangeKind.AMEND, ChangeKind.WITHDRAW):
         if target_item is None:
@@ -88,9 +217,11 @@ def _validated_request(
             if kind == ChangeKind.WITHDRAW or township is not None:
                 applies_to_all = target_item.applies_to_all
                 target_townships = list(target_item.townships.all())
+                target_villages = list(target_item.villages.all())
+                village_kind = target_item.village_kind
             if kind == ChangeKind.AMEND:
                 # An amendment may change a required field, not empty it.
-                errors.update(_missing_required(values))
+                errors.update(_missing_required(values, level))
             lead = fields.get("lead_department")
             if township is not None and lead is not None and lead != target_item.lead_department:
                 # The lead department is the party a township's request is put to.
@@ -106,32 +237,84 @@ def _validated_request(
             if applies_to_all or others:
                 errors["target_townships"] = "乡镇(街道)申请新增的事项只适用于本乡镇(街道)。"
             applies_to_all, target_townships = False, [township]
-        errors.update(_missing_required(values))
+        errors.update(_missing_required(values, level))
+        if department is not None:
+            # 费随事转: a department that pushes a duty down states its 配套保障.
+            errors.update(
+                {
+                    name: message
+                    for name, message in resources_errors(values).items()
+                    if name not in errors
+                }
+            )
     if level not in Level.values:
         errors["level"] = "请选择清单层级。"
+    else:
+        _check_level_fields(values, level, county, errors)
+        if (target_villages or village_kind) and level == Level.TOWNSHIP:
+            errors["target_villages"] = "乡镇(街道)清单的事项只能按乡镇(街道)确定适用范围。"
+    if village_kind and village_kind not in Village.Kind.values:
+        errors["village_kind"] = "适用村(社区)类型无效。"
     lead = values.get("lead_department")
     if lead is not None and lead.county_id != county.pk:
         errors["lead_department"] = "牵头部门不属于本县。"
+    values[COOPERATION_FIELD] = _check_cooperations(
+        county, lead, _cooperation_pairs(values.get(COOPERATION_FIELD)), errors
+    )
     foreign = [t.pk for t in target_townships if t.county_id != county.pk]
     if foreign:
         # Ids only: another county's township names are not the filer's to learn.
         errors["target_townships"] = invalid_ids_message("乡镇(街道)", foreign)
-    if not applies_to_all and not target_townships and kind != ChangeKind.WITHDRAW:
+    foreign_villages = _foreign_villages(county, target_villages)
+    if foreign_villages:
+        errors["target_villages"] = invalid_ids_message("村(社区)", foreign_villages)
+    if (
+        not applies_to_all
+        and not target_townships
+        and not target_villages
+        and kind != ChangeKind.WITHDRAW
+    ):
         errors["target_townships"] = "请选择涉及的乡镇(街道)，或选择适用全部。"
-    effective = values.get("effective_date")
-    if effective is not None and not isinstance(effective, datetime.date):
-        errors["effective_date"] = "日期格式无效。"
+    _check_dates_and_amount(values, errors)
     if kind == ChangeKind.AMEND and target_item is not None and "target_item" not in errors:
         unchanged = all(values[name] == getattr(target_item, name) for name in ITEM_FIELDS)
-        same_scope = applies_to_all == target_item.applies_to_all and {
-            t.pk for t in target_townships
-        } == {t.pk for t in target_item.townships.all()}
+        unchanged = unchanged and _cooperation_key(values[COOPERATION_FIELD]) == (
+            _cooperation_key(item_cooperations(target_item))
+        )
+        same_scope = (
+            applies_to_all == target_item.applies_to_all
+            and {t.pk for t in target_townships} == {t.pk for t in target_item.townships.all()}
+            and {v.pk for v in target_villages} == {v.pk for v in target_item.villages.all()}
+            and village_kind == target_item.village_kind
+        )
         if unchanged and same_scope:
             errors["__all__"] = "申请内容与现行事项相同，没有需要修改的内容。"
     if errors:
         raise ValidationError(errors)
+    values[COOPERATION_FIELD] = [
+        {"department": department.pk, "responsibilities": duties}
+        for department, duties in values[COOPERATION_FIELD]
+    ]
     values.update(county=county, kind=kind, level=level, reasons=reasons)
-    return values, applies_to_all, target_townships
+    values["village_kind"] = village_kind
+    values["item_kind"] = values.get("item_kind") or ItemKind.DUTY
+    return values, applies_to_all, target_townships, target_villages
+
+
+def _cooperation_key(pairs) -> list[tuple[int, str]]:
+    return [(department.pk, duties) for department, duties in pairs]
+
+
+def _foreign_villages(county: County, villages: list[Village]) -> list[int]:
+    wanted = {village.pk for village in villages}
+    if not wanted:
+        return []
+    known = set(
+        Village.objects.filter(pk__in=sorted(wanted), township__county=county).values_list(
+            "pk", flat=True
+        )
+    )
+    return sorted(wanted - known)
 
 
 @transaction.atomic
@@ -147,9 +330,15 @@ def change_request_file(
     fields: dict | None = None,
     applies_to_all: bool = False,
     target_townships=(),
+    target_villages=(),
+    village_kind: str = "",
     reasons: str,
 ) -> ChangeRequestProcess:
     """File a request on behalf of ``department`` or ``township`` and start its process.
+
+    ``fields`` are the proposed item fields (``REQUEST_FIELDS``: ``ITEM_FIELDS`` and
+    ``cooperation``, a list of (Department, duties) pairs); on village and grid lists
+    ``target_villages`` and ``village_kind`` narrow the applicability.
 
     Returns the new process, waiting for its reviewing unit's review. Raises
     ``PermissionDenied`` (logged) if ``actor`` may not file for that unit (a township
@@ -180,6 +369,8 @@ def change_request_file(
         fields=fields or {},
         applies_to_all=applies_to_all,
         target_townships=list(target_townships),
+        target_villages=list(target_villages),
+        village_kind=village_kind,
         reasons=reasons,
         change_reason="提出申请",
         notice=f"{unit}提出申请，请进行形式审查。",
@@ -267,6 +458,8 @@ def _start_request(
     reasons,
     change_reason,
     notice,
+    target_villages=(),
+    village_kind="",
 ) -> ChangeRequestProcess:
     """Validate a request (``ValidationError`` naming each bad field), start its
     process filed by ``actor`` with its level's reviewing unit (the county office, or
@@ -274,7 +467,7 @@ def _start_request(
     review task tells that unit, with ``notice``. Returns the process."""
     from ..flows import ChangeRequestFlow
 
-    values, applies_to_all, townships = _validated_request(
+    values, applies_to_all, townships, villages = _validated_request(
         county=county,
         kind=kind,
         level=level,
@@ -284,6 +477,8 @@ def _start_request(
         fields=fields,
         applies_to_all=applies_to_all,
         target_townships=target_townships,
+        target_villages=list(target_villages),
+        village_kind=village_kind,
         reasons=reasons,
     )
     values.update(
@@ -302,6 +497,7 @@ def _start_request(
     )
     process = ChangeRequestFlow.start.run(fields=values)
     process.target_townships.add(*townships)  # a new request has none yet
+    process.target_villages.add(*villages)
     return process
 
 
@@ -351,6 +547,8 @@ def change_request_revise(
     fields: dict | None = None,
     applies_to_all: bool | None = None,
     target_townships=None,
+    target_villages=None,
+    village_kind: str | None = None,
     reasons: str | None = None,
 ) -> None:
     """The filer edits a returned request and submits it for review again.
@@ -362,7 +560,8 @@ def change_request_revise(
     def work(activation):
         process = activation.process.coerced
         current = {name: getattr(process, name) for name in ITEM_FIELDS}
-        values, scope_all, townships = _validated_request(
+        current[COOPERATION_FIELD] = request_cooperations(process)
+        values, scope_all, townships, villages = _validated_request(
             county=process.county,
             kind=process.kind,
             level=process.level,
@@ -376,6 +575,12 @@ def change_request_revise(
                 if target_townships is None
                 else list(target_townships)
             ),
+            target_villages=(
+                list(process.target_villages.all())
+                if target_villages is None
+                else list(target_villages)
+            ),
+            village_kind=process.village_kind if village_kind is None else village_kind,
             reasons=process.reasons if reasons is None else reasons,
         )
         for name, value in values.items():
@@ -386,6 +591,7 @@ def change_request_revise(
         process._change_reason = "修改后重新提交"
         process.save()
         process.target_townships.set(townships)
+        process.target_villages.set(villages)
         # The reviewing unit hears from the review task that opens next.
 
     run_human_task(actor=actor, task_id=task_id, node_name="revise", work=work)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from duty_lists.models import Release
+from duty_lists.models import Level, Release, local_responsibilities_label
 from organisations.models import Township
 
 from .. import channels, selectors
@@ -219,8 +219,12 @@ def request_forwarded(process: ChangeRequestProcess) -> int:
     )
 
 
-def _field_labels() -> dict[str, str]:
-    return {field.name: str(field.verbose_name) for field in ChangeRequestProcess._meta.fields}
+def _field_labels(process: ChangeRequestProcess) -> dict[str, str]:
+    labels = {field.name: str(field.verbose_name) for field in ChangeRequestProcess._meta.fields}
+    # The local duties are named by the request's list level (乡镇(街道)职责 …).
+    if process.level in Level.values:
+        labels["local_responsibilities"] = local_responsibilities_label(process.level)
+    return labels
 
 
 def _requested_text(process: ChangeRequestProcess, names) -> dict:
@@ -237,7 +241,7 @@ def proposal_recorded(process: ChangeRequestProcess, ruling) -> int:
     ]
     lines = ["拟办意见（报县委、县政府审定）：", *decisions, f"理由：{ruling.reasoning}"]
     amended = ruling.amendments()
-    changes = amendment_lines(_requested_text(process, amended), amended, _field_labels())
+    changes = amendment_lines(_requested_text(process, amended), amended, _field_labels(process))
     if changes:
         lines += ["拟修改申请文本：", *changes]
     return notify(
@@ -256,7 +260,7 @@ def decided_text_changes(process: ChangeRequestProcess, *, ruling=None, entry=No
         amended.update(ruling.amendments())
     if entry is not None:
         amended.update(entry.amendments())
-    lines = amendment_lines(_requested_text(process, amended), amended, _field_labels())
+    lines = amendment_lines(_requested_text(process, amended), amended, _field_labels(process))
     return "\n".join(["与申请相比，文本修改如下：", *lines]) if lines else ""
 
 

@@ -15,11 +15,12 @@ from django.utils import timezone
 from arbitration.models import BatchEntry, Decision, PartyDecision
 from duty_lists import services as duty_services
 from duty_lists.models import DutyItem, ItemStatus
-from organisations.models import Township
+from organisations.models import Township, Village
 
 from .. import selectors
 from ..deadlines import county_settings
 from ..models import (
+    COOPERATION_FIELD,
     ITEM_FIELDS,
     ChangeKind,
     ChangeRequestProcess,
@@ -27,6 +28,7 @@ from ..models import (
     Outcome,
     PublicationBasis,
 )
+from . import filing, temporary
 from .notifications import decided_text_changes, notify, release_notify
 
 STANDING_REFERENCE_FALLBACK = "常设授权"
@@ -245,6 +247,7 @@ def _publish(process, authority: Authority) -> DutyItem | None:
     recorded_by = authority.recorded_by
     reason = publication_reason(authority, process)
     values = {name: getattr(process, name) for name in ITEM_FIELDS}
+    values[COOPERATION_FIELD] = filing.request_cooperations(process)
     if ruling is not None:
         values.update(ruling.amendments())
     if entry is not None:
@@ -271,6 +274,9 @@ def _publish(process, authority: Authority) -> DutyItem | None:
         )
     if item is None:
         process.published_under = ""
+    else:
+        # A temporary item (or one whose end date changed) gets its expiry timer.
+        temporary.temporary_item_watch(item)
     return item
 
 
@@ -285,9 +291,17 @@ class TouchedUnits:
 
 
 def item_units(item: DutyItem) -> TouchedUnits:
-    """The lead department and the townships ``item`` applies to now."""
-    townships = None if item.applies_to_all else frozenset(t.pk for t in item.townships.all())
-    return TouchedUnits(item.duty_list.county_id, frozenset({item.lead_department_id}), townships)
+    """The lead and cooperating departments and the townships ``item`` applies to now
+    (by name, or through a named village)."""
+    townships = None
+    if not item.applies_to_all:
+        townships = frozenset(t.pk for t in item.townships.all()) | frozenset(
+            item.villages.values_list("township_id", flat=True)
+        )
+    departments = frozenset({item.lead_department_id}) | frozenset(
+        item.cooperations.values_list("department_id", flat=True)
+    )
+    return TouchedUnits(item.duty_list.county_id, departments, townships)
 
 
 def merge_units(*units: TouchedUnits | None) -> TouchedUnits:
@@ -306,11 +320,17 @@ def _withdrawal_date(item: DutyItem, effective_on: datetime.date) -> datetime.da
 
 
 def _narrow_or_withdraw(
-    item: DutyItem, remaining, *, reason: str, recorded_by, effective_on: datetime.date
+    item: DutyItem, keep: set[int], *, reason: str, recorded_by, effective_on: datetime.date
 ) -> DutyItem:
-    """Keep ``item`` only for the ``remaining`` townships; withdraw it if none remain."""
-    remaining = list(remaining)
-    if not remaining:
+    """Keep ``item`` only where it applies within the townships ``keep`` (named
+    townships, or every one for an item of all units, and named villages of them);
+    withdraw it if nothing remains."""
+    if item.applies_to_all:
+        townships = list(Township.objects.filter(pk__in=sorted(keep)))
+    else:
+        townships = [t for t in item.townships.all() if t.pk in keep]
+    villages = [v for v in item.villages.all() if v.township_id in keep]
+    if not townships and not villages:
         return duty_services.duty_item_withdraw(
             actor=None,
             item=item,
@@ -323,13 +343,36 @@ def _narrow_or_withdraw(
         item=item,
         reason=reason,
         applies_to_all=False,
-        townships=remaining,
+        townships=townships,
+        villages=villages,
         recorded_by=recorded_by,
     )
 
 
 def _changed_fields(item: DutyItem, values: dict) -> dict:
-    return {name: value for name, value in values.items() if getattr(item, name) != value}
+    """The item fields of ``values`` that differ from ``item``'s (not the cooperating
+    departments: see ``_changed_cooperations``)."""
+    return {
+        name: value
+        for name, value in values.items()
+        if name != COOPERATION_FIELD and getattr(item, name) != value
+    }
+
+
+def _changed_cooperations(item: DutyItem, values: dict):
+    """The cooperating departments of ``values`` when they differ from ``item``'s, else
+    ``None`` (unchanged)."""
+    wanted = values.get(COOPERATION_FIELD)
+    if wanted is None:
+        return None
+    current = filing.item_cooperations(item)
+    same = [(d.pk, text) for d, text in wanted] == [(d.pk, text) for d, text in current]
+    return None if same else wanted
+
+
+def _admitted_villages(process, admitted_townships: set[int]) -> list[Village]:
+    """The request's named villages that lie in an admitted township."""
+    return list(process.target_villages.filter(township_id__in=sorted(admitted_townships)))
 
 
 def _publish_department_request(
@@ -341,10 +384,9 @@ def _publish_department_request(
         return None
     if process.kind == ChangeKind.WITHDRAW:
         # Townships whose objection was upheld keep the item.
-        kept = Township.objects.filter(pk__in=_township_ids(rejected))
         return _narrow_or_withdraw(
             process.target_item,
-            kept,
+            _township_ids(rejected),
             reason=reason,
             recorded_by=recorded_by,
             effective_on=effective_on,
@@ -352,33 +394,58 @@ def _publish_department_request(
     if not admitted_townships:
         return None
     applies_to_all = process.applies_to_all and admitted_townships == county_townships
-    townships = [] if applies_to_all else Township.objects.filter(pk__in=admitted_townships)
+    named = set(process.target_townships.values_list("pk", flat=True))
+    if applies_to_all:
+        townships, villages = [], []
+    elif process.applies_to_all:
+        townships, villages = Township.objects.filter(pk__in=admitted_townships), []
+    else:
+        # Named townships as named; named villages of admitted townships stay by name.
+        townships = Township.objects.filter(pk__in=admitted_townships & named)
+        villages = _admitted_villages(process, admitted_townships)
+    cooperations = values.pop(COOPERATION_FIELD)
     if process.kind == ChangeKind.ADD:
         return _create_item(
             process,
             values,
             applies_to_all=applies_to_all,
             townships=townships,
+            villages=villages,
+            cooperations=cooperations,
             reason=reason,
             recorded_by=recorded_by,
             effective_on=effective_on,
         )
     item = process.target_item
+    changed_cooperations = _changed_cooperations(item, {COOPERATION_FIELD: cooperations})
     return duty_services.duty_item_amend(
         actor=None,
         item=item,
         reason=reason,
         applies_to_all=applies_to_all,
         townships=townships,
+        villages=villages,
+        cooperations=changed_cooperations,
         recorded_by=recorded_by,
+        village_kind=process.village_kind,
         **_changed_fields(item, values),
     )
 
 
 def _create_item(
-    process, values, *, applies_to_all, townships, reason, recorded_by, effective_on
+    process,
+    values,
+    *,
+    applies_to_all,
+    townships,
+    villages,
+    cooperations,
+    reason,
+    recorded_by,
+    effective_on,
 ) -> DutyItem:
-    """Create the item an addition adopted, on the request's list."""
+    """Create the item an addition adopted, on the request's list, with its cooperating
+    departments and (village and grid lists) named villages and village kind."""
     # The decision takes effect on its date; a later proposed date is kept.
     proposed = values.get("effective_date")
     values["effective_date"] = max(proposed, effective_on) if proposed else effective_on
@@ -389,8 +456,11 @@ def _create_item(
         duty_list=duty_list,
         reason=reason,
         townships=townships,
+        villages=villages,
+        cooperations=cooperations,
         recorded_by=recorded_by,
         applies_to_all=applies_to_all,
+        village_kind=process.village_kind,
         **values,
     )
 
@@ -401,11 +471,14 @@ def _publish_township_request(process, admitted, values, reason, recorded_by, ef
         return None
     if process.kind == ChangeKind.ADD:
         # A township's own addition (乡镇申请新增) applies to that township.
+        cooperations = values.pop(COOPERATION_FIELD)
         return _create_item(
             process,
             values,
             applies_to_all=False,
             townships=list(process.target_townships.all()),
+            villages=list(process.target_villages.all()),
+            cooperations=cooperations,
             reason=reason,
             recorded_by=recorded_by,
             effective_on=effective_on,
@@ -419,16 +492,19 @@ def _publish_township_request(process, admitted, values, reason, recorded_by, ef
             item=item,
             reason=reason,
             recorded_by=recorded_by,
+            cooperations=_changed_cooperations(item, values),
             **_changed_fields(item, values),
         )
     # Withdrawal asked by a township: the item no longer applies to that township.
     if item.applies_to_all:
-        remaining = Township.objects.filter(county_id=process.county_id)
+        where = set(
+            Township.objects.filter(county_id=process.county_id).values_list("pk", flat=True)
+        )
     else:
-        remaining = item.townships.all()
+        where = {t.pk for t in item.townships.all()} | {v.township_id for v in item.villages.all()}
     return _narrow_or_withdraw(
         item,
-        remaining.exclude(pk=process.initiator_township_id),
+        where - {process.initiator_township_id},
         reason=reason,
         recorded_by=recorded_by,
         effective_on=effective_on,

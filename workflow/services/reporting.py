@@ -9,6 +9,7 @@ API checks none); every write is atomic and leaves history naming the user.
 
 import datetime
 import logging
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +20,10 @@ from viewflow.workflow.status import PROCESS
 
 from arbitration import report_services
 from arbitration.models import OffListReport, ReportEvidence, ReportRuling
-from arbitration.report_permissions import can_add_report_evidence
+from arbitration.report_permissions import (
+    can_add_report_evidence,
+)
+from duty_lists.models import Category
 from organisations.models import Department, Township, Village
 
 from .. import selectors
@@ -306,6 +310,11 @@ def report_convert(*, report: OffListReport) -> ChangeRequestProcess:
     fields = dict(report.admission_fields)
     fields["effective_date"] = datetime.date.fromisoformat(fields["effective_date"])
     fields["lead_department"] = report.department
+    fields["category"] = Category.objects.filter(
+        pk=fields.get("category"), county_id=report.county_id
+    ).first()
+    if fields.get("funding_amount") not in (None, ""):
+        fields["funding_amount"] = Decimal(fields["funding_amount"])
     reasons = (
         f"依据清单外事项报告 #{report.pk}：{report.township}报告{report.department}"
         f"于 {report.assigned_on:%Y-%m-%d} 交办清单外事项，县委编办裁定转为事项准入申请。"

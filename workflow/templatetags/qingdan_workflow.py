@@ -3,6 +3,8 @@ header, and the tasks of a list that the user may see."""
 
 from django import template
 
+from duty_lists.columns import amount_text
+
 from .. import attachments, permissions, selectors
 from ..viewsets import task_label
 
@@ -67,6 +69,25 @@ FILE_KIND_LABELS = {
 def file_kind(content_type: str) -> str:
     """A readable name of an attachment's type ("PDF 文档"), else the MIME type."""
     return FILE_KIND_LABELS.get(content_type, content_type)
+
+
+@register.simple_tag
+def request_details(process):
+    """The proposed item of a change request in words (``selectors.request_details``)."""
+    return selectors.request_details(process)
+
+
+@register.simple_tag
+def amendment_rows(record) -> list[tuple[str, str]]:
+    """(label, text) of each amended item field of a proposal (拟办意见) or a decision
+    (审定) entry, e.g. ("修改后经费金额(万元)", "12.5"); [] for ``None``."""
+    if record is None:
+        return []
+    rows = []
+    for name, value in record.amendments().items():
+        label = str(record._meta.get_field(f"amended_{name}").verbose_name)
+        rows.append((label, amount_text(value) if name == "funding_amount" else value))
+    return rows
 
 
 @register.filter

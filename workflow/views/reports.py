@@ -31,6 +31,7 @@ from arbitration.report_permissions import (
     can_rule_report,
 )
 from config.listing import IdUrls
+from duty_lists.selectors import category_choices
 from organisations.models import Department, Township, Village
 from organisations.permissions import Place
 
@@ -131,7 +132,7 @@ def _similar(township, assignment: str, department_id, village=None):
     ):
         return []
     if village is not None:
-        place = Place(village.pk, village.township_id, village.township.county_id)
+        place = Place(village.pk, village.township_id, village.township.county_id, village.kind)
         where = {"level": "village", "villages": {village.pk: place}}
     else:
         where = {"level": "township", "township_id": township.pk}
@@ -373,6 +374,9 @@ class ReportRuleView(_ReportTaskView):
 
     def may_act(self, user, report) -> bool:
         return can_rule_report(user, report)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "categories": category_choices(self.report.county_id)}
 
     def submit(self, form):
         report = report_rule(

@@ -17,6 +17,7 @@ from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
 from config.listing import IdUrls
+from duty_lists.selectors import category_choices
 from organisations.models import Department, Township
 
 from .. import permissions, selectors
@@ -28,7 +29,12 @@ from .tasks import apply_validation_error
 
 # Fields a township's request does not set: the scope of an addition is the township
 # itself, that of an amendment or withdrawal the item's.
-DEPARTMENT_ONLY_FIELDS = ("applies_to_all", "target_townships")
+DEPARTMENT_ONLY_FIELDS = (
+    "applies_to_all",
+    "target_townships",
+    "target_villages",
+    "village_kind",
+)
 
 
 def request_layout(form) -> Layout:
@@ -43,16 +49,33 @@ def request_layout(form) -> Layout:
         Row(*present("level", "target_item")),
         FieldSet(
             "事项内容（新增时必填；修改时只填需要改动的项；申请取消时不填）",
-            "title",
-            Row(*present("category", "duty_type", "lead_department")),
+            Row(Column("title", desktop=8), Column("item_kind", desktop=4)),
+            Row(*present("category", "duty_type", "primary_responsibility")),
+            Row(*present("lead_department", "guidance_code")),
             "department_responsibilities",
+            "cooperation",
             "local_responsibilities",
             "basis",
-            Row(Column("resources", desktop=8), Column("effective_date", desktop=4)),
+            Row("accountability", "exemption"),
+            "work_requirements",
+            Row("effective_date", "expires_on"),
+            "remarks",
+        ),
+        FieldSet(
+            "配套保障（费随事转：新增事项须写明经费、人员、装备，没有的填“无”）",
+            Row(Column("funding_source", desktop=8), Column("funding_amount", desktop=4)),
+            Row("staffing", "equipment"),
         ),
     ]
     if present("applies_to_all", "target_townships"):
-        elements.append(FieldSet("适用范围（新增、修改时）", "applies_to_all", "target_townships"))
+        elements.append(
+            FieldSet(
+                "适用范围（新增、修改时）",
+                "applies_to_all",
+                "target_townships",
+                *present("target_villages", "village_kind"),
+            )
+        )
     elements += ["reasons", "attachments"]
     return Layout(*elements)
 
@@ -82,6 +105,7 @@ class ChangeRequestCreateView(generic.FormView):
             "items": items.distinct(),
             "departments": Department.objects.filter(county_id__in=counties),
             "townships": Township.objects.filter(county_id__in=counties),
+            "categories": category_choices(counties),
         }
 
     @property
@@ -149,6 +173,8 @@ class ChangeRequestCreateView(generic.FormView):
             fields=form.item_fields(),
             applies_to_all=data.get("applies_to_all", False),
             target_townships=data.get("target_townships", ()),
+            target_villages=data.get("target_villages", ()),
+            village_kind=data.get("village_kind", ""),
             reasons=data["reasons"],
         )
 

@@ -15,11 +15,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views import generic
 
+from duty_lists.columns import cooperation_text
+from duty_lists.selectors import category_choices
 from organisations.models import Department, Township
 
 from .. import selectors
 from ..attachments import validate_attachment
 from ..forms import ConsultForm, LegalityReviewForm, ReviewForm, ReviseForm, RulingForm
+from ..models import ITEM_FIELDS
 from ..services import (
     CONFLICT_MESSAGE,
     TaskNotOpen,
@@ -32,6 +35,7 @@ from ..services import (
     legality_review,
     party_key,
 )
+from ..services.filing import request_cooperations
 from ..similarity import similar_items
 
 logger = logging.getLogger("qingdan.workflow")
@@ -168,6 +172,7 @@ class ReviseTaskView(ServiceTaskView):
         kwargs.update(
             departments=Department.objects.filter(county_id=self.process.county_id),
             townships=Township.objects.filter(county_id=self.process.county_id),
+            categories=category_choices(self.process.county_id),
             attachments=self.process.attachments.order_by("pk"),
         )
         return kwargs
@@ -176,21 +181,16 @@ class ReviseTaskView(ServiceTaskView):
         process = self.process
         initial = {
             name: getattr(process, name)
-            for name in (
-                "title",
-                "category",
-                "duty_type",
-                "department_responsibilities",
-                "local_responsibilities",
-                "basis",
-                "resources",
-                "effective_date",
-                "applies_to_all",
-                "reasons",
-            )
+            for name in (*ITEM_FIELDS, "applies_to_all", "village_kind", "reasons")
+            if name not in ("code", "lead_department", "category")
         }
+        initial["category"] = process.category_id
         initial["lead_department"] = process.lead_department_id
+        initial["cooperation"] = cooperation_text(
+            (department.name, duties) for department, duties in request_cooperations(process)
+        )
         initial["target_townships"] = list(process.target_townships.values_list("pk", flat=True))
+        initial["target_villages"] = list(process.target_villages.values_list("pk", flat=True))
         return initial
 
     def submit(self, form):
@@ -211,6 +211,8 @@ class ReviseTaskView(ServiceTaskView):
                 fields=form.item_fields(),
                 applies_to_all=form.cleaned_data["applies_to_all"],
                 target_townships=form.cleaned_data["target_townships"],
+                target_villages=form.cleaned_data["target_villages"],
+                village_kind=form.cleaned_data["village_kind"],
                 reasons=form.cleaned_data["reasons"],
             )
 

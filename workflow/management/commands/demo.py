@@ -27,6 +27,8 @@ from workflow.demo_decisions import demo_decisions_load, demo_decisions_read
 from workflow.demo_evaluation import EvaluationReport, demo_evaluation_load
 from workflow.demo_reports import demo_reports_load
 from workflow.demo_reviewers import demo_reviewers_load, demo_reviewers_read
+from workflow.models import TemporaryItemProcess
+from workflow.services import temporary_items_watch
 
 
 class Command(BaseCommand):
@@ -73,7 +75,12 @@ class Command(BaseCommand):
             decisions = demo_decisions_read(directory)
             indicator_sets = demo_indicators_read(directory)
             with transaction.atomic():
+                timers_before = TemporaryItemProcess.objects.count()
                 report = demo_load(directory=directory)
+                # The lists' import starts the timers of the temporary items it brings;
+                # this catches up those the later changes (changes.csv) made temporary.
+                temporary_items_watch()
+                temporary_started = TemporaryItemProcess.objects.count() - timers_before
                 releases_report = demo_releases_load(releases)
                 reviewers_report = demo_reviewers_load(reviewers)
                 requests_report = demo_requests_load(requests)
@@ -93,7 +100,8 @@ class Command(BaseCommand):
             f"用户：新建 {report.users_created}，已存在 {report.users_existing}；"
             f"清单事项：新建 {report.items_created}，已存在 {report.items_existing}；"
             f"变更：应用 {report.changes_applied}，已应用 {report.changes_existing}；"
-            f"申请：新建 {requests_report.created}，已存在 {requests_report.existing}。"
+            f"申请：新建 {requests_report.created}，已存在 {requests_report.existing}；"
+            f"临时事项到期计时：新建 {temporary_started}。"
         )
         self.stdout.write(
             f"发布版本：新建 {releases_report.created}，已存在 {releases_report.existing}；"

@@ -34,7 +34,7 @@ def fill_start_owners(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflow", "0008_transfer_urge"),
+        ("workflow", "0012_temporary_items"),
         ("arbitration", "0006_village_reports_and_batch_reviewer"),
         ("evaluation", "0002_rounds_sheets_results"),
         ("viewflow", "0015_task_scheduled"),
