@@ -152,6 +152,73 @@ def test_township_head_files_an_addition_for_its_township(world):
     )
 
 
+RESOURCES = ("funding_amount", "funding_source", "staffing", "equipment")
+
+
+def test_township_addition_may_leave_its_resources_blank(world):
+    body = add_body(
+        world,
+        initiator=township(world, 0),
+        lead_department=world.department.pk,
+        target_townships=[world.townships[0].pk],
+        funding_source="",
+        staffing="",
+        equipment="",
+    )
+    del body["funding_amount"]
+
+    response = client_for(world.heads[0]).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 201, response.content
+    filed = response.json()
+    assert [filed[name] for name in RESOURCES] == [None, "", "", ""]
+
+
+def test_an_addition_without_its_resources_names_each_whoever_files(world):
+    township_body = add_body(
+        world,
+        initiator=township(world, 0),
+        lead_department=world.department.pk,
+        target_townships=[world.townships[0].pk],
+    )
+    department_body = add_body(world)
+    for body in (township_body, department_body):
+        for name in RESOURCES:
+            del body[name]
+    before = database_state()
+
+    by_township = client_for(world.heads[0]).post("/api/requests/", township_body, format="json")
+    by_department = client_for(world.staff).post("/api/requests/", department_body, format="json")
+
+    assert (by_township.status_code, by_department.status_code) == (400, 400)
+    assert (
+        by_township.json()
+        == by_department.json()
+        == {
+            "funding_source": ["该字段是必填项。"],
+            "staffing": ["该字段是必填项。"],
+            "equipment": ["该字段是必填项。"],
+        }
+    )
+    assert database_state() == before
+
+
+def test_department_addition_with_blank_resources_is_told_to_state_them(world):
+    body = add_body(world, funding_source=" ", staffing="", equipment="")
+    del body["funding_amount"]
+    before = database_state()
+
+    response = client_for(world.staff).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "funding_source": ["请填写经费来源；没有配套经费的填“无”（费随事转）。"],
+        "staffing": ["请填写人员保障；没有配套人员的填“无”（费随事转）。"],
+        "equipment": ["请填写装备保障；没有配套装备的填“无”（费随事转）。"],
+    }
+    assert database_state() == before
+
+
 def test_township_addition_without_a_lead_department_names_it(world):
     body = add_body(world, initiator=township(world, 0), target_townships=[world.townships[0].pk])
     before = database_state()
