@@ -68,7 +68,7 @@ def test_filer_hears_of_each_step_and_opens_the_request(
     expect(published).to_contain_text("事项名称：「燃气安全入户排查」改为「燃气安全入户检查」")
     # The whole text, not a first line cut short.
     expect(published).to_contain_text(
-        "配合职责：「配合开展入户排查，发现隐患及时报告。」"
+        "乡镇(街道)职责：「配合开展入户排查，发现隐患及时报告。」"
         "改为「配合开展入户排查，负责通知住户，发现隐患及时报告。」"
     )
     expect(rows.nth(4)).to_contain_text("理由：街道没有燃气执法人员。")
