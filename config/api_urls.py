@@ -21,12 +21,13 @@ from rest_framework.routers import DefaultRouter
 
 from duty_lists.api import DutyItemViewSet, DutyListViewSet, ReleaseViewSet
 from duty_lists.api_documents import DocumentExportView
-from organisations.api import LogoutView, TokenObtainView
+from organisations.api import LogoutView, TokenObtainView, UnitViewSet
 from stats.api import StatsFigureView
 from workflow.api import ChangeRequestViewSet, TaskViewSet, handover
 from workflow.api.decisions import DecisionBatchViewSet
 from workflow.api.evaluation import EvaluationRoundViewSet, ScoreSheetViewSet
 from workflow.api.list_import import ListImportView
+from workflow.api.me import MeView
 from workflow.api.reports import ReportViewSet
 
 app_name = "api"
@@ -41,6 +42,7 @@ router.register("evaluation-rounds", EvaluationRoundViewSet, basename="evaluatio
 router.register("score-sheets", ScoreSheetViewSet, basename="score-sheet")
 router.register("releases", ReleaseViewSet, basename="release")
 router.register("decision-batches", DecisionBatchViewSet, basename="decision-batch")
+router.register("units", UnitViewSet, basename="unit")
 
 
 def exempt_from_login_redirect(patterns: list) -> list:
@@ -57,6 +59,7 @@ urlpatterns = exempt_from_login_redirect(
     [
         path("token/", TokenObtainView.as_view(), name="token"),
         path("logout/", LogoutView.as_view(), name="logout"),
+        path("me/", MeView.as_view(), name="me"),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
         path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
         path(
@@ -71,6 +74,7 @@ urlpatterns = exempt_from_login_redirect(
         path("public/", include("public.api_urls")),
         path("documents/<str:file_format>/", DocumentExportView.as_view(), name="documents"),
         path("todo/", handover.TodoView.as_view(), name="todo"),
+        path("todo/started/", handover.StartedView.as_view(), name="todo-started"),
         path("tasks/<int:pk>/urge/", handover.TaskUrgeView.as_view(), name="task-urge"),
         path("tasks/<int:pk>/transfer/", handover.TaskTransferView.as_view(), name="task-transfer"),
         path(
@@ -79,6 +83,11 @@ urlpatterns = exempt_from_login_redirect(
             name="evaluation-round-urge",
         ),
         path("deputyships/", handover.DeputyshipListView.as_view(), name="deputyships"),
+        path(
+            "deputyships/candidates/",
+            handover.DeputyCandidatesView.as_view(),
+            name="deputy-candidates",
+        ),
         path(
             "deputyships/<int:pk>/end/",
             handover.DeputyshipEndView.as_view(),

@@ -236,6 +236,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Error answers get their shape, bodies with a discriminator are required.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_schema.describe_errors_and_bodies",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ItemStatusEnum": "duty_lists.models.ItemStatus",
         "ProcessStatusEnum": "viewflow.workflow.status.PROCESS",
@@ -247,6 +252,18 @@ SPECTACULAR_SETTINGS = {
         "BatchDocumentKindEnum": "arbitration.models.BatchDocumentKind",
         "PartyDecisionEnum": "arbitration.models.PartyDecision",
         "LegalityDecisionEnum": "workflow.models.LegalityDecision",
+        "UnitTypeEnum": "organisations.api.UNIT_TYPES",
+        "FilingUnitTypeEnum": "organisations.api.FILING_UNIT_TYPES",
+        "MeUnitTypeEnum": "workflow.api.me.ME_UNIT_TYPES",
+        "ReportStepEnum": "workflow.api.reports.REPORT_STEPS",
+        "ReportRulingEnum": "arbitration.models.ReportRuling",
+        # A consultation's answer is sent as JSON or, with its stamped letter, as a form.
+        "ConsultCompletionStepEnum": ["consult"],
+        "ConsultCompletionAnswerEnum": "workflow.api.task_serializers.CONSULT_ANSWERS",
+        # A round's scoring mode, and the one-value ``mode`` of each score sheet body.
+        "RoundModeEnum": "evaluation.models.RoundMode",
+        "IndicatorsSheetModeEnum": ["indicators"],
+        "SimpleSheetModeEnum": ["simple"],
     },
 }
 

@@ -3,7 +3,9 @@ date, one item with its history, and the lists' releases (发布版本) with the
 
 Every read goes through ``duty_lists.selectors`` / ``duty_lists.snapshots`` with the
 same scoping as the pages: county and department users see their county's whole lists,
-township users the items that apply to their township, nobody another county's.
+township users the items that apply to their township, nobody another county's. An
+item, release or county outside the user's scope answers 404 like an unknown id
+(``config.api_errors``). People are shown as actors (id, username, name).
 """
 
 import django_filters
@@ -20,7 +22,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from organisations.models import County
+from config.api_errors import not_found_when_hidden
+from organisations.api import ActorSerializer, actor_data
+from organisations.models import County, User, Village
 
 from . import release_selectors, selectors, snapshots
 from .filters import DutyItemFilter
@@ -42,8 +46,24 @@ from .views import as_of_for_user
 ERRORS = {
     400: OpenApiResponse(description="查询参数有误：按参数给出错误信息"),
     401: OpenApiResponse(description="未登录或令牌无效"),
-    403: OpenApiResponse(description="无权查看"),
 }
+NOT_FOUND_DESCRIPTION = "不存在，或不在本人的查看范围内（与不存在相同）"
+NO_ITEM = "没有该事项。"
+NO_RELEASE = "没有该发布版本。"
+NO_COUNTY = "没有该县的清单。"
+NO_LIST = "没有该清单。"
+
+
+def actors_by_id(user_ids) -> dict[int, dict]:
+    """``ActorSerializer`` data of each of ``user_ids`` (None left out), one query."""
+    ids = sorted({pk for pk in user_ids if pk is not None})
+    users = User.objects.filter(pk__in=ids).only("pk", "username", "display_name") if ids else []
+    return {
+        user.pk: {"id": user.pk, "username": user.username, "name": str(user)} for user in users
+    }
+
+
+nullable_actor_field = extend_schema_field(ActorSerializer(allow_null=True))
 
 
 class UnitSerializer(serializers.Serializer):
@@ -154,6 +174,9 @@ class DutyItemSerializer(serializers.ModelSerializer):
     villages = UnitSerializer(
         many=True, read_only=True, help_text="适用村(社区)（村、网格清单）；适用全部时为空"
     )
+    village_kind = serializers.ChoiceField(
+        choices=Village.Kind.choices, allow_blank=True, read_only=True, help_text=VILLAGE_KIND_HELP
+    )
 
     class Meta:
         model = DutyItem
@@ -200,7 +223,6 @@ class DutyItemSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
-            "village_kind": {"help_text": VILLAGE_KIND_HELP},
             "local_responsibilities": {"help_text": LOCAL_HELP},
             "expires_on": {"help_text": "临时事项的有效期（最后一天）；长期事项为空"},
         }
@@ -222,9 +244,7 @@ class ItemVersionSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="item_id", read_only=True, help_text="事项 id")
     history_id = serializers.IntegerField(read_only=True, help_text="历史记录 id")
     history_date = serializers.DateTimeField(read_only=True, help_text="记录时间")
-    history_user = serializers.CharField(
-        source="history_user_name", read_only=True, help_text="记录人（系统操作为“系统”）"
-    )
+    history_user = serializers.SerializerMethodField(help_text="记录人；系统操作为空")
     change_reason = serializers.CharField(read_only=True, help_text="变更理由")
     code = serializers.CharField(read_only=True, help_text="事项编码")
     title = serializers.CharField(read_only=True, help_text="事项名称")
@@ -287,6 +307,11 @@ class ItemVersionSerializer(serializers.Serializer):
         read_only=True, allow_null=True, help_text="取消日期；有效事项为空"
     )
 
+    @nullable_actor_field
+    def get_history_user(self, snapshot) -> dict | None:
+        # The page's people are read in one go into the context (``actors_by_id``).
+        return self.context["actors"].get(snapshot.history_user_id)
+
     @extend_schema_field(UnitSerializer(allow_null=True))
     def get_lead_department(self, snapshot) -> dict | None:
         if snapshot.lead_department_id is None:
@@ -335,11 +360,15 @@ class HistoryEntrySerializer(serializers.Serializer):
 
     history_id = serializers.IntegerField(read_only=True, help_text="历史记录 id")
     when = serializers.DateTimeField(read_only=True, help_text="记录时间")
-    user = serializers.CharField(source="user_name", read_only=True, help_text="记录人")
+    user = serializers.SerializerMethodField(help_text="记录人；系统操作为空")
     reason = serializers.CharField(read_only=True, help_text="变更理由")
     kind = serializers.CharField(read_only=True, help_text="变更类型：新增 / 修改 / 取消 / 删除")
     changes = FieldChangeSerializer(many=True, read_only=True, help_text="与上一版本的差异")
     version = ItemVersionSerializer(source="snapshot", read_only=True, help_text="该版本的内容")
+
+    @nullable_actor_field
+    def get_user(self, entry) -> dict | None:
+        return self.context["actors"].get(entry.user_id)
 
 
 class DutyItemDetailSerializer(DutyItemSerializer):
@@ -447,6 +476,7 @@ class DutyListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 many=True,
             ),
             **ERRORS,
+            404: OpenApiResponse(description=f"县{NOT_FOUND_DESCRIPTION}（as_of 查询）"),
         },
     ),
     retrieve=extend_schema(
@@ -458,7 +488,7 @@ class DutyListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={
             200: DutyItemDetailSerializer,
             **ERRORS,
-            404: OpenApiResponse(description="事项不存在"),
+            404: OpenApiResponse(description=f"事项{NOT_FOUND_DESCRIPTION}"),
         },
     ),
 )
@@ -480,16 +510,24 @@ class DutyItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         query = AsOfQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        versions = as_of_for_user(request.user, data["county"], data["level"], data["as_of"])
+        with not_found_when_hidden(NO_COUNTY):
+            versions = as_of_for_user(request.user, data["county"], data["level"], data["as_of"])
         page = self.paginate_queryset(versions)
-        return self.get_paginated_response(ItemVersionSerializer(page, many=True).data)
+        context = {"actors": actors_by_id(snapshot.history_user_id for snapshot in page)}
+        return self.get_paginated_response(
+            ItemVersionSerializer(page, many=True, context=context).data
+        )
 
     def retrieve(self, request, pk=None):
-        """One item (403 outside the user's scope, 404 if unknown) with its history."""
-        item = selectors.duty_item_get(request.user, int(pk))
+        """One item (404 if unknown or outside the user's scope) with its history."""
+        with not_found_when_hidden(NO_ITEM):
+            item = selectors.duty_item_get(request.user, int(pk))
         item.history_entries = snapshots.item_history(item)
-        serializer = DutyItemDetailSerializer(item, context=self.get_serializer_context())
-        return Response(serializer.data)
+        context = {
+            **self.get_serializer_context(),
+            "actors": actors_by_id(entry.user_id for entry in item.history_entries),
+        }
+        return Response(DutyItemDetailSerializer(item, context=context).data)
 
 
 class ReleaseListSerializer(serializers.ModelSerializer):
@@ -524,8 +562,11 @@ class ReleaseListSerializer(serializers.ModelSerializer):
     def get_list(self, release) -> dict:
         return DutyListSerializer(release.duty_list, context=self.context).data
 
-    def get_published_by(self, release) -> str | None:
-        return str(release.published_by) if release.published_by_id else None
+    @nullable_actor_field
+    def get_published_by(self, release) -> dict | None:
+        if release.published_by_id is None:
+            return None
+        return actor_data(release.published_by)
 
 
 class ReleasedVersionSerializer(serializers.Serializer):
@@ -568,7 +609,11 @@ class ReleaseQuerySerializer(serializers.Serializer):
         summary="发布版本",
         description="本人可查看的各县清单的发布版本（每次审定印发为一版），可按清单筛选。",
         parameters=[OpenApiParameter("list", OpenApiTypes.INT, description="清单 id")],
-        responses={200: ReleaseListSerializer(many=True), **ERRORS},
+        responses={
+            200: ReleaseListSerializer(many=True),
+            **ERRORS,
+            404: OpenApiResponse(description=f"清单{NOT_FOUND_DESCRIPTION}"),
+        },
     ),
     retrieve=extend_schema(
         summary="发布版本详情",
@@ -582,7 +627,7 @@ class ReleaseQuerySerializer(serializers.Serializer):
         responses={
             200: ReleaseDetailSerializer,
             **ERRORS,
-            404: OpenApiResponse(description="版本不存在"),
+            404: OpenApiResponse(description=f"版本{NOT_FOUND_DESCRIPTION}"),
         },
     ),
 )
@@ -597,15 +642,20 @@ class ReleaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         query = ReleaseQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        return release_selectors.release_list(
-            self.request.user, duty_list=query.validated_data.get("list")
-        )
+        with not_found_when_hidden(NO_LIST):
+            return release_selectors.release_list(
+                self.request.user, duty_list=query.validated_data.get("list")
+            )
 
     def retrieve(self, request, pk=None):
-        """One release (403 outside the user's counties, 404 if unknown) with the changes
+        """One release (404 if unknown or outside the user's counties) with the changes
         the user may see."""
-        release = release_selectors.release_get(request.user, int(pk))
+        with not_found_when_hidden(NO_RELEASE):
+            release = release_selectors.release_get(request.user, int(pk))
         release.versions = release_selectors.release_versions(request.user, release)
         release.change_count = len(release.versions)
-        serializer = ReleaseDetailSerializer(release, context=self.get_serializer_context())
-        return Response(serializer.data)
+        context = {
+            **self.get_serializer_context(),
+            "actors": actors_by_id(version.after.history_user_id for version in release.versions),
+        }
+        return Response(ReleaseDetailSerializer(release, context=context).data)

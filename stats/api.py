@@ -9,9 +9,14 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api_errors import NotVisible
+from organisations.models import County
+
 from .figures import FIGURES, FIGURES_BY_KEY
 from .permissions import stats_county_ids
 from .selectors import StatsScope, stats_scope
+
+NO_COUNTY = "没有该县(市、区)的统计。"
 
 
 class CountySerializer(serializers.Serializer):
@@ -37,6 +42,10 @@ class FigureSerializer(serializers.Serializer):
     tables = TableSerializer(many=True)
 
 
+class StatsQuerySerializer(serializers.Serializer):
+    county = serializers.IntegerField(required=False, min_value=1, help_text="只看该县（县 id）")
+
+
 class StatsFigureView(APIView):
     """One statistic's tables, for the county office and 市(省)级查看人员."""
 
@@ -44,7 +53,7 @@ class StatsFigureView(APIView):
         summary="统计分析",
         description=(
             "与统计页面相同的数据表。县委编办看本县；市(省)级查看人员看所辖各县，可用 county "
-            "筛选一个县。其他角色无权查看（403）；county 不在查看范围内也返回 403。"
+            "筛选一个县。其他角色无权查看（403）；county 不在查看范围内的与不存在的一样返回 404。"
         ),
         parameters=[
             OpenApiParameter(
@@ -59,8 +68,9 @@ class StatsFigureView(APIView):
         responses={
             200: FigureSerializer,
             401: OpenApiResponse(description="未登录或令牌无效"),
-            403: OpenApiResponse(description="无权查看统计，或无权查看该县"),
-            404: OpenApiResponse(description="没有该统计"),
+            400: OpenApiResponse(description="查询参数有误：按参数给出错误信息"),
+            403: OpenApiResponse(description="无权查看统计"),
+            404: OpenApiResponse(description="没有该统计，或没有该县（不在查看范围内的县相同）"),
         },
     )
     def get(self, request, figure):
@@ -70,12 +80,15 @@ class StatsFigureView(APIView):
         county_ids = stats_county_ids(request.user)
         if not county_ids:
             raise PermissionDenied("您无权查看统计分析。")
+        query = StatsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         scope = stats_scope(county_ids)
-        selected = request.query_params.get("county", "")
-        if selected:
-            if not selected.isdigit() or int(selected) not in scope.counties:
-                raise PermissionDenied("您无权查看该县(市、区)的统计。")
-            county_id = int(selected)
+        county_id = query.validated_data.get("county")
+        if county_id is not None:
+            if county_id not in scope.counties:
+                if County.objects.filter(pk=county_id).exists():
+                    raise NotVisible(NO_COUNTY)
+                raise NotFound(NO_COUNTY)
             scope = StatsScope(counties={county_id: scope.counties[county_id]}, now=scope.now)
         tables = chosen.compute(scope)
         body = {

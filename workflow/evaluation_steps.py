@@ -53,11 +53,13 @@ def round_schedule(
 
 
 def start_round(activation, *, fields: dict, pairs, actor) -> EvaluationRound:
-    """StartHandle callback: fill in and save the round, then create its sheets.
+    """StartHandle callback: fill in and save the round, then create its sheets; the
+    start task's owner is ``actor`` (who opened the round). Returns the round.
 
     The process is saved here (the sheets need its id) with the opening's history
     record; viewflow saves it once more right after, without a second record.
     """
+    activation.task.owner = actor
     process = activation.process
     for name, value in fields.items():
         setattr(process, name, value)

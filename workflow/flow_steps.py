@@ -17,9 +17,13 @@ logger = logging.getLogger("qingdan.workflow")
 
 
 def start_process(activation, *, fields: dict):
-    """StartHandle callback: copy the filed request's fields onto the new process."""
+    """StartHandle callback: copy the filed request's fields onto the new process and
+    record the filer (``requested_by``) as the owner of the start task, so that the
+    trail's first step names who filed. Returns the process."""
     for name, value in fields.items():
         setattr(activation.process, name, value)
+    # A StartHandle runs without a request: viewflow leaves its task without an owner.
+    activation.task.owner = fields.get("requested_by")
     return activation.process
 
 

@@ -15,9 +15,12 @@ from .services import reporting
 
 
 def start_report(activation, *, fields: dict):
-    """StartHandle callback: copy the filed report's fields onto the new process."""
+    """StartHandle callback: copy the filed report's fields onto the new process and
+    record the reporter (``reported_by``) as the owner of the start task. Returns the
+    process."""
     for name, value in fields.items():
         setattr(activation.process, name, value)
+    activation.task.owner = fields.get("reported_by")
     return activation.process
 
 

@@ -16,6 +16,7 @@ No claim step: a task waits for every person of the unit until one of them submi
 Each list runs a fixed number of queries whatever its length.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -101,6 +102,7 @@ class TodoRow:
     deadline: datetime.datetime | None
     url: str
     finished: datetime.datetime | None = None
+    task_id: int | None = None  # the viewflow task the row stands for
 
     @property
     def is_overdue(self) -> bool:
@@ -262,12 +264,15 @@ def rows_of(tasks: list[Task]) -> list[TodoRow]:
     for task in tasks:
         flow_class, deadline = task.flow_task.flow_class, deadlines.get(task.pk)
         if flow_class is change_request_flow and task.process_id in requests:
-            rows.append(_request_row(task, requests[task.process_id], deadline))
+            row = _request_row(task, requests[task.process_id], deadline)
         elif flow_class is report_flow and task.process_id in reports:
-            rows.append(_report_row(task, reports[task.process_id], deadline))
+            row = _report_row(task, reports[task.process_id], deadline)
         elif flow_class is round_flow and task.process_id in rounds:
             sheet = sheets.get(task.data.get("sheet")) if isinstance(task.data, dict) else None
-            rows.append(_round_row(task, rounds[task.process_id], sheet, deadline))
+            row = _round_row(task, rounds[task.process_id], sheet, deadline)
+        else:
+            continue
+        rows.append(dataclasses.replace(row, task_id=task.pk))
     return rows
 
 

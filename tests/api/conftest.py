@@ -132,7 +132,7 @@ def add_body(world, **overrides) -> dict:
     body = {
         "kind": "add",
         "level": "township",
-        "department": world.department.pk,
+        "initiator": {"type": "department", "id": world.department.pk},
         "title": "燃气安全入户排查",
         "category": category_of(world.county, SAFETY_LAW).pk,
         "duty_type": "cooperating",

@@ -61,7 +61,9 @@ def test_admission_from_filing_to_published_item(world):
     assert review["party"] is None
     assert review["links"]["complete"] == f"http://testserver/api/tasks/{review['id']}/complete/"
     assert review["links"]["page"] == f"/changerequest/{process_id}/review/{review['id']}/execute/"
-    response = complete(world.office, review["id"], {"decision": "forward"})
+    response = complete(
+        world.office, review["id"], {"step": "review", "decision": "forward", "comment": ""}
+    )
     assert response.status_code == 200
     assert response.json()["review_decision"] == "forward"
 
@@ -72,7 +74,11 @@ def test_admission_from_filing_to_published_item(world):
         township = world.townships[index]
         assert task["node"] == "consult"
         assert task["party"] == {"type": "township", "id": township.pk, "name": township.name}
-        response = complete(world.heads[index], task["id"], {"answer": decision, "reason": reason})
+        response = complete(
+            world.heads[index],
+            task["id"],
+            {"step": task["node"], "answer": decision, "reason": reason},
+        )
         assert response.status_code == 200
         seen = response.json()["consultations"]
         assert [(c["party"]["name"], c["answer"]) for c in seen] == [(township.name, decision)]
@@ -89,6 +95,7 @@ def test_admission_from_filing_to_published_item(world):
         world.office,
         arbitrate["id"],
         {
+            "step": arbitrate["node"],
             "decisions": {contested[0]: "admit_amended"},
             "reasoning": "经协调会研究，青石镇仅负责发现报告。",
             "meeting_record": "2026-05-06 县委编办协调会",
@@ -154,6 +161,7 @@ def test_admission_from_filing_to_published_item(world):
                 {
                     "request": process_id,
                     "decisions": {p["party_key"]: "as_proposed" for p in entry["parties"]},
+                    "amendments": {},
                 }
             ],
         },
@@ -161,10 +169,11 @@ def test_admission_from_filing_to_published_item(world):
     )
     assert response.status_code == 200, response.content
     decided = response.json()
+    office_actor = {"id": world.office.pk, "username": world.office.username, "name": "周建华"}
     assert (decided["stage"], decided["document_number"], decided["recorded_by"]) == (
         "decided",
         "清委办发〔2026〕12号",
-        "周建华",
+        office_actor,
     )
     assert [(r["list"], r["number"]) for r in decided["releases"]] == [
         ("清河县乡镇(街道)履行职责事项清单", 1)
@@ -188,11 +197,16 @@ def test_admission_from_filing_to_published_item(world):
         "arbitrate",
     ]
     assert [step["node"] for step in ruled["trail"][-3:]] == ["await_decision", "publish", "end"]
-    assert {step["owner"] for step in ruled["trail"] if step["node"] == "consult"} == {
+    assert [step["owner"]["name"] for step in ruled["trail"] if step["node"] == "consult"] == [
         "城关街道负责人",
         "青石镇负责人",
         "云岭乡负责人",
-    }
+    ]
+    # The first step names the filer.
+    assert (ruled["trail"][0]["node"], ruled["trail"][0]["owner"]) == (
+        "start",
+        {"id": world.staff.pk, "username": world.staff.username, "name": "王晓燕"},
+    )
 
     # The published item is on the list, with the proposal's text and its history.
     process = ChangeRequestProcess.objects.get(pk=process_id)
@@ -209,7 +223,7 @@ def test_admission_from_filing_to_published_item(world):
     assert [t["name"] for t in detail["townships"]] == ["城关街道", "青石镇", "云岭乡"]
     [entry] = detail["history"]
     assert entry["kind"] == "新增"
-    assert entry["user"] == "周建华"
+    assert entry["user"] == office_actor
     assert entry["reason"] == (
         f"依据县委常委会审定（清委办发〔2026〕12号）发布："
         f"新增事项申请 {process.number}（新增事项：燃气安全入户排查）"
@@ -234,10 +248,17 @@ def test_all_accept_goes_to_the_decision_without_a_proposal(world):
     response = client_for(world.staff).post("/api/requests/", add_body(world), format="json")
     process_id = response.json()["id"]
     [review] = my_tasks(world.office)
-    complete(world.office, review["id"], {"decision": "forward"})
+    complete(world.office, review["id"], {"step": "review", "decision": "forward", "comment": ""})
     for index in range(3):
         [task] = my_tasks(world.heads[index])
-        assert complete(world.heads[index], task["id"], {"answer": "accept"}).status_code == 200
+        assert (
+            complete(
+                world.heads[index],
+                task["id"],
+                {"step": "consult", "answer": "accept", "reason": ""},
+            ).status_code
+            == 200
+        )
 
     detail = client_for(world.staff).get(f"/api/requests/{process_id}/").json()
     assert (detail["outcome"], detail["ruling"], detail["decision"]) == ("pending", None, None)
@@ -259,7 +280,11 @@ def test_all_accept_goes_to_the_decision_without_a_proposal(world):
             "document_number": "清政办发〔2026〕8号",
             "effective_date": today,
             "entries": [
-                {"request": process_id, "decisions": dict.fromkeys(parties, "as_proposed")}
+                {
+                    "request": process_id,
+                    "decisions": dict.fromkeys(parties, "as_proposed"),
+                    "amendments": {},
+                }
             ],
         },
         format="json",
@@ -275,7 +300,9 @@ def test_return_for_revision_then_revise_through_the_api(world):
     process_id = response.json()["id"]
     [review] = my_tasks(world.office)
     response = complete(
-        world.office, review["id"], {"decision": "return", "comment": "请补充实施依据条款。"}
+        world.office,
+        review["id"],
+        {"step": "review", "decision": "return", "comment": "请补充实施依据条款。"},
     )
     assert response.status_code == 200
     assert response.json()["review_comment"] == "请补充实施依据条款。"
@@ -285,7 +312,11 @@ def test_return_for_revision_then_revise_through_the_api(world):
     response = complete(
         world.staff,
         revise["id"],
-        {"basis": "《城镇燃气管理条例》第四十一条", "target_townships": [world.townships[0].pk]},
+        {
+            "step": "revise",
+            "basis": "《城镇燃气管理条例》第四十一条",
+            "target_townships": [world.townships[0].pk],
+        },
     )
     assert response.status_code == 200
     revised = response.json()
@@ -300,11 +331,18 @@ def test_return_for_revision_then_revise_through_the_api(world):
 def test_second_completion_of_a_task_is_a_conflict(world):
     client_for(world.staff).post("/api/requests/", add_body(world), format="json")
     [review] = my_tasks(world.office)
-    assert complete(world.office, review["id"], {"decision": "forward"}).status_code == 200
+    assert (
+        complete(
+            world.office, review["id"], {"step": "review", "decision": "forward", "comment": ""}
+        ).status_code
+        == 200
+    )
     consult_tasks = open_human_tasks()
     assert [name for _, name in consult_tasks] == ["consult"] * 3
 
-    response = complete(world.office, review["id"], {"decision": "reject", "comment": "重复"})
+    response = complete(
+        world.office, review["id"], {"step": "review", "decision": "reject", "comment": "重复"}
+    )
 
     assert response.status_code == 409
     assert "已办理完毕或已关闭" in response.json()["detail"]

@@ -43,7 +43,7 @@ def test_filer_uploads_a_file_and_whoever_sees_the_request_downloads_it(world, s
         "content_type": "application/pdf",
         "size": len(PDF_BYTES),
         "sha256": attachment.sha256,
-        "uploaded_by": "王晓燕",
+        "uploaded_by": {"id": world.staff.pk, "username": world.staff.username, "name": "王晓燕"},
         "uploaded_at": response.json()["uploaded_at"],
         "download": (f"http://testserver/api/requests/{process.pk}/attachments/{attachment.pk}/"),
     }
@@ -76,8 +76,12 @@ def test_a_file_that_is_not_an_accepted_kind_is_a_400_on_file(world, settings):
     assert stored_files(settings) == []
 
 
-@pytest.mark.parametrize("who", ["head_0", "other_staff", "other_office", "anonymous"])
-def test_only_the_filer_and_county_office_upload(world, settings, who):
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("head_0", 403), ("county_admin", 403), ("other_staff", 404), ("other_office", 404)]
+    + [("anonymous", 401)],
+)
+def test_only_the_filer_and_county_office_upload(world, settings, who, status):
     process = file_request(world)
     user = (
         None if who == "anonymous" else (world.heads[0] if who == "head_0" else getattr(world, who))
@@ -86,21 +90,24 @@ def test_only_the_filer_and_county_office_upload(world, settings, who):
 
     response = upload(user, process)
 
-    assert response.status_code == (401 if user is None else 403)
+    # 403 for who sees the request, 404 (like an unknown request) for who does not.
+    assert response.status_code == status
     assert database_state() == before
     assert stored_files(settings) == []
 
 
-def test_download_is_403_for_who_may_not_see_the_request(world):
+def test_download_is_404_for_who_may_not_see_the_request(world):
     process = file_request(world)
     upload(world.office, process)
     url = f"/api/requests/{process.pk}/attachments/{Attachment.objects.get().pk}/"
 
-    assert client_for(world.heads[3]).get(url).status_code == 403
-    assert client_for(world.other_office).get(url).status_code == 403
-    assert client_for(None).get(url).status_code == 401
+    hidden = [client_for(world.heads[3]).get(url), client_for(world.other_office).get(url)]
     unknown = client_for(world.staff).get(f"/api/requests/{process.pk}/attachments/999999/")
-    assert unknown.status_code == 404
+
+    assert [(r.status_code, r.json()) for r in [*hidden, unknown]] == [
+        (404, {"detail": "没有该附件。"})
+    ] * 3
+    assert client_for(None).get(url).status_code == 401
 
 
 def test_a_consultation_answer_carries_a_stamped_reply_readable_by_its_readers(world):
@@ -113,7 +120,12 @@ def test_a_consultation_answer_carries_a_stamped_reply_readable_by_its_readers(w
 
     response = client_for(world.heads[0]).post(
         f"/api/tasks/{task.pk}/complete/",
-        {"answer": "contest", "reason": "缺少执法人员。", "stamped_reply": reply},
+        {
+            "step": "consult",
+            "answer": "contest",
+            "reason": "缺少执法人员。",
+            "stamped_reply": reply,
+        },
         format="multipart",
     )
 
@@ -130,7 +142,8 @@ def test_a_consultation_answer_carries_a_stamped_reply_readable_by_its_readers(w
     download = client_for(world.office).get(answer["stamped_reply"]["download"])
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF_BYTES
-    assert client_for(world.heads[1]).get(answer["stamped_reply"]["download"]).status_code == 403
+    hidden = client_for(world.heads[1]).get(answer["stamped_reply"]["download"])
+    assert (hidden.status_code, hidden.json()) == (404, {"detail": "没有该盖章意见。"})
 
 
 def test_a_stamped_reply_that_is_a_spreadsheet_is_a_400_and_nothing_is_answered(world):
@@ -142,7 +155,7 @@ def test_a_stamped_reply_that_is_a_spreadsheet_is_a_400_and_nothing_is_answered(
 
     response = client_for(world.heads[0]).post(
         f"/api/tasks/{task.pk}/complete/",
-        {"answer": "accept", "stamped_reply": sheet},
+        {"step": "consult", "answer": "accept", "reason": "", "stamped_reply": sheet},
         format="multipart",
     )
 

@@ -29,6 +29,8 @@ ENDPOINTS = [
     ("get", "/api/items/"),
     ("get", "/api/items/?county=1&level=township&as_of=2026-01-01"),
     ("get", "/api/items/1/"),
+    ("get", "/api/me/"),
+    ("get", "/api/units/"),
 ]
 
 
@@ -144,17 +146,30 @@ def test_schema_generates_without_warnings(tmp_path):
 
 def test_denied_api_calls_are_written_to_the_audit_log(world, caplog):
     process = file_request(world)
-    client = APIClient()
-    client.force_authenticate(world.other_office)
+    review = open_task(process, "review")
+    stranger, filer = APIClient(), APIClient()
+    stranger.force_authenticate(world.other_office)
+    filer.force_authenticate(world.staff)
 
     with caplog.at_level(logging.WARNING, logger="qingdan.audit"):
-        denied = client.get(f"/api/requests/{process.pk}/")
+        hidden = stranger.get(f"/api/requests/{process.pk}/")
+        denied = filer.post(
+            f"/api/tasks/{review.pk}/complete/",
+            {"step": "review", "decision": "forward", "comment": ""},
+            format="json",
+        )
         anonymous = APIClient().get("/api/tasks/")
+        unknown = stranger.get("/api/requests/999999/")
 
-    assert (denied.status_code, anonymous.status_code) == (403, 401)
+    assert [r.status_code for r in (hidden, denied, anonymous, unknown)] == [404, 403, 401, 404]
     audit = [r.getMessage() for r in caplog.records if r.name == "qingdan.audit"]
-    assert audit == [
-        f"api denied: status=403 user={world.other_office.username!r} "
-        f"GET /api/requests/{process.pk}/",
+    # A hidden object's 404 is a denial and logged; an unknown id is not.
+    assert audit[0] == (
+        f"api denied: status=404 user={world.other_office.username!r} "
+        f"GET /api/requests/{process.pk}/"
+    )
+    assert audit[-2:] == [
+        f"api denied: status=403 user={world.staff.username!r} "
+        f"POST /api/tasks/{review.pk}/complete/",
         "api denied: status=401 user='' GET /api/tasks/",
     ]

@@ -105,7 +105,7 @@ def request_create_call(request):
     body = {
         "kind": "add",
         "level": "township",
-        "department": world.department.pk,
+        "initiator": {"type": "department", "id": world.department.pk},
         "title": "燃气安全入户排查",
         "category": category_of(world.county, SAFETY_LAW).pk,
         "duty_type": "cooperating",
@@ -159,7 +159,11 @@ def import_lists_call(request):
 def review_call(request):
     world = api_world(request)
     task = open_task(file_request(world), "review")
-    return Call(world.office, task_url(task), {"decision": "return", "comment": "请补充。"})
+    return Call(
+        world.office,
+        task_url(task),
+        {"step": "review", "decision": "return", "comment": "请补充。"},
+    )
 
 
 def revise_call(request):
@@ -174,6 +178,7 @@ def revise_call(request):
         comment="请补充。",
     )
     body = {
+        "step": "revise",
         "title": "燃气安全入户排查（修改）",
         "lead_department": world.department.pk,
         "target_townships": [world.townships[0].pk],
@@ -186,7 +191,11 @@ def consult_call(request):
     process = file_request(world)
     forward(world, process)
     task = open_task(process, "consult", township=world.townships[0].pk)
-    return Call(world.heads[0], task_url(task), {"answer": "contest", "reason": "人员不足。"})
+    return Call(
+        world.heads[0],
+        task_url(task),
+        {"step": "consult", "answer": "contest", "reason": "人员不足。"},
+    )
 
 
 def arbitrate_call(request):
@@ -197,6 +206,7 @@ def arbitrate_call(request):
     answer(world, process, 1, ConsultationAnswer.ACCEPT)
     answer(world, process, 2, ConsultationAnswer.ACCEPT)
     body = {
+        "step": "arbitrate",
         "decisions": {f"township:{world.townships[0].pk}": "admit_amended"},
         "reasoning": "经协调会研究决定。",
         "amendments": {"title": "燃气安全入户排查（修改后）"},
@@ -304,7 +314,13 @@ def batch_record_call(request):
         "meeting_date": today,
         "document_number": "清委办发〔2026〕12号",
         "effective_date": today,
-        "entries": [{"request": process.pk, "decisions": as_proposed(process)[process.pk]}],
+        "entries": [
+            {
+                "request": process.pk,
+                "decisions": as_proposed(process)[process.pk],
+                "amendments": {},
+            }
+        ],
     }
     return Call(world.office, f"/api/decision-batches/{batch.pk}/record/", body)
 
@@ -338,7 +354,8 @@ def sheet_call(action):
         world = round_world()
         sheet = sheet_of(world.round, world.townships[0], world.departments[0])
         indicators = Indicator.objects.filter(indicator_set=world.round.township_set)
-        body = {"scores": {str(i.pk): str(i.max_score) for i in indicators}, "comment": "好"}
+        scores = {str(i.pk): str(i.max_score) for i in indicators}
+        body = {"mode": "indicators", "scores": scores, "comment": "好"}
         return Call(world.township_head, f"/api/score-sheets/{sheet.pk}/{action}/", body)
 
     return prepare
@@ -373,7 +390,7 @@ def round_urge_call(request):
 def _deputy_body(world) -> dict:
     now = timezone.now()
     return {
-        "township": world.townships[0].pk,
+        "unit": {"type": "township", "id": world.townships[0].pk},
         "deputy": world.township_staff.pk,
         "starts_at": now.isoformat(),
         "ends_at": (now + datetime.timedelta(days=3)).isoformat(),
@@ -418,7 +435,7 @@ ENDPOINTS = {
         request_create_call,
         ok=201,
         ids={
-            "department": single,
+            "initiator": lambda bad: {"type": "department", "id": bad},
             "lead_department": single,
             "target_townships": listed,
         },
@@ -524,7 +541,7 @@ ENDPOINTS = {
         "api:deputyships",
         deputyship_create_call,
         ok=201,
-        ids={"township": single, "deputy": single},
+        ids={"unit": lambda bad: {"type": "township", "id": bad}, "deputy": single},
         texts={"reason": ("reason", "请填写委托事由。")},
     ),
     "deputyship_end": Endpoint("api:deputyship-end", deputyship_end_call),
@@ -532,6 +549,7 @@ ENDPOINTS = {
 
 # The error each id field gets for 1.5 (a number) and "1.5" (a string).
 ID_ERRORS = {
+    "initiator": "部门 id 应为整数，“1.5”无效。",
     "department": "部门 id 应为整数，“1.5”无效。",
     "lead_department": "部门 id 应为整数，“1.5”无效。",
     "target_townships": "乡镇(街道) id 应为整数，“1.5”无效。",
@@ -542,6 +560,7 @@ ID_ERRORS = {
     "scores": "指标（编号 1.5）不属于本评分表的指标体系。",
     "to_user": "用户 id 应为整数，“1.5”无效。",
     "deputy": "用户 id 应为整数，“1.5”无效。",
+    "unit": "乡镇(街道) id 应为整数，“1.5”无效。",
 }
 
 # Tables every write could touch, compared whole before and after a refused call.

@@ -68,11 +68,14 @@ def test_a_decision_missing_a_party_is_a_400_naming_it_and_changes_nothing(world
     first, *_ = party_keys(process)
     before = database_state()
 
-    response = record(world, batch, [{"request": process.pk, "decisions": {first: "as_proposed"}}])
+    entries = [{"request": process.pk, "decisions": {first: "as_proposed"}, "amendments": {}}]
 
+    response = record(world, batch, entries)
+
+    # The decisions are part of the body's entries: the error is filed under them.
     assert response.status_code == 400
     assert response.json() == {
-        "decisions": [f"申请 {process.number}：请对以下单位作出审定：青石镇、云岭乡"]
+        "entries": [f"申请 {process.number}：请对以下单位作出审定：青石镇、云岭乡"]
     }
     assert database_state() == before
 
@@ -82,7 +85,11 @@ def test_a_batch_on_notice_cannot_be_decided_yet(world):
     process = waiting_request(world)
     batch = prepare(world.office, process)
     entries = [
-        {"request": process.pk, "decisions": dict.fromkeys(party_keys(process), "as_proposed")}
+        {
+            "request": process.pk,
+            "decisions": dict.fromkeys(party_keys(process), "as_proposed"),
+            "amendments": {},
+        }
     ]
 
     response = record(world, batch, entries)

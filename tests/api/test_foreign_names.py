@@ -63,7 +63,9 @@ def test_filing_in_another_countys_departments_name_is_denied_by_id(world, forei
     before = database_state()
 
     response = client_for(world.staff).post(
-        "/api/requests/", add_body(world, department=department.pk), format="json"
+        "/api/requests/",
+        add_body(world, initiator={"type": "department", "id": department.pk}),
+        format="json",
     )
 
     assert response.status_code == 403
@@ -76,7 +78,9 @@ def test_filing_in_another_countys_departments_name_is_denied_by_id(world, forei
 
 def test_filing_in_an_own_countys_department_name_names_it(world):
     response = client_for(world.staff).post(
-        "/api/requests/", add_body(world, department=world.other_department.pk), format="json"
+        "/api/requests/",
+        add_body(world, initiator={"type": "department", "id": world.other_department.pk}),
+        format="json",
     )
 
     assert (response.status_code, response.json()) == (

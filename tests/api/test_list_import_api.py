@@ -80,20 +80,23 @@ def test_bad_file_is_a_400_listing_sheet_row_and_column(world):
 
     response = client.post("/api/lists/import/", _body(world, **bad), format="multipart")
 
+    message = (
+        "文件“清单.xlsx”不是 Excel 工作簿（.xlsx），无法读取；"
+        "旧版 .xls 文件请先用 Excel 另存为 .xlsx。"
+    )
     assert response.status_code == 400
     assert response.json() == {
+        "file": [message],
         "issues": [
             {
                 "sheet": None,
                 "row": None,
                 "column": None,
                 "letter": None,
-                "message": "文件“清单.xlsx”不是 Excel 工作簿（.xlsx），无法读取；"
-                "旧版 .xls 文件请先用 Excel 另存为 .xlsx。",
-                "text": "文件“清单.xlsx”不是 Excel 工作簿（.xlsx），无法读取；"
-                "旧版 .xls 文件请先用 Excel 另存为 .xlsx。",
+                "message": message,
+                "text": message,
             }
-        ]
+        ],
     }
     assert database_state() == before
 
@@ -108,6 +111,7 @@ def test_unknown_department_row_is_named(world):
 
     assert response.status_code == 400
     [issue] = response.json()["issues"]
+    assert response.json()["file"] == [issue["text"]]
     assert (issue["sheet"], issue["row"], issue["column"], issue["letter"]) == (
         "乡镇(街道)",
         2,

@@ -1,6 +1,7 @@
 """Every API action × anonymous, each wrong role, the right role of another unit, a user
-of the other county, and the right user: a denial is a 401 (anonymous) or a 403, and the
-database is unchanged after it."""
+of the other county, and the right user: a denial is a 401 (anonymous), a 404 when the
+object is outside the user's scope (answered like an unknown id), or a 403 when the user
+sees the object but may not act on it; the database is unchanged after it."""
 
 import datetime
 
@@ -34,7 +35,7 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 
 
 def _complete(task, body):
-    return "post", f"/api/tasks/{task.pk}/complete/", body
+    return "post", f"/api/tasks/{task.pk}/complete/", {"step": task.flow_task.name, **body}
 
 
 def file_action(world):
@@ -46,7 +47,9 @@ def read_request_action(world):
 
 
 def review_action(world):
-    return _complete(open_task(file_request(world), "review"), {"decision": "forward"})
+    return _complete(
+        open_task(file_request(world), "review"), {"decision": "forward", "comment": ""}
+    )
 
 
 def revise_action(world):
@@ -76,6 +79,7 @@ def arbitrate_action(world):
     body = {
         "decisions": {f"township:{world.townships[0].pk}": "reject"},
         "reasoning": "城关街道无燃气管网。",
+        "amendments": {},
     }
     return _complete(open_task(process, "arbitrate"), body)
 
@@ -157,7 +161,7 @@ def legality_review_action(world):
     )
     process = file_request(world)
     forward(world, process)
-    return _complete(open_task(process, "review_legality"), {"decision": "pass"})
+    return _complete(open_task(process, "review_legality"), {"decision": "pass", "opinion": ""})
 
 
 def waiting_request(world):
@@ -184,7 +188,11 @@ def record_batch_action(world):
         "document_number": "清委办发〔2026〕12号",
         "effective_date": today,
         "entries": [
-            {"request": process.pk, "decisions": as_proposed(process)[process.pk]},
+            {
+                "request": process.pk,
+                "decisions": as_proposed(process)[process.pk],
+                "amendments": {},
+            },
         ],
     }
     return "post", f"/api/decision-batches/{batch.pk}/record/", body
@@ -273,7 +281,9 @@ def file_village_action(world):
 
 
 def review_village_action(world):
-    return _complete(open_task(village_request(world), "review"), {"decision": "forward"})
+    return _complete(
+        open_task(village_request(world), "review"), {"decision": "forward", "comment": ""}
+    )
 
 
 def _village_waiting(world, *, contested: bool):
@@ -296,6 +306,7 @@ def arbitrate_village_action(world):
     body = {
         "decisions": {f"township:{world.townships[0].pk}": "reject"},
         "reasoning": "城关街道的社区无燃气管网。",
+        "amendments": {},
     }
     return _complete(open_task(process, "arbitrate"), body)
 
@@ -315,15 +326,23 @@ def record_village_batch_action(world):
         "document_number": "清委办发〔2026〕20号",
         "effective_date": today,
         "entries": [
-            {"request": process.pk, "decisions": as_proposed(process)[process.pk]},
+            {
+                "request": process.pk,
+                "decisions": as_proposed(process)[process.pk],
+                "amendments": {},
+            },
         ],
     }
     return "post", f"/api/decision-batches/{batch.pk}/record/", body
 
 
 def file_township_addition_action(world):
-    body = add_body(world, township=world.townships[0].pk, lead_department=world.department.pk)
-    del body["department"], body["target_townships"]
+    body = add_body(
+        world,
+        initiator={"type": "township", "id": world.townships[0].pk},
+        lead_department=world.department.pk,
+        target_townships=[world.townships[0].pk],
+    )
     return "post", "/api/requests/", body
 
 
@@ -358,7 +377,6 @@ def read_grid_item_action(world):
     return "get", f"/api/items/{item.pk}/", None
 
 
-# Village users and grid workers act on nothing of the admission procedure.
 def import_lists_action(world):
     body = {
         "file": lists_upload(world),
@@ -370,6 +388,7 @@ def import_lists_action(world):
     return "post", "/api/lists/import/", body
 
 
+# Village users and grid workers act on nothing of the admission procedure.
 VILLAGE_USERS = {"village_head": 403, "grid_worker": 403}
 # Only 县委社会工作部 acts for the village list it reviews: not the county office.
 NOT_THE_VILLAGE_REVIEWER = {
@@ -383,6 +402,17 @@ NOT_THE_VILLAGE_REVIEWER = {
     "other_office": 403,
     "other_county_staff": 403,
     **VILLAGE_USERS,
+}
+# Acting on a village request or batch: those who do not see it get a 404 (the county
+# office, the county admin and, for the request, its filer and consulted townships see
+# it and get a 403).
+HIDDEN_FROM = {"other_staff", "other_office", "other_county_staff", *VILLAGE_USERS}
+NOT_THE_VILLAGE_REVIEWER_ON_A_REQUEST = {
+    who: 404 if who in HIDDEN_FROM else status for who, status in NOT_THE_VILLAGE_REVIEWER.items()
+}
+NOT_THE_VILLAGE_REVIEWER_ON_A_BATCH = {
+    who: 404 if who in HIDDEN_FROM | {"staff", "head_0", "township_staff"} else status
+    for who, status in NOT_THE_VILLAGE_REVIEWER.items()
 }
 
 # action: (set-up returning the call, the right user and its status, denied users → status)
@@ -420,11 +450,11 @@ MATRIX = {
         ("head_0", 200),
         {
             "anonymous": 401,
-            "other_staff": 403,
-            "head_3": 403,
-            "other_office": 403,
-            "other_county_staff": 403,
-            "other_county_head": 403,
+            "other_staff": 404,
+            "head_3": 404,
+            "other_office": 404,
+            "other_county_staff": 404,
+            "other_county_head": 404,
         },
     ),
     "review": (
@@ -433,11 +463,11 @@ MATRIX = {
         {
             "anonymous": 401,
             "staff": 403,
-            "other_staff": 403,
+            "other_staff": 404,
             "county_admin": 403,
             "head_0": 403,
             "township_staff": 403,
-            "other_office": 403,
+            "other_office": 404,
         },
     ),
     "revise": (
@@ -445,11 +475,11 @@ MATRIX = {
         ("staff", 200),
         {
             "anonymous": 401,
-            "other_staff": 403,
+            "other_staff": 404,
             "office": 403,
             "county_admin": 403,
             "head_0": 403,
-            "other_county_staff": 403,
+            "other_county_staff": 404,
         },
     ),
     "consult": (
@@ -457,13 +487,13 @@ MATRIX = {
         ("head_0", 200),
         {
             "anonymous": 401,
-            "head_1": 403,
-            "head_3": 403,
-            "township_staff": 403,
-            "staff": 403,
+            "head_1": 404,
+            "head_3": 404,
+            "township_staff": 404,
+            "staff": 404,
             "office": 403,
-            "county_admin": 403,
-            "other_county_head": 403,
+            "county_admin": 404,
+            "other_county_head": 404,
         },
     ),
     "arbitrate": (
@@ -475,7 +505,7 @@ MATRIX = {
             "county_admin": 403,
             "head_0": 403,
             "township_staff": 403,
-            "other_office": 403,
+            "other_office": 404,
         },
     ),
     "review_legality": (
@@ -485,11 +515,11 @@ MATRIX = {
             "anonymous": 401,
             "office": 403,
             "staff": 403,
-            "other_staff": 403,
+            "other_staff": 404,
             "county_admin": 403,
             "head_0": 403,
-            "other_office": 403,
-            "other_county_staff": 403,
+            "other_office": 404,
+            "other_county_staff": 404,
         },
     ),
     "prepare_batch": (
@@ -510,12 +540,12 @@ MATRIX = {
         ("office", 200),
         {
             "anonymous": 401,
-            "staff": 403,
+            "staff": 404,
             "county_admin": 403,
-            "head_0": 403,
-            "township_staff": 403,
-            "other_office": 403,
-            "other_county_head": 403,
+            "head_0": 404,
+            "township_staff": 404,
+            "other_office": 404,
+            "other_county_head": 404,
         },
     ),
     "read_batch": (
@@ -523,11 +553,11 @@ MATRIX = {
         ("county_admin", 200),
         {
             "anonymous": 401,
-            "staff": 403,
-            "head_0": 403,
-            "township_staff": 403,
-            "other_office": 403,
-            "other_county_staff": 403,
+            "staff": 404,
+            "head_0": 404,
+            "township_staff": 404,
+            "other_office": 404,
+            "other_county_staff": 404,
         },
     ),
     "list_batches": (list_batches_action, ("office", 200), {"anonymous": 401}),
@@ -536,10 +566,10 @@ MATRIX = {
         ("office", 201),
         {
             "anonymous": 401,
-            "staff": 403,
+            "staff": 404,
             "county_admin": 403,
-            "head_0": 403,
-            "other_office": 403,
+            "head_0": 404,
+            "other_office": 404,
         },
     ),
     "download_batch_document": (
@@ -547,10 +577,10 @@ MATRIX = {
         ("county_admin", 200),
         {
             "anonymous": 401,
-            "staff": 403,
-            "head_0": 403,
-            "other_office": 403,
-            "other_county_head": 403,
+            "staff": 404,
+            "head_0": 404,
+            "other_office": 404,
+            "other_county_head": 404,
         },
     ),
     "list_releases": (
@@ -558,9 +588,9 @@ MATRIX = {
         ("head_0", 200),
         {
             "anonymous": 401,
-            "other_office": 403,
-            "other_county_head": 403,
-            "other_county_staff": 403,
+            "other_office": 404,
+            "other_county_head": 404,
+            "other_county_staff": 404,
         },
     ),
     "read_release": (
@@ -568,9 +598,9 @@ MATRIX = {
         ("staff", 200),
         {
             "anonymous": 401,
-            "other_office": 403,
-            "other_county_head": 403,
-            "other_county_staff": 403,
+            "other_office": 404,
+            "other_county_head": 404,
+            "other_county_staff": 404,
         },
     ),
     "upload_attachment": (
@@ -578,11 +608,11 @@ MATRIX = {
         ("staff", 201),
         {
             "anonymous": 401,
-            "other_staff": 403,
+            "other_staff": 404,
             "county_admin": 403,
             "head_0": 403,
-            "other_office": 403,
-            "other_county_staff": 403,
+            "other_office": 404,
+            "other_county_staff": 404,
         },
     ),
     "download_attachment": (
@@ -590,10 +620,10 @@ MATRIX = {
         ("head_0", 200),
         {
             "anonymous": 401,
-            "other_staff": 403,
-            "head_3": 403,
-            "other_office": 403,
-            "other_county_head": 403,
+            "other_staff": 404,
+            "head_3": 404,
+            "other_office": 404,
+            "other_county_head": 404,
         },
     ),
     "remove_attachment": (
@@ -601,23 +631,24 @@ MATRIX = {
         ("staff", 204),
         {
             "anonymous": 401,
-            "other_staff": 403,
+            "other_staff": 404,
             "county_admin": 403,
             "head_0": 403,
-            "other_office": 403,
-            "other_county_staff": 403,
+            "other_office": 404,
+            "other_county_staff": 404,
         },
     ),
+    # Another township's stamped reply is hidden like its answer.
     "download_stamped_reply": (
         download_stamped_reply_action,
         ("office", 200),
         {
             "anonymous": 401,
-            "other_staff": 403,
-            "head_1": 403,
-            "head_3": 403,
-            "other_office": 403,
-            "other_county_head": 403,
+            "other_staff": 404,
+            "head_1": 404,
+            "head_3": 404,
+            "other_office": 404,
+            "other_county_head": 404,
         },
     ),
     "read_item": (
@@ -625,11 +656,11 @@ MATRIX = {
         ("head_1", 200),
         {
             "anonymous": 401,
-            "head_0": 403,
-            "township_staff": 403,
-            "other_office": 403,
-            "other_county_head": 403,
-            "other_county_staff": 403,
+            "head_0": 404,
+            "township_staff": 404,
+            "other_office": 404,
+            "other_county_head": 404,
+            "other_county_staff": 404,
         },
     ),
     "items_as_of": (
@@ -637,9 +668,9 @@ MATRIX = {
         ("head_0", 200),
         {
             "anonymous": 401,
-            "other_office": 403,
-            "other_county_head": 403,
-            "other_county_staff": 403,
+            "other_office": 404,
+            "other_county_head": 404,
+            "other_county_staff": 404,
         },
     ),
     "export_level": (
@@ -649,9 +680,9 @@ MATRIX = {
             "anonymous": 401,
             "head_0": 403,
             "township_staff": 403,
-            "other_office": 403,
-            "other_county_staff": 403,
-            "other_county_head": 403,
+            "other_office": 404,
+            "other_county_staff": 404,
+            "other_county_head": 404,
         },
     ),
     "export_township": (
@@ -661,8 +692,8 @@ MATRIX = {
             "anonymous": 401,
             "head_1": 403,
             "head_3": 403,
-            "other_office": 403,
-            "other_county_head": 403,
+            "other_office": 404,
+            "other_county_head": 404,
         },
     ),
     "export_department": (
@@ -672,8 +703,8 @@ MATRIX = {
             "anonymous": 401,
             "head_0": 403,
             "township_staff": 403,
-            "other_office": 403,
-            "other_county_staff": 403,
+            "other_office": 404,
+            "other_county_staff": 404,
         },
     ),
 }
@@ -688,12 +719,12 @@ MATRIX.update(
         "review_village": (
             review_village_action,
             ("village_reviewer", 200),
-            NOT_THE_VILLAGE_REVIEWER,
+            NOT_THE_VILLAGE_REVIEWER_ON_A_REQUEST,
         ),
         "arbitrate_village": (
             arbitrate_village_action,
             ("village_reviewer", 200),
-            NOT_THE_VILLAGE_REVIEWER,
+            NOT_THE_VILLAGE_REVIEWER_ON_A_REQUEST,
         ),
         "prepare_village_batch": (
             prepare_village_batch_action,
@@ -703,7 +734,7 @@ MATRIX.update(
         "record_village_batch": (
             record_village_batch_action,
             ("village_reviewer", 200),
-            NOT_THE_VILLAGE_REVIEWER,
+            NOT_THE_VILLAGE_REVIEWER_ON_A_BATCH,
         ),
         "file_township_addition": (
             file_township_addition_action,
@@ -737,11 +768,11 @@ MATRIX.update(
             ("village_head", 200),
             {
                 "anonymous": 401,
-                "other_village_head": 403,
-                "grid_worker": 403,
-                "head_1": 403,
-                "other_office": 403,
-                "other_county_head": 403,
+                "other_village_head": 404,
+                "grid_worker": 404,
+                "head_1": 404,
+                "other_office": 404,
+                "other_county_head": 404,
             },
         ),
         "read_grid_item": (
@@ -749,10 +780,10 @@ MATRIX.update(
             ("grid_worker", 200),
             {
                 "anonymous": 401,
-                "village_head": 403,
-                "other_village_head": 403,
-                "head_1": 403,
-                "other_county_staff": 403,
+                "village_head": 404,
+                "other_village_head": 404,
+                "head_1": 404,
+                "other_county_staff": 404,
             },
         ),
     }
@@ -774,10 +805,18 @@ def transfer_action(world):
     return "post", f"/api/tasks/{task.pk}/transfer/", {"to_user": world.township_staff.pk}
 
 
+def transfer_candidates_action(world):
+    return "get", f"/api/tasks/{_consultation_task(world).pk}/transfer/", None
+
+
+def deputy_candidates_action(world):
+    return "get", "/api/deputyships/candidates/", None
+
+
 def set_deputy_action(world):
     now = timezone.now()
     body = {
-        "township": world.townships[0].pk,
+        "unit": {"type": "township", "id": world.townships[0].pk},
         "deputy": world.township_staff.pk,
         "starts_at": now.isoformat(),
         "ends_at": (now + datetime.timedelta(days=3)).isoformat(),
@@ -806,17 +845,19 @@ def todo_action(world):
 
 MATRIX.update(
     {
+        # A consultation task is seen by its township's heads and the county office
+        # only (like completing it): the others get a 404.
         "urge": (
             urge_action,
             ("office", 201),
             {
                 "anonymous": 401,
-                "staff": 403,
-                "county_admin": 403,
+                "staff": 404,
+                "county_admin": 404,
                 "head_0": 403,
-                "township_staff": 403,
-                "other_office": 403,
-                "other_county_head": 403,
+                "township_staff": 404,
+                "other_office": 404,
+                "other_county_head": 404,
             },
         ),
         "transfer": (
@@ -824,13 +865,32 @@ MATRIX.update(
             ("head_0", 201),
             {
                 "anonymous": 401,
-                "head_1": 403,
-                "township_staff": 403,
-                "staff": 403,
+                "head_1": 404,
+                "township_staff": 404,
+                "staff": 404,
                 "office": 403,
-                "county_admin": 403,
-                "other_county_head": 403,
+                "county_admin": 404,
+                "other_county_head": 404,
             },
+        ),
+        "transfer_candidates": (
+            transfer_candidates_action,
+            ("head_0", 200),
+            {
+                "anonymous": 401,
+                "head_1": 404,
+                "township_staff": 404,
+                "staff": 404,
+                "office": 403,
+                "county_admin": 404,
+                "other_county_head": 404,
+            },
+        ),
+        # Everyone signed in reads the colleagues it may name (empty unless a head).
+        "deputy_candidates": (
+            deputy_candidates_action,
+            ("head_0", 200),
+            {"anonymous": 401, "region_viewer": 200},
         ),
         "set_deputy": (
             set_deputy_action,
@@ -844,15 +904,16 @@ MATRIX.update(
                 "other_county_head": 403,
             },
         ),
+        # A deputyship is seen by its principal and its deputy only.
         "end_deputy": (
             end_deputy_action,
             ("head_0", 200),
             {
                 "anonymous": 401,
-                "head_1": 403,
+                "head_1": 404,
                 "township_staff": 403,
-                "office": 403,
-                "other_county_head": 403,
+                "office": 404,
+                "other_county_head": 404,
             },
         ),
         # Everyone signed in reads their own 待办 (a region viewer's is empty).
@@ -877,7 +938,8 @@ STATS_DENIED = {
     "head_0": 403,
     "township_staff": 403,
     "village_reviewer": 403,
-    "other_office": 403,
+    # The other county's office reads statistics, but not of this county (hidden).
+    "other_office": 404,
     "other_county_staff": 403,
     "other_county_head": 403,
 }
@@ -892,18 +954,42 @@ MATRIX["stats_region"] = (
     ("region_viewer", 200),
     {key: status for key, status in STATS_DENIED.items() if key != "other_office"},
 )
-# The 市(省)级查看人员 reads the statistics only.
+# Actions on no existing object (filing, preparing, importing, naming a deputy, the
+# statistics): a user without the right gets a 403. Any other action is about an
+# object, which those outside its county or unit do not see: a 404.
+NOT_ON_AN_OBJECT = {
+    "file",
+    "prepare_batch",
+    "file_village",
+    "prepare_village_batch",
+    "file_township_addition",
+    "file_village_report",
+    "import_lists",
+    "set_deputy",
+    *(action for action in MATRIX if action.startswith("stats_")),
+}
+# The 市(省)级查看人员 reads the statistics only (and its own empty lists).
 for _action, (_, (_right, _), _denied) in MATRIX.items():
-    if not _action.startswith("stats_") and _action != "list_batches":
-        _denied.setdefault("region_viewer", 403)
+    if not _action.startswith("stats_") and _action not in {
+        "list_batches",
+        "todo",
+        "deputy_candidates",
+    }:
+        _denied.setdefault("region_viewer", 403 if _action in NOT_ON_AN_OBJECT else 404)
 
 # Village users and grid workers are refused every other action but the list of
-# batches (empty for them) and the reads of their own list.
+# batches (empty for them), their own 待办 and the reads of their own list.
 for _action, (_, (_right, _), _denied) in MATRIX.items():
-    if _action not in {"list_batches", "read_village_item", "read_grid_item", "todo"}:
+    if _action not in {
+        "list_batches",
+        "read_village_item",
+        "read_grid_item",
+        "todo",
+        "deputy_candidates",
+    }:
         for _who, _status in VILLAGE_USERS.items():
             if _who != _right:
-                _denied.setdefault(_who, _status)
+                _denied.setdefault(_who, _status if _action in NOT_ON_AN_OBJECT else 404)
 
 # The 县考核办 enters base scores and publishes results (its own matrix in
 # tests/api/test_evaluation_api.py). A county-level role, it reads the county's lists,
@@ -951,7 +1037,7 @@ def test_api_action_permission(world, action, who, expected):
 
     assert response.status_code == expected, response.content
     changed = database_state() != before
-    if expected in (401, 403):
+    if expected in (401, 403, 404):
         assert not changed
     else:
         assert changed == (method == "post")
@@ -998,11 +1084,13 @@ def test_public_reads_of_an_unpublished_county_answer_nobody(world, url, who):
 
 ROUND_URGE = {
     "anonymous": 401,
+    "assessment": 403,
+    "other_county_assessment": 404,
     "county_admin": 403,
     "department_head": 403,
     "township_head": 403,
     "township_staff": 403,
-    "other_county_office": 403,
+    "other_county_office": 404,
     "office": 201,
 }
 

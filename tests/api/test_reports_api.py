@@ -1,6 +1,6 @@
 """The off-list report API: the flow through the API, bad input as 400 naming the
 field, 409 for a step already done, the scope of the list, a fixed number of queries,
-and every action × every kind of user (401/403 with nothing changed)."""
+and every action × every kind of user (401/403/404 with nothing changed)."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -155,13 +155,16 @@ def test_conversion_without_item_fields_is_a_400_naming_them(world):
     assert database_state() == before
 
 
-def test_a_step_already_done_is_a_409_for_who_may_act_and_403_for_others(world):
+def test_a_step_already_done_is_a_409_for_who_may_act_and_403_or_404_for_others(world):
     report = file_report(world)
     answer(world, report)
     before = database_state()
     body = {"answer": "withdraw", "reason": "撤回。"}
 
     again = client_for(world.department_head).post(
+        f"/api/reports/{report.pk}/answer/", body, format="json"
+    )
+    onlooker = client_for(world.office).post(
         f"/api/reports/{report.pk}/answer/", body, format="json"
     )
     stranger = client_for(world.other_staff).post(
@@ -174,7 +177,8 @@ def test_a_step_already_done_is_a_409_for_who_may_act_and_403_for_others(world):
     )
 
     assert again.status_code == 409
-    assert stranger.status_code == 403
+    assert onlooker.status_code == 403  # sees the report, may not answer it
+    assert stranger.status_code == 404  # another department's report
     assert early.status_code == 409
     assert early.json() == {"detail": "该报告尚未进入这一办理环节。"}
     after = database_state()
@@ -199,11 +203,14 @@ def test_list_is_scoped_and_filterable(world):
     assert ids(world.office, f"?department={world.other_department.pk}") == [other.pk]
 
 
-def test_unknown_report_is_404_and_invisible_is_403(world):
+def test_an_invisible_report_answers_like_an_unknown_one(world):
     report = file_report(world)
 
-    assert client_for(world.office).get("/api/reports/999999/").status_code == 404
-    assert client_for(world.other_office).get(f"/api/reports/{report.pk}/").status_code == 403
+    unknown = client_for(world.office).get("/api/reports/999999/")
+    invisible = client_for(world.other_office).get(f"/api/reports/{report.pk}/")
+
+    assert (unknown.status_code, unknown.json()) == (404, {"detail": "没有该清单外事项报告。"})
+    assert (invisible.status_code, invisible.json()) == (404, {"detail": "没有该清单外事项报告。"})
     assert client_for(None).get(f"/api/reports/{report.pk}/").status_code == 401
 
 
@@ -279,8 +286,10 @@ MATRIX = {
     "rule": (rule_action, {"office": 200}),
     "evidence": (evidence_action, dict.fromkeys(SEES_REPORT, 200)),
 }
+# Refused: 403 for a user who sees the report (or files one for a township not its
+# own), 404 for one who does not, as for an unknown report.
 CASES = [
-    (action, who, allowed.get(who, 403))
+    (action, who, allowed.get(who, 403 if action == "file" or who in SEES_REPORT else 404))
     for action, (_, allowed) in MATRIX.items()
     for who in (None, *EVERYONE)
 ]
@@ -299,7 +308,7 @@ def test_api_action_permission(world, action, who, expected):
     response = getattr(client, method)(url, body, format="json") if body else client.get(url)
 
     assert response.status_code == expected
-    if expected in (401, 403):
+    if expected in (401, 403, 404):
         assert database_state() == before
 
 

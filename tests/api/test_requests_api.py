@@ -38,30 +38,62 @@ def test_missing_item_fields_are_named_in_a_400(world):
 
 
 def test_malformed_fields_are_named_in_a_400(world):
-    body = add_body(world, kind="replace", effective_date="2026-13-01", target_townships=[99999])
+    body = add_body(world, effective_date="2026-13-01", target_townships=[99999])
 
     response = client_for(world.staff).post("/api/requests/", body, format="json")
 
     assert response.status_code == 400
-    assert sorted(response.json()) == ["effective_date", "kind", "target_townships"]
+    assert sorted(response.json()) == ["effective_date", "target_townships"]
     assert ChangeRequestProcess.objects.count() == 0
 
 
-def test_request_without_a_filing_unit_is_a_400(world):
-    body = add_body(world)
-    del body["department"]
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [("replace", "“replace” 不是合法选项。"), (None, "该字段是必填项。")],
+)
+def test_a_missing_or_unknown_kind_is_a_400_naming_kind_alone(world, kind, message):
+    body = add_body(world, kind=kind, effective_date="2026-13-01")
+    if kind is None:
+        del body["kind"]
 
     response = client_for(world.staff).post("/api/requests/", body, format="json")
 
-    assert response.status_code == 400
-    assert response.json() == {"initiator": ["请由一个部门或一个乡镇(街道)提出申请。"]}
+    # Which body the rest should be is not known: only the kind is named.
+    assert (response.status_code, response.json()) == (400, {"kind": [message]})
+    assert ChangeRequestProcess.objects.count() == 0
+
+
+SHAPE = "请以含 type（department 或 township）和 id 两项的对象给出单位。"
+
+
+@pytest.mark.parametrize(
+    ("initiator", "message"),
+    [
+        (None, "该字段是必填项。"),
+        (3, SHAPE),
+        ({"type": "county", "id": 1}, SHAPE),
+        ({"type": "department"}, SHAPE),
+        ({"type": "department", "id": 1, "name": "x"}, SHAPE),
+        ({"type": "department", "id": "1.5"}, "部门 id 应为整数，“1.5”无效。"),
+        ({"type": "township", "id": 99999}, "乡镇(街道) id 无效：99999。"),
+    ],
+)
+def test_a_missing_or_malformed_initiator_is_a_400_naming_it(world, initiator, message):
+    body = add_body(world, initiator=initiator)
+    if initiator is None:
+        del body["initiator"]
+
+    response = client_for(world.staff).post("/api/requests/", body, format="json")
+
+    assert (response.status_code, response.json()) == (400, {"initiator": [message]})
+    assert ChangeRequestProcess.objects.count() == 0
 
 
 def test_unchanged_amendment_is_a_non_field_error(world):
     item = make_item(county=world.county, lead_department=world.department)
     body = {
         "kind": "amend",
-        "department": world.department.pk,
+        "initiator": {"type": "department", "id": world.department.pk},
         "target_item": item.pk,
         "reasons": "核对",
     }
@@ -78,7 +110,7 @@ def test_township_head_files_a_withdrawal_of_an_item_that_applies_to_it(world):
     )
     body = {
         "kind": "withdraw",
-        "township": world.townships[0].pk,
+        "initiator": {"type": "township", "id": world.townships[0].pk},
         "target_item": item.pk,
         "reasons": "本街道无此类场所。",
     }
@@ -96,9 +128,17 @@ def test_township_head_files_a_withdrawal_of_an_item_that_applies_to_it(world):
     assert filed["level"] == "township"
 
 
+def township(world, index: int) -> dict:
+    return {"type": "township", "id": world.townships[index].pk}
+
+
 def test_township_head_files_an_addition_for_its_township(world):
-    body = add_body(world, township=world.townships[0].pk, lead_department=world.department.pk)
-    del body["department"], body["target_townships"]
+    body = add_body(
+        world,
+        initiator=township(world, 0),
+        lead_department=world.department.pk,
+        target_townships=[world.townships[0].pk],
+    )
 
     response = client_for(world.heads[0]).post("/api/requests/", body, format="json")
 
@@ -112,9 +152,86 @@ def test_township_head_files_an_addition_for_its_township(world):
     )
 
 
+RESOURCES = ("funding_amount", "funding_source", "staffing", "equipment")
+
+
+def test_township_addition_may_leave_its_resources_blank(world):
+    body = add_body(
+        world,
+        initiator=township(world, 0),
+        lead_department=world.department.pk,
+        target_townships=[world.townships[0].pk],
+        funding_source="",
+        staffing="",
+        equipment="",
+    )
+    del body["funding_amount"]
+
+    response = client_for(world.heads[0]).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 201, response.content
+    filed = response.json()
+    assert [filed[name] for name in RESOURCES] == [None, "", "", ""]
+
+
+def test_an_addition_without_its_resources_names_each_whoever_files(world):
+    township_body = add_body(
+        world,
+        initiator=township(world, 0),
+        lead_department=world.department.pk,
+        target_townships=[world.townships[0].pk],
+    )
+    department_body = add_body(world)
+    for body in (township_body, department_body):
+        for name in RESOURCES:
+            del body[name]
+    before = database_state()
+
+    by_township = client_for(world.heads[0]).post("/api/requests/", township_body, format="json")
+    by_department = client_for(world.staff).post("/api/requests/", department_body, format="json")
+
+    assert (by_township.status_code, by_department.status_code) == (400, 400)
+    assert (
+        by_township.json()
+        == by_department.json()
+        == {
+            "funding_source": ["该字段是必填项。"],
+            "staffing": ["该字段是必填项。"],
+            "equipment": ["该字段是必填项。"],
+        }
+    )
+    assert database_state() == before
+
+
+def test_department_addition_with_blank_resources_is_told_to_state_them(world):
+    body = add_body(world, funding_source=" ", staffing="", equipment="")
+    del body["funding_amount"]
+    before = database_state()
+
+    response = client_for(world.staff).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "funding_source": ["请填写经费来源；没有配套经费的填“无”（费随事转）。"],
+        "staffing": ["请填写人员保障；没有配套人员的填“无”（费随事转）。"],
+        "equipment": ["请填写装备保障；没有配套装备的填“无”（费随事转）。"],
+    }
+    assert database_state() == before
+
+
+def test_township_addition_without_a_lead_department_names_it(world):
+    body = add_body(world, initiator=township(world, 0), target_townships=[world.townships[0].pk])
+    before = database_state()
+
+    response = client_for(world.heads[0]).post("/api/requests/", body, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["lead_department"]
+    assert database_state() == before
+
+
 def test_township_addition_for_other_townships_is_refused(world):
-    body = add_body(world, township=world.townships[0].pk, lead_department=world.department.pk)
-    del body["department"]
+    body = add_body(world, initiator=township(world, 0), lead_department=world.department.pk)
     before = database_state()
 
     response = client_for(world.heads[0]).post("/api/requests/", body, format="json")
@@ -127,8 +244,12 @@ def test_township_addition_for_other_townships_is_refused(world):
 
 
 def test_township_head_may_not_file_an_addition_for_another_township(world):
-    body = add_body(world, township=world.townships[1].pk, lead_department=world.department.pk)
-    del body["department"], body["target_townships"]
+    body = add_body(
+        world,
+        initiator=township(world, 1),
+        lead_department=world.department.pk,
+        target_townships=[world.townships[1].pk],
+    )
     before = database_state()
 
     response = client_for(world.heads[0]).post("/api/requests/", body, format="json")
@@ -190,7 +311,15 @@ def test_township_sees_only_its_own_answer_and_its_own_consultation_steps(world)
     ]
     consult_steps = [step for step in own["trail"] if step["node"] == "consult"]
     assert [(s["party"]["name"], s["status"], s["owner"]) for s in consult_steps] == [
-        ("青石镇", "DONE", "青石镇负责人")
+        (
+            "青石镇",
+            "DONE",
+            {
+                "id": world.heads[1].pk,
+                "username": world.heads[1].username,
+                "name": "青石镇负责人",
+            },
+        )
     ]
     # Its own branch keeps its deadline timers; the other branches are left out.
     assert [s["node"] for s in own["trail"] if s["party"] is None] == [
@@ -225,12 +354,16 @@ def test_township_sees_only_its_own_answer_and_its_own_consultation_steps(world)
     }
 
 
-def test_request_of_another_county_is_403_and_unknown_is_404(world):
+def test_a_request_outside_the_scope_answers_like_an_unknown_one(world):
     process = file_request(world)
+    unknown = client_for(world.office).get("/api/requests/999999/")
 
-    assert client_for(world.other_office).get(f"/api/requests/{process.pk}/").status_code == 403
-    assert client_for(world.heads[3]).get(f"/api/requests/{process.pk}/").status_code == 403
-    assert client_for(world.office).get("/api/requests/999999/").status_code == 404
+    other_county = client_for(world.other_office).get(f"/api/requests/{process.pk}/")
+    not_consulted = client_for(world.heads[3]).get(f"/api/requests/{process.pk}/")
+
+    assert (unknown.status_code, unknown.json()) == (404, {"detail": "没有该申请。"})
+    for response in (other_county, not_consulted):
+        assert (response.status_code, response.json()) == (404, {"detail": "没有该申请。"})
 
 
 def _queries(user, url) -> int:

@@ -71,13 +71,28 @@ def test_task_row_names_the_request_and_the_party(world):
 @pytest.mark.parametrize(
     ("node", "body", "errors"),
     [
-        ("review", {"decision": "maybe"}, ["decision"]),
+        ("review", {"decision": "maybe", "comment": ""}, ["decision"]),
+        ("review", {"decision": "return", "comment": ""}, ["comment"]),
         ("review", {"decision": "return"}, ["comment"]),
         ("consult", {"answer": "contest", "reason": " "}, ["reason"]),
-        ("consult", {"answer": "no_answer"}, ["answer"]),
-        ("arbitrate", {"decisions": {}, "reasoning": "研究决定。"}, ["decisions"]),
-        ("arbitrate", {"decisions": {"township:1": "perhaps"}, "reasoning": ""}, ["decisions"]),
-        ("arbitrate", {"decisions": "admit"}, ["decisions", "reasoning"]),
+        ("consult", {"answer": "no_answer", "reason": ""}, ["answer"]),
+        ("consult", {"answer": "accept"}, ["reason"]),
+        (
+            "arbitrate",
+            {"decisions": {}, "reasoning": "研究决定。", "amendments": {}},
+            ["decisions"],
+        ),
+        (
+            "arbitrate",
+            {"decisions": {"township:1": "perhaps"}, "reasoning": "", "amendments": {}},
+            ["decisions"],
+        ),
+        ("arbitrate", {"decisions": "admit"}, ["amendments", "decisions", "reasoning"]),
+        (
+            "arbitrate",
+            {"decisions": {"township:1": "admit_amended"}, "reasoning": "研究决定。"},
+            ["amendments"],
+        ),
     ],
 )
 def test_bad_completion_body_is_a_400_naming_the_field(world, node, body, errors):
@@ -93,6 +108,8 @@ def test_bad_completion_body_is_a_400_naming_the_field(world, node, body, errors
     actor = world.heads[0] if node == "consult" else world.office
     before = database_state()
 
+    body = {"step": node, **body}
+
     response = client_for(actor).post(f"/api/tasks/{task.pk}/complete/", body, format="json")
 
     assert response.status_code == 400
@@ -107,7 +124,12 @@ def test_ruling_must_cover_every_contested_township(world):
     answer(world, process, 1, ConsultationAnswer.CONTEST, reason="没有管网。")
     answer(world, process, 2, ConsultationAnswer.ACCEPT)
     task = open_task(process, "arbitrate")
-    body = {"decisions": {f"township:{world.townships[0].pk}": "admit"}, "reasoning": "研究决定。"}
+    body = {
+        "step": "arbitrate",
+        "decisions": {f"township:{world.townships[0].pk}": "admit"},
+        "reasoning": "研究决定。",
+        "amendments": {},
+    }
 
     response = client_for(world.office).post(f"/api/tasks/{task.pk}/complete/", body, format="json")
 
@@ -124,18 +146,20 @@ def test_unknown_task_and_non_human_task_are_404(world):
     assert client.post(f"/api/tasks/{start.pk}/complete/", {}, format="json").status_code == 404
 
 
-def test_done_task_is_409_for_whoever_may_see_it_and_403_for_others(world):
+def test_done_task_is_409_for_whoever_may_see_it_and_404_for_others(world):
     process = file_request(world)
     forward(world, process)
     task = open_task(process, "consult", township=world.townships[0].pk)
     url = f"/api/tasks/{task.pk}/complete/"
-    assert client_for(world.heads[0]).post(
-        url, {"answer": "accept"}, format="json"
-    ).status_code == (200)
+    accept = {"step": "consult", "answer": "accept", "reason": ""}
+    assert client_for(world.heads[0]).post(url, accept, format="json").status_code == 200
     before = database_state()
 
-    again = client_for(world.heads[0]).post(url, {"answer": "contest", "reason": "改主意"})
-    stranger = client_for(world.heads[1]).post(url, {"answer": "accept"}, format="json")
+    again = client_for(world.heads[0]).post(
+        url, {"step": "consult", "answer": "contest", "reason": "改主意"}, format="json"
+    )
+    visible_to = client_for(world.office).post(url, accept, format="json")
+    stranger = client_for(world.heads[1]).post(url, accept, format="json")
 
     assert again.status_code == 409
     assert again.json() == {
@@ -143,7 +167,9 @@ def test_done_task_is_409_for_whoever_may_see_it_and_403_for_others(world):
             f"该任务（#{task.pk}）已办理完毕或已关闭，本次提交未生效，请刷新页面查看最新状态。"
         )
     }
-    assert stranger.status_code == 403
+    assert visible_to.status_code == 409
+    # Another township's consultation is not visible to it: like an unknown task.
+    assert (stranger.status_code, stranger.json()) == (404, {"detail": "没有该任务。"})
     assert database_state() == before
 
 

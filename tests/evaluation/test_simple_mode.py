@@ -210,8 +210,8 @@ def test_api_takes_the_answer_and_names_a_bad_one(world):
     url = f"/api/score-sheets/{sheet.pk}/submit/"
     client = client_for(world.township_head)
 
-    bad = client.post(url, {"rating": "great"}, format="json")
-    good = client.post(url, {"rating": "basically_satisfied"}, format="json")
+    bad = client.post(url, {"mode": "simple", "rating": "great"}, format="json")
+    good = client.post(url, {"mode": "simple", "rating": "basically_satisfied"}, format="json")
     round_data = client.get(f"/api/evaluation-rounds/{world.round.pk}/").json()
 
     assert (bad.status_code, bad.json()) == (

@@ -55,8 +55,11 @@ def test_an_unknown_figure_or_county_is_refused(stats_world):
 
     assert client.get("/api/stats/nothing/").status_code == 404
     other = client.get(f"/api/stats/burden/?county={stats_world.other_county.pk}")
-    assert other.status_code == 403
-    assert other.json() == {"detail": "您无权查看该县(市、区)的统计。"}
+    unknown = client.get("/api/stats/burden/?county=999999")
+    malformed = client.get("/api/stats/burden/?county=清河")
+    assert (other.status_code, other.json()) == (404, {"detail": "没有该县(市、区)的统计。"})
+    assert (unknown.status_code, unknown.json()) == (404, {"detail": "没有该县(市、区)的统计。"})
+    assert (malformed.status_code, malformed.json()) == (400, {"county": ["请填写合法的整数值。"]})
 
 
 def test_the_schema_documents_the_statistics(client):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from arbitration import batch_services as arbitration_batch_services
 from arbitration.models import BatchEntry, BatchPartyDecision, DecisionBatch
 from duty_lists.models import DutyItem, ItemStatus, Release, ReleaseChange
 from organisations.models import Role
@@ -563,6 +564,35 @@ def test_withdrawal_decided_takes_effect_on_the_decision_date(county_world):
     assert (item.status, item.withdrawn_date) == (ItemStatus.WITHDRAWN, effective)
     release = Release.objects.get(number=2)
     assert list(release.changes.values_list("kind", flat=True)) == ["withdrawn"]
+
+
+def test_a_meeting_held_today_in_china_is_not_in_the_future_while_utc_is_a_day_behind(
+    county_world,
+):
+    world = county_world
+    process = file_add(world)
+    forward(world, process)
+    accept_all(world, process)
+    batch = prepare(world.office, process)
+    # 2026-05-06 00:30 in Shanghai is still 2026-05-05 in UTC.
+    now = datetime.datetime(2026, 5, 5, 16, 30, tzinfo=datetime.UTC)
+
+    def problems(meeting_date):
+        with pytest.raises(ValidationError) as raised:
+            arbitration_batch_services.decision_batch_record(
+                actor=world.office,
+                batch=batch,
+                decided_by="",
+                meeting_date=meeting_date,
+                document_number="清委办发〔2026〕12号",
+                effective_date=datetime.date(2026, 5, 20),
+                entries=[],
+                now=now,
+            )
+        return raised.value.message_dict
+
+    assert "meeting_date" not in problems(datetime.date(2026, 5, 6))
+    assert problems(datetime.date(2026, 5, 7))["meeting_date"] == ["会议日期不能晚于今天。"]
 
 
 def test_a_meeting_held_today_is_accepted_after_midnight_china_time(county_world, monkeypatch):

@@ -157,7 +157,11 @@ def test_last_answers_posted_to_the_api_at_the_same_moment_all_publish(county_wo
     def post(task):
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {token_key}")
-        return client.post(f"/api/tasks/{task.pk}/complete/", {"answer": "accept"}, format="json")
+        return client.post(
+            f"/api/tasks/{task.pk}/complete/",
+            {"step": "consult", "answer": "accept", "reason": ""},
+            format="json",
+        )
 
     responses = simultaneously(*(lambda task=task: post(task) for _process, task in pending))
 
@@ -231,7 +235,11 @@ def test_unique_violation_at_publication_is_a_409_on_the_api(county_world, code_
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token_key}")
 
-    response = client.post(f"/api/tasks/{task.pk}/complete/", {"answer": "accept"}, format="json")
+    response = client.post(
+        f"/api/tasks/{task.pk}/complete/",
+        {"step": "consult", "answer": "accept", "reason": ""},
+        format="json",
+    )
 
     assert response.status_code == 409
     assert response.json() == {"detail": CONFLICT_MESSAGE}

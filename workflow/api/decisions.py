@@ -3,19 +3,16 @@ record the county leadership's decision on it (登记审定结果, with the per-
 decisions), attach and download its documents (会议纪要).
 
 Reads go through ``workflow.batch_selectors`` (the county office and the county
-administrators of the county see a county's batches); writes call the same services as
-the pages (``workflow.services.deciding``), which check the rights themselves.
+administrators of the county see a county's batches; for anyone else a batch answers
+404 like an unknown id); writes call the same services as the pages
+(``workflow.services.deciding``), which check the rights themselves.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -33,21 +30,25 @@ from arbitration.models import (
     DecisionBatch,
     PartyDecision,
 )
+from config.api_errors import get_visible, not_found_when_hidden, validated_body
 from duty_lists.api import UnitSerializer
 from organisations.models import County
 
 from .. import batch_selectors, services
 from ..models import ChangeRequestProcess
-from .errors import validation_error_detail
 from .fields import IdField
-from .serializers import AmendmentsSerializer, PartySerializer, party_data, user_name
+from .serializers import (
+    AmendmentsSerializer,
+    PartySerializer,
+    actor_data,
+    actor_field,
+    nullable_actor_field,
+    party_data,
+)
+from .views import ERRORS, NOT_FOUND
 
-ERRORS = {
-    400: OpenApiResponse(description="请求内容有误：按字段给出错误信息"),
-    401: OpenApiResponse(description="未登录或令牌无效"),
-    403: OpenApiResponse(description="无权进行该操作或查看该对象"),
-}
-NOT_FOUND = {404: OpenApiResponse(description="对象不存在")}
+NO_BATCH = "没有该审定批次。"
+NO_DOCUMENT = "没有该材料。"
 BATCH_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="批次 id")
 DOCUMENT_ID = OpenApiParameter(
     "document_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="材料 id"
@@ -114,7 +115,7 @@ class BatchDocumentSerializer(serializers.ModelSerializer):
 
     name = serializers.CharField(source="original_name", read_only=True, help_text="原文件名")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    uploaded_by = serializers.SerializerMethodField(help_text="上传人姓名")
+    uploaded_by = serializers.SerializerMethodField(help_text="上传人")
     download = serializers.SerializerMethodField(help_text="下载地址")
 
     class Meta:
@@ -133,8 +134,9 @@ class BatchDocumentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_uploaded_by(self, document) -> str:
-        return str(document.uploaded_by)
+    @actor_field
+    def get_uploaded_by(self, document) -> dict:
+        return actor_data(document.uploaded_by)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_download(self, document) -> str:
@@ -164,8 +166,8 @@ class DecisionBatchSerializer(serializers.ModelSerializer):
     )
     stage_label = serializers.SerializerMethodField(help_text="状态（中文）")
     notice_last_day = serializers.SerializerMethodField(help_text="公示期最后一天；不公示为空")
-    prepared_by = serializers.SerializerMethodField(help_text="提请人姓名")
-    recorded_by = serializers.SerializerMethodField(help_text="登记人姓名；未审定为空")
+    prepared_by = serializers.SerializerMethodField(help_text="提请人")
+    recorded_by = serializers.SerializerMethodField(help_text="登记人；未审定为空")
     request_count = serializers.IntegerField(
         source="entry_count", read_only=True, help_text="申请数"
     )
@@ -209,15 +211,17 @@ class DecisionBatchSerializer(serializers.ModelSerializer):
     def get_stage_label(self, batch) -> str:
         return batch.stage_label(timezone.now())
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_notice_last_day(self, batch):
         return notice_last_day(batch) if batch.has_notice else None
 
-    def get_prepared_by(self, batch) -> str:
-        return str(batch.prepared_by)
+    @actor_field
+    def get_prepared_by(self, batch) -> dict:
+        return actor_data(batch.prepared_by)
 
-    def get_recorded_by(self, batch) -> str | None:
-        return user_name(batch.recorded_by)
+    @nullable_actor_field
+    def get_recorded_by(self, batch) -> dict | None:
+        return actor_data(batch.recorded_by)
 
 
 class DecisionBatchDetailSerializer(DecisionBatchSerializer):
@@ -273,7 +277,10 @@ class EntryDecisionSerializer(serializers.Serializer):
         ),
     )
     amendments = AmendmentsSerializer(
-        required=False, help_text="修改后通过时的事项内容（只填写需要修改的字段）"
+        help_text=(
+            "修改后的事项内容（只填写需要修改的字段）：有“修改后通过”时至少填写一项，"
+            "否则为空对象 {}"
+        )
     )
 
 
@@ -286,11 +293,11 @@ class DecisionBatchRecordSerializer(serializers.Serializer):
     meeting = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=200, help_text="会议名称"
     )
-    meeting_date = serializers.DateField(allow_null=True, help_text="会议日期")
+    meeting_date = serializers.DateField(help_text="会议日期（不晚于今天）")
     document_number = serializers.CharField(
         allow_blank=True, max_length=100, help_text="印发文号，如：清委办发〔2026〕12号"
     )
-    effective_date = serializers.DateField(allow_null=True, help_text="生效日期")
+    effective_date = serializers.DateField(help_text="生效日期（不早于会议日期）")
     note = serializers.CharField(required=False, allow_blank=True, default="", help_text="说明")
     entries = EntryDecisionSerializer(many=True, help_text="每项申请的审定意见")
 
@@ -405,14 +412,14 @@ class DecisionBatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         }.get(self.action, DecisionBatchSerializer)
 
     def retrieve(self, request, pk=None):
-        """One batch (403 outside the user's counties, 404 if unknown)."""
-        batch = batch_selectors.batch_get(request.user, int(pk))
+        """One batch (404 if unknown or outside the user's counties)."""
+        with not_found_when_hidden(NO_BATCH):
+            batch = batch_selectors.batch_get(request.user, int(pk))
         return Response(batch_detail(request, batch))
 
     def create(self, request):
         """Prepare a batch through ``services.decision_batch_prepare``."""
-        serializer = DecisionBatchCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = validated_body(request, DecisionBatchCreateSerializer)
         data = serializer.validated_data
         requests = data["requests"]
         county = data.get("county") or (requests[0].county if requests else None)
@@ -427,6 +434,15 @@ class DecisionBatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         return response
 
+    def _visible_batch(self, request, pk) -> DecisionBatch:
+        """Batch ``pk`` with its county; 404 if unknown or hidden from the user."""
+        return get_visible(
+            DecisionBatch.objects.select_related("county"),
+            pk,
+            NO_BATCH,
+            visible=batch_selectors.batches_visible_to(request.user),
+        )
+
     @extend_schema(
         summary="登记审定结果",
         description=(
@@ -440,10 +456,15 @@ class DecisionBatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
-        """Record the decision through ``services.decision_batch_record``."""
-        batch = get_object_or_404(DecisionBatch.objects.select_related("county"), pk=pk)
-        serializer = DecisionBatchRecordSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        """Record the decision through ``services.decision_batch_record`` (404 for a batch
+        the user may not see, 403 from the service for one it may only read)."""
+        batch = self._visible_batch(request, pk)
+        # The per-request decisions and amendments are parts of ``entries``.
+        serializer = validated_body(
+            request,
+            DecisionBatchRecordSerializer,
+            aliases={"decisions": "entries", "amendments": "entries"},
+        )
         data = serializer.validated_data
         services.decision_batch_record(
             actor=request.user,
@@ -475,18 +496,14 @@ class DecisionBatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def documents(self, request, pk=None):
         """Attach a file through ``services.batch_document_add``."""
-        batch = get_object_or_404(DecisionBatch.objects.select_related("county"), pk=pk)
-        upload = BatchDocumentUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        try:
-            document = services.batch_document_add(
-                actor=request.user,
-                batch=batch,
-                uploaded_file=upload.validated_data["file"],
-                kind=upload.validated_data["kind"],
-            )
-        except DjangoValidationError as error:
-            raise exceptions.ValidationError(validation_error_detail(error)) from error
+        batch = self._visible_batch(request, pk)
+        upload = validated_body(request, BatchDocumentUploadSerializer)
+        document = services.batch_document_add(
+            actor=request.user,
+            batch=batch,
+            uploaded_file=upload.validated_data["file"],
+            kind=upload.validated_data["kind"],
+        )
         data = BatchDocumentSerializer(document, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -507,10 +524,15 @@ class DecisionBatchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         url_name="document",
     )
     def document(self, request, pk=None, document_pk=None):
-        """One document's file, for whoever may see the batch."""
-        document = get_object_or_404(BatchDocument, pk=document_pk, batch_id=pk)
-        if not batch_selectors.batches_visible_to(request.user).filter(pk=pk).exists():
-            raise PermissionDenied("您无权查看该审定批次。")
+        """One document's file, for whoever may see the batch (404 for others)."""
+        document = get_visible(
+            BatchDocument.objects.filter(batch_id=pk),
+            document_pk,
+            NO_DOCUMENT,
+            visible=lambda row: (
+                batch_selectors.batches_visible_to(request.user).filter(pk=row.batch_id).exists()
+            ),
+        )
         return FileResponse(
             document.file.open("rb"),
             as_attachment=True,

@@ -14,7 +14,13 @@ The services raise Django's exceptions; this handler turns them into DRF respons
   like every other answer of the API (Django would answer an HTML page);
 - ``PermissionDenied`` / ``Http404`` → 403 / 404 (DRF's own handling).
 
-Every 401 and 403 is written to the ``qingdan.audit`` log (DESIGN §6 "Traced").
+A service's ``ValidationError`` under a key the endpoint's body does not have (see
+``config.api_errors.validated_body``) is answered under the body field its alias names,
+else under ``non_field_errors``: every 400 names a documented field.
+
+Every 401 and 403, and every 404 of an object hidden from the user
+(``config.api_errors.NotVisible``), is written to the ``qingdan.audit`` log (DESIGN §6
+"Traced").
 """
 
 import logging
@@ -33,6 +39,7 @@ from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.api_errors import DOCUMENTED_FIELDS, ERROR_ALIASES, NotVisible
 from config.api_parsers import too_large_message
 
 from ..services import TaskNotOpen
@@ -83,15 +90,33 @@ def validation_error_detail(error: DjangoValidationError) -> dict[str, list[str]
     }
 
 
+def documented_detail(request, detail: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``detail`` with each key the request's body does not have moved to its alias or to
+    ``non_field_errors`` (messages kept in order); unchanged when the endpoint did not
+    say which fields its body has."""
+    fields = getattr(request, DOCUMENTED_FIELDS, None)
+    if fields is None:
+        return detail
+    aliases = getattr(request, ERROR_ALIASES, {})
+    documented: dict[str, list[str]] = {}
+    for key, messages in detail.items():
+        key = aliases.get(key, key)
+        if key not in fields:
+            key = api_settings.NON_FIELD_ERRORS_KEY
+        documented.setdefault(key, []).extend(messages)
+    return documented
+
+
 def exception_handler(exc, context):
     """DRF exception handler (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``).
 
     Maps the services' exceptions as the module docstring says, then lets DRF build
-    the response; logs every 401/403 with the user, method and path. Returns ``None``
-    (a 500) for anything else, like DRF.
+    the response; logs every 401/403 and every hidden object's 404 with the user,
+    method and path. Returns ``None`` (a 500) for anything else, like DRF.
     """
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(validation_error_detail(exc))
+        detail = validation_error_detail(exc)
+        exc = exceptions.ValidationError(documented_detail(context.get("request"), detail))
     elif isinstance(exc, TaskNotOpen):
         exc = Conflict(str(exc))
     elif isinstance(exc, IntegrityError):
@@ -102,9 +127,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, SuspiciousOperation):
         exc = _bad_request(exc)
     response = drf_exception_handler(exc, context)
-    if response is not None and response.status_code in (
-        status.HTTP_401_UNAUTHORIZED,
-        status.HTTP_403_FORBIDDEN,
+    if response is not None and (
+        response.status_code in (status.HTTP_401_UNAUTHORIZED, status.HTTP_403_FORBIDDEN)
+        or isinstance(exc, NotVisible)
     ):
         request = context.get("request")
         # The Django request's user: reading DRF's ``request.user`` here could run a

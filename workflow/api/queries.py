@@ -14,11 +14,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from viewflow.workflow.models import Task
+from viewflow.workflow.nodes import StartHandle, View
 from viewflow.workflow.status import STATUS
 
 from .. import batch_selectors, permissions, selectors
 from ..flows import ChangeRequestFlow
 from ..models import ChangeRequestProcess
+from ..nodes import DecisionWait
 
 HUMAN = "HUMAN"
 PARTY_KINDS = ("township", "department")
@@ -56,8 +58,20 @@ def change_request_list(user) -> QuerySet[ChangeRequestProcess]:
     )
 
 
-def change_request_get(user, pk: int) -> ChangeRequestProcess:
-    """Return request ``pk`` as ``user`` may read it.
+def human_steps(flow_class) -> list:
+    """The nodes of ``flow_class`` a person acts at: its start (the filer), its human
+    tasks and the wait for the leadership's decision (审定); not its gateways, timers,
+    automatic steps and ends."""
+    return [
+        node
+        for node in flow_class.instance.nodes()
+        if isinstance(node, StartHandle | View | DecisionWait)
+    ]
+
+
+def change_request_get(user, pk: int, *, human_only: bool = False) -> ChangeRequestProcess:
+    """Return request ``pk`` as ``user`` may read it (with ``human_only``, its trail
+    holds only the steps of ``human_steps``).
 
     The process carries ``attachment_list`` (its files), ``legality_review_list``,
     ``visible_decision`` (the leadership's decision, see ``decision_of``),
@@ -88,6 +102,8 @@ def change_request_get(user, pk: int) -> ChangeRequestProcess:
     trail = permissions.tasks_visible_to(
         user, Task.objects.filter(process_id=process.pk), flow_class=ChangeRequestFlow
     )
+    if human_only:
+        trail = trail.filter(flow_task__in=human_steps(ChangeRequestFlow))
     process.visible_trail = list(trail.select_related("owner").order_by("created", "pk"))
     process.party_names = selectors.party_names(process.visible_trail)
     return process

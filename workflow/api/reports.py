@@ -4,7 +4,8 @@ see, file one, the department's answer, the county office's ruling, evidence dow
 Reads go through ``arbitration.report_selectors`` (the pages' scope); writes call the
 services of ``workflow.services.reporting``, which check the user's rights themselves.
 Errors are mapped by ``workflow.api.errors.exception_handler``: 400 naming the field,
-401 anonymous, 403 denied, 404 unknown, 409 the task is already done.
+401 anonymous, 403 denied on a report the user may see, 404 unknown or not visible,
+409 the task is already done.
 """
 
 import django_filters
@@ -13,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -33,6 +35,7 @@ from arbitration.models import (
 )
 from arbitration.report_permissions import can_answer_report, can_rule_report
 from arbitration.report_services import GIVEN_ANSWERS
+from config.api_errors import not_found_when_hidden, validated_body
 from config.api_parsers import JSONParser
 from duty_lists.api import UnitSerializer
 from duty_lists.models import Category, DutyType
@@ -42,15 +45,13 @@ from ..offlist_flow import OffListReportFlow
 from ..services import TaskNotOpen, reporting
 from ..services.common import OPEN_STATUSES, deny
 from .errors import Conflict
-from .fields import IdField
-from .serializers import user_name
+from .fields import IdField, tag_field
+from .serializers import ActorSerializer, actor_data, actor_field, nullable_actor_field
+from .views import ERRORS, NOT_FOUND
 
-ERRORS = {
-    400: OpenApiResponse(description="请求内容有误：按字段给出错误信息"),
-    401: OpenApiResponse(description="未登录或令牌无效"),
-    403: OpenApiResponse(description="无权进行该操作或查看该对象"),
-}
-NOT_FOUND = {404: OpenApiResponse(description="对象不存在")}
+NO_REPORT = "没有该清单外事项报告。"
+REPORT_STEPS = [("answer", "待答复"), ("rule", "待裁定"), ("done", "已办结")]
+NO_EVIDENCE = "没有该证明材料。"
 CONFLICT = {409: OpenApiResponse(description="该环节已办理完毕，本次提交未生效")}
 REPORT_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="报告 id")
 EVIDENCE_ID = OpenApiParameter(
@@ -84,11 +85,23 @@ class ReportSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text="经乡镇(街道)报告的村(社区)；乡镇自行报告时为空"
     )
     department = UnitSerializer(read_only=True, help_text="交办部门")
-    reported_by = serializers.SerializerMethodField(help_text="报告人姓名")
-    answered_by = serializers.SerializerMethodField(help_text="答复人姓名")
-    ruled_by = serializers.SerializerMethodField(help_text="裁定人姓名")
+    reported_by = serializers.SerializerMethodField(help_text="报告人")
+    answered_by = serializers.SerializerMethodField(help_text="答复人；未答复或逾期时为空")
+    ruled_by = serializers.SerializerMethodField(help_text="裁定人；未裁定时为空")
     step = serializers.SerializerMethodField(
-        help_text="办理环节：answer 待答复 / rule 待裁定 / done"
+        help_text="办理环节：answer 待答复 / rule 待裁定 / done 已办结"
+    )
+    department_answer = serializers.ChoiceField(
+        choices=DepartmentAnswer.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="部门答复；未答复时为空字符串",
+    )
+    ruling = serializers.ChoiceField(
+        choices=ReportRuling.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="裁定结果；未裁定时为空字符串",
     )
 
     class Meta:
@@ -121,18 +134,23 @@ class ReportSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, report) -> str:
         return reverse("api:report-detail", args=[report.pk], request=self.context.get("request"))
 
-    def get_reported_by(self, report) -> str | None:
-        return user_name(report.reported_by)
+    @actor_field
+    def get_reported_by(self, report) -> dict:
+        return actor_data(report.reported_by)
 
-    def get_answered_by(self, report) -> str | None:
-        return user_name(report.answered_by)
+    @nullable_actor_field
+    def get_answered_by(self, report) -> dict | None:
+        return actor_data(report.answered_by)
 
-    def get_ruled_by(self, report) -> str | None:
-        return user_name(report.ruled_by)
+    @nullable_actor_field
+    def get_ruled_by(self, report) -> dict | None:
+        return actor_data(report.ruled_by)
 
+    @extend_schema_field(serializers.ChoiceField(choices=REPORT_STEPS))
     def get_step(self, report) -> str:
         if report.ruling:
             return "done"
@@ -149,6 +167,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = ["id", "original_name", "content_type", "size", "uploaded_at", "download"]
         read_only_fields = fields
 
+    @extend_schema_field(OpenApiTypes.URI)
     def get_download(self, evidence) -> str:
         return reverse(
             "api:report-evidence",
@@ -160,9 +179,9 @@ class EvidenceSerializer(serializers.ModelSerializer):
 class TrailEntrySerializer(serializers.Serializer):
     """One entry of a report's trail (history record)."""
 
-    at = serializers.DateTimeField(help_text="时间")
-    user = serializers.CharField(allow_null=True, help_text="操作人（空：系统）")
-    reason = serializers.CharField(allow_null=True, help_text="记录")
+    at = serializers.DateTimeField(read_only=True, help_text="时间")
+    user = ActorSerializer(read_only=True, allow_null=True, help_text="操作人；系统操作为空")
+    reason = serializers.CharField(read_only=True, allow_null=True, help_text="记录")
 
 
 class ReportDetailSerializer(ReportSerializer):
@@ -186,7 +205,7 @@ class ReportDetailSerializer(ReportSerializer):
         return [
             {
                 "at": row.history_date,
-                "user": user_name(row.history_user),
+                "user": actor_data(row.history_user),
                 "reason": row.history_change_reason,
             }
             for row in rows
@@ -214,16 +233,11 @@ class ReportFileSerializer(serializers.Serializer):
     department = IdField(
         kind="部门",
         queryset=Department.objects.all(),
-        allow_null=True,
         help_text="交办部门 id（须为本县部门）",
     )
-    assignment = serializers.CharField(allow_blank=True, help_text="交办事项内容")
-    assigned_on = serializers.DateField(
-        allow_null=True, help_text="交办日期 YYYY-MM-DD（不晚于今天）"
-    )
-    channel = serializers.ChoiceField(
-        choices=Channel.choices, allow_blank=True, help_text="交办渠道"
-    )
+    assignment = serializers.CharField(allow_blank=True, help_text="交办事项内容（不能为空）")
+    assigned_on = serializers.DateField(help_text="交办日期 YYYY-MM-DD（不晚于今天）")
+    channel = serializers.ChoiceField(choices=Channel.choices, help_text="交办渠道")
     channel_detail = serializers.CharField(
         required=False, allow_blank=True, help_text="渠道说明（文号、会议名称等）"
     )
@@ -241,62 +255,85 @@ class ReportAnswerSerializer(serializers.Serializer):
         choices=[(value, DepartmentAnswer(value).label) for value in GIVEN_ANSWERS],
         help_text="withdraw 撤回交办要求 / admission 启动事项准入申请 / dispute 有异议",
     )
-    reason = serializers.CharField(allow_blank=True, help_text="答复理由")
+    reason = serializers.CharField(allow_blank=True, help_text="答复理由（不能为空）")
 
 
 class ReportRuleSerializer(serializers.Serializer):
-    """Input of ``POST /api/reports/{id}/rule/``: the county office's ruling; for
-    ``converted`` also the item fields of the admission request it starts."""
+    """Input of ``POST /api/reports/{id}/rule/`` when the report is upheld or dismissed."""
 
     ruling = serializers.ChoiceField(
-        choices=ReportRuling.choices,
-        help_text="upheld 属实 / dismissed 不成立 / converted 转为事项准入申请",
+        choices=[
+            (ReportRuling.UPHELD.value, ReportRuling.UPHELD.label),
+            (ReportRuling.DISMISSED.value, ReportRuling.DISMISSED.label),
+        ],
+        help_text="upheld 属实（计入部门考核）/ dismissed 不成立",
     )
-    reasoning = serializers.CharField(allow_blank=True, help_text="裁定理由")
+    reasoning = serializers.CharField(allow_blank=True, help_text="裁定理由（不能为空）")
+
+    def admission_fields(self) -> dict:
+        """The item fields of the admission request the ruling starts (none here)."""
+        return {}
+
+
+class ReportConversionSerializer(ReportRuleSerializer):
+    """Input of ``POST /api/reports/{id}/rule/`` converting the report into an admission
+    request (``ruling`` converted): the item fields the report lacks."""
+
+    ruling = tag_field(ReportRuling.CONVERTED, ReportRuling.CONVERTED.label)
     title = serializers.CharField(
         required=False, allow_blank=True, max_length=200, help_text="事项名称（默认取交办内容首行）"
     )
     category = IdField(
-        kind="领域类别",
-        queryset=Category.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="领域类别 id（本县的类别）",
+        kind="领域类别", queryset=Category.objects.all(), help_text="领域类别 id（本县的类别）"
     )
-    duty_type = serializers.ChoiceField(
-        choices=DutyType.choices, required=False, allow_blank=True, help_text="履职类型"
-    )
+    duty_type = serializers.ChoiceField(choices=DutyType.choices, help_text="履职类型")
     department_responsibilities = serializers.CharField(
-        required=False, allow_blank=True, help_text="部门职责"
+        allow_blank=True, help_text="部门职责（不能为空）"
     )
     local_responsibilities = serializers.CharField(
         required=False, allow_blank=True, help_text="乡镇(街道)职责（默认取交办内容）"
     )
-    basis = serializers.CharField(required=False, allow_blank=True, help_text="实施依据")
+    basis = serializers.CharField(allow_blank=True, help_text="实施依据（不能为空）")
+    # 费随事转: the request is the department's addition, so its 配套保障 is stated.
     funding_amount = serializers.DecimalField(
         max_digits=12,
         decimal_places=2,
         min_value=0,
         required=False,
         allow_null=True,
-        help_text="经费金额（万元）；经费来源为“无”时不填",
+        help_text="经费金额（万元）；经费来源不是“无”时必填，为“无”时不填",
     )
     funding_source = serializers.CharField(
-        required=False, allow_blank=True, max_length=200, help_text="经费来源；没有的填“无”"
+        allow_blank=True, max_length=200, help_text="经费来源（不能为空；没有的填“无”）"
     )
     staffing = serializers.CharField(
-        required=False, allow_blank=True, help_text="人员保障；没有的填“无”"
+        allow_blank=True, help_text="人员保障（不能为空；没有的填“无”）"
     )
     equipment = serializers.CharField(
-        required=False, allow_blank=True, help_text="装备保障；没有的填“无”"
+        allow_blank=True, help_text="装备保障（不能为空；没有的填“无”）"
     )
-    effective_date = serializers.DateField(
-        required=False, allow_null=True, help_text="拟生效日期 YYYY-MM-DD"
-    )
+    effective_date = serializers.DateField(help_text="拟生效日期 YYYY-MM-DD")
 
     def admission_fields(self) -> dict:
         names = set(self.fields) - {"ruling", "reasoning"}
         return {name: value for name, value in self.validated_data.items() if name in names}
+
+
+# The body of a ruling for each ``ruling``: a conversion carries the item's fields.
+RULE_SERIALIZERS: dict[str, type[ReportRuleSerializer]] = {
+    ReportRuling.UPHELD.value: ReportRuleSerializer,
+    ReportRuling.DISMISSED.value: ReportRuleSerializer,
+    ReportRuling.CONVERTED.value: ReportConversionSerializer,
+}
+
+
+class RulingKindSerializer(serializers.Serializer):
+    """The discriminator of a ruling body, read before the body itself."""
+
+    ruling = serializers.ChoiceField(
+        choices=ReportRuling.choices,
+        help_text="upheld 属实 / dismissed 不成立 / converted 转为事项准入申请",
+    )
 
 
 def _open_task(report: OffListReport, node) -> Task:
@@ -356,22 +393,26 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             "create": ReportFileSerializer,
             "retrieve": ReportDetailSerializer,
             "answer": ReportAnswerSerializer,
-            "rule": ReportRuleSerializer,
+            "rule": RulingKindSerializer,
         }.get(self.action, ReportSerializer)
 
+    def _report(self, request, pk: int) -> OffListReport:
+        """Report ``pk`` as the user may see it (404 if unknown or hidden)."""
+        with not_found_when_hidden(NO_REPORT):
+            return report_selectors.report_get(request.user, pk)
+
     def _detail(self, request, pk: int, status_code=status.HTTP_200_OK) -> Response:
-        report = report_selectors.report_get(request.user, pk)
+        report = self._report(request, pk)
         data = ReportDetailSerializer(report, context={"request": request}).data
         return Response(data, status=status_code)
 
     def retrieve(self, request, pk=None):
-        """One report as the user may see it (403 if not visible, 404 if unknown)."""
+        """One report as the user may see it (404 if unknown or not visible)."""
         return self._detail(request, int(pk))
 
     def create(self, request):
         """File a report through ``services.reporting.report_file``."""
-        serializer = ReportFileSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = validated_body(request, ReportFileSerializer)
         data = serializer.validated_data
         evidence = request.FILES.getlist("evidence") if request.FILES else []
         report = reporting.report_file(
@@ -399,12 +440,11 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         """The department's answer (403 before 409: only its users learn it is done)."""
-        report = report_selectors.report_get(request.user, int(pk))
+        report = self._report(request, int(pk))
         if not can_answer_report(request.user, report):
             raise deny(request.user, f"答复清单外事项报告 #{report.pk}")
         task = _open_task(report, OffListReportFlow.answer)
-        serializer = ReportAnswerSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = validated_body(request, ReportAnswerSerializer)
         reporting.report_answer(actor=request.user, task_id=task.pk, **serializer.validated_data)
         return self._detail(request, report.pk)
 
@@ -412,21 +452,27 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary="县委编办裁定",
         description=(
             "裁定报告：属实（计入部门考核）、不成立，或转为事项准入申请"
-            "（须补充领域类别、履职类型、部门职责、实施依据、拟生效日期）。"
+            "（须补充领域类别、履职类型、部门职责、实施依据、配套保障（经费来源、人员、装备）、"
+            "拟生效日期）。请求体按 ruling 区分。"
         ),
         parameters=[REPORT_ID],
-        request=ReportRuleSerializer,
+        request=PolymorphicProxySerializer(
+            component_name="ReportRuling",
+            serializers=RULE_SERIALIZERS,
+            resource_type_field_name="ruling",
+        ),
         responses={200: ReportDetailSerializer, **ERRORS, **NOT_FOUND, **CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def rule(self, request, pk=None):
-        """The county office's ruling (403 before 409, like ``answer``)."""
-        report = report_selectors.report_get(request.user, int(pk))
+        """The county office's ruling (403 before 409, like ``answer``); the body of its
+        ``ruling``."""
+        report = self._report(request, int(pk))
         if not can_rule_report(request.user, report):
             raise deny(request.user, f"裁定清单外事项报告 #{report.pk}")
         task = _open_task(report, OffListReportFlow.rule)
-        serializer = ReportRuleSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        ruling = validated_body(request, RulingKindSerializer).validated_data["ruling"]
+        serializer = validated_body(request, RULE_SERIALIZERS[ruling])
         reporting.report_rule(
             actor=request.user,
             task_id=task.pk,
@@ -452,8 +498,9 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         url_name="evidence",
     )
     def evidence(self, request, pk=None, evidence_pk=None):
-        """One evidence file, for whoever may see the report."""
-        evidence = report_selectors.evidence_get(request.user, int(pk), int(evidence_pk))
+        """One evidence file, for whoever may see the report (404 for others)."""
+        with not_found_when_hidden(NO_EVIDENCE):
+            evidence = report_selectors.evidence_get(request.user, int(pk), int(evidence_pk))
         return FileResponse(
             evidence.file.open("rb"),
             as_attachment=True,

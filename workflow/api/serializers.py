@@ -22,6 +22,7 @@ from duty_lists.models import (
     Level,
     PrimaryResponsibility,
 )
+from organisations.api import ActorSerializer, actor_data
 from organisations.models import Department, Township, Village
 
 from ..models import (
@@ -36,8 +37,8 @@ from ..models import (
     ReviewDecision,
 )
 from ..services import party_key
-from ..services.filing import request_cooperations
-from .fields import IdField
+from ..services.filing import REQUIRED_FOR_ADD, request_cooperations
+from .fields import IdField, UnitRefField, tag_field
 from .queries import task_party
 
 
@@ -70,9 +71,9 @@ def task_party_data(task, names: dict[tuple[str, int], str]) -> dict | None:
     return {"type": party[0], "id": party[1], "name": names.get(party, "")}
 
 
-def user_name(user) -> str | None:
-    """The display name of a user (None stays None)."""
-    return None if user is None else str(user)
+# How a person is shown: an actor object, or null where nobody acted (yet).
+actor_field = extend_schema_field(ActorSerializer)
+nullable_actor_field = extend_schema_field(ActorSerializer(allow_null=True))
 
 
 class CooperationInputSerializer(serializers.Serializer):
@@ -81,16 +82,24 @@ class CooperationInputSerializer(serializers.Serializer):
     department = IdField(
         kind="部门", queryset=Department.objects.all(), help_text="协同部门 id（本县部门）"
     )
-    responsibilities = serializers.CharField(allow_blank=True, help_text="该部门的协同职责")
+    responsibilities = serializers.CharField(
+        allow_blank=True, help_text="该部门的协同职责（不能为空）"
+    )
 
 
-NONE_HELP = "；没有的填“无”（费随事转：部门新增事项时必填）"
+NONE_HELP = (
+    "；没有的填“无”（费随事转：部门申请新增事项时不能为空，乡镇(街道)申请新增时可为空字符串）"
+)
+# 配套保障 an addition states (费随事转): the service refuses a department's addition
+# that leaves one empty, so every addition body carries them.
+RESOURCE_FIELDS = ("funding_source", "staffing", "equipment")
 
 
 class ItemFieldsSerializer(serializers.Serializer):
-    """The proposed item fields of a request (事项内容). All optional here: which ones a
-    kind needs is checked by the service (a department's addition must state 经费,
-    人员 and 装备, each "无" if there is none)."""
+    """The proposed item fields of a request (事项内容). Optional here; the filing body
+    of an addition marks the ones it needs required (``AddFilingSerializer``: among
+    them 经费来源, 人员 and 装备, which a department's addition must state, each "无" if
+    there is none)."""
 
     code = serializers.CharField(
         required=False, allow_blank=True, max_length=32, help_text="事项编码（新增时可留空）"
@@ -109,13 +118,11 @@ class ItemFieldsSerializer(serializers.Serializer):
         kind="领域类别",
         queryset=Category.objects.all(),
         required=False,
-        allow_null=True,
         help_text="领域类别 id（本县的类别，见 /api/items/ 的 category）",
     )
     duty_type = serializers.ChoiceField(
         choices=DutyType.choices,
         required=False,
-        allow_blank=True,
         help_text=(
             "履职类型；taken_back 只用于乡镇(街道)清单，negative 不应承担事项只用于村、网格清单"
         ),
@@ -130,8 +137,7 @@ class ItemFieldsSerializer(serializers.Serializer):
         kind="部门",
         queryset=Department.objects.all(),
         required=False,
-        allow_null=True,
-        help_text="牵头部门 id；部门新增事项时默认为申请部门",
+        help_text="牵头部门 id；部门新增事项时默认为申请部门，乡镇新增事项时必填",
     )
     department_responsibilities = serializers.CharField(
         required=False, allow_blank=True, help_text="部门职责"
@@ -158,7 +164,7 @@ class ItemFieldsSerializer(serializers.Serializer):
         min_value=0,
         required=False,
         allow_null=True,
-        help_text="经费金额（万元）；经费来源为“无”时不填",
+        help_text="经费金额（万元）；部门申请新增事项时经费来源不是“无”则必填，为“无”时不填",
     )
     funding_source = serializers.CharField(
         required=False, allow_blank=True, max_length=200, help_text="经费来源" + NONE_HELP
@@ -173,9 +179,7 @@ class ItemFieldsSerializer(serializers.Serializer):
     guidance_code = serializers.CharField(
         required=False, allow_blank=True, max_length=64, help_text="指导目录编码（如有）"
     )
-    effective_date = serializers.DateField(
-        required=False, allow_null=True, help_text="拟生效日期 YYYY-MM-DD"
-    )
+    effective_date = serializers.DateField(required=False, help_text="拟生效日期 YYYY-MM-DD")
     expires_on = serializers.DateField(
         required=False,
         allow_null=True,
@@ -217,59 +221,41 @@ class ApplicabilityInputMixin(serializers.Serializer):
     )
 
 
-class ChangeRequestFileSerializer(ApplicabilityInputMixin, ItemFieldsSerializer):
-    """Input of ``POST /api/requests/``: file a change request (提出申请)."""
+class RequiredFieldsMixin:
+    """Marks the fields named in ``required_fields`` required (a field declared once for
+    several bodies is required in some of them only)."""
 
-    kind = serializers.ChoiceField(
-        choices=ChangeKind.choices, help_text="申请类型：add 新增 / amend 修改 / withdraw 取消"
-    )
-    level = serializers.ChoiceField(
-        choices=Level.choices,
-        required=False,
-        help_text="清单层级（新增时必填；修改、取消时取涉及事项所在清单）",
-    )
-    department = IdField(
-        kind="部门",
-        queryset=Department.objects.select_related("county"),
-        required=False,
-        allow_null=True,
-        help_text="申请部门 id（与 township 二选一）",
-    )
-    township = IdField(
-        kind="乡镇(街道)",
-        queryset=Township.objects.select_related("county"),
-        required=False,
-        allow_null=True,
+    required_fields: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in self.required_fields:
+            fields[name].required = True
+        return fields
+
+
+class RequestFilingSerializer(RequiredFieldsMixin, serializers.Serializer):
+    """What every body of ``POST /api/requests/`` has; one variant per ``kind``
+    (``FILING_SERIALIZERS``)."""
+
+    initiator = UnitRefField(
         help_text=(
-            "申请乡镇(街道) id：可申请新增本乡镇的事项（须填写牵头部门 lead_department，"
-            "事项只适用于本乡镇），或修改、取消适用于本乡镇的事项"
-        ),
+            '申请单位：{"type": "department", "id": 部门 id} 或 '
+            '{"type": "township", "id": 乡镇(街道) id}（乡镇可申请新增本乡镇的事项，或修改、'
+            "取消适用于本乡镇的事项）；可用的单位见 /api/me/ 的 rights.file_requests_for"
+        )
     )
-    target_item = IdField(
-        kind="事项",
-        queryset=DutyItem.objects.select_related("duty_list"),
-        required=False,
-        allow_null=True,
-        help_text="涉及事项 id（修改、取消时必填）",
-    )
-    applies_to_all = serializers.BooleanField(
-        required=False,
-        help_text="适用本级全部乡镇(街道)；默认否，修改事项时未给出适用范围则沿用现行范围",
-    )
-    target_townships = IdField(
-        kind="乡镇(街道)",
-        queryset=Township.objects.all(),
-        many=True,
-        required=False,
-        help_text="涉及乡镇(街道) id 列表（未选择适用全部时必填）",
-    )
-    reasons = serializers.CharField(allow_blank=True, help_text="申请理由")
+    reasons = serializers.CharField(allow_blank=True, help_text="申请理由（不能为空）")
+
+    def item_fields(self) -> dict:
+        """The item fields the client sent (none in this body)."""
+        return {}
 
     def service_arguments(self) -> dict:
         """Keyword arguments of ``services.change_request_file`` (without ``actor``)."""
         data = self.validated_data
-        department, township = data.get("department"), data.get("township")
-        unit = department or township
+        unit = data["initiator"]
+        is_township = isinstance(unit, Township)
         target_item = data.get("target_item")
         applies_to_all = data.get("applies_to_all", False)
         townships = data.get("target_townships", [])
@@ -283,11 +269,11 @@ class ChangeRequestFileSerializer(ApplicabilityInputMixin, ItemFieldsSerializer)
             villages = list(target_item.villages.all())
             village_kind = target_item.village_kind
         return {
-            "county": unit.county if unit is not None else None,
+            "county": unit.county,
             "kind": data["kind"],
             "level": data.get("level"),
-            "department": department,
-            "township": township,
+            "department": None if is_township else unit,
+            "township": unit if is_township else None,
             "target_item": target_item,
             "fields": self.item_fields(),
             "applies_to_all": applies_to_all,
@@ -296,6 +282,86 @@ class ChangeRequestFileSerializer(ApplicabilityInputMixin, ItemFieldsSerializer)
             "village_kind": village_kind,
             "reasons": data["reasons"],
         }
+
+
+def target_item_field() -> IdField:
+    return IdField(
+        kind="事项",
+        queryset=DutyItem.objects.select_related("duty_list"),
+        help_text="要修改或取消的事项 id（本县的有效事项）",
+    )
+
+
+def applies_to_all_field(help_text: str) -> serializers.BooleanField:
+    return serializers.BooleanField(required=False, help_text=help_text)
+
+
+def target_townships_field(**kwargs) -> IdField:
+    return IdField(kind="乡镇(街道)", queryset=Township.objects.all(), many=True, **kwargs)
+
+
+class AddFilingSerializer(ApplicabilityInputMixin, ItemFieldsSerializer, RequestFilingSerializer):
+    """新增事项 (``kind`` add): the item's fields, the level and the townships (and, on
+    village and grid lists, villages) it applies to. A department's lead department
+    defaults to it and it must state its 配套保障 (经费来源, 人员, 装备; "无" if none,
+    and the amount unless the source is "无"); a township asks for an item of its own
+    (its townships: itself) and must name the lead department. The service checks
+    those (errors under the field)."""
+
+    kind = tag_field(ChangeKind.ADD, ChangeKind.ADD.label)
+    level = serializers.ChoiceField(choices=Level.choices, help_text="清单层级")
+    applies_to_all = applies_to_all_field("适用本级全部乡镇(街道)；默认否")
+    target_townships = target_townships_field(
+        allow_empty=True,
+        help_text=(
+            "涉及乡镇(街道) id 列表；适用全部时给出空列表 []，否则至少一个；"
+            "乡镇(街道)申请新增时只能是本乡镇(街道)"
+        ),
+    )
+    # The service's list of what an addition needs, less the lead department (the
+    # filing department by default), and the parts of 配套保障 (blank for a township).
+    required_fields = (
+        *(name for name in REQUIRED_FOR_ADD if name != "lead_department"),
+        *RESOURCE_FIELDS,
+    )
+
+
+class AmendFilingSerializer(ApplicabilityInputMixin, ItemFieldsSerializer, RequestFilingSerializer):
+    """修改事项 (``kind`` amend): the item and only the fields that change; omitted
+    fields, and the scope when none of ``applies_to_all``, ``target_townships``,
+    ``target_villages`` and ``village_kind`` is given, keep the item's values. A
+    township may ask to amend an item that applies to it."""
+
+    kind = tag_field(ChangeKind.AMEND, ChangeKind.AMEND.label)
+    target_item = target_item_field()
+    applies_to_all = applies_to_all_field("适用本级全部乡镇(街道)；省略时沿用现行范围")
+    target_townships = target_townships_field(
+        required=False, help_text="涉及乡镇(街道) id 列表；省略时沿用现行范围"
+    )
+
+
+class WithdrawFilingSerializer(RequestFilingSerializer):
+    """取消事项 (``kind`` withdraw): the item to withdraw; it keeps its scope. A township
+    may ask to withdraw an item that applies to it."""
+
+    kind = tag_field(ChangeKind.WITHDRAW, ChangeKind.WITHDRAW.label)
+    target_item = target_item_field()
+
+
+# The body of ``POST /api/requests/`` for each ``kind``.
+FILING_SERIALIZERS: dict[str, type[RequestFilingSerializer]] = {
+    ChangeKind.ADD.value: AddFilingSerializer,
+    ChangeKind.AMEND.value: AmendFilingSerializer,
+    ChangeKind.WITHDRAW.value: WithdrawFilingSerializer,
+}
+
+
+class FilingKindSerializer(serializers.Serializer):
+    """The discriminator of a filing body, read before the body itself."""
+
+    kind = serializers.ChoiceField(
+        choices=ChangeKind.choices, help_text="申请类型：add 新增 / amend 修改 / withdraw 取消"
+    )
 
 
 class ChangeRequestListSerializer(serializers.ModelSerializer):
@@ -330,7 +396,7 @@ class ChangeRequestListSerializer(serializers.ModelSerializer):
     )
     county = UnitSerializer(read_only=True, help_text="所属县")
     initiator = serializers.SerializerMethodField(help_text="申请单位")
-    requested_by = serializers.SerializerMethodField(help_text="申请人姓名")
+    requested_by = serializers.SerializerMethodField(help_text="申请人")
     created = serializers.DateTimeField(read_only=True, help_text="提出时间")
     finished = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="办结时间；办理中为空"
@@ -365,8 +431,9 @@ class ChangeRequestListSerializer(serializers.ModelSerializer):
     def get_initiator(self, process) -> dict | None:
         return party_data(process.initiator)
 
-    def get_requested_by(self, process) -> str:
-        return str(process.requested_by)
+    @actor_field
+    def get_requested_by(self, process) -> dict:
+        return actor_data(process.requested_by)
 
 
 class StampedReplySerializer(serializers.Serializer):
@@ -397,7 +464,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
     answer_label = serializers.CharField(
         source="get_answer_display", read_only=True, help_text="意见（中文）"
     )
-    answered_by = serializers.SerializerMethodField(help_text="答复人姓名；逾期时为空")
+    answered_by = serializers.SerializerMethodField(help_text="答复人；未答复或逾期时为空")
     stamped_reply = serializers.SerializerMethodField(help_text="盖章意见；未附时为空")
 
     class Meta:
@@ -430,8 +497,9 @@ class ConsultationSerializer(serializers.ModelSerializer):
             return None
         return StampedReplySerializer(reply, context=self.context).data
 
-    def get_answered_by(self, consultation) -> str | None:
-        return user_name(consultation.answered_by)
+    @nullable_actor_field
+    def get_answered_by(self, consultation) -> dict | None:
+        return actor_data(consultation.answered_by)
 
 
 class RulingDecisionSerializer(serializers.ModelSerializer):
@@ -487,7 +555,7 @@ class AmendmentsSerializer(serializers.Serializer):
 class RulingSerializer(serializers.ModelSerializer):
     """The county office's proposed ruling (拟办意见)."""
 
-    ruled_by = serializers.SerializerMethodField(help_text="拟办人姓名")
+    ruled_by = serializers.SerializerMethodField(help_text="拟办人")
     decisions = RulingDecisionSerializer(
         source="decisions_shown",
         many=True,
@@ -501,8 +569,9 @@ class RulingSerializer(serializers.ModelSerializer):
         fields = ["ruled_by", "ruled_at", "reasoning", "meeting_record", "decisions", "amendments"]
         read_only_fields = fields
 
-    def get_ruled_by(self, ruling) -> str:
-        return str(ruling.ruled_by)
+    @actor_field
+    def get_ruled_by(self, ruling) -> dict:
+        return actor_data(ruling.ruled_by)
 
     @extend_schema_field(AmendmentsSerializer)
     def get_amendments(self, ruling) -> dict:
@@ -514,7 +583,7 @@ class LegalityReviewSerializer(serializers.ModelSerializer):
 
     department = serializers.CharField(source="department.name", read_only=True)
     decision_label = serializers.CharField(source="get_decision_display", read_only=True)
-    reviewed_by = serializers.SerializerMethodField(help_text="审查人姓名")
+    reviewed_by = serializers.SerializerMethodField(help_text="审查人")
 
     class Meta:
         model = LegalityReview
@@ -522,8 +591,9 @@ class LegalityReviewSerializer(serializers.ModelSerializer):
         fields += ["reviewed_at"]
         read_only_fields = fields
 
-    def get_reviewed_by(self, review) -> str:
-        return str(review.reviewed_by)
+    @actor_field
+    def get_reviewed_by(self, review) -> dict:
+        return actor_data(review.reviewed_by)
 
 
 class PartyDecisionSerializer(serializers.Serializer):
@@ -577,7 +647,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
     """A file filed with a request (材料附件)."""
 
     name = serializers.CharField(source="original_name", read_only=True, help_text="原文件名")
-    uploaded_by = serializers.SerializerMethodField(help_text="上传人姓名")
+    uploaded_by = serializers.SerializerMethodField(help_text="上传人")
     download = serializers.SerializerMethodField(help_text="下载地址")
 
     class Meta:
@@ -586,8 +656,9 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields += ["download"]
         read_only_fields = fields
 
-    def get_uploaded_by(self, attachment) -> str:
-        return str(attachment.uploaded_by)
+    @actor_field
+    def get_uploaded_by(self, attachment) -> dict:
+        return actor_data(attachment.uploaded_by)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_download(self, attachment) -> str:
@@ -618,7 +689,9 @@ class TrailTaskSerializer(serializers.Serializer):
     )
     status = serializers.ChoiceField(choices=STATUS.choices, read_only=True, help_text="任务状态")
     party = serializers.SerializerMethodField(help_text="该任务所属的被征求意见单位")
-    owner = serializers.SerializerMethodField(help_text="办理人姓名")
+    owner = serializers.SerializerMethodField(
+        help_text="办理人（提出申请的一步为申请人）；无人办理的步骤和未认领的任务为空"
+    )
     created = serializers.DateTimeField(read_only=True, help_text="创建时间")
     finished = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="完成时间；未完成为空"
@@ -634,8 +707,9 @@ class TrailTaskSerializer(serializers.Serializer):
     def get_party(self, task) -> dict | None:
         return task_party_data(task, self.context.get("party_names", {}))
 
-    def get_owner(self, task) -> str | None:
-        return user_name(task.owner)
+    @nullable_actor_field
+    def get_owner(self, task) -> dict | None:
+        return actor_data(task.owner)
 
 
 class ChangeRequestDetailSerializer(ChangeRequestListSerializer):
@@ -645,8 +719,20 @@ class ChangeRequestDetailSerializer(ChangeRequestListSerializer):
         read_only=True, allow_null=True, help_text="涉及事项 id（修改、取消时）"
     )
     category = CategorySerializer(read_only=True, allow_null=True, help_text="领域类别")
+    item_kind = serializers.ChoiceField(
+        choices=ItemKind.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="事项类型；事项类型启用前提出的申请为空字符串（即履职事项）",
+    )
     duty_type = serializers.ChoiceField(
         choices=DutyType.choices, allow_blank=True, read_only=True, help_text="履职类型"
+    )
+    primary_responsibility = serializers.ChoiceField(
+        choices=PrimaryResponsibility.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="主体责任：department 部门 / local 属地；空字符串为按履职类型确定",
     )
     lead_department = UnitSerializer(read_only=True, allow_null=True, help_text="牵头部门")
     cooperation = serializers.SerializerMethodField(help_text="协同部门及各自的协同职责")
@@ -661,7 +747,13 @@ class ChangeRequestDetailSerializer(ChangeRequestListSerializer):
     target_villages = UnitSerializer(
         many=True, read_only=True, help_text="适用村(社区)（村、网格清单）"
     )
-    reviewed_by = serializers.SerializerMethodField(help_text="审查人姓名")
+    village_kind = serializers.ChoiceField(
+        choices=Village.Kind.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="只适用于村（village）或社区（community）；空字符串为两者",
+    )
+    reviewed_by = serializers.SerializerMethodField(help_text="形式审查人；审查前为空")
     review_decision = serializers.ChoiceField(
         choices=ReviewDecision.choices,
         allow_blank=True,
@@ -736,5 +828,6 @@ class ChangeRequestDetailSerializer(ChangeRequestListSerializer):
     def get_decision(self, process) -> dict | None:
         return request_decision_data(process.visible_decision)
 
-    def get_reviewed_by(self, process) -> str | None:
-        return user_name(process.reviewed_by)
+    @nullable_actor_field
+    def get_reviewed_by(self, process) -> dict | None:
+        return actor_data(process.reviewed_by)

@@ -1,7 +1,13 @@
 """Serializers of the user's tasks and of the bodies that complete them: one body per
-human node of the admission flow, each calling that node's workflow service."""
+human node of the admission flow, each calling that node's workflow service.
 
-from drf_spectacular.utils import extend_schema_field
+Each body names its node in ``step`` (the discriminator of ``TaskCompletion`` in the
+schema), so that a generated client builds the right body for each task's ``node``.
+A text a decision needs only in some cases (the reason of a return or a contest) is a
+required field that may be empty: a body that leaves it out is refused whatever the
+decision, as the schema says."""
+
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 from viewflow.workflow.status import STATUS
@@ -18,14 +24,15 @@ from ..models import (
     LegalityDecision,
     ReviewDecision,
 )
-from .fields import IdField
+from .fields import IdField, tag_field
 from .serializers import (
     AmendmentsSerializer,
     ApplicabilityInputMixin,
     ItemFieldsSerializer,
     PartySerializer,
+    actor_data,
+    nullable_actor_field,
     task_party_data,
-    user_name,
 )
 
 
@@ -58,7 +65,7 @@ class TaskSerializer(serializers.Serializer):
     kind = serializers.SerializerMethodField(help_text="申请类型")
     county = serializers.SerializerMethodField(help_text="所属县")
     party = serializers.SerializerMethodField(help_text="征求意见任务所代表的单位")
-    owner = serializers.SerializerMethodField(help_text="已分配的办理人姓名")
+    owner = serializers.SerializerMethodField(help_text="已分配的办理人；待认领时为空")
     created = serializers.DateTimeField(read_only=True, help_text="创建时间")
     links = serializers.SerializerMethodField(help_text="相关地址")
 
@@ -87,8 +94,9 @@ class TaskSerializer(serializers.Serializer):
     def get_party(self, task) -> dict | None:
         return task_party_data(task, self.context.get("party_names", {}))
 
-    def get_owner(self, task) -> str | None:
-        return user_name(task.owner)
+    @nullable_actor_field
+    def get_owner(self, task) -> dict | None:
+        return actor_data(task.owner)
 
     @extend_schema_field(TaskLinksSerializer)
     def get_links(self, task) -> dict:
@@ -101,7 +109,8 @@ class TaskSerializer(serializers.Serializer):
 
 
 class TaskCompletionSerializer(serializers.Serializer):
-    """Base of the task completion bodies: ``submit`` calls the node's service."""
+    """Base of the task completion bodies: ``step`` names the node, ``submit`` calls the
+    node's service."""
 
     def submit(self, *, actor, task_id: int) -> None:
         raise NotImplementedError
@@ -110,31 +119,39 @@ class TaskCompletionSerializer(serializers.Serializer):
 class ReviewCompletionSerializer(TaskCompletionSerializer):
     """Body for a ``review`` task (形式审查, county office)."""
 
+    step = tag_field("review", "形式审查")
     decision = serializers.ChoiceField(
         choices=ReviewDecision.choices,
         help_text="forward 通过审查并征求意见 / return 退回修改 / reject 不予受理",
     )
     comment = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="审查说明（退回、不予受理时必填）"
+        allow_blank=True, help_text="审查说明：退回、不予受理时不能为空，通过时可为空字符串"
     )
 
     def submit(self, *, actor, task_id: int) -> None:
-        services.change_request_review(actor=actor, task_id=task_id, **self.validated_data)
+        data = self.validated_data
+        services.change_request_review(
+            actor=actor, task_id=task_id, decision=data["decision"], comment=data["comment"]
+        )
 
 
 class LegalityReviewCompletionSerializer(TaskCompletionSerializer):
     """Body for a ``review_legality`` task (合法性审查, the reviewing department)."""
 
+    step = tag_field("review_legality", "合法性审查")
     decision = serializers.ChoiceField(
         choices=LegalityDecision.choices,
         help_text="pass 通过合法性审查（进入征求意见）/ return 退回修改",
     )
     opinion = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="审查说明（退回修改时必填）"
+        allow_blank=True, help_text="审查说明：退回修改时不能为空，通过时可为空字符串"
     )
 
     def submit(self, *, actor, task_id: int) -> None:
-        services.legality_review(actor=actor, task_id=task_id, **self.validated_data)
+        data = self.validated_data
+        services.legality_review(
+            actor=actor, task_id=task_id, decision=data["decision"], opinion=data["opinion"]
+        )
 
 
 class ReviseCompletionSerializer(
@@ -145,6 +162,7 @@ class ReviseCompletionSerializer(
     Omitted fields keep the request's current values.
     """
 
+    step = tag_field("revise", "修改后重新提交")
     applies_to_all = serializers.BooleanField(required=False, help_text="适用本级全部乡镇(街道)")
     target_townships = IdField(
         kind="乡镇(街道)",
@@ -169,37 +187,53 @@ class ReviseCompletionSerializer(
         )
 
 
+# The answers a party may give (a missed deadline is recorded by the flow, not sent).
+CONSULT_ANSWERS = [
+    (ConsultationAnswer.ACCEPT.value, ConsultationAnswer.ACCEPT.label),
+    (ConsultationAnswer.CONTEST.value, ConsultationAnswer.CONTEST.label),
+]
+
+
 class ConsultCompletionSerializer(TaskCompletionSerializer):
     """Body for a ``consult`` task (征求意见, the township head or lead department)."""
 
+    step = tag_field("consult", "征求意见")
     answer = serializers.ChoiceField(
-        choices=[
-            (ConsultationAnswer.ACCEPT.value, ConsultationAnswer.ACCEPT.label),
-            (ConsultationAnswer.CONTEST.value, ConsultationAnswer.CONTEST.label),
-        ],
-        help_text="accept 同意 / contest 有异议",
+        choices=CONSULT_ANSWERS, help_text="accept 同意 / contest 有异议"
     )
     reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="理由（有异议时必填）"
+        allow_blank=True, help_text="理由：有异议时不能为空，同意时可为空字符串"
     )
     counter_proposal = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="修改建议"
     )
-    stamped_reply = serializers.FileField(
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="盖章意见：PDF 或图片，不超过 10 MB（以 multipart/form-data 提交时可附）",
-    )
 
     def submit(self, *, actor, task_id: int) -> None:
-        services.consultation_answer(actor=actor, task_id=task_id, **self.validated_data)
+        data = self.validated_data
+        services.consultation_answer(
+            actor=actor,
+            task_id=task_id,
+            answer=data["answer"],
+            reason=data["reason"],
+            counter_proposal=data["counter_proposal"],
+            stamped_reply=data.get("stamped_reply"),
+        )
+
+
+class ConsultUploadCompletionSerializer(ConsultCompletionSerializer):
+    """Body for a ``consult`` task sent as multipart/form-data, with the party's
+    stamped letter (盖章意见)."""
+
+    stamped_reply = serializers.FileField(
+        required=False, help_text="盖章意见：PDF 或图片（盖章件的扫描件或照片），不超过 10 MB"
+    )
 
 
 class ArbitrateCompletionSerializer(TaskCompletionSerializer):
     """Body for an ``arbitrate`` task (拟办意见, county office): one proposed decision per
     contested or silent party; the request then waits for 审定."""
 
+    step = tag_field("arbitrate", "拟办意见")
     decisions = serializers.DictField(
         child=serializers.ChoiceField(choices=Decision.choices),
         help_text=(
@@ -207,12 +241,15 @@ class ArbitrateCompletionSerializer(TaskCompletionSerializer):
             "department:<id>），值为 admit 准入 / admit_amended 修改后准入 / reject 不予准入"
         ),
     )
-    reasoning = serializers.CharField(allow_blank=True, help_text="拟办理由")
+    reasoning = serializers.CharField(allow_blank=True, help_text="拟办理由（不能为空）")
     meeting_record = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="协调会记录"
     )
     amendments = AmendmentsSerializer(
-        required=False, help_text="修改后准入时的事项内容（只填写需要修改的字段）"
+        help_text=(
+            "修改后的事项内容（只填写需要修改的字段）：有“修改后准入”时至少填写一项，"
+            "否则为空对象 {}"
+        )
     )
 
     def submit(self, *, actor, task_id: int) -> None:
@@ -227,7 +264,7 @@ class ArbitrateCompletionSerializer(TaskCompletionSerializer):
         )
 
 
-# The body each human node of the admission flow takes, by node name.
+# The body each human node of the admission flow takes, by node name (= its ``step``).
 COMPLETION_SERIALIZERS: dict[str, type[TaskCompletionSerializer]] = {
     "review": ReviewCompletionSerializer,
     "review_legality": LegalityReviewCompletionSerializer,
@@ -235,3 +272,19 @@ COMPLETION_SERIALIZERS: dict[str, type[TaskCompletionSerializer]] = {
     "consult": ConsultCompletionSerializer,
     "arbitrate": ArbitrateCompletionSerializer,
 }
+
+
+class CompletionStepSerializer(serializers.Serializer):
+    """The discriminator of a completion body, read before the body itself."""
+
+    step = serializers.ChoiceField(
+        choices=[(name, name) for name in COMPLETION_SERIALIZERS],
+        help_text="任务的流程节点名（即任务的 node）",
+    )
+
+
+TASK_COMPLETION = PolymorphicProxySerializer(
+    component_name="TaskCompletion",
+    serializers=COMPLETION_SERIALIZERS,
+    resource_type_field_name="step",
+)

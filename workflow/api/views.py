@@ -2,14 +2,13 @@
 
 Thin by design: each write validates the body's shape, calls one workflow service (which
 checks the user's rights under the flow's lock) and answers with the request as the user
-may see it. Errors are mapped by ``workflow.api.errors.exception_handler``.
+may see it. Errors are mapped by ``workflow.api.errors.exception_handler``; a request or
+task the user may not see answers 404 like an unknown id (``config.api_errors``).
 """
 
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -25,6 +24,13 @@ from rest_framework.reverse import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS
 
+from config.api_errors import (
+    get_visible,
+    not_found_when_hidden,
+    remember_body_fields,
+    validated_body,
+)
+from config.api_parsers import JSONParser
 from duty_lists.models import Level
 
 from .. import permissions, selectors, services
@@ -32,28 +38,63 @@ from ..flows import ChangeRequestFlow
 from ..models import Attachment, ChangeKind, ChangeRequestProcess, Outcome, StampedReply
 from ..services.common import OPEN_STATUSES
 from . import queries
-from .errors import validation_error_detail
 from .serializers import (
+    FILING_SERIALIZERS,
     AttachmentSerializer,
     AttachmentUploadSerializer,
     ChangeRequestDetailSerializer,
-    ChangeRequestFileSerializer,
     ChangeRequestListSerializer,
+    FilingKindSerializer,
 )
-from .task_serializers import COMPLETION_SERIALIZERS, TaskSerializer
+from .task_serializers import (
+    COMPLETION_SERIALIZERS,
+    TASK_COMPLETION,
+    CompletionStepSerializer,
+    ConsultCompletionSerializer,
+    ConsultUploadCompletionSerializer,
+    TaskSerializer,
+)
 
 ERRORS = {
-    400: OpenApiResponse(description="请求内容有误：按字段给出错误信息"),
+    400: OpenApiResponse(
+        description=(
+            "请求内容有误：按字段给出错误信息（键为请求体中的字段名，与字段无关的为 "
+            'non_field_errors）；请求体无法解析时为 {"detail": …}'
+        )
+    ),
     401: OpenApiResponse(description="未登录或令牌无效"),
-    403: OpenApiResponse(description="无权进行该操作或查看该对象"),
+    403: OpenApiResponse(description="对象可查看，但无权进行该操作"),
 }
-NOT_FOUND = {404: OpenApiResponse(description="对象不存在")}
+NOT_FOUND = {404: OpenApiResponse(description="对象不存在，或不在本人的查看范围内（与不存在相同）")}
 NOT_YOURS = "您无权办理该任务。"
+NO_REQUEST = "没有该申请。"
+NO_TASK = "没有该任务。"
+NO_ATTACHMENT = "没有该附件。"
+NO_STAMPED_REPLY = "没有该盖章意见。"
+JSON_ONLY = "{node} 任务的办理意见请以 application/json 提交（仅征求意见可附盖章意见）。"
+HUMAN = OpenApiParameter(
+    "human",
+    OpenApiTypes.BOOL,
+    description=(
+        "human=1：办理轨迹只列人办理的步骤（提出申请、审查、合法性审查、修改、征求意见、"
+        "拟办意见、审定），不列网关、定时器和自动步骤"
+    ),
+)
 REQUEST_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="申请 id")
 TASK_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="任务 id")
 ATTACHMENT_ID = OpenApiParameter(
     "attachment_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="附件 id"
 )
+
+
+def stamped_reply_readable(user, reply) -> bool:
+    """True if ``user`` may read the answer that ``reply`` came with: the user sees the
+    request and that party's answer is among those shown to them."""
+    process = reply.consultation.process
+    return permissions.can_view_process(user, process) and any(
+        consultation.pk == reply.consultation_id
+        for consultation in selectors.consultation_list(user, process)
+    )
 
 
 class ChangeRequestFilter(django_filters.FilterSet):
@@ -69,9 +110,17 @@ class ChangeRequestFilter(django_filters.FilterSet):
         fields = ["status", "outcome", "kind", "level"]
 
 
+def wants_human_steps(request) -> bool:
+    """True if the query asks for the human steps of the trail only (``human=1``)."""
+    return request.query_params.get("human", "").lower() in ("1", "true", "yes")
+
+
 def request_detail_response(request, process_id: int, *, status_code=status.HTTP_200_OK):
-    """The request ``process_id`` as ``request.user`` may see it."""
-    process = queries.change_request_get(request.user, process_id)
+    """The request ``process_id`` as ``request.user`` may see it (404 if hidden)."""
+    with not_found_when_hidden(NO_REQUEST):
+        process = queries.change_request_get(
+            request.user, process_id, human_only=wants_human_steps(request)
+        )
     context = {"request": request, "party_names": process.party_names}
     data = ChangeRequestDetailSerializer(process, context=context).data
     return Response(data, status=status_code)
@@ -87,20 +136,25 @@ def request_detail_response(request, process_id: int, *, status_code=status.HTTP
         summary="申请详情与办理轨迹",
         description=(
             "申请内容、审查意见、征求意见答复（乡镇只能看到本乡镇的答复）、裁定与办理轨迹。"
-            "存在但无权查看时返回 403。"
+            "不在本人查看范围内的申请与不存在的申请一样返回 404。"
         ),
-        parameters=[REQUEST_ID],
+        parameters=[REQUEST_ID, HUMAN],
         responses={200: ChangeRequestDetailSerializer, **ERRORS, **NOT_FOUND},
     ),
     create=extend_schema(
         summary="提出申请",
         description=(
-            "以部门（department）或乡镇(街道)（township）名义提出新增、修改或取消事项的申请，"
-            "进入清单审查单位（县委编办，或县里为村(社区)、网格清单指定的审查部门）形式审查。"
-            "乡镇可申请新增本乡镇的事项（须指定牵头部门，征求该部门意见），或修改、取消适用于"
-            "本乡镇的事项。"
+            "以部门或乡镇(街道)（initiator）名义提出新增、修改或取消事项的申请，进入清单审查"
+            "单位（县委编办，或县里为村(社区)、网格清单指定的审查部门）形式审查。请求体按申请"
+            "类型 kind 区分：add 新增（事项各项内容必填）、amend 修改（只给出要修改的内容）、"
+            "withdraw 取消。乡镇可申请新增本乡镇的事项（须指定牵头部门 lead_department，征求"
+            "该部门意见），或修改、取消适用于本乡镇的事项。"
         ),
-        request=ChangeRequestFileSerializer,
+        request=PolymorphicProxySerializer(
+            component_name="RequestFiling",
+            serializers=FILING_SERIALIZERS,
+            resource_type_field_name="kind",
+        ),
         responses={201: ChangeRequestDetailSerializer, **ERRORS},
     ),
 )
@@ -111,13 +165,15 @@ class ChangeRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = ChangeRequestFilter
     queryset = ChangeRequestProcess.objects.none()  # for the schema; see get_queryset
     lookup_value_regex = r"\d+"
+    # A filing body holds an object (initiator) and lists: JSON only (files: attachments).
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         return queries.change_request_list(self.request.user)
 
     def get_serializer_class(self):
         if self.action == "create":
-            return ChangeRequestFileSerializer
+            return FilingKindSerializer
         if self.action == "retrieve":
             return ChangeRequestDetailSerializer
         if self.action == "attachments":
@@ -125,13 +181,14 @@ class ChangeRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return ChangeRequestListSerializer
 
     def retrieve(self, request, pk=None):
-        """One request as the user may see it (403 if not visible, 404 if unknown)."""
+        """One request as the user may see it (404 if unknown or not visible)."""
         return request_detail_response(request, int(pk))
 
     def create(self, request):
-        """File a request through ``services.change_request_file``."""
-        serializer = ChangeRequestFileSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        """File a request through ``services.change_request_file``: the body of its
+        ``kind`` (a 400 naming ``kind`` when it is missing or unknown)."""
+        kind = validated_body(request, FilingKindSerializer).validated_data["kind"]
+        serializer = validated_body(request, FILING_SERIALIZERS[kind])
         process = services.change_request_file(actor=request.user, **serializer.service_arguments())
         response = request_detail_response(request, process.pk, status_code=status.HTTP_201_CREATED)
         response["Location"] = reverse("api:request-detail", args=[process.pk], request=request)
@@ -141,7 +198,7 @@ class ChangeRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary="上传附件",
         description=(
             "为办理中的申请上传一个附件（multipart/form-data，字段 file）。"
-            "申请单位和县委编办可上传；文件类型按内容判断。"
+            "申请单位和县委编办可上传（可查看该申请的其他用户为 403）；文件类型按内容判断。"
         ),
         parameters=[REQUEST_ID],
         request={"multipart/form-data": AttachmentUploadSerializer},
@@ -155,19 +212,19 @@ class ChangeRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def attachments(self, request, pk=None):
         """Attach one file through ``services.attachment_add`` (which checks the rights)."""
-        process = get_object_or_404(ChangeRequestProcess, pk=pk)
-        upload = AttachmentUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        try:
-            attachment = services.attachment_add(
-                actor=request.user, process=process, uploaded_file=upload.validated_data["file"]
-            )
-        except DjangoValidationError as error:
-            # The service names the form's field (attachments); here the file is "file".
-            detail = validation_error_detail(error)
-            if "attachments" in detail:
-                detail["file"] = detail.pop("attachments")
-            raise exceptions.ValidationError(detail) from error
+        process = get_visible(
+            ChangeRequestProcess.objects.all(),
+            pk,
+            NO_REQUEST,
+            visible=lambda row: permissions.can_view_process(request.user, row),
+        )
+        # The service names the form's field (attachments); here the file is "file".
+        upload = validated_body(
+            request, AttachmentUploadSerializer, aliases={"attachments": "file"}
+        )
+        attachment = services.attachment_add(
+            actor=request.user, process=process, uploaded_file=upload.validated_data["file"]
+        )
         data = AttachmentSerializer(attachment, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -188,12 +245,13 @@ class ChangeRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         url_name="attachment",
     )
     def attachment(self, request, pk=None, attachment_pk=None):
-        """One attachment's file, for whoever may see the request."""
-        attachment = get_object_or_404(
-            Attachment.objects.select_related("process"), pk=attachment_pk, process_id=pk
+        """One attachment's file, for whoever may see the request (404 for others)."""
+        attachment = get_visible(
+            Attachment.objects.select_related("process").filter(process_id=pk),
+            attachment_pk,
+            NO_ATTACHMENT,
+            visible=lambda row: permissions.can_view_process(request.user, row.process),
         )
-        if not permissions.can_view_process(request.user, attachment.process):
-            raise PermissionDenied("您无权查看该申请。")
         return FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,
@@ -219,12 +277,17 @@ class ChangeRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def attachment_remove(self, request, pk=None, attachment_pk=None):
         """Remove one attachment through ``services.attachment_remove`` (which checks the
-        rights); 404 for an attachment of another request."""
-        attachment = get_object_or_404(Attachment, pk=attachment_pk, process_id=pk)
-        try:
-            services.attachment_remove(actor=request.user, attachment_id=attachment.pk)
-        except DjangoValidationError as error:
-            raise exceptions.ValidationError(validation_error_detail(error)) from error
+        rights); 404 for an attachment of another request or of a request the user may
+        not see, 403 for who sees it but may not remove its files."""
+        attachment = get_visible(
+            Attachment.objects.select_related("process").filter(process_id=pk),
+            attachment_pk,
+            NO_ATTACHMENT,
+            visible=lambda row: permissions.can_view_process(request.user, row.process),
+        )
+        # No body: the service's error on its form field is not about a field sent here.
+        remember_body_fields(request, ())
+        services.attachment_remove(actor=request.user, attachment_id=attachment.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -249,19 +312,16 @@ class ChangeRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         url_name="stamped-reply",
     )
     def stamped_reply(self, request, pk=None, reply_pk=None):
-        """One stamped reply's file, for whoever may read that party's answer."""
-        reply = get_object_or_404(
-            StampedReply.objects.select_related("consultation__process"),
-            pk=reply_pk,
-            consultation__process_id=pk,
+        """One stamped reply's file, for whoever may read that party's answer (404 for
+        others, like an unknown id)."""
+        reply = get_visible(
+            StampedReply.objects.select_related("consultation__process").filter(
+                consultation__process_id=pk
+            ),
+            reply_pk,
+            NO_STAMPED_REPLY,
+            visible=lambda row: stamped_reply_readable(request.user, row),
         )
-        process = reply.consultation.process
-        readable = permissions.can_view_process(request.user, process) and any(
-            c.pk == reply.consultation_id
-            for c in selectors.consultation_list(request.user, process)
-        )
-        if not readable:
-            raise PermissionDenied("您无权查看该盖章意见。")
         return FileResponse(
             reply.file.open("rb"),
             as_attachment=True,
@@ -288,6 +348,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Task.objects.none()  # for the schema; see get_queryset
     lookup_value_regex = r"\d+"
     filter_backends = []
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         return queries.open_task_list(self.request.user)
@@ -301,50 +362,72 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="办理任务",
         description=(
-            "按任务节点提交办理意见：review 形式审查（decision, comment）、review_legality "
-            "合法性审查（decision, opinion）、revise（事项字段、applies_to_all、"
-            "target_townships、reasons）、consult（answer, reason, counter_proposal）、"
-            "arbitrate 拟办意见（decisions, reasoning, meeting_record, amendments）。"
-            "任务已办结时返回 409。"
+            "按任务节点提交办理意见，请求体的 step 为任务的 node：review 形式审查（decision, "
+            "comment）、review_legality 合法性审查（decision, opinion）、revise 修改后重新提交"
+            "（事项字段、applies_to_all、target_townships、reasons）、consult 征求意见（answer, "
+            "reason, counter_proposal）、arbitrate 拟办意见（decisions, reasoning, "
+            "meeting_record, amendments）。征求意见可改以 multipart/form-data 提交，"
+            "并以 stamped_reply 附盖章意见（PDF 或图片）。不在本人查看范围内的任务返回 404，"
+            "可查看但无权办理的返回 403，已办结的返回 409。"
         ),
         parameters=[TASK_ID],
-        request=PolymorphicProxySerializer(
-            component_name="TaskCompletion",
-            serializers=[*COMPLETION_SERIALIZERS.values()],
-            resource_type_field_name=None,
-        ),
+        request={
+            "application/json": TASK_COMPLETION,
+            "multipart/form-data": ConsultUploadCompletionSerializer,
+        },
         responses={
             200: ChangeRequestDetailSerializer,
             **ERRORS,
             **NOT_FOUND,
             409: OpenApiResponse(description="任务已办理完毕或已关闭，本次提交未生效"),
+            415: OpenApiResponse(description="以 multipart/form-data 办理征求意见以外的任务"),
         },
     )
-    @action(detail=True, methods=["post"])
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[JSONParser, parsers.MultiPartParser],
+    )
     def complete(self, request, pk=None):
         """Complete a task with the body of its node; answers with its request."""
-        task = get_object_or_404(
-            Task.objects.select_related("process"),
-            pk=pk,
-            process__flow_class=ChangeRequestFlow,
-            flow_task_type=queries.HUMAN,
+        user = request.user
+        task = get_visible(
+            Task.objects.select_related("process").filter(
+                process__flow_class=ChangeRequestFlow, flow_task_type=queries.HUMAN
+            ),
+            pk,
+            NO_TASK,
+            visible=lambda row: permissions.can_view_task(user, row),
         )
         node = task.flow_task
         serializer_class = COMPLETION_SERIALIZERS.get(getattr(node, "name", None))
         if serializer_class is None:
             return Response({"detail": "该任务不能通过接口办理。"}, status.HTTP_404_NOT_FOUND)
-        user = request.user
-        # Like the task pages: a task the user may not see is a 403 (another county,
-        # another township's consultation), a closed one a 409, one the user may not
-        # take a 403, all before the body is read. The service checks the rights again
-        # under the flow's lock.
-        if not permissions.can_view_task(user, task):
-            raise PermissionDenied(NOT_YOURS)
+        # A task the user may not see is a 404 (above: another county, another
+        # township's consultation), a closed one a 409, one the user may not take a
+        # 403, all before the body is read. The service checks the rights again under
+        # the flow's lock.
         if task.status not in OPEN_STATUSES:
             raise services.TaskNotOpen(task)
         if not (node.can_execute(user, task) or node.can_assign(user, task)):
             raise PermissionDenied(NOT_YOURS)
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        step = validated_body(request, CompletionStepSerializer).validated_data["step"]
+        if step != node.name:
+            remember_body_fields(request, serializer_class().fields)
+            raise exceptions.ValidationError(
+                {
+                    "step": [
+                        f"该任务的节点为 {node.name}（{node.task_title}），请按 {node.name} 填写。"
+                    ]
+                }
+            )
+        if request.content_type.startswith("multipart/form-data"):
+            # Only a consultation's answer carries a file (the stamped letter).
+            if serializer_class is not ConsultCompletionSerializer:
+                raise exceptions.UnsupportedMediaType(
+                    request.content_type, detail=JSON_ONLY.format(node=node.name)
+                )
+            serializer_class = ConsultUploadCompletionSerializer
+        serializer = validated_body(request, serializer_class)
         serializer.submit(actor=user, task_id=task.pk)
         return request_detail_response(request, task.process_id)

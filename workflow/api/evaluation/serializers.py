@@ -5,7 +5,7 @@ stay in ``workflow.services.evaluating``, whose ``ValidationError`` the API retu
 a 400 naming the field or indicator.
 """
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from evaluation import results
@@ -22,7 +22,7 @@ from evaluation.models import (
 from evaluation.round_services import RATING_CHOICES
 from organisations.models import County, Township
 
-from ..fields import IdField
+from ..fields import IdField, tag_field
 
 
 class UnitRefSerializer(serializers.Serializer):
@@ -146,6 +146,18 @@ class ScoreSheetSerializer(serializers.ModelSerializer):
     rater = serializers.SerializerMethodField()
     ratee = serializers.SerializerMethodField()
     round_name = serializers.CharField(source="evaluation_round.name", read_only=True)
+    mode = serializers.ChoiceField(
+        source="evaluation_round.mode",
+        choices=RoundMode.choices,
+        read_only=True,
+        help_text=(
+            "评分方式（轮次的）：indicators 按指标评分，保存和提交时填 scores；"
+            "simple 满意度评价，填 rating"
+        ),
+    )
+    rating = serializers.SerializerMethodField(
+        help_text="满意度评价的评价；按指标评分的评分表和尚未选择时为空"
+    )
 
     class Meta:
         model = ScoreSheet
@@ -157,6 +169,7 @@ class ScoreSheetSerializer(serializers.ModelSerializer):
             "rater",
             "ratee",
             "state",
+            "mode",
             "rating",
             "total",
             "submitted_at",
@@ -171,6 +184,10 @@ class ScoreSheetSerializer(serializers.ModelSerializer):
     def get_ratee(self, sheet) -> dict:
         return unit_data(sheet.ratee)
 
+    @extend_schema_field(serializers.ChoiceField(choices=Rating.choices, allow_null=True))
+    def get_rating(self, sheet) -> str | None:
+        return sheet.rating or None
+
 
 class ScoreSerializer(serializers.Serializer):
     indicator = serializers.IntegerField(read_only=True, help_text="指标 id")
@@ -178,10 +195,13 @@ class ScoreSerializer(serializers.Serializer):
 
 
 class ScoreSheetDetailSerializer(ScoreSheetSerializer):
-    """A score sheet with its indicators, scores and comment."""
+    """A score sheet with its indicators, scores and comment (a simple-mode sheet has
+    neither indicators nor scores)."""
 
-    indicators = serializers.SerializerMethodField()
-    scores = serializers.SerializerMethodField()
+    indicators = serializers.SerializerMethodField(
+        help_text="指标及其评分标准、权重和满分；满意度评价的评分表为空列表"
+    )
+    scores = serializers.SerializerMethodField(help_text="已填的分值；满意度评价的评分表为空列表")
 
     class Meta(ScoreSheetSerializer.Meta):
         fields = [*ScoreSheetSerializer.Meta.fields, "comment", "indicators", "scores"]
@@ -193,32 +213,105 @@ class ScoreSheetDetailSerializer(ScoreSheetSerializer):
 
     @extend_schema_field(ScoreSerializer(many=True))
     def get_scores(self, sheet) -> list:
-        return [
-            {"indicator": indicator, "value": value}
-            for indicator, value in sheet.scores.order_by("indicator_id").values_list(
-                "indicator_id", "value"
-            )
-        ]
+        rows = sheet.scores.order_by("indicator_id").values_list("indicator_id", "value")
+        # Through the serializer: values are decimal strings, as the schema says.
+        return ScoreSerializer(
+            [{"indicator": indicator, "value": value} for indicator, value in rows], many=True
+        ).data
 
 
-class SheetScoresSerializer(serializers.Serializer):
-    """Scores by indicator id (merged over the saved ones) and an optional comment."""
+RATING_HELP = (
+    "满意度：satisfied 满意（100 分）/ basically_satisfied 基本满意（60 分）/ "
+    "dissatisfied 不满意（0 分）"
+)
 
-    scores = serializers.DictField(
-        child=serializers.DecimalField(max_digits=6, decimal_places=2),
-        required=False,
-        help_text="指标 id → 分值（0 至该指标满分，最多两位小数）",
-    )
-    comment = serializers.CharField(required=False, allow_blank=True, help_text="评价意见")
-    rating = serializers.ChoiceField(
+
+def _rating_field(**kwargs) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
         choices=Rating.choices,
-        required=False,
-        help_text=(
-            "满意度评价轮次的评价（satisfied 满意 100 分，"
-            "basically_satisfied 基本满意 60 分，dissatisfied 不满意 0 分）；按指标评分的轮次不填"
-        ),
         error_messages={"invalid_choice": f"满意度“{{input}}”无效，应为{RATING_CHOICES}之一。"},
+        **kwargs,
     )
+
+
+def _scores_field(**kwargs) -> serializers.DictField:
+    return serializers.DictField(
+        child=serializers.DecimalField(max_digits=6, decimal_places=2), **kwargs
+    )
+
+
+class SheetBodySerializer(serializers.Serializer):
+    """Base of the sheet bodies: ``mode`` names the round's scoring mode (the
+    discriminator), ``comment`` is the optional 评价意见."""
+
+    comment = serializers.CharField(required=False, allow_blank=True, help_text="评价意见")
+
+
+class IndicatorsDraftSerializer(SheetBodySerializer):
+    """A draft of a sheet scored by indicators: scores merged over the saved ones."""
+
+    mode = tag_field(RoundMode.INDICATORS, "按指标评分")
+    scores = _scores_field(
+        required=False,
+        help_text="指标 id → 分值（0 至该指标满分，最多两位小数）；省略时保留已保存的分值",
+    )
+
+
+class SimpleDraftSerializer(SheetBodySerializer):
+    """A draft of a simple-mode sheet (满意度评价)."""
+
+    mode = tag_field(RoundMode.SIMPLE, "满意度评价")
+    rating = _rating_field(required=False, help_text=f"{RATING_HELP}；省略时保留已保存的")
+
+
+class IndicatorsSubmitSerializer(SheetBodySerializer):
+    """A submission of a sheet scored by indicators: the scores are merged over the
+    saved draft, and then every indicator must have one; ``{}`` submits the draft as
+    saved."""
+
+    mode = tag_field(RoundMode.INDICATORS, "按指标评分")
+    scores = _scores_field(
+        help_text=(
+            "指标 id → 分值（0 至该指标满分，最多两位小数），与已保存的草稿合并后每项指标都须"
+            "有分值；草稿已填全时可为空对象 {}"
+        ),
+    )
+
+
+class SimpleSubmitSerializer(SheetBodySerializer):
+    """A submission of a simple-mode sheet: its one answer."""
+
+    mode = tag_field(RoundMode.SIMPLE, "满意度评价")
+    rating = _rating_field(help_text=RATING_HELP)
+
+
+# The bodies of each scoring mode (= their ``mode``), to save a draft and to submit.
+DRAFT_SERIALIZERS = {
+    RoundMode.INDICATORS.value: IndicatorsDraftSerializer,
+    RoundMode.SIMPLE.value: SimpleDraftSerializer,
+}
+SUBMIT_SERIALIZERS = {
+    RoundMode.INDICATORS.value: IndicatorsSubmitSerializer,
+    RoundMode.SIMPLE.value: SimpleSubmitSerializer,
+}
+
+
+class SheetModeSerializer(serializers.Serializer):
+    """The discriminator of a sheet body, read before the body itself."""
+
+    mode = serializers.ChoiceField(
+        choices=RoundMode.choices,
+        help_text="评分表所在轮次的评分方式（即评分表的 mode）",
+        error_messages={"invalid_choice": "评分方式“{input}”无效，应为 indicators 或 simple。"},
+    )
+
+
+SHEET_DRAFT = PolymorphicProxySerializer(
+    component_name="SheetDraft", serializers=DRAFT_SERIALIZERS, resource_type_field_name="mode"
+)
+SHEET_SUBMIT = PolymorphicProxySerializer(
+    component_name="SheetSubmit", serializers=SUBMIT_SERIALIZERS, resource_type_field_name="mode"
+)
 
 
 class CellSerializer(serializers.Serializer):
@@ -260,7 +353,18 @@ class RoundResultsSerializer(serializers.Serializer):
     """A round's results as the user may see them (``evaluation.results``)."""
 
     round = EvaluationRoundSerializer(source="evaluation_round")
-    is_whole = serializers.BooleanField(help_text="true：县委编办视图（全县）；false：本单位视图")
+    is_whole = serializers.BooleanField(
+        help_text="true：县委编办、县考核办或县级管理员视图（全县）；false：本单位视图"
+    )
+    is_preview = serializers.BooleanField(
+        help_text=(
+            "true：评分已截止、尚未公布，排名为按已录入基础分计算的预览（未保存）；"
+            "false：已公布的结果，或尚无排名"
+        )
+    )
+    preview_note = serializers.CharField(
+        help_text="评分已截止但不能预览排名的原因（如缺少哪些单位的基础分）；否则为空字符串"
+    )
     departments = UnitRefSerializer(many=True)
     townships = UnitRefSerializer(many=True)
     township_to_department = CellSerializer(many=True, help_text="乡镇评价部门的评分表得分")
@@ -293,6 +397,8 @@ def results_payload(data: results.RoundResults) -> dict:
     return {
         "evaluation_round": data.evaluation_round,
         "is_whole": data.is_whole,
+        "is_preview": data.is_preview,
+        "preview_note": data.preview_note,
         "departments": [unit_data(d) for d in data.departments],
         "townships": [unit_data(t) for t in data.townships],
         "township_to_department": cells["received"],

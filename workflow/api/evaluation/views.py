@@ -1,6 +1,5 @@
 """Endpoints of the evaluation API (see ``workflow.api.evaluation``)."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -10,16 +9,22 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, parsers, status, viewsets
+from rest_framework import exceptions, mixins, parsers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api_errors import get_visible, remember_body_fields, validated_body
+from config.api_parsers import JSONParser
 from evaluation import base_score_import, export, permissions, results, selectors
-from evaluation.models import EvaluationRound, Indicator, ScoreSheet, SheetState
+from evaluation.models import EvaluationRound, Indicator, RoundMode, ScoreSheet, SheetState
 from organisations import permissions as org_permissions
 from workflow.services import evaluating
 
 from .serializers import (
+    DRAFT_SERIALIZERS,
+    SHEET_DRAFT,
+    SHEET_SUBMIT,
+    SUBMIT_SERIALIZERS,
     BaseScoreImportResultSerializer,
     BaseScoreImportSerializer,
     BaseScoresSerializer,
@@ -28,33 +33,40 @@ from .serializers import (
     RoundResultsSerializer,
     ScoreSheetDetailSerializer,
     ScoreSheetSerializer,
-    SheetScoresSerializer,
+    SheetModeSerializer,
     results_payload,
 )
 
 ERRORS = {
-    400: OpenApiResponse(description="请求内容有误：按字段给出错误信息"),
+    400: OpenApiResponse(
+        description=(
+            "请求内容有误：按字段给出错误信息（与字段无关的为 non_field_errors，如评分已截止）"
+        )
+    ),
     401: OpenApiResponse(description="未登录或令牌无效"),
-    403: OpenApiResponse(description="无权进行该操作或查看该对象"),
-    404: OpenApiResponse(description="对象不存在"),
+    403: OpenApiResponse(description="对象可查看，但无权进行该操作"),
+    404: OpenApiResponse(description="对象不存在，或不在本人的查看范围内（与不存在相同）"),
 }
+NO_ROUND = "没有该评价轮次。"
+NO_SHEET = "没有该评分表。"
 CONFLICT = {409: OpenApiResponse(description="评分表已提交或任务已办结，本次提交未生效")}
+JSON_ONLY = {415: OpenApiResponse(description="请求体不是 application/json")}
 ROUND_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="轮次 id")
 SHEET_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="评分表 id")
 
 
-def _scoped_get(queryset, pk, message: str):
-    """``queryset.get(pk=pk)``; 403 if the row exists outside the user's scope, else 404."""
-    try:
-        return queryset.get(pk=pk)
-    except queryset.model.DoesNotExist:
-        if queryset.model.objects.filter(pk=pk).exists():
-            raise PermissionDenied(message) from None
-        raise
+def _scoped_get(visible, pk, message: str):
+    """Row ``pk`` of ``visible`` (the rows the user may see); 404 with ``message`` if it
+    does not exist or lies outside the user's scope."""
+    return get_visible(visible.model.objects.all(), pk, message, visible=visible)
 
 
 def _round_get(user, pk) -> EvaluationRound:
-    return _scoped_get(selectors.rounds_visible_to(user), pk, results.NOT_VISIBLE)
+    return _scoped_get(selectors.rounds_visible_to(user), pk, NO_ROUND)
+
+
+def _sheet_get(user, pk) -> ScoreSheet:
+    return _scoped_get(selectors.sheets_visible_to(user), pk, NO_SHEET)
 
 
 def _round_response(request, pk, *, status_code=status.HTTP_200_OK) -> Response:
@@ -103,13 +115,12 @@ class EvaluationRoundViewSet(
         }.get(self.action, EvaluationRoundSerializer)
 
     def retrieve(self, request, pk=None):
-        """One round (403 outside the user's counties, 404 if unknown)."""
+        """One round (404 if unknown or outside the user's counties)."""
         return _round_response(request, pk)
 
     def create(self, request):
         """Open a round through ``evaluating.evaluation_round_open``."""
-        body = RoundOpenSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated_body(request, RoundOpenSerializer)
         values = {k: v for k, v in body.validated_data.items() if v is not None}
         evaluation_round = evaluating.evaluation_round_open(actor=request.user, **values)
         return _round_response(request, evaluation_round.pk, status_code=status.HTTP_201_CREATED)
@@ -128,8 +139,7 @@ class EvaluationRoundViewSet(
     def base_scores(self, request, pk=None):
         """Set base scores through ``evaluating.base_scores_set``."""
         _round_get(request.user, pk)
-        body = BaseScoresSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated_body(request, BaseScoresSerializer)
         evaluating.base_scores_set(
             actor=request.user,
             round_id=int(pk),
@@ -152,6 +162,7 @@ class EvaluationRoundViewSet(
     def close(self, request, pk=None):
         """Close the round through ``evaluating.evaluation_round_close``."""
         _round_get(request.user, pk)
+        remember_body_fields(request, ())
         evaluating.evaluation_round_close(actor=request.user, round_id=int(pk))
         return _round_response(request, pk)
 
@@ -169,6 +180,7 @@ class EvaluationRoundViewSet(
     def publish(self, request, pk=None):
         """Publish the results through ``evaluating.evaluation_round_publish``."""
         _round_get(request.user, pk)
+        remember_body_fields(request, ())
         evaluating.evaluation_round_publish(actor=request.user, round_id=int(pk))
         return _round_response(request, pk)
 
@@ -193,8 +205,7 @@ class EvaluationRoundViewSet(
     def base_scores_import(self, request, pk=None):
         """Import base scores through ``evaluating.base_scores_import``."""
         _round_get(request.user, pk)
-        body = BaseScoreImportSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated_body(request, BaseScoreImportSerializer)
         changed = evaluating.base_scores_import(
             actor=request.user, round_id=int(pk), uploaded_file=body.validated_data["file"]
         )
@@ -212,7 +223,7 @@ class EvaluationRoundViewSet(
         """The round's base-score template (``evaluation.base_score_import``)."""
         evaluation_round = _round_get(request.user, pk)
         if not permissions.can_assess_rounds(request.user, evaluation_round.county):
-            raise PermissionDenied("只有本县县考核办可以下载基础分模板。")
+            raise exceptions.PermissionDenied("只有本县县考核办可以下载基础分模板。")
         response = HttpResponse(
             base_score_import.base_score_template(evaluation_round),
             content_type=export.CONTENT_TYPE,
@@ -278,74 +289,94 @@ class ScoreSheetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return sheets
 
     def get_serializer_class(self):
-        if self.action in ("draft", "submit"):
-            return SheetScoresSerializer
         if self.action == "retrieve":
             return ScoreSheetDetailSerializer
         return ScoreSheetSerializer
 
     def _detail(self, request, pk) -> Response:
-        sheet = _scoped_get(selectors.sheets_visible_to(request.user), pk, "您无权查看该评分表。")
+        sheet = _sheet_get(request.user, pk)
         evaluation_round = sheet.evaluation_round
         set_id = (
             evaluation_round.township_set_id
             if sheet.rater_township_id
             else evaluation_round.department_set_id
         )
-        indicators = Indicator.objects.filter(indicator_set_id=set_id).order_by("order", "pk")
+        # A simple-mode sheet is one answer: no indicators to score (as on its page).
+        indicators = (
+            Indicator.objects.none()
+            if evaluation_round.is_simple
+            else Indicator.objects.filter(indicator_set_id=set_id).order_by("order", "pk")
+        )
         data = ScoreSheetDetailSerializer(sheet, context={"indicators": indicators}).data
         return Response(data)
 
     @extend_schema(
         summary="评分表详情",
-        description="评分表的指标（权重、满分）、已填分值和评价意见。",
+        description=(
+            "评分表的评分方式（mode）、指标（评分标准、权重、满分）、已填分值或满意度，"
+            "以及评价意见。"
+        ),
         parameters=[SHEET_ID],
         responses={200: ScoreSheetDetailSerializer, **ERRORS},
     )
     def retrieve(self, request, pk=None):
-        """One sheet (403 outside the user's scope, 404 if unknown)."""
+        """One sheet (404 if unknown or outside the user's scope)."""
         return self._detail(request, pk)
 
-    def _write(self, request, pk, service, **extra) -> Response:
-        _scoped_get(selectors.sheets_visible_to(request.user), pk, "您无权查看该评分表。")
-        body = SheetScoresSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+    def _write(self, request, pk, service, bodies, *, comment) -> Response:
+        """Validate the body of the sheet's mode (``bodies``: mode → serializer) and
+        call ``service``; a body of the other mode is a 400 under ``mode``."""
+        sheet = _sheet_get(request.user, pk)
+        mode = sheet.evaluation_round.mode
+        sent = validated_body(request, SheetModeSerializer).validated_data["mode"]
+        if sent != mode:
+            remember_body_fields(request, bodies[mode]().fields)
+            label = RoundMode(mode).label
+            raise exceptions.ValidationError(
+                {"mode": [f"本轮的评分方式为 {mode}（{label}），请按 {mode} 填写。"]}
+            )
+        data = validated_body(request, bodies[mode]).validated_data
         service(
             actor=request.user,
             sheet_id=int(pk),
-            scores=body.validated_data.get("scores", {}),
-            comment=body.validated_data.get("comment", extra.get("comment")),
-            rating=body.validated_data.get("rating"),
+            scores=data.get("scores", {}),
+            comment=data.get("comment", comment),
+            rating=data.get("rating"),
         )
         return self._detail(request, pk)
 
     @extend_schema(
         summary="保存评分表草稿",
         description=(
-            "本单位经办人或负责人保存草稿（可只填部分指标；满意度评价轮次填 rating）；"
-            "评分截止后不能保存。"
+            "本单位经办人或负责人保存草稿，请求体的 mode 为评分表的 mode：indicators 按指标"
+            "评分（scores，可只填部分指标）、simple 满意度评价（rating）；"
+            "mode 与本轮不符时返回 400。评分截止后不能保存。"
         ),
         parameters=[SHEET_ID],
-        request=SheetScoresSerializer,
-        responses={200: ScoreSheetDetailSerializer, **ERRORS},
+        request={"application/json": SHEET_DRAFT},
+        responses={200: ScoreSheetDetailSerializer, **ERRORS, **JSON_ONLY},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def draft(self, request, pk=None):
         """Save a draft through ``evaluating.score_sheet_save_draft``."""
-        return self._write(request, pk, evaluating.score_sheet_save_draft, comment="")
+        return self._write(
+            request, pk, evaluating.score_sheet_save_draft, DRAFT_SERIALIZERS, comment=""
+        )
 
     @extend_schema(
         summary="提交评分表",
         description=(
-            "本单位负责人提交评分表（与已保存的草稿合并后，每项指标都须有分值；"
-            "满意度评价轮次须有 rating）。"
-            "已提交的评分表再次提交返回 409。"
+            "本单位负责人提交评分表，请求体的 mode 为评分表的 mode：indicators 按指标评分"
+            "（scores 与已保存的草稿合并后，每项指标都须有分值）、simple 满意度评价"
+            "（rating）。已提交的评分表再次提交返回 409。"
         ),
         parameters=[SHEET_ID],
-        request=SheetScoresSerializer,
-        responses={200: ScoreSheetDetailSerializer, **ERRORS, **CONFLICT},
+        request={"application/json": SHEET_SUBMIT},
+        responses={200: ScoreSheetDetailSerializer, **ERRORS, **CONFLICT, **JSON_ONLY},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def submit(self, request, pk=None):
         """Submit through ``evaluating.score_sheet_submit``."""
-        return self._write(request, pk, evaluating.score_sheet_submit, comment=None)
+        return self._write(
+            request, pk, evaluating.score_sheet_submit, SUBMIT_SERIALIZERS, comment=None
+        )
