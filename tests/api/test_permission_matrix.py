@@ -993,7 +993,8 @@ for _action, (_, (_right, _), _denied) in MATRIX.items():
 
 # The 县考核办 enters base scores and publishes results (its own matrix in
 # tests/api/test_evaluation_api.py). A county-level role, it reads the county's lists,
-# releases and documents and has a 待办; every other action is refused to it.
+# releases and documents, has a 待办 (and an empty list of deputy candidates); every
+# other action is refused to it.
 ASSESSMENT_READS = {
     "list_batches",
     "list_releases",
@@ -1006,10 +1007,39 @@ ASSESSMENT_READS = {
     "read_village_item",
     "read_grid_item",
     "todo",
+    "deputy_candidates",
+}
+# Requests, batches, tasks, their files and deputyships are not the 县考核办's to see:
+# an action on one answers 404 as for any hidden object.
+HIDDEN_FROM_ASSESSMENT = {
+    "read_request",
+    "review",
+    "revise",
+    "consult",
+    "arbitrate",
+    "review_legality",
+    "record_batch",
+    "read_batch",
+    "upload_batch_document",
+    "download_batch_document",
+    "upload_attachment",
+    "download_attachment",
+    "remove_attachment",
+    "download_stamped_reply",
+    "review_village",
+    "arbitrate_village",
+    "record_village_batch",
+    "urge",
+    "transfer",
+    "transfer_candidates",
+    "end_deputy",
 }
 for _action, (_, (_right, _), _denied) in MATRIX.items():
     if _right != "assessment":
-        _denied.setdefault("assessment", 200 if _action in ASSESSMENT_READS else 403)
+        if _action in ASSESSMENT_READS:
+            _denied.setdefault("assessment", 200)
+        else:
+            _denied.setdefault("assessment", 404 if _action in HIDDEN_FROM_ASSESSMENT else 403)
 
 CASES = [
     pytest.param(action, who, expected, id=f"{action}-{who}")
