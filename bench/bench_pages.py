@@ -205,10 +205,21 @@ def find_subjects(divisions) -> Subjects:
     )
 
 
+# Two reference rows, not product pages: a signed-in request that renders nothing (the
+# session and the user read), and the product's empty page frame (header, side menu,
+# 待办 and notification badges). No page can be faster than the frame it sits in.
+REFERENCE_PATHS = {
+    "ref: signed in": "/bench/signed-in/",
+    "ref: empty frame": "/bench/frame/",
+}
+
+
 def page_paths(s: Subjects) -> dict[str, str]:
-    """The measured pages (name → path), in the order they run."""
+    """The measured pages (name → path), in the order they run: the reference rows
+    first."""
     county = f"county={s.county_id}&level=township"
     return {
+        **REFERENCE_PATHS,
         "list": "/lists/",
         "as-of": f"/lists/as-of/?{county}&on_date={s.as_of}",
         "diff": f"/lists/diff/?{county}&date_from={s.date_from}&date_to={s.date_to}",

@@ -7,7 +7,8 @@ import time
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse
-from django.urls import path
+from django.template.response import TemplateResponse
+from django.urls import path, resolve, reverse
 
 from config.urls import urlpatterns as product_urlpatterns
 from organisations.models import County
@@ -24,6 +25,23 @@ def baseline(request):
     anonymous, so no session or user is read: exactly one statement."""
     name = County.objects.order_by("pk").values_list("name", flat=True).first()
     return HttpResponse(f"baseline {name}", content_type="text/plain; charset=utf-8")
+
+
+def signed_in(request):
+    """The cost every signed-in page pays before it renders anything: the session and
+    the user are read (two statements), then a tiny plain-text response."""
+    return HttpResponse(f"signed in {request.user.pk}", content_type="text/plain; charset=utf-8")
+
+
+def frame(request):
+    """The product's page frame with nothing in it (``qingdan/base_page.html``: header,
+    side menu, 待办 badge, notifications), as the 待办 page shows it: the floor under
+    every page a person sees. viewflow's site middleware gives the frame its site and
+    app from the matched URL; this view borrows those of the 待办 page."""
+    extra = getattr(resolve(reverse("todo:index")).url_name, "extra", {})
+    for name, value in extra.items():
+        setattr(request.resolver_match, name, value)
+    return TemplateResponse(request, "qingdan/base_page.html", {"title": "frame"})
 
 
 class StatementCountMiddleware:
@@ -57,5 +75,7 @@ class StatementCountMiddleware:
 
 urlpatterns = [
     path("bench/baseline/", baseline, name="bench-baseline"),
+    path("bench/signed-in/", signed_in, name="bench-signed-in"),
+    path("bench/frame/", frame, name="bench-frame"),
     *product_urlpatterns,
 ]

@@ -17,7 +17,9 @@ ALL_UNITS_LABEL = "全部"
 
 def village_kind_label(village_kind: str) -> str:
     """ "村", "社区", or "" when the item is not limited to one kind."""
-    if village_kind in Village.Kind.values:
+    # Most items have no kind: answer them before ``Kind.values``, which builds a new
+    # list on each access (list pages asked it once per row).
+    if village_kind and village_kind in Village.Kind.values:
         return str(Village.Kind(village_kind).label)
     return ""
 

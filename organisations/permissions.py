@@ -206,10 +206,10 @@ def _read_grants(
     )
     own = get_user_obj_perms_model().objects.filter(user_id=user_pk).values_list(*fields)
     of_groups = get_group_obj_perms_model().objects.filter(group__user=user_pk).values_list(*fields)
-    as_deputy = _deputy_grants(user_pk, content_types).values_list(*fields)
+    as_deputy = [grants.values_list(*fields) for grants in _deputy_grants(user_pk, content_types)]
     unit_ids: dict[tuple[type, str], set[int]] = {}
     grants = set()
-    for app_label, content_type_id, codename, object_pk in own.union(of_groups, as_deputy):
+    for app_label, content_type_id, codename, object_pk in own.union(of_groups, *as_deputy):
         grants.add((app_label, codename, object_pk))
         model = models.get(content_type_id)
         pk = _integer_pk(object_pk)
@@ -229,12 +229,16 @@ def active_deputyships(*, at=None) -> QuerySet[Deputyship]:
     return Deputyship.objects.filter(starts_at__lte=at, ends_at__gt=at, ended_at__isnull=True)
 
 
-def _deputy_grants(user_pk, content_types) -> QuerySet:
+def _deputy_grants(user_pk, content_types) -> list[QuerySet]:
     """The principals' grant rows that the deputyships in force of user ``user_pk``
     lend it: a head's ``act_for_township`` / ``act_for_department`` on the very unit the
-    deputyship names (no query here; a subquery of the scope's one query)."""
+    deputyship names. One queryset per delegated permission (no query here; parts of the
+    scope's one query), each found from the principals' user ids (``user_id IN``:
+    indexed; an OR across content types would lead the database to walk every grant of
+    a content type) and checked against the deputyship that lends it."""
     active = active_deputyships().filter(deputy_id=user_pk)
-    condition = Q(pk__in=[])
+    principals = active.values("principal_id")
+    grants = []
     for model, codename in DELEGATED_CODENAMES.items():
         field = f"{model._meta.model_name}_id"
         lent = (
@@ -242,14 +246,18 @@ def _deputy_grants(user_pk, content_types) -> QuerySet:
             .annotate(unit_text=Cast(field, CharField()))
             .filter(unit_text=OuterRef("object_pk"))
         )
-        condition |= Q(
-            Exists(lent),
-            content_type_id=content_types[model].pk,
-            permission__codename=codename,
+        grants.append(
+            get_user_obj_perms_model().objects.filter(
+                Exists(lent),
+                user_id__in=principals,
+                # The permission's content type (guardian keeps it equal to the row's):
+                # a condition on the row's own column would steer the database to its
+                # content-type index, every grant of that type, instead of the user's.
+                permission__content_type_id=content_types[model].pk,
+                permission__codename=codename,
+            )
         )
-    return get_user_obj_perms_model().objects.filter(
-        condition, user_id__in=active.values("principal_id")
-    )
+    return grants
 
 
 def unit_scope(user) -> UnitScope:

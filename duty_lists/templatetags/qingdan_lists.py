@@ -1,7 +1,11 @@
 """Template helpers of the lists application."""
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
+from config.listing import IdUrls
 from organisations import permissions as org_permissions
 
 from ..columns import resources_of, type_cell
@@ -34,3 +38,30 @@ def primary_label(item) -> str:
     """Who carries 主体责任 of an item: "牵头部门" or its list's unit ("村(社区)" …);
     the item's list must be loaded."""
     return primary_responsibility_label(item.primary_responsibility, item.duty_list.level)
+
+
+@register.simple_tag
+def as_of_rows(snapshots) -> SafeString:
+    """The rows of the 历史版本 (as-of) table: code linked to the item, title, category,
+    type, lead department, applicability and effective date of each snapshot, escaped.
+    Written from Python: a province list is hundreds of rows, and the template engine
+    walking each cell was most of the page's time. Returns safe HTML."""
+    detail = IdUrls(lambda pk: reverse("lists:detail", kwargs={"pk": pk}))
+    return format_html_join(
+        "",
+        '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+        "<td>{}</td><td>{}</td></tr>",
+        (
+            (
+                detail(s.item_id),
+                s.code,
+                s.title,
+                s.category_label,
+                s.duty_type_label,
+                s.lead_department_name,
+                s.applicability_label,
+                s.effective_date.isoformat() if s.effective_date else "",
+            )
+            for s in snapshots
+        ),
+    )

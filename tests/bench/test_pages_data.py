@@ -205,3 +205,8 @@ def test_every_measured_page_answers_each_role(built, db, client, settings):
             assert (page, role, response.status_code) == (page, role, 200)
             assert int(response["X-Bench-Statements"]) > 1
             assert int(response["X-Bench-CPU-Microseconds"]) > 0
+        # The empty frame is the frame of a real page: side menu and both badges.
+        frame = client.get(bench_pages.REFERENCE_PATHS["ref: empty frame"]).content.decode()
+        assert "vf-page__menu" in frame
+        assert 'data-testid="todo-badge"' in frame
+        assert 'data-testid="notification-bell"' in frame

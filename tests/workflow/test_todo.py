@@ -193,3 +193,36 @@ def test_score_sheets_wait_for_the_rater_unit(db):
         ("双向互评", "填写评分表", evaluation_round.deadline)
     }
     assert rows[0].title.startswith("2026年度双向互评：评价")
+
+
+def test_the_badge_count_looks_each_kind_of_task_up_by_its_index(county_world):
+    """What waits for a user is looked up by owner, by queue (permission and object:
+    ``workflow_task_queue_idx``) and by step (``workflow_task_step_idx``), not by walking
+    every open task."""
+    world = county_world
+    consulting(world)
+    assert todo.todo_count(world.heads[0]) == 1
+    # A township head's consultations wait in its township's queue.
+    assert "workflow_task_queue_idx" in _plan(todo.todo_tasks(world.heads[0]))
+    # The county office also gathers the requests waiting for the decision, by step.
+    office_plan = _plan(todo.todo_tasks(world.office))
+    assert "workflow_task_queue_idx" in office_plan
+    assert "workflow_task_step_idx" in office_plan
+
+
+def _plan(queryset) -> str:
+    """The database's plan for ``queryset``, as text."""
+    from django.db import connection
+
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            return " ".join(str(row[-1]) for row in cursor.fetchall())
+        # A tiny test table is cheaper to scan: ask for the plan indexes would give.
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return " ".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
