@@ -144,6 +144,30 @@ def duty_item_list(user) -> QuerySet[DutyItem]:
     )
 
 
+def duty_item_rows(user) -> QuerySet[DutyItem]:
+    """``duty_item_list`` for a page of rows: the same items and order, with the
+    townships, villages and cooperations of each item as plain lists in
+    ``listed_townships``, ``listed_villages`` and ``listed_cooperations`` instead of
+    prefetched managers (Django builds a queryset per item and relation for those, a
+    noticeable part of a 50-row page). Runs the same fixed number of queries."""
+    return (
+        DutyItem.objects.filter(duty_item_scope(user))
+        .select_related(
+            "duty_list", "duty_list__county", "lead_department", "category", "category__parent"
+        )
+        .prefetch_related(
+            Prefetch("townships", to_attr="listed_townships"),
+            Prefetch("villages", to_attr="listed_villages"),
+            Prefetch(
+                "cooperations",
+                queryset=cooperations_prefetch().queryset,
+                to_attr="listed_cooperations",
+            ),
+        )
+        .order_by("duty_list__level", "code")
+    )
+
+
 def duty_item_get(user, pk: int) -> DutyItem:
     """Return the item ``pk`` if ``user`` may see it.
 

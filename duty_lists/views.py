@@ -67,7 +67,7 @@ class DutyItemListView(ListModelView):
 
     @viewprop
     def queryset(self):
-        return selectors.duty_item_list(self.request.user)
+        return selectors.duty_item_rows(self.request.user)
 
     def has_view_permission(self, user, obj=None):
         return user.is_authenticated
@@ -91,7 +91,7 @@ class DutyItemListView(ListModelView):
     level.short_description = "清单层级"
 
     def cooperating(self, obj):
-        return "、".join(row.department.name for row in obj.cooperations.all())
+        return "、".join(row.department.name for row in obj.listed_cooperations)
 
     cooperating.short_description = "协同部门"
 
@@ -102,7 +102,12 @@ class DutyItemListView(ListModelView):
     item_status.orderby_column = "status"
 
     def applicability(self, obj):
-        return item_applicability(obj)
+        return applicability.short_label(
+            applies_to_all=obj.applies_to_all,
+            township_names=[t.name for t in obj.listed_townships],
+            village_names=[v.name for v in obj.listed_villages],
+            village_kind=obj.village_kind,
+        )
 
     applicability.short_description = "适用范围"
 
