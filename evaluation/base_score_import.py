@@ -64,12 +64,44 @@ GUIDE = (
 )
 
 
-class BaseScoreFileError(Exception):
-    """A base-score file that cannot be imported; ``messages`` lists every problem."""
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a refused file: its ``sheet`` (None for the file itself), ``row``
+    (the spreadsheet's row number; None for a whole sheet), ``column`` (the header;
+    None for a whole row) with its ``letter``, the ``message``, and ``text``, the whole
+    sentence with its place as pages show it."""
 
-    def __init__(self, messages: list[str]):
-        super().__init__("；".join(messages))
-        self.messages = messages
+    message: str
+    text: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    letter: str | None = None
+
+    def as_dict(self) -> dict:
+        """The problem as the API returns it (the lists import's shape)."""
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "letter": self.letter,
+            "message": self.message,
+            "text": self.text,
+        }
+
+
+def _whole_file(message: str) -> Problem:
+    return Problem(message=message, text=message)
+
+
+class BaseScoreFileError(Exception):
+    """A base-score file that cannot be imported: ``problems`` lists every problem with
+    its place, ``messages`` their texts."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        self.messages = [problem.text for problem in problems]
+        super().__init__("；".join(self.messages))
 
 
 @dataclass
@@ -140,14 +172,16 @@ def _open(data: bytes):
     """The workbook in ``data``; raises ``BaseScoreFileError`` if it is no .xlsx file."""
     if len(data) > MAX_FILE_BYTES:
         size, limit = len(data) // 1024, MAX_FILE_BYTES // 1024
-        raise BaseScoreFileError([f"文件过大（{size} KB），基础分文件不能超过 {limit} KB。"])
+        raise BaseScoreFileError(
+            [_whole_file(f"文件过大（{size} KB），基础分文件不能超过 {limit} KB。")]
+        )
     if not zipfile.is_zipfile(BytesIO(data)):
-        raise BaseScoreFileError([NOT_A_WORKBOOK])
+        raise BaseScoreFileError([_whole_file(NOT_A_WORKBOOK)])
     try:
         # Formulas are kept as text (data_only=False) so that they can be refused.
         return load_workbook(BytesIO(data), read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise BaseScoreFileError([NOT_A_WORKBOOK]) from None
+        raise BaseScoreFileError([_whole_file(NOT_A_WORKBOOK)]) from None
 
 
 def _text(value) -> str:
@@ -172,7 +206,7 @@ def base_scores_read(data: bytes, evaluation_round: EvaluationRound) -> BaseScor
         elif len(workbook.sheetnames) == 1:
             sheet = workbook[workbook.sheetnames[0]]
         else:
-            raise BaseScoreFileError([f"工作簿中没有名为“{SHEET}”的工作表。"])
+            raise BaseScoreFileError([_whole_file(f"工作簿中没有名为“{SHEET}”的工作表。")])
         return _read_sheet(sheet, evaluation_round)
     finally:
         workbook.close()
@@ -187,7 +221,15 @@ def _read_sheet(sheet, evaluation_round: EvaluationRound) -> BaseScoreFile:
     if missing:
         expected = "、".join(REQUIRED)
         raise BaseScoreFileError(
-            [f"工作表“{title}”第 1 行：缺少列“{name}”（表头应为{expected}）。" for name in missing]
+            [
+                Problem(
+                    message=f"缺少列“{name}”（表头应为{expected}）。",
+                    text=f"工作表“{title}”第 1 行：缺少列“{name}”（表头应为{expected}）。",
+                    sheet=title,
+                    row=1,
+                )
+                for name in missing
+            ]
         )
     departments, townships = _units(evaluation_round)
     checker = _RowChecker(
@@ -204,12 +246,18 @@ def _read_sheet(sheet, evaluation_round: EvaluationRound) -> BaseScoreFile:
             continue
         count += 1
         if count > MAX_ROWS:
-            raise BaseScoreFileError([f"工作表“{title}”超过 {MAX_ROWS} 行，请检查文件。"])
+            message = f"超过 {MAX_ROWS} 行，请检查文件。"
+            raise BaseScoreFileError(
+                [Problem(message=message, text=f"工作表“{title}”{message}", sheet=title)]
+            )
         checker.check(number, cells)
     if checker.errors:
         raise BaseScoreFileError(checker.errors)
     if count == 0:
-        raise BaseScoreFileError([f"工作表“{title}”中没有基础分数据。"])
+        message = "没有基础分数据。"
+        raise BaseScoreFileError(
+            [Problem(message=message, text=f"工作表“{title}”中{message}", sheet=title)]
+        )
     return checker.result
 
 
@@ -222,12 +270,21 @@ class _RowChecker:
     county_units: dict[str, dict[str, object]]
     in_round: set[tuple[str, int]]
     result: BaseScoreFile = field(default_factory=BaseScoreFile)
-    errors: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
     seen: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def problem(self, number: int, name: str, message: str) -> None:
         letter = get_column_letter(self.columns[name] + 1)
-        self.errors.append(f"工作表“{self.title}”第 {number} 行 {letter} 列（{name}）：{message}")
+        self.errors.append(
+            Problem(
+                message=message,
+                text=f"工作表“{self.title}”第 {number} 行 {letter} 列（{name}）：{message}",
+                sheet=self.title,
+                row=number,
+                column=name,
+                letter=letter,
+            )
+        )
 
     def check(self, number: int, cells: dict) -> None:
         """Check row ``number``; keep its score if the whole row is good."""

@@ -121,6 +121,9 @@ class RulingForm(forms.Form):
     staffing = forms.CharField(label="人员保障", required=False, help_text="没有的填“无”。")
     equipment = forms.CharField(label="装备保障", required=False, help_text="没有的填“无”。")
     effective_date = forms.DateField(label="拟生效日期", required=False, widget=DATE_INPUT)
+    remarks = forms.CharField(
+        label="备注", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     ADMISSION_FIELDS = (
         "title",
@@ -134,6 +137,7 @@ class RulingForm(forms.Form):
         "staffing",
         "equipment",
         "effective_date",
+        "remarks",
     )
 
     def __init__(self, *args, categories, **kwargs):

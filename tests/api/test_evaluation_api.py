@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from evaluation.models import BaseScore, Indicator, RoundMode, RoundStage, SheetState
@@ -400,6 +401,24 @@ def test_a_body_of_the_other_mode_is_a_400_naming_mode(db, mode, body, message):
     assert evaluation_state() == before
 
 
+@pytest.mark.parametrize("body", [{"mode": "simple", "rating": "satisfied"}, {}, {"mode": 7}])
+def test_a_user_who_may_not_submit_gets_403_whatever_the_body(world, body):
+    """The right to write a sheet is checked before its body: the township's staff may
+    read and draft the sheet but not submit it, so any body answers 403, not 400."""
+    sheet = _sheet(world)
+    before = evaluation_state()
+
+    response = client_for(world.township_staff).post(
+        f"/api/score-sheets/{sheet.pk}/submit/", body, format="json"
+    )
+
+    assert (response.status_code, response.json()) == (
+        403,
+        {"detail": f"您无权提交评分表 #{sheet.pk}。"},
+    )
+    assert evaluation_state() == before
+
+
 def test_a_sheet_body_without_mode_is_a_400_naming_mode(world):
     sheet = _sheet(world)
     body = _body(sheet)
@@ -449,7 +468,7 @@ def test_base_score_import_answers_the_round_and_the_units_changed(world):
     ]
 
 
-def test_a_bad_base_score_file_is_a_400_listing_its_rows_under_file(world):
+def test_a_bad_base_score_file_is_a_400_listing_its_rows_with_their_places(world):
     department = world.departments[0]
     upload = xlsx_upload([("部门", department.code, department.name, "101")])
     before = evaluation_state()
@@ -460,9 +479,52 @@ def test_a_bad_base_score_file_is_a_400_listing_its_rows_under_file(world):
         format="multipart",
     )
 
+    text = "工作表“基础分”第 2 行 D 列（基础分）：分值不能超过满分 100（现为 101）。"
     assert (response.status_code, response.json()) == (
         400,
-        {"file": ["工作表“基础分”第 2 行 D 列（基础分）：分值不能超过满分 100（现为 101）。"]},
+        {
+            "file": [text],
+            "issues": [
+                {
+                    "sheet": "基础分",
+                    "row": 2,
+                    "column": "基础分",
+                    "letter": "D",
+                    "message": "分值不能超过满分 100（现为 101）。",
+                    "text": text,
+                }
+            ],
+        },
+    )
+    assert evaluation_state() == before
+
+
+def test_a_base_score_file_that_is_no_workbook_is_one_issue_without_a_place(world):
+    upload = SimpleUploadedFile("基础分.xlsx", b"not a workbook", content_type=XLSX)
+    before = evaluation_state()
+
+    response = client_for(world.assessment).post(
+        f"/api/evaluation-rounds/{world.round.pk}/base-scores/import/",
+        {"file": upload},
+        format="multipart",
+    )
+
+    message = "文件不是 Excel 工作簿（.xlsx），请使用下载的模板填写。"
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "file": [message],
+            "issues": [
+                {
+                    "sheet": None,
+                    "row": None,
+                    "column": None,
+                    "letter": None,
+                    "message": message,
+                    "text": message,
+                }
+            ],
+        },
     )
     assert evaluation_state() == before
 

@@ -77,12 +77,18 @@ def test_report_from_filing_to_a_converted_admission_request(world):
 
     response = client_for(world.office).post(
         f"/api/reports/{report_id}/rule/",
-        {"ruling": "converted", "reasoning": "应按准入程序办理。", **conversion(world.county)},
+        {
+            "ruling": "converted",
+            "reasoning": "应按准入程序办理。",
+            **conversion(world.county),
+            "remarks": "由清单外事项报告转入，随申请一并审查。",
+        },
         format="json",
     )
     assert response.status_code == 200, response.json()
     data = response.json()
     request = ChangeRequestProcess.objects.get()
+    assert request.remarks == "由清单外事项报告转入，随申请一并审查。"
     assert (data["step"], data["ruling"], data["admission_request"]) == (
         "done",
         "converted",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from arbitration.models import OffListReport
 from tests.arbitration.world import (
     answer,
+    conversion,
     database_state,
     file_report,
     make_world,
@@ -19,6 +20,7 @@ from tests.arbitration.world import (
     rule,
 )
 from tests.factories import make_item
+from workflow.models import ChangeRequestProcess
 
 pytestmark = pytest.mark.django_db
 
@@ -183,6 +185,27 @@ def test_conversion_without_item_fields_names_them_on_the_ruling_page(world, cli
     }
     report.refresh_from_db()
     assert report.ruling == ""
+
+
+def test_a_conversion_on_the_ruling_page_carries_its_remarks_into_the_request(world, client):
+    report = file_report(world)
+    answer(world, report)
+    logged_in(client, world.office)
+    url = reverse("reports:rule", args=[report.pk])
+    assert 'name="remarks"' in client.get(url).content.decode()
+
+    response = client.post(
+        url,
+        {
+            "ruling": "converted",
+            "reasoning": "转。",
+            **conversion(world.county),
+            "remarks": "随申请附交办记录。",
+        },
+    )
+
+    assert response.status_code == 302, response.context["form"].errors
+    assert ChangeRequestProcess.objects.get().remarks == "随申请附交办记录。"
 
 
 def test_answer_page_of_an_answered_report_says_so(world, client):

@@ -313,6 +313,9 @@ class ReportConversionSerializer(ReportRuleSerializer):
         allow_blank=True, help_text="装备保障（不能为空；没有的填“无”）"
     )
     effective_date = serializers.DateField(help_text="拟生效日期 YYYY-MM-DD")
+    remarks = serializers.CharField(
+        required=False, allow_blank=True, help_text="备注（写入申请的事项备注）"
+    )
 
     def admission_fields(self) -> dict:
         names = set(self.fields) - {"ruling", "reasoning"}

@@ -51,6 +51,16 @@ UNIT_ROLES = {
 }
 
 
+class BaseScoresRefused(ValidationError):
+    """A refused base-score file: a ``ValidationError`` under ``file`` with one text per
+    problem (as pages show it), keeping each problem with its sheet, row and column in
+    ``issues`` (dicts, as the API returns them)."""
+
+    def __init__(self, error: BaseScoreFileError):
+        super().__init__({"file": error.messages})
+        self.issues = [problem.as_dict() for problem in error.problems]
+
+
 def _flow():
     from ..evaluation_flow import EvaluationRoundFlow
 
@@ -518,7 +528,7 @@ def base_scores_import(*, actor, round_id: int, uploaded_file) -> int:
     try:
         parsed = base_scores_read(uploaded_file.read(), evaluation_round)
     except BaseScoreFileError as error:
-        raise ValidationError({"file": error.messages}) from None
+        raise BaseScoresRefused(error) from None
     written = base_scores_set(
         actor=actor,
         round_id=round_id,

@@ -23,6 +23,7 @@ from evaluation.round_services import RATING_CHOICES
 from organisations.models import County, Township
 
 from ..fields import IdField, tag_field
+from ..list_import import ImportIssueSerializer
 
 
 class UnitRefSerializer(serializers.Serializer):
@@ -130,6 +131,24 @@ class BaseScoreImportResultSerializer(serializers.Serializer):
 
     round = EvaluationRoundSerializer()
     changed = serializers.IntegerField(help_text="基础分新录入或有变化的单位数")
+
+
+class BaseScoreImportErrorSerializer(serializers.Serializer):
+    """A refused base-score import: ``file`` lists each problem as a sentence, ``issues``
+    the same problems with their places (as the lists import answers)."""
+
+    file = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="文件的问题，每处一条"
+    )
+    issues = ImportIssueSerializer(
+        many=True, required=False, help_text="与 file 相同的问题，含工作表、行和列"
+    )
+    non_field_errors = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="与字段无关的错误"
+    )
+    detail = serializers.CharField(
+        required=False, help_text="请求体无法解析时的说明（此时没有其他键）"
+    )
 
 
 class IndicatorSerializer(serializers.ModelSerializer):

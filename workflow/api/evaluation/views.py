@@ -19,12 +19,14 @@ from evaluation import base_score_import, export, permissions, results, selector
 from evaluation.models import EvaluationRound, Indicator, RoundMode, ScoreSheet, SheetState
 from organisations import permissions as org_permissions
 from workflow.services import evaluating
+from workflow.services.common import deny
 
 from .serializers import (
     DRAFT_SERIALIZERS,
     SHEET_DRAFT,
     SHEET_SUBMIT,
     SUBMIT_SERIALIZERS,
+    BaseScoreImportErrorSerializer,
     BaseScoreImportResultSerializer,
     BaseScoreImportSerializer,
     BaseScoresSerializer,
@@ -189,12 +191,23 @@ class EvaluationRoundViewSet(
         description=(
             "县考核办上传基础分文件（multipart/form-data，字段 file；.xlsx，版式同"
             "“下载基础分模板”）。先检查整个文件：任何一行有误时返回 400，"
-            "file 下逐条列出“工作表、行、列：问题”，不写入任何数据；"
+            "file 下逐条列出“工作表、行、列：问题”，issues 给出同样的问题及其工作表、行和列"
+            "（与清单导入相同），不写入任何数据；"
             "文件无误时在一个事务中写入，返回本轮信息和有变化的单位数 changed。"
         ),
         parameters=[ROUND_ID],
         request={"multipart/form-data": BaseScoreImportSerializer},
-        responses={200: BaseScoreImportResultSerializer, **ERRORS},
+        responses={
+            200: BaseScoreImportResultSerializer,
+            **ERRORS,
+            400: OpenApiResponse(
+                response=BaseScoreImportErrorSerializer,
+                description=(
+                    "请求或文件有误：文件有误时 file 下每处问题一条，issues 给出同样的问题"
+                    "及其工作表、行和列；本轮结果已公布等为 non_field_errors"
+                ),
+            ),
+        },
     )
     @action(
         detail=True,
@@ -206,9 +219,13 @@ class EvaluationRoundViewSet(
         """Import base scores through ``evaluating.base_scores_import``."""
         _round_get(request.user, pk)
         body = validated_body(request, BaseScoreImportSerializer)
-        changed = evaluating.base_scores_import(
-            actor=request.user, round_id=int(pk), uploaded_file=body.validated_data["file"]
-        )
+        try:
+            changed = evaluating.base_scores_import(
+                actor=request.user, round_id=int(pk), uploaded_file=body.validated_data["file"]
+            )
+        except evaluating.BaseScoresRefused as refused:
+            errors = {"file": refused.message_dict["file"], "issues": refused.issues}
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         data = EvaluationRoundSerializer(_round_get(request.user, pk)).data
         return Response({"round": data, "changed": changed})
 
@@ -323,10 +340,14 @@ class ScoreSheetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """One sheet (404 if unknown or outside the user's scope)."""
         return self._detail(request, pk)
 
-    def _write(self, request, pk, service, bodies, *, comment) -> Response:
-        """Validate the body of the sheet's mode (``bodies``: mode → serializer) and
-        call ``service``; a body of the other mode is a 400 under ``mode``."""
+    def _write(self, request, pk, service, bodies, *, comment, allowed, what) -> Response:
+        """Check that the user may write the sheet (``allowed(user, sheet)``, else 403
+        naming ``what``) before reading the body, then validate the body of the sheet's
+        mode (``bodies``: mode → serializer) and call ``service`` (which checks again,
+        under its lock); a body of the other mode is a 400 under ``mode``."""
         sheet = _sheet_get(request.user, pk)
+        if not allowed(request.user, sheet):
+            raise deny(request.user, f"{what} #{sheet.pk}")
         mode = sheet.evaluation_round.mode
         sent = validated_body(request, SheetModeSerializer).validated_data["mode"]
         if sent != mode:
@@ -360,7 +381,13 @@ class ScoreSheetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def draft(self, request, pk=None):
         """Save a draft through ``evaluating.score_sheet_save_draft``."""
         return self._write(
-            request, pk, evaluating.score_sheet_save_draft, DRAFT_SERIALIZERS, comment=""
+            request,
+            pk,
+            evaluating.score_sheet_save_draft,
+            DRAFT_SERIALIZERS,
+            comment="",
+            allowed=permissions.can_prepare_sheet,
+            what="填写评分表",
         )
 
     @extend_schema(
@@ -378,5 +405,11 @@ class ScoreSheetViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def submit(self, request, pk=None):
         """Submit through ``evaluating.score_sheet_submit``."""
         return self._write(
-            request, pk, evaluating.score_sheet_submit, SUBMIT_SERIALIZERS, comment=None
+            request,
+            pk,
+            evaluating.score_sheet_submit,
+            SUBMIT_SERIALIZERS,
+            comment=None,
+            allowed=permissions.can_submit_sheet,
+            what="提交评分表",
         )
