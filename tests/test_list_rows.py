@@ -1,7 +1,8 @@
-"""List pages write their rows from Python (``config.templatetags.qingdan_list_rows`` and
-the as-of table's ``as_of_rows``): the same cells, links and escaping the per-cell
-templates gave."""
+"""List pages write their rows from Python (``config.templatetags.qingdan_list_rows``, the
+as-of table's ``as_of_rows``, the diff's ``diff_item_lines`` and ``diff_change_rows``):
+the same cells, links and escaping the per-cell templates gave."""
 
+import datetime
 import re
 
 import pytest
@@ -9,6 +10,8 @@ from django.template import Context, Template
 from django.utils import timezone
 
 from config.templatetags.qingdan_list_rows import list_rows
+from duty_lists import services as duty_services
+from duty_lists.models import DutyItem
 from duty_lists.templatetags.qingdan_lists import as_of_rows
 from organisations.models import Role
 from tests.factories import CountyFactory, DepartmentFactory, make_item, user_with_role
@@ -102,3 +105,69 @@ def test_the_as_of_page_says_when_no_item_was_in_force(client, county_items):
     )
     assert response.context["snapshots"] == []
     assert "该日期清单中没有事项。" in response.content.decode()
+
+
+def test_the_diff_page_lists_added_withdrawn_and_changed_items_escaped(client, county_items):
+    county, (hostile, plain) = county_items
+    office = user_with_role(Role.COUNTY_OFFICE, county)
+    earlier = timezone.now() - datetime.timedelta(days=10)
+    DutyItem.history.filter(id__in=[hostile.pk, plain.pk]).update(history_date=earlier)
+    duty_services.duty_item_amend(
+        actor=office, item=plain, reason="修订", title="新<名称>", remarks="注意"
+    )
+    duty_services.duty_item_withdraw(
+        actor=office, item=hostile, reason="取消", withdrawn_date=timezone.localdate()
+    )
+    added = make_item(county=county, title="新增<事项>")
+    client.force_login(office)
+    today = timezone.localdate()
+
+    response = client.get(
+        "/lists/diff/",
+        {
+            "county": county.pk,
+            "level": "township",
+            "date_from": (today - datetime.timedelta(days=5)).isoformat(),
+            "date_to": today.isoformat(),
+        },
+    )
+
+    page = response.content.decode()
+    link = '<a href="/lists/items/{}/">{}</a> {}'
+    assert (
+        f'<ul data-testid="diff-added"><li>{link.format(added.pk, added.code, "新增&lt;事项&gt;")}'
+        "</li></ul>"
+    ) in page
+    assert (
+        '<ul data-testid="diff-withdrawn"><li>'
+        + link.format(
+            hostile.pk,
+            hostile.code,
+            "&lt;b&gt;危险&lt;/b&gt; &amp; &quot;引号&quot; &#x27;单引号&#x27;",
+        )
+        + "</li></ul>"
+    ) in page
+    changed = link.format(plain.pk, plain.code, "新&lt;名称&gt;")
+    assert (
+        f'<tr><td rowspan="2">{changed}</td><td>事项名称</td>'
+        '<td class="qd-old">普通事项</td><td class="qd-new">新&lt;名称&gt;</td></tr>'
+    ) in page
+    assert '<td>备注</td><td class="qd-old">（空）</td><td class="qd-new">注意</td></tr>' in page
+
+
+def test_an_empty_diff_says_none_in_each_part(client, county_items):
+    county, _items = county_items
+    client.force_login(user_with_role(Role.COUNTY_OFFICE, county))
+    response = client.get(
+        "/lists/diff/",
+        {
+            "county": county.pk,
+            "level": "township",
+            "date_from": "2000-01-01",
+            "date_to": "2000-02-01",
+        },
+    )
+    page = response.content.decode()
+    assert '<ul data-testid="diff-added"><li>无</li></ul>' in page
+    assert '<ul data-testid="diff-withdrawn"><li>无</li></ul>' in page
+    assert '<tr><td colspan="4">无</td></tr>' in page

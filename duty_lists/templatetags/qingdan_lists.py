@@ -2,8 +2,8 @@
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from config.listing import IdUrls
 from organisations import permissions as org_permissions
@@ -65,3 +65,53 @@ def as_of_rows(snapshots) -> SafeString:
             for s in snapshots
         ),
     )
+
+
+def _item_link(detail: IdUrls, snapshot) -> SafeString:
+    return format_html(
+        '<a href="{}">{}</a> {}', detail(snapshot.item_id), snapshot.code, snapshot.title
+    )
+
+
+@register.simple_tag
+def diff_item_lines(entries) -> SafeString:
+    """The ``<li>`` lines of the 新增 part of a diff (``entries`` are snapshots) or its
+    取消 part (withdrawn items, shown as they were before): code linked to the item, then
+    the title; one 无 line when there are none. Escaped, safe HTML."""
+    detail = IdUrls(lambda pk: reverse("lists:detail", kwargs={"pk": pk}))
+    if not entries:
+        return mark_safe("<li>无</li>")  # noqa: S308 - a constant
+    snapshots = (getattr(entry, "before", entry) for entry in entries)
+    return format_html_join("", "<li>{}</li>", ((_item_link(detail, s),) for s in snapshots))
+
+
+@register.simple_tag
+def diff_change_rows(changes) -> SafeString:
+    """The rows of the 变更 table of a diff: per changed item one row per changed field
+    (the item's cell spanning them, linked), old and new values with （空） for an empty
+    one; one 无 row when nothing changed. Escaped, safe HTML."""
+    detail = IdUrls(lambda pk: reverse("lists:detail", kwargs={"pk": pk}))
+    if not changes:
+        return mark_safe('<tr><td colspan="4">无</td></tr>')  # noqa: S308 - a constant
+    rows = []
+    for change in changes:
+        for index, field in enumerate(change.changes):
+            item_cell = (
+                format_html(
+                    '<td rowspan="{}">{}</td>',
+                    len(change.changes),
+                    _item_link(detail, change.after),
+                )
+                if index == 0
+                else ""
+            )
+            rows.append(
+                format_html(
+                    '<tr>{}<td>{}</td><td class="qd-old">{}</td><td class="qd-new">{}</td></tr>',
+                    item_cell,
+                    field.label,
+                    field.old or "（空）",
+                    field.new or "（空）",
+                )
+            )
+    return mark_safe("".join(rows))  # noqa: S308 - every row is built by format_html
