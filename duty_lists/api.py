@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from config.api_errors import not_found_when_hidden
+from config.api_fields import ChoiceLabelField
 from organisations.api import ActorSerializer, actor_data
 from organisations.models import County, User, Village
 
@@ -108,9 +109,7 @@ class DutyListSerializer(serializers.ModelSerializer):
 
     name = serializers.CharField(source="__str__", read_only=True, help_text="清单名称")
     county = UnitSerializer(read_only=True, help_text="所属县")
-    level_label = serializers.CharField(
-        source="get_level_display", read_only=True, help_text="层级（中文）"
-    )
+    level_label = ChoiceLabelField("level", help_text="层级（中文）")
     items_url = serializers.SerializerMethodField(help_text="该清单现行事项的接口地址")
 
     class Meta:
@@ -142,22 +141,16 @@ class DutyItemSerializer(serializers.ModelSerializer):
     level_label = serializers.CharField(
         source="duty_list.get_level_display", read_only=True, help_text="清单层级（中文）"
     )
-    item_kind_label = serializers.CharField(
-        source="get_item_kind_display", read_only=True, help_text="事项类型（中文）"
-    )
+    item_kind_label = ChoiceLabelField("item_kind", help_text="事项类型（中文）")
     category = CategorySerializer(read_only=True, help_text="领域类别")
     category_label = serializers.CharField(
         source="category.full_name", read_only=True, help_text="领域类别（中文）"
     )
-    duty_type_label = serializers.CharField(
-        source="get_duty_type_display", read_only=True, help_text="履职类型（中文）"
-    )
+    duty_type_label = ChoiceLabelField("duty_type", help_text="履职类型（中文）")
     primary_responsibility_label = serializers.SerializerMethodField(
         help_text="主体责任（中文）：牵头部门，或本级属地单位"
     )
-    status_label = serializers.CharField(
-        source="get_status_display", read_only=True, help_text="状态（中文）"
-    )
+    status_label = ChoiceLabelField("status", help_text="状态（中文）")
     lead_department = UnitSerializer(read_only=True, help_text="牵头部门")
     cooperating_departments = serializers.SerializerMethodField(
         help_text="协同部门及各自的协同职责，按清单顺序"

@@ -31,6 +31,7 @@ from arbitration.models import (
     PartyDecision,
 )
 from config.api_errors import get_visible, not_found_when_hidden, validated_body
+from config.api_fields import ChoiceLabelField
 from duty_lists.api import UnitSerializer
 from organisations.models import County
 
@@ -114,7 +115,7 @@ class BatchDocumentSerializer(serializers.ModelSerializer):
     """A document of a batch: the meeting minutes or another file."""
 
     name = serializers.CharField(source="original_name", read_only=True, help_text="原文件名")
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = ChoiceLabelField("kind")
     uploaded_by = serializers.SerializerMethodField(help_text="上传人")
     download = serializers.SerializerMethodField(help_text="下载地址")
 

@@ -13,6 +13,7 @@ from rest_framework.reverse import reverse
 from viewflow.workflow.status import STATUS
 
 from arbitration.models import PartyDecision, Ruling, RulingDecision
+from config.api_fields import ChoiceLabelField
 from duty_lists.api import CategorySerializer, CooperationSerializer, UnitSerializer
 from duty_lists.models import (
     Category,
@@ -382,12 +383,8 @@ class ChangeRequestListSerializer(serializers.ModelSerializer):
             "not_adopted 审定不予采纳"
         ),
     )
-    outcome_label = serializers.CharField(
-        source="get_outcome_display", read_only=True, help_text="办理结果（中文）"
-    )
-    kind_label = serializers.CharField(
-        source="get_kind_display", read_only=True, help_text="申请类型（中文）"
-    )
+    outcome_label = ChoiceLabelField("outcome", help_text="办理结果（中文）")
+    kind_label = ChoiceLabelField("kind", help_text="申请类型（中文）")
     number = serializers.CharField(
         read_only=True, help_text="申请编号（SQ-年份-序号，按县、年编号，提出时给定）"
     )
@@ -461,9 +458,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
     party_key = serializers.SerializerMethodField(
         help_text="裁定时使用的单位键：township:<id> 或 department:<id>"
     )
-    answer_label = serializers.CharField(
-        source="get_answer_display", read_only=True, help_text="意见（中文）"
-    )
+    answer_label = ChoiceLabelField("answer", help_text="意见（中文）")
     answered_by = serializers.SerializerMethodField(help_text="答复人；未答复或逾期时为空")
     stamped_reply = serializers.SerializerMethodField(help_text="盖章意见；未附时为空")
 
@@ -507,9 +502,7 @@ class RulingDecisionSerializer(serializers.ModelSerializer):
 
     party = serializers.SerializerMethodField(help_text="裁定涉及的单位")
     party_key = serializers.SerializerMethodField(help_text="township:<id> 或 department:<id>")
-    decision_label = serializers.CharField(
-        source="get_decision_display", read_only=True, help_text="裁定结果（中文）"
-    )
+    decision_label = ChoiceLabelField("decision", help_text="裁定结果（中文）")
 
     class Meta:
         model = RulingDecision
@@ -582,7 +575,7 @@ class LegalityReviewSerializer(serializers.ModelSerializer):
     """A legality review (合法性审查) of the request."""
 
     department = serializers.CharField(source="department.name", read_only=True)
-    decision_label = serializers.CharField(source="get_decision_display", read_only=True)
+    decision_label = ChoiceLabelField("decision")
     reviewed_by = serializers.SerializerMethodField(help_text="审查人")
 
     class Meta:
