@@ -69,7 +69,7 @@ def todo_tasks(user) -> QuerySet[Task]:
     a lazy queryset (building it reads the user's scope at most).
 
     The condition is a plain OR of terms that each name their own index (the user's own
-    tasks by owner, each queue by permission and object, the decisions by process), so
+    tasks by owner, each queue by permission and object, the decisions by step), so
     that the database looks each up instead of walking every open task."""
     if not user.is_authenticated:
         return Task.objects.none()
