@@ -32,6 +32,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from duty_lists.importing.issues import ImportIssue
 from organisations.models import Department, Township
 from organisations.text import clean_text
 
@@ -65,33 +66,23 @@ GUIDE = (
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One problem of a refused file: its ``sheet`` (None for the file itself), ``row``
-    (the spreadsheet's row number; None for a whole sheet), ``column`` (the header;
-    None for a whole row) with its ``letter``, the ``message``, and ``text``, the whole
-    sentence with its place as pages show it."""
+class Problem(ImportIssue):
+    """One problem of a refused file, placed as the lists import places its problems
+    (``ImportIssue``: sheet, row, column with its letter, message; ``as_dict`` for the
+    API), with ``text``, the whole sentence as this import has always worded it."""
 
-    message: str
-    text: str
-    sheet: str | None = None
-    row: int | None = None
-    column: str | None = None
-    letter: str | None = None
+    text: str = ""
 
-    def as_dict(self) -> dict:
-        """The problem as the API returns it (the lists import's shape)."""
-        return {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "letter": self.letter,
-            "message": self.message,
-            "text": self.text,
-        }
+    def __str__(self) -> str:
+        return self.text
 
 
 def _whole_file(message: str) -> Problem:
-    return Problem(message=message, text=message)
+    return Problem(sheet=None, row=None, column=None, message=message, text=message)
+
+
+def _sheet_problem(title: str, message: str, text: str) -> Problem:
+    return Problem(sheet=title, row=None, column=None, message=message, text=text)
 
 
 class BaseScoreFileError(Exception):
@@ -100,7 +91,7 @@ class BaseScoreFileError(Exception):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        self.messages = [problem.text for problem in problems]
+        self.messages = [str(problem) for problem in problems]
         super().__init__("；".join(self.messages))
 
 
@@ -227,6 +218,7 @@ def _read_sheet(sheet, evaluation_round: EvaluationRound) -> BaseScoreFile:
                     text=f"工作表“{title}”第 1 行：缺少列“{name}”（表头应为{expected}）。",
                     sheet=title,
                     row=1,
+                    column=None,
                 )
                 for name in missing
             ]
@@ -247,17 +239,13 @@ def _read_sheet(sheet, evaluation_round: EvaluationRound) -> BaseScoreFile:
         count += 1
         if count > MAX_ROWS:
             message = f"超过 {MAX_ROWS} 行，请检查文件。"
-            raise BaseScoreFileError(
-                [Problem(message=message, text=f"工作表“{title}”{message}", sheet=title)]
-            )
+            raise BaseScoreFileError([_sheet_problem(title, message, f"工作表“{title}”{message}")])
         checker.check(number, cells)
     if checker.errors:
         raise BaseScoreFileError(checker.errors)
     if count == 0:
         message = "没有基础分数据。"
-        raise BaseScoreFileError(
-            [Problem(message=message, text=f"工作表“{title}”中{message}", sheet=title)]
-        )
+        raise BaseScoreFileError([_sheet_problem(title, message, f"工作表“{title}”中{message}")])
     return checker.result
 
 
