@@ -1,6 +1,7 @@
 """The URLconf and middleware of the server ``bench_pages.py`` measures (see
 ``bench.pages_settings``): the product's URLs unchanged, plus a baseline view."""
 
+import functools
 import os
 import time
 
@@ -33,13 +34,18 @@ def signed_in(request):
     return HttpResponse(f"signed in {request.user.pk}", content_type="text/plain; charset=utf-8")
 
 
+@functools.cache
+def _todo_page_site() -> dict:
+    """The site and app viewflow's site middleware gives the 待办 page (read once)."""
+    return getattr(resolve(reverse("todo:index")).url_name, "extra", {})
+
+
 def frame(request):
     """The product's page frame with nothing in it (``qingdan/base_page.html``: header,
     side menu, 待办 badge, notifications), as the 待办 page shows it: the floor under
     every page a person sees. viewflow's site middleware gives the frame its site and
     app from the matched URL; this view borrows those of the 待办 page."""
-    extra = getattr(resolve(reverse("todo:index")).url_name, "extra", {})
-    for name, value in extra.items():
+    for name, value in _todo_page_site().items():
         setattr(request.resolver_match, name, value)
     return TemplateResponse(request, "qingdan/base_page.html", {"title": "frame"})
 
