@@ -240,6 +240,30 @@ duty_item_history = DutyItemHistory(
     history_change_reason_field=models.TextField(null=True),
 )
 
+# What a list says of an item besides its code, whom it applies to and its dates, in the
+# order lists write it: the fields the services edit, an import compares and writes, and
+# an admission request proposes all start from these.
+ITEM_CONTENT_FIELDS = (
+    "title",
+    "item_kind",
+    "category",
+    "duty_type",
+    "primary_responsibility",
+    "lead_department",
+    "department_responsibilities",
+    "local_responsibilities",
+    "basis",
+    "accountability",
+    "exemption",
+    "work_requirements",
+    "funding_amount",
+    "funding_source",
+    "staffing",
+    "equipment",
+    "remarks",
+    "guidance_code",
+)
+
 NONE_MARK = "无"
 
 

@@ -22,6 +22,7 @@ from organisations.text import clean_text, invalid_ids_message
 
 from .models import (
     DEFAULT_CATEGORIES,
+    ITEM_CONTENT_FIELDS,
     LEVEL_CODE_PREFIX,
     LEVEL_DUTY_TYPES,
     LEVEL_ITEM_KINDS,
@@ -48,24 +49,7 @@ audit_log = logging.getLogger("qingdan.audit")
 # townships, villages and cooperating departments are arguments of their own.
 EDITABLE_FIELDS = (
     "code",
-    "title",
-    "item_kind",
-    "category",
-    "duty_type",
-    "primary_responsibility",
-    "lead_department",
-    "department_responsibilities",
-    "local_responsibilities",
-    "basis",
-    "accountability",
-    "exemption",
-    "work_requirements",
-    "funding_amount",
-    "funding_source",
-    "staffing",
-    "equipment",
-    "remarks",
-    "guidance_code",
+    *ITEM_CONTENT_FIELDS,
     "applies_to_all",
     "village_kind",
     "effective_date",

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from viewflow.workflow.models import Process
 
 from duty_lists.models import (
+    ITEM_CONTENT_FIELDS,
     Category,
     DutyItem,
     DutyType,
@@ -60,24 +61,7 @@ class ReviewDecision(models.TextChoices):
 # The proposed item fields a request carries (copied onto the item at publication).
 ITEM_FIELDS = (
     "code",
-    "title",
-    "item_kind",
-    "category",
-    "duty_type",
-    "primary_responsibility",
-    "lead_department",
-    "department_responsibilities",
-    "local_responsibilities",
-    "basis",
-    "accountability",
-    "exemption",
-    "work_requirements",
-    "funding_amount",
-    "funding_source",
-    "staffing",
-    "equipment",
-    "remarks",
-    "guidance_code",
+    *ITEM_CONTENT_FIELDS,
     "effective_date",
     "expires_on",
 )

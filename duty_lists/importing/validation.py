@@ -15,6 +15,7 @@ from organisations.models import County, Department, Township, Village
 
 from ..models import (
     DEFAULT_CATEGORIES,
+    ITEM_CONTENT_FIELDS,
     Category,
     DutyItem,
     ItemKind,
@@ -28,24 +29,7 @@ from .reading import Row, Sheet
 
 # Model fields an import sets, compared with the list to find what changed.
 ITEM_FIELDS = (
-    "title",
-    "item_kind",
-    "category",
-    "duty_type",
-    "primary_responsibility",
-    "lead_department",
-    "department_responsibilities",
-    "local_responsibilities",
-    "basis",
-    "accountability",
-    "exemption",
-    "work_requirements",
-    "funding_amount",
-    "funding_source",
-    "staffing",
-    "equipment",
-    "remarks",
-    "guidance_code",
+    *ITEM_CONTENT_FIELDS,
     "applies_to_all",
     "village_kind",
     "expires_on",

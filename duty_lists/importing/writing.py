@@ -12,30 +12,19 @@ import datetime
 
 from django.utils import timezone
 
-from ..models import DutyItem, DutyItemCooperation, ItemStatus, duty_item_history
+from ..models import (
+    ITEM_CONTENT_FIELDS,
+    DutyItem,
+    DutyItemCooperation,
+    ItemStatus,
+    duty_item_history,
+)
 from .planning import ListPlan, effective_date_of
 from .validation import compared_fields
 
 BATCH = 500
 UPDATED_FIELDS = (
-    "title",
-    "item_kind",
-    "category",
-    "duty_type",
-    "primary_responsibility",
-    "lead_department",
-    "department_responsibilities",
-    "local_responsibilities",
-    "basis",
-    "accountability",
-    "exemption",
-    "work_requirements",
-    "funding_amount",
-    "funding_source",
-    "staffing",
-    "equipment",
-    "remarks",
-    "guidance_code",
+    *ITEM_CONTENT_FIELDS,
     "applies_to_all",
     "village_kind",
     "effective_date",
