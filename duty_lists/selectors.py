@@ -151,10 +151,8 @@ def duty_item_rows(user) -> QuerySet[DutyItem]:
     prefetched managers (Django builds a queryset per item and relation for those, a
     noticeable part of a 50-row page). Runs the same fixed number of queries."""
     return (
-        DutyItem.objects.filter(duty_item_scope(user))
-        .select_related(
-            "duty_list", "duty_list__county", "lead_department", "category", "category__parent"
-        )
+        duty_item_list(user)
+        .prefetch_related(None)
         .prefetch_related(
             Prefetch("townships", to_attr="listed_townships"),
             Prefetch("villages", to_attr="listed_villages"),
@@ -164,7 +162,6 @@ def duty_item_rows(user) -> QuerySet[DutyItem]:
                 to_attr="listed_cooperations",
             ),
         )
-        .order_by("duty_list__level", "code")
     )
 
 
